@@ -1,0 +1,241 @@
+"""Command line: ``python -m etl COMMAND [options]`` (DESIGN §8).
+
+Every command takes ``--data-dir DIR`` (env ``SEND_DATA_DIR``, default ``./data``) and ``--json``
+(JSON and nothing else on stdout). Exit codes: 0 success (rows may still have been rejected),
+1 nothing could be loaded / no data, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from etl import config, metrics
+from etl.parse import parse_date
+from etl.warehouse import LoadReport, run_load
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    parsed = parse_date(text)
+    if parsed.error or parsed.value is None:
+        raise argparse.ArgumentTypeError(parsed.error or "a date is required")
+    value: dt.date = parsed.value
+    return value
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="data folder (env SEND_DATA_DIR, default ./data)")
+    parser.add_argument("--json", action="store_true", help="print JSON only")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl",
+        description="SEND Partnership Dashboard ETL: load SEN2 files into the warehouse, check "
+                    "them, and print headline figures.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    load = sub.add_parser("load", help="load SEN2 files (xlsx/csv, or a folder of Blade CSVs)")
+    load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    load.add_argument("--replace", action="store_true",
+                      help="start again from these files only (forget earlier loads)")
+    load.add_argument("--as-of", type=_date, help="snapshot date of these files (default: the "
+                      "latest date in the data)")
+    _common(load)
+
+    check = sub.add_parser("check", help="report problems in files without loading them")
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _common(check)
+
+    quality = sub.add_parser("quality", help="list every problem in the published data")
+    quality.add_argument("--severity", choices=["error", "query"], help="only this severity")
+    _common(quality)
+
+    kpis = sub.add_parser("kpis", help="headline EHC plan figures")
+    kpis.add_argument("--year", type=int, help="calendar year (default: year of --as-of)")
+    kpis.add_argument("--as-of", type=_date, help="as-at date (default: the data's snapshot)")
+    _common(kpis)
+
+    demo = sub.add_parser("demo", help="write synthetic SEN2 files and load them")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--scale", choices=["la", "large", "national"], default="la")
+    demo.add_argument("--out", type=Path, help="where to write the files (default DATA_DIR/demo)")
+    _common(demo)
+    return parser
+
+
+def _emit(args: argparse.Namespace, payload: Any, human: str) -> None:
+    if args.json:
+        json.dump(payload, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(human)
+
+
+def _report_text(report: LoadReport, verb: str) -> str:
+    lines = []
+    by_file = {s["file"]: s for s in report.summary}
+    for result in report.files:
+        if result.status == "skipped":
+            lines.append(f"{result.path.name}: {result.message}")
+            continue
+        if result.status == "failed":
+            lines.append(f"{result.path.name}: NOT LOADED — {result.message}")
+            continue
+        s = by_file.get(result.path.name, {})
+        lines.append(
+            f"{result.path.name} ({result.shape}): {s.get('rows_read', 0)} rows read, "
+            f"{s.get('rows_loaded', 0)} {verb}, {s.get('rows_rejected', 0)} rejected, "
+            f"{s.get('rows_superseded', 0)} superseded by a newer file, "
+            f"{s.get('queries', 0)} queries")
+    new_files = {r.path.name for r in report.files if r.status != "skipped"}
+    problems = [p for p in report.problems if p["file"] in new_files]
+    if problems:
+        lines.append("")
+        lines.append(f"{len(problems)} problems; the first {min(len(problems), 20)}:")
+        for p in problems[:20]:
+            where = ", ".join(str(x) for x in (p["file"], p["sheet"] and f"sheet {p['sheet']}",
+                                               p["row"] and f"row {p['row']}",
+                                               p["column"] and f"column {p['column']}") if x)
+            lines.append(f"  [{p['severity']}] {where}: {p['message']} ({p['rule']})")
+        lines.append("Full list: python -m etl quality (or the dashboard's Data quality page).")
+    return "\n".join(lines)
+
+
+def _load_exit(report: LoadReport) -> int:
+    if all(r.status == "skipped" for r in report.files) and report.files:
+        return EXIT_OK
+    new_ids = {r.load_id for r in report.files if r.status == "staged"}
+    loaded = sum(s["rows_loaded"] for s in report.summary if s["load_id"] in new_ids)
+    return EXIT_OK if loaded else EXIT_NOTHING
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    folder = config.data_dir(args.data_dir)
+    report = run_load(args.paths, folder, replace=args.replace, as_of=args.as_of)
+    new = {r.path.name for r in report.files if r.status != "skipped"}
+    _emit(args, {"files": [_file_json(r, report) for r in report.files],
+                 "problems": [p for p in report.problems if p["file"] in new],
+                 "published": report.published},
+          _report_text(report, "loaded"))
+    return _load_exit(report)
+
+
+def _file_json(result: Any, report: LoadReport) -> dict[str, Any]:
+    summary = next((s for s in report.summary if s["load_id"] == result.load_id), {})
+    return {"file": result.path.name, "status": result.status, "message": result.message,
+            "shape": result.shape, "rows_read": summary.get("rows_read", result.rows_read),
+            "rows_loaded": summary.get("rows_loaded", 0),
+            "rows_rejected": summary.get("rows_rejected", 0),
+            "rows_superseded": summary.get("rows_superseded", 0)}
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    folder = config.data_dir(args.data_dir)
+    report = run_load(args.paths, folder, replace=True, publish=False)
+    _emit(args, {"files": [_file_json(r, report) for r in report.files],
+                 "problems": report.problems},
+          "Checked (nothing was loaded):\n" + _report_text(report, "would load"))
+    return _load_exit(report)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    import duckdb
+
+    path = config.warehouse_path(config.data_dir(args.data_dir))
+    if not path.exists():
+        message = (f"No data loaded yet in {path.parent}. Run `python -m etl load FILE` "
+                   "or `python -m etl demo`.")
+        if args.json:
+            json.dump({"error": message}, sys.stdout)
+            sys.stdout.write("\n")
+        else:
+            print(message, file=sys.stderr)
+        return None
+    return duckdb.connect(str(path), read_only=True)
+
+
+def cmd_quality(args: argparse.Namespace) -> int:
+    con = _open(args)
+    if con is None:
+        return EXIT_NOTHING
+    where = "WHERE severity = ?" if args.severity else ""
+    params = [args.severity] if args.severity else []
+    rows = con.execute(
+        f'SELECT file, sheet, "row", "column", rule, severity, message FROM problems {where} '
+        'ORDER BY load_id, sheet NULLS FIRST, "row" NULLS FIRST, rule', params).fetchall()
+    keys = ("file", "sheet", "row", "column", "rule", "severity", "message")
+    problems = [dict(zip(keys, r, strict=True)) for r in rows]
+    human = "\n".join(
+        f"[{p['severity']}] {p['file']}"
+        + (f" / {p['sheet']}" if p["sheet"] else "")
+        + (f" row {p['row']}" if p["row"] else "")
+        + (f" column {p['column']}" if p["column"] else "")
+        + f": {p['message']} ({p['rule']})" for p in problems) or "No problems found."
+    _emit(args, problems, human)
+    return EXIT_OK
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    con = _open(args)
+    if con is None:
+        return EXIT_NOTHING
+    ehcp = metrics.ehcp_kpis(con, args.year, args.as_of)
+    meta = con.execute("SELECT snapshot_date, synthetic FROM warehouse_meta").fetchone()
+    payload = {"ehcp": ehcp,
+               "data": {"snapshot_date": meta[0].isoformat() if meta else None,
+                        "synthetic": bool(meta[1]) if meta else None}}
+    e = ehcp
+
+    def show(value: float | None) -> str:
+        return "no plans" if value is None else f"{value:.1f}%"
+
+    human = "\n".join([
+        f"EHC plans, calendar year {e['year']} (as at {e['as_of']})"
+        + ("  [SYNTHETIC DEMO DATA]" if payload["data"]["synthetic"] else ""),
+        f"  Plans issued: {e['plans_issued']} ({e['plans_issued_excl_exceptions']} without exceptions)",
+        f"  Within 20 weeks, excluding exceptions: {show(e['pct_within_20_weeks_excl_exceptions'])}"
+        f" ({e['within_20_weeks_excl_exceptions']} of {e['plans_issued_excl_exceptions']})",
+        f"  Within 20 weeks, including exceptions: {show(e['pct_within_20_weeks'])}"
+        f" ({e['within_20_weeks']} of {e['plans_issued']})",
+        f"  Issued after more than 52 weeks: {e['issued_over_52_weeks']}",
+        f"  Decisions to assess within 6 weeks: {show(e['pct_decisions_within_6_weeks'])}"
+        f" ({e['decisions_within_6_weeks']} of {e['decisions_made']})",
+        f"  Open requests: {e['open_requests']} — {e['open_breached']} past 20 weeks, "
+        f"{e['open_at_risk']} at risk (weeks 14–20)",
+    ])
+    _emit(args, payload, human)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from etl import demo
+
+    folder = config.data_dir(args.data_dir)
+    out = args.out or folder / "demo"
+    paths = demo.generate(out, seed=args.seed, scale=args.scale)
+    report = run_load(paths, folder, synthetic=True, replace=True, as_of=demo.DEFAULT_SNAPSHOT)
+    _emit(args, {"files": [_file_json(r, report) for r in report.files],
+                 "written": [str(p) for p in paths], "published": report.published},
+          f"Synthetic demo data ({args.scale}, seed {args.seed}) written to {out}\n"
+          + _report_text(report, "loaded"))
+    return _load_exit(report)
+
+
+COMMANDS = {"load": cmd_load, "check": cmd_check, "quality": cmd_quality, "kpis": cmd_kpis,
+            "demo": cmd_demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

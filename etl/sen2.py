@@ -1,0 +1,381 @@
+"""SEN2 ingestion: raw sheets → recognised modules → typed, keyed staging tables + row problems.
+
+Three shapes are accepted (DESIGN §3): a module workbook (one sheet per module), a COLLECT
+"Blade" CSV set (one file per module, a folder or its files) and a flat case list (one sheet, one
+row per request). Each sheet is recognised by its name or, failing that, by its headers; the header
+row may sit below title rows. Cell-level problems reject the row here; problems that need other
+rows (duplicates, orphans) are found in SQL when the warehouse is built (``etl/sql/build.sql``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from etl import parse
+from etl.config import Pseudonymiser, settings
+from etl.readers import FileProblem, RawSheet
+from etl.specs.sen2 import FLAT, IGNORED_COLUMNS, IGNORED_SUFFIX, MODULES, Field, Module
+
+# Staging tables and their key columns: (pseudonymised key column, id field, hash namespace).
+KEY_COLUMNS: dict[str, tuple[str, str]] = {
+    "sen2_id": ("sen2_key", "sen2"),
+    "person_id": ("person_key", "person"),
+    "request_id": ("request_key", "request"),
+    "assessment_id": ("assessment_key", "assessment"),
+    "named_plan_id": ("named_plan_key", "named_plan"),
+    "active_plan_id": ("active_plan_key", "active_plan"),
+    "plan_detail_id": ("plan_detail_key", "plan_detail"),
+    "placement_detail_id": ("placement_detail_key", "placement_detail"),
+    "sen_need_id": ("sen_need_key", "sen_need"),
+}
+ARROW_TYPES = {
+    "date": pa.date32(),
+    "flag": pa.bool_(),
+    "int": pa.int64(),
+    "code": pa.string(),
+    "text": pa.string(),
+    "id": pa.string(),
+    "upn": pa.string(),
+}
+_UPN_FORMAT = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+_BLADE_FILE = re.compile(r"_(sen2|person|requests|assessment|namedplan|plandetail|activeplans|"
+                         r"placementdetail|senneed)$", re.I)
+_BLADE_MODULE = {"namedplan": "named_plan", "plandetail": "plan_detail",
+                 "activeplans": "active_plans", "placementdetail": "placement_detail",
+                 "senneed": "sen_need"}
+
+
+@dataclass
+class Problem:
+    """One row in the problem list (DESIGN §6)."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    rule: str
+    severity: str  # "error" = not loaded, "query" = loaded but flagged
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
+                "rule": self.rule, "severity": self.severity, "message": self.message}
+
+
+@dataclass
+class Recognised:
+    """A sheet matched to a module: where its header is and which column holds each field."""
+
+    module: Module
+    header_index: int
+    columns: dict[str, int]  # field name → column index
+    headers: dict[str, str]  # field name → header as written
+    unknown: list[str]
+
+
+@dataclass
+class StagedSheet:
+    """A recognised sheet turned into typed staging tables (flat lists feed several modules)."""
+
+    sheet: RawSheet
+    shape: str  # module name or "flat"
+    tables: dict[str, pa.Table]
+    problems: list[Problem]
+    rows_read: int
+    unknown_columns: list[str] = field(default_factory=list)
+
+
+def _aliases(f: Field) -> set[str]:
+    names = {f.name, *f.aliases, *settings().extra_aliases.get(f.name, [])}
+    return {parse.normalise_header(n) for n in names}
+
+
+def _module_hint(sheet: RawSheet) -> Module | None:
+    """The module a sheet's name (or a Blade CSV's file name) says it holds, if any."""
+    if sheet.sheet is not None:
+        name = parse.normalise_header(sheet.sheet)
+        for module in MODULES.values():
+            if name in {parse.normalise_header(n) for n in module.sheet_names}:
+                return module
+        return None
+    stem = sheet.file.rsplit(".", 1)[0]
+    if match := _BLADE_FILE.search(stem):
+        key = match[1].lower()
+        return MODULES[_BLADE_MODULE.get(key, key)]
+    return None
+
+
+def _match_header(cells: list[Any], module: Module) -> tuple[dict[str, int], dict[str, str]]:
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    lookup: dict[str, str] = {}
+    for f in module.fields:
+        for alias in _aliases(f):
+            lookup.setdefault(alias, f.name)
+    for index, cell in enumerate(cells):
+        key = parse.normalise_header(cell)
+        name = lookup.get(key)
+        if name and name not in columns:
+            columns[name] = index
+            headers[name] = parse.cell_text(cell) or name
+    return columns, headers
+
+
+def recognise(sheet: RawSheet) -> Recognised | None:
+    """Find the header row and module of a sheet; None when nothing looks like SEN2."""
+    hint = _module_hint(sheet)
+    candidates = [hint] if hint else [*MODULES.values(), FLAT]
+    best: tuple[int, int, Module, dict[str, int], dict[str, str]] | None = None
+    best_index = 0
+    for index, cells in enumerate(sheet.rows[: settings().header_search_rows]):
+        for order, module in enumerate(candidates):
+            columns, headers = _match_header(cells, module)
+            score = len(columns)
+            # Ties go to the more specific module (modules are listed before the flat list).
+            if score >= 2 and (best is None or score > best[0]):
+                best = (score, order, module, columns, headers)
+                best_index = index
+    if best is None:
+        return None
+    _, _, module, columns, headers = best
+    matched = set(columns.values())
+    ignored = {parse.normalise_header(n) for n in IGNORED_COLUMNS}
+    unknown = []
+    for i, cell in enumerate(sheet.rows[best_index]):
+        text = parse.cell_text(cell)
+        key = parse.normalise_header(cell)
+        if text and i not in matched and key not in ignored and not key.endswith(IGNORED_SUFFIX):
+            unknown.append(text)
+    return Recognised(module, best_index, columns, headers, unknown)
+
+
+def required_columns(module: Module) -> list[tuple[str, ...]]:
+    """Column groups of which at least one must be present (a missing group is a file error)."""
+    groups: list[tuple[str, ...]] = [(f.name,) for f in module.fields if f.required]
+    if module.name == "person":
+        groups.append(("person_id", "upn"))
+    elif module.name in ("requests", "flat"):
+        groups.append(("person_id", "upn"))
+    elif module.parents:
+        groups.append(module.parents)
+    return groups
+
+
+def missing_columns(rec: Recognised) -> list[str]:
+    """Plain-English names of required columns the sheet lacks."""
+    missing = []
+    for group in required_columns(rec.module):
+        if not any(name in rec.columns for name in group):
+            labels = [rec.module.field(n).aliases[0] if rec.module.field(n).aliases else n
+                      for n in group]
+            missing.append(" or ".join(f"'{label}'" for label in labels))
+    return missing
+
+
+def _parser(f: Field) -> Callable[[Any], parse.Parsed]:
+    if f.kind == "date":
+        return parse.parse_date
+    if f.kind == "flag":
+        return parse.parse_flag
+    if f.kind == "int":
+        return parse.parse_int
+    if f.kind == "code":
+        codes = frozenset(f.codes or ())
+        return lambda raw: parse.parse_code(raw, codes)
+    return parse.parse_text
+
+
+def _convert(values: list[Any], parser: Callable[[Any], parse.Parsed]) -> list[parse.Parsed]:
+    """Parse a column, each distinct value once (dates and codes repeat heavily)."""
+    cache: dict[tuple[type, Any], parse.Parsed] = {}
+    out = []
+    for value in values:
+        key = (type(value), value)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = parser(value)
+        out.append(found)
+    return out
+
+
+def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedSheet:
+    """Type every mapped column, reject rows with unreadable cells, and key the rows."""
+    module = rec.module
+    body = sheet.rows[rec.header_index + 1:]
+    numbers = sheet.row_numbers[rec.header_index + 1:]
+    # Entirely blank rows are layout, not records.
+    keep = [i for i, row in enumerate(body) if any(parse.cell_text(c) is not None for c in row)]
+    body = [body[i] for i in keep]
+    numbers = [numbers[i] for i in keep]
+    problems: list[Problem] = []
+    bad_rows: set[int] = set()
+    typed: dict[str, list[Any]] = {}
+
+    def reject(i: int, column: str | None, rule: str, message: str) -> None:
+        bad_rows.add(i)
+        problems.append(Problem(sheet.file, sheet.sheet, numbers[i], column, rule, "error", message))
+
+    for name, index in rec.columns.items():
+        f = module.field(name)
+        header = rec.headers[name]
+        raw = [row[index] if index < len(row) else None for row in body]
+        if f.kind in ("id", "upn"):
+            texts = [parse.cell_text(v) for v in raw]
+            typed[name] = [t.upper().replace(" ", "") if t and f.kind == "upn" else t
+                           for t in texts]
+            continue
+        parsed = _convert(raw, _parser(f))
+        typed[name] = [p.value for p in parsed]
+        for i, p in enumerate(parsed):
+            if p.error:
+                reject(i, header, p.rule or "value_unreadable", f"{header}: {p.error}")
+        if f.required:
+            for i, p in enumerate(parsed):
+                if p.ok and p.value is None:
+                    rule = "date_missing" if f.kind == "date" else "value_missing"
+                    reject(i, header, rule, f"{header} is blank; it is required")
+
+    n = len(body)
+    # Keys: the module's own id; a requests row without one is keyed by person + received date.
+    person_source = "person_id" if "person_id" in typed else "upn"
+    if module.name in ("person", "requests", "flat"):
+        ids = typed.get(person_source, [None] * n)
+        for i, value in enumerate(ids):
+            if value is None:
+                header = rec.headers.get(person_source, person_source)
+                reject(i, header, "key_missing", f"{header} is blank, so the row cannot be linked "
+                                                 "to a child")
+    if module.key and module.key in rec.columns and module.name not in ("flat",):
+        for i, value in enumerate(typed[module.key]):
+            if value is None and i not in bad_rows:
+                header = rec.headers[module.key]
+                reject(i, header, "key_missing", f"{header} is blank; every row needs its id")
+
+    ok = [i for i in range(n) if i not in bad_rows]
+    tables: dict[str, pa.Table] = {}
+    source = {
+        "source_file": [sheet.file] * len(ok),
+        "source_sheet": [sheet.sheet] * len(ok),
+        "source_row": [numbers[i] for i in ok],
+    }
+
+    def column(name: str) -> list[Any]:
+        values = typed.get(name)
+        return [values[i] for i in ok] if values is not None else [None] * len(ok)
+
+    def keyed(name: str) -> list[str | None]:
+        key_col, kind = KEY_COLUMNS[name]
+        return [pseudo(kind, v) if v is not None else None for v in column(name)]
+
+    def person_keys() -> list[str | None]:
+        if module.name not in ("person", "requests", "flat"):
+            return keyed("person_id")
+        return [pseudo("person", v) if v is not None else None for v in column(person_source)]
+
+    def request_keys() -> list[str | None]:
+        if "request_id" in typed:
+            return keyed("request_id")
+        people = column(person_source)
+        received = column("received_date")
+        return [pseudo("request", f"{p}|{d.isoformat()}") if p and d else None
+                for p, d in zip(people, received, strict=True)]
+
+    def own_keys() -> list[str | None]:
+        """The module's own key; without an id column, one per parent (and rank, if any)."""
+        assert module.key is not None
+        key_col, kind = KEY_COLUMNS[module.key]
+        if module.key in typed:
+            return keyed(module.key)
+        parent = next((p for p in module.parents if p in typed), None)
+        if parent is None:
+            return [None] * len(ok)
+        rank_field = next((f.name for f in module.fields if f.name.endswith("rank")), None)
+        ranks = column(rank_field) if rank_field else [None] * len(ok)
+        return [pseudo(kind, f"{parent}:{v}|{r or ''}") if v else None
+                for v, r in zip(column(parent), ranks, strict=True)]
+
+    def keys_for(target: Module, name: str) -> list[str | None]:
+        if name == "person_id":
+            return person_keys()
+        if name == "request_id" and target.name == "requests":
+            return request_keys()
+        if name == target.key:
+            return own_keys()
+        return keyed(name)
+
+    def build(target: Module, keys: dict[str, list[Any]] | None = None) -> pa.Table:
+        schema = staging_schema(target)
+        data: dict[str, list[Any]] = {}
+        for name in schema.names:
+            if name in source:
+                data[name] = source[name]
+            elif keys and name in keys:
+                data[name] = keys[name]
+            elif name == "upn_status":
+                data[name] = _upn_status(column("upn"))
+            elif name.endswith("_key"):
+                id_name = next(i for i, (k, _) in KEY_COLUMNS.items() if k == name)
+                data[name] = keys_for(target, id_name)
+            else:
+                data[name] = column(name)
+        return pa.table(data, schema=schema)
+
+    if module.name == "flat":
+        requests = request_keys()
+        # A child appears on one row per request: keep their first row as the person record.
+        person = build(MODULES["person"])
+        seen: set[str] = set()
+        first = []
+        for i, key in enumerate(person.column("person_key").to_pylist()):
+            if key not in seen:
+                seen.add(key)
+                first.append(i)
+        tables["person"] = _subset(person, first)
+        tables["requests"] = build(MODULES["requests"], {"request_key": requests})
+        outcome = column("assessment_outcome")
+        tables["assessment"] = _subset(
+            build(MODULES["assessment"], {"assessment_key": requests, "request_key": requests}),
+            [i for i, v in enumerate(outcome) if v is not None])
+        need = column("primary_need")
+        typed["sen_type"] = typed.get("primary_need", [None] * n)
+        typed["sen_type_rank"] = [1] * n
+        tables["sen_need"] = _subset(
+            build(MODULES["sen_need"], {
+                "request_key": requests,
+                "active_plan_key": [None] * len(ok),
+                "sen_need_key": [pseudo("sen_need", f"{r}|1") if r else None for r in requests],
+            }),
+            [i for i, v in enumerate(need) if v is not None])
+    else:
+        tables[module.name] = build(module)
+    return StagedSheet(sheet, module.name, tables, problems, n, rec.unknown)
+
+
+SOURCE_FIELDS = [pa.field("source_file", pa.string()), pa.field("source_sheet", pa.string()),
+                 pa.field("source_row", pa.int64())]
+
+
+def staging_schema(module: Module) -> pa.Schema:
+    """Columns of a staging table: typed fields, pseudonymous keys (never raw ids), source row."""
+    fields = [pa.field(f.name, ARROW_TYPES[f.kind]) for f in module.fields
+              if f.kind not in ("id", "upn")]
+    fields += [pa.field(KEY_COLUMNS[f.name][0], pa.string()) for f in module.fields
+               if f.kind == "id"]
+    if module.name == "person":
+        fields.append(pa.field("upn_status", pa.string()))
+    return pa.schema(fields + SOURCE_FIELDS)
+
+
+def _subset(table: pa.Table, rows: list[int]) -> pa.Table:
+    return table.take(pa.array(rows, pa.int64()))
+
+
+def _upn_status(upns: list[str | None]) -> list[str | None]:
+    """'present', 'malformed' or None (blank) — the UPN itself is never stored."""
+    return [None if u is None else ("present" if _UPN_FORMAT.match(u) else "malformed")
+            for u in upns]
