@@ -1,0 +1,58 @@
+# SEND Partnership Dashboard — `make help` lists the targets.
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+
+PYTHON   ?= $(shell command -v python3.11 || command -v python3)
+VENV     ?= .venv
+PY       := $(VENV)/bin/python
+HOST     ?= localhost
+PORT     ?= 8501
+DATA_DIR ?= $(or $(SEND_DATA_DIR),data)
+export SEND_DATA_DIR := $(DATA_DIR)
+
+.DEFAULT_GOAL := help
+.PHONY: help run demo chromium test lint format bench clean
+
+help: ## Show this list
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(DATA_DIR)/warehouse.duckdb: | $(VENV)/.runtime
+	$(PY) -m etl demo --data-dir $(DATA_DIR)
+
+run: $(VENV)/.runtime $(DATA_DIR)/warehouse.duckdb ## Install, build demo data if there is none, start the dashboard (HOST=, PORT=)
+	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) --server.headless true
+
+demo: $(VENV)/.runtime ## Rebuild the synthetic demo data (SEED=, SCALE=la|large|national)
+	$(PY) -m etl demo --data-dir $(DATA_DIR) --seed $(or $(SEED),1) --scale $(or $(SCALE),la)
+
+chromium: ## Install Debian's chromium for the browser test, if missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian chromium for the browser smoke test"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.dev chromium ## Install everything the tests need and run the whole suite
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev ## ruff (lint + format check) and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy etl ui
+
+format: $(VENV)/.dev ## Format the code with ruff
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.dev ## Benchmark loading at `large` scale against pandas+openpyxl
+	$(PY) scripts/benchmark_load.py
+
+clean: ## Delete generated data and the virtual environment
+	rm -rf $(VENV) $(DATA_DIR)/warehouse.duckdb $(DATA_DIR)/demo
