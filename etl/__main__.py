@@ -97,8 +97,15 @@ def _report_text(report: LoadReport, verb: str) -> str:
     new_files = {r.path.name for r in report.files if r.status != "skipped"}
     problems = [p for p in report.problems if p["file"] in new_files]
     if problems:
+        counts: dict[tuple[str, str], int] = {}
+        for p in problems:
+            counts[(p["severity"], p["rule"])] = counts.get((p["severity"], p["rule"]), 0) + 1
         lines.append("")
-        lines.append(f"{len(problems)} problems; the first {min(len(problems), 20)}:")
+        lines.append(f"{len(problems)} problems (error = row not loaded, query = loaded but "
+                     "flagged):")
+        for (severity, rule), count in sorted(counts.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {count:>7,} {severity:<5} {rule}")
+        lines.append(f"The first {min(len(problems), 20)}:")
         for p in problems[:20]:
             where = ", ".join(str(x) for x in (p["file"], p["sheet"] and f"sheet {p['sheet']}",
                                                p["row"] and f"row {p['row']}",

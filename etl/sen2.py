@@ -272,10 +272,15 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         key_col, kind = KEY_COLUMNS[name]
         return [pseudo(kind, v) if v is not None else None for v in column(name)]
 
+    memo: dict[str, list[str | None]] = {}
+
     def person_keys() -> list[str | None]:
         if module.name not in ("person", "requests", "flat"):
             return keyed("person_id")
-        return [pseudo("person", v) if v is not None else None for v in column(person_source)]
+        if "person" not in memo:
+            memo["person"] = [pseudo("person", v) if v is not None else None
+                              for v in column(person_source)]
+        return memo["person"]
 
     def request_keys() -> list[str | None]:
         if "request_id" in typed:
@@ -342,15 +347,21 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             build(MODULES["assessment"], {"assessment_key": requests, "request_key": requests}),
             [i for i, v in enumerate(outcome) if v is not None])
         need = column("primary_need")
-        typed["sen_type"] = typed.get("primary_need", [None] * n)
-        typed["sen_type_rank"] = [1] * n
-        tables["sen_need"] = _subset(
-            build(MODULES["sen_need"], {
+        with_need = [i for i, v in enumerate(need) if v is not None]
+        if with_need:
+            typed["sen_type"] = typed["primary_need"]
+            typed["sen_type_rank"] = [1] * n
+            sen_need = _subset(build(MODULES["sen_need"], {
                 "request_key": requests,
                 "active_plan_key": [None] * len(ok),
-                "sen_need_key": [pseudo("sen_need", f"{r}|1") if r else None for r in requests],
-            }),
-            [i for i, v in enumerate(need) if v is not None])
+                "sen_need_key": [None] * len(ok),
+            }), with_need)
+            # The primary need of a request is keyed by the request: one rank-1 need each.
+            need_keys = [pseudo("sen_need", f"{r}|1") if r else None
+                         for r in sen_need.column("request_key").to_pylist()]
+            tables["sen_need"] = sen_need.set_column(
+                sen_need.schema.get_field_index("sen_need_key"), "sen_need_key",
+                pa.array(need_keys, pa.string()))
     else:
         tables[module.name] = build(module)
     return StagedSheet(sheet, module.name, tables, problems, n, rec.unknown)

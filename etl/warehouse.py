@@ -330,11 +330,27 @@ def _known_hashes(db: Path) -> dict[str, int]:
 
 def _read_summaries(con: duckdb.DuckDBPyConnection) -> tuple[list[dict[str, Any]],
                                                              list[dict[str, Any]]]:
-    summary = con.execute("SELECT * FROM load_log ORDER BY load_id").fetch_df()
-    problems = con.execute(
-        'SELECT file, sheet, "row", "column", rule, severity, message FROM problems '
-        'ORDER BY load_id, file, sheet NULLS FIRST, "row" NULLS FIRST, rule').fetch_df()
-    return (_records(summary), _records(problems))
+    return (_fetch_dicts(con, "SELECT * FROM load_log ORDER BY load_id"),
+            _fetch_dicts(con, 'SELECT file, sheet, "row", "column", rule, severity, message '
+                              'FROM problems ORDER BY load_id, file, sheet NULLS FIRST, '
+                              '"row" NULLS FIRST, rule'))
+
+
+def _fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    """Rows as JSON-friendly dicts (dates and timestamps as ISO strings)."""
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    convert = [i for i, d in enumerate(cursor.description)
+               if str(d[1]).upper().startswith(("DATE", "TIMESTAMP"))]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in convert:
+            if values[i] is not None:
+                values[i] = values[i].isoformat()
+        out.append(dict(zip(names, values, strict=True)))
+    return out
 
 
 def _summaries(db: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -343,20 +359,3 @@ def _summaries(db: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return _read_summaries(con)
     finally:
         con.close()
-
-
-def _records(frame: Any) -> list[dict[str, Any]]:
-    out = []
-    for row in frame.to_dict(orient="records"):
-        clean = {}
-        for k, v in row.items():
-            if v is None or (isinstance(v, float) and v != v):
-                clean[k] = None
-            elif hasattr(v, "isoformat"):
-                clean[k] = v.isoformat()
-            elif hasattr(v, "item"):
-                clean[k] = v.item()
-            else:
-                clean[k] = v
-        out.append(clean)
-    return out

@@ -89,16 +89,15 @@ rejected_rows AS (
     FROM problems WHERE severity = 'error' AND "row" IS NOT NULL
 ),
 row_fate AS (
+    -- Precedence: an error on the row wins, then loaded, else superseded.
     SELECT load_id, source_sheet, source_row,
-           CASE WHEN EXISTS (SELECT 1 FROM rejected_rows x WHERE x.load_id = u.load_id
-                             AND x.source_sheet IS NOT DISTINCT FROM u.source_sheet
-                             AND x.source_row = u.source_row) THEN 'rejected'
-                WHEN EXISTS (SELECT 1 FROM loaded_rows x WHERE x.load_id = u.load_id
-                             AND x.source_sheet IS NOT DISTINCT FROM u.source_sheet
-                             AND x.source_row = u.source_row) THEN 'loaded'
+           CASE WHEN bool_or(kind = 'rejected') THEN 'rejected'
+                WHEN bool_or(kind = 'loaded') THEN 'loaded'
                 ELSE 'superseded' END AS fate
-    FROM (SELECT * FROM loaded_rows UNION SELECT * FROM rejected_rows
-          UNION SELECT load_id, source_sheet, source_row FROM superseded) u
+    FROM (SELECT *, 'loaded' AS kind FROM loaded_rows
+          UNION ALL SELECT *, 'rejected' FROM rejected_rows
+          UNION ALL SELECT load_id, source_sheet, source_row, 'superseded' FROM superseded)
+    GROUP BY load_id, source_sheet, source_row
 )
 SELECT f.load_id, f.file, f.path, f.content_hash, f.shape, f.status, f.message, f.loaded_at,
        f.synthetic, f.as_of, f.rows_read,

@@ -1,0 +1,102 @@
+"""Benchmark: load a `large` SEN2 workbook end to end, against a plain pandas + openpyxl read.
+
+Prints figures; asserts nothing (DESIGN §9: targets live in benchmarks, not timed tests).
+
+    python scripts/benchmark_load.py [--scale large] [--seed 1] [--repeat 3] [--pages]
+
+1. Writes the synthetic `large` workbook (about 20,000 plans, 4,000 requests a year).
+2. Times `python -m etl load FILE --replace` end to end, as a user runs it (a new process: import,
+   read, validate, build, publish).
+3. Times `pandas.read_excel(FILE, sheet_name=None, engine="openpyxl")` — reading alone, the
+   baseline most council analysts would reach for — in the same run on the same file.
+4. With --pages, times each dashboard page's first render (AppTest) on the loaded data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def _time(fn: object, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="large", choices=["la", "large"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pages", action="store_true", help="also time page renders")
+    args = parser.parse_args()
+
+    import pandas as pd
+    import python_calamine
+
+    from etl import demo
+
+    work = Path(tempfile.mkdtemp(prefix="send-bench-"))
+    paths = demo.generate(work / "inputs", seed=args.seed, scale=args.scale)
+    workbook = paths[0]
+    book = python_calamine.CalamineWorkbook.from_path(str(workbook))
+    sizes = {name: book.get_sheet_by_name(name).height - 1 for name in book.sheet_names}
+    print(f"Workbook: {workbook.name}, {workbook.stat().st_size / 1e6:.1f} MB")
+    for name, rows in sizes.items():
+        print(f"  {name:<18} {rows:>8,} rows")
+    print(f"  {'total':<18} {sum(sizes.values()):>8,} rows")
+
+    data = work / "data"
+    env = {**os.environ, "SEND_DATA_DIR": str(data)}
+
+    def load() -> None:
+        subprocess.run([sys.executable, "-m", "etl", "load", str(workbook), "--replace",
+                        "--data-dir", str(data)], cwd=REPO, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+
+    def baseline() -> None:
+        pd.read_excel(workbook, sheet_name=None, engine="openpyxl")
+
+    load_times = _time(load, args.repeat)
+    base_times = _time(baseline, max(1, min(args.repeat, 2)))
+    load_s, base_s = statistics.median(load_times), statistics.median(base_times)
+    print()
+    print(f"etl load, end to end (median of {len(load_times)}): {load_s:6.2f} s   "
+          f"{[round(t, 2) for t in load_times]}")
+    print(f"pandas.read_excel + openpyxl, read only (median of {len(base_times)}): "
+          f"{base_s:6.2f} s   {[round(t, 2) for t in base_times]}")
+    print(f"ratio: load is {base_s / load_s:.1f}x faster than the openpyxl read alone "
+          f"(target ≥ 10x)")
+
+    if args.pages:
+        from streamlit.testing.v1 import AppTest
+
+        os.environ["SEND_DATA_DIR"] = str(data)
+        print()
+        for page in sorted((REPO / "pages").glob("*.py")):
+            timings = []
+            for _ in range(args.repeat):
+                at = AppTest.from_file(str(page), default_timeout=60)
+                start = time.perf_counter()
+                at.run()
+                timings.append(time.perf_counter() - start)
+                assert not at.exception, at.exception
+            print(f"page {page.name:<22} first render {timings[0]:5.2f} s, then "
+                  f"{statistics.median(timings[1:] or timings):5.2f} s (median, warm cache)")
+
+
+if __name__ == "__main__":
+    main()

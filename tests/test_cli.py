@@ -1,0 +1,86 @@
+"""End to end: the CLI as a user runs it (a separate process) on fixture files of each SEN2 shape."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import golden_fixture as gf
+from tests.test_golden import EXPECTED_2024, SHAPES
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def etl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=REPO, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_load_then_kpis(shape: str, tmp_path: Path) -> None:
+    source = SHAPES[shape](tmp_path)
+    data = tmp_path / "data"
+    loaded = etl("load", str(source), "--data-dir", str(data), "--json")
+    assert loaded.returncode == 0, loaded.stderr
+    report = json.loads(loaded.stdout)  # JSON and nothing else on stdout
+    assert all(f["status"] == "staged" for f in report["files"])
+    kpis = etl("kpis", "--json", "--year", "2024", "--as-of", "2025-03-31", "--data-dir", str(data))
+    assert kpis.returncode == 0, kpis.stderr
+    assert json.loads(kpis.stdout)["ehcp"] == EXPECTED_2024
+
+
+def test_data_dir_from_environment(tmp_path: Path) -> None:
+    source = gf.write_flat(tmp_path / "cases.csv")
+    env = {"SEND_DATA_DIR": str(tmp_path / "envdata")}
+    assert etl("load", str(source), env=env).returncode == 0
+    assert (tmp_path / "envdata" / "warehouse.duckdb").exists()
+
+
+def test_quality_json_has_the_contract_keys(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    etl("load", str(gf.write_flat(tmp_path / "cases.csv")), "--data-dir", str(data))
+    out = etl("quality", "--json", "--data-dir", str(data))
+    problems = json.loads(out.stdout)
+    assert problems, "the fixture has two queries"
+    for p in problems:
+        assert set(p) == {"file", "sheet", "row", "column", "rule", "severity", "message"}
+    # CSV line numbers: header is line 1, R2 is line 3, R12 is line 13.
+    assert {(p["row"], p["rule"]) for p in problems} == {
+        (3, "week20_missing"), (13, "outcome_before_received")}
+
+
+def test_check_reports_without_loading(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    out = etl("check", str(gf.write_flat(tmp_path / "cases.csv")), "--data-dir", str(data),
+              "--json")
+    assert out.returncode == 0
+    assert len(json.loads(out.stdout)["problems"]) == 2
+    assert not (data / "warehouse.duckdb").exists()
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    junk = tmp_path / "notes.csv"
+    junk.write_text("hello,world\n1,2\n")
+    nothing = etl("load", str(junk), "--data-dir", str(data))
+    assert nothing.returncode == 1
+    assert "no sheet with recognisable SEN2 headers" in nothing.stdout
+    assert etl("load", "--data-dir", str(data)).returncode == 2  # no PATH: usage error
+    assert etl("kpis", "--year", "twenty", "--data-dir", str(data)).returncode == 2
+    # No data yet: a clear message, not a traceback.
+    empty = etl("kpis", "--data-dir", str(tmp_path / "empty"))
+    assert empty.returncode == 1
+    assert "No data loaded yet" in empty.stderr
+    assert "Traceback" not in empty.stderr
+
+
+def test_help_for_every_command() -> None:
+    for command in ("load", "check", "quality", "kpis", "demo"):
+        out = etl(command, "--help")
+        assert out.returncode == 0
+        assert "--data-dir" in out.stdout
