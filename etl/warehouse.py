@@ -50,6 +50,9 @@ PARENT_LABEL = {"person": "child (Person ID / persontableid)",
                 "assessment": "assessment (assessmenttableid)",
                 "named_plan": "named plan (namedplantableid)",
                 "active_plans": "active plan (activeplanstableid)"}
+# "a child", "an assessment": the article for each parent in messages.
+ARTICLE = {"person": "a", "requests": "a", "assessment": "an", "named_plan": "a",
+           "active_plans": "an"}
 PROBLEM_COLUMNS = ("load_id", "file", "sheet", "row", "column", "rule", "severity", "message")
 
 
@@ -227,14 +230,14 @@ def _build_sql() -> str:
                 if parent != "assessment" or col != "assessment_key" else
                 f"({col} IS NOT NULL AND {col} IN (SELECT assessment_key FROM assessment))"
                 for parent, col in links)
-            parent_names = " or ".join(PARENT_LABEL[p] for p, _ in links)
+            parent_names = " or ".join(f"{ARTICLE[p]} {PARENT_LABEL[p]}" for p, _ in links)
             parts.append(f"""
             CREATE OR REPLACE TABLE {name} AS
             SELECT * EXCLUDE (dup_rank, version_rank, first_row) FROM ranked_{name}
             WHERE {keep} AND ({conditions});
             INSERT INTO build_problems
             SELECT load_id, source_file, source_sheet, source_row, NULL, 'orphan_row', 'error',
-                   'This {title} row points to a {parent_names} that was not loaded (missing, '
+                   'This {title} row points to {parent_names} that was not loaded (missing, '
                    || 'or rejected: see that row''s own problem)'
             FROM ranked_{name} WHERE {keep} AND NOT ({conditions});""")
         else:
