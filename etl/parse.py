@@ -18,8 +18,10 @@ from typing import Any
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Dates outside this window are treated as impossible for this domain (children and requests).
 MIN_YEAR, MAX_YEAR = 1900, 2100
-# Serials that fall inside MIN_YEAR..MAX_YEAR.
-MIN_SERIAL = (dt.date(MIN_YEAR, 1, 1) - EXCEL_EPOCH).days
+# A bare number is read as an Excel serial only inside 1950–2100: a number like 2024 or 7 in a date
+# column is far more likely a typing slip than a date in 1905 (and serials before 1 March 1900 are
+# off by one in Excel itself).
+MIN_SERIAL = (dt.date(1950, 1, 1) - EXCEL_EPOCH).days
 MAX_SERIAL = (dt.date(MAX_YEAR, 12, 31) - EXCEL_EPOCH).days
 
 _MONTHS = {
@@ -148,7 +150,8 @@ def parse_date(raw: Any) -> Parsed:
 def _from_serial(serial: float, raw: str) -> Parsed:
     if not serial.is_integer() or not (MIN_SERIAL <= serial <= MAX_SERIAL):
         return Parsed(
-            error=f"'{raw}' is a number, not a date (as an Excel serial it is out of range)",
+            error=f"'{raw}' is a number, not a date (read as an Excel date serial it would fall "
+            "outside 1950–2100)",
             rule="date_unreadable",
         )
     return Parsed(EXCEL_EPOCH + dt.timedelta(days=int(serial)))
@@ -158,12 +161,20 @@ _YES = {"1", "y", "yes", "true", "t"}
 _NO = {"0", "n", "no", "false", "f"}
 
 
+_WHOLE = re.compile(r"^[+-]?\d+\.0+$")
+
+
+def _whole_number_text(text: str) -> str:
+    """'1.0' → '1': CSVs written by pandas or a database often carry whole numbers as floats."""
+    return text.split(".")[0].lstrip("+") if _WHOLE.match(text) else text
+
+
 def parse_flag(raw: Any) -> Parsed:
-    """Parse a yes/no flag: 1/0, Y/N, Yes/No, True/False (any case). Blank stays blank."""
+    """Parse a yes/no flag: 1/0 (also 1.0/0.0), Y/N, Yes/No, True/False (any case)."""
     text = cell_text(raw)
     if text is None:
         return BLANK
-    key = text.lower()
+    key = _whole_number_text(text).lower()
     if key in _YES:
         return Parsed(True)
     if key in _NO:
@@ -179,7 +190,7 @@ def parse_code(raw: Any, allowed: dict[str, str] | frozenset[str] | set[str]) ->
     text = cell_text(raw)
     if text is None:
         return BLANK
-    code = text.upper()
+    code = _whole_number_text(text).upper()
     if code in allowed:
         return Parsed(code)
     shown = ", ".join(sorted(allowed))

@@ -4,8 +4,10 @@ Each reader turns a file into :class:`RawSheet` objects: rows of raw cell values
 user would see for each row (the Excel row number, or the CSV line number). Nothing is interpreted
 here; header finding and typing happen in ``etl.sen2``.
 
-xlsx is read with python-calamine (the Rust calamine reader; ~25x faster than openpyxl). CSV is read
-with the standard library so that line numbers stay exact when a quoted cell holds a line break.
+xlsx is read with fastexcel (Rust calamine → Arrow, every cell as text; ~25x faster than openpyxl)
+with ``skip_rows=0`` so the grid stays anchored at row 1 and list index + 1 is the Excel row. CSV is
+read with the standard library so line numbers stay exact when a quoted cell holds a line break.
+Sheets are held column by column as Arrow string arrays, which later steps parse vectorised.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import python_calamine
+import fastexcel
+import pyarrow as pa
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -36,16 +39,39 @@ class FileProblem(Exception):
 
 @dataclass
 class RawSheet:
-    """One sheet (or CSV file) as read: raw rows and the row number the user sees for each."""
+    """One sheet (or CSV file) as read: text columns and the row number the user sees per row."""
 
     file: str
     sheet: str | None  # None for a CSV file
-    rows: list[list[Any]]
+    columns: list[pa.Array]  # string arrays, one per column, all the same length
     row_numbers: list[int]
+
+    @classmethod
+    def from_rows(cls, file: str, sheet: str | None, rows: list[list[Any]],
+                  row_numbers: list[int]) -> RawSheet:
+        """Build from row lists (cells as text or None), e.g. a parsed CSV or a test fixture."""
+        width = max((len(r) for r in rows), default=0)
+        columns = [pa.array([None if i >= len(r) or r[i] in (None, "") else str(r[i])
+                             for r in rows], pa.string()) for i in range(width)]
+        return cls(file, sheet, columns, row_numbers)
 
     @property
     def label(self) -> str:
         return f"{self.file} [{self.sheet}]" if self.sheet else self.file
+
+    @property
+    def height(self) -> int:
+        return len(self.row_numbers)
+
+    def head(self, n: int) -> list[list[Any]]:
+        """The first n rows as lists of cell text (None for a blank cell)."""
+        top = [c.slice(0, n).to_pylist() for c in self.columns]
+        return [list(r) for r in zip(*top, strict=True)] if top else []
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """Every row as a list (slow for big sheets; for tests and small files)."""
+        return self.head(self.height)
 
 
 def content_hash(path: Path) -> str:
@@ -93,21 +119,21 @@ def read_file(path: Path) -> list[RawSheet]:
 
 def _read_workbook(path: Path) -> Iterator[RawSheet]:
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several error types for corrupt files
+        workbook = fastexcel.read_excel(path)
+    except Exception as exc:  # fastexcel raises several error types for corrupt files
         raise FileProblem(
             "file_unreadable", f"{path.name} could not be opened as a spreadsheet: {exc}"
         ) from exc
     for name in workbook.sheet_names:
         try:
-            sheet = workbook.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
+            batch = workbook.load_sheet(name, header_row=None, skip_rows=0,
+                                        dtypes="string").to_arrow()
         except Exception as exc:
             raise FileProblem(
                 "file_unreadable", f"sheet '{name}' of {path.name} could not be read: {exc}", name
             ) from exc
-        # skip_empty_area=False keeps the grid anchored at A1, so list index + 1 is the Excel row.
-        yield RawSheet(path.name, name, rows, list(range(1, len(rows) + 1)))
+        columns = [batch.column(i) for i in range(batch.num_columns)]
+        yield RawSheet(path.name, name, columns, list(range(1, batch.num_rows + 1)))
 
 
 def _read_csv(path: Path) -> RawSheet:
@@ -135,4 +161,4 @@ def _read_csv(path: Path) -> RawSheet:
         raise FileProblem(
             "file_unreadable", f"{path.name} line {line} could not be read as CSV: {exc}"
         ) from exc
-    return RawSheet(path.name, None, rows, numbers)
+    return RawSheet.from_rows(path.name, None, rows, numbers)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import parse
 from etl.config import Pseudonymiser, settings
@@ -42,6 +43,7 @@ ARROW_TYPES = {
     "id": pa.string(),
     "upn": pa.string(),
 }
+_BRACKETS = re.compile(r"\([^)]*\)\s*$")
 _UPN_FORMAT = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 _BLADE_FILE = re.compile(r"_(sen2|person|requests|assessment|namedplan|plandetail|activeplans|"
                          r"placementdetail|senneed)$", re.I)
@@ -119,7 +121,8 @@ def _match_header(cells: list[Any], module: Module) -> tuple[dict[str, int], dic
             lookup.setdefault(alias, f.name)
     for index, cell in enumerate(cells):
         key = parse.normalise_header(cell)
-        name = lookup.get(key)
+        # "Date request was received (dd/mm/yyyy)": a trailing note in brackets is not the name.
+        name = lookup.get(key) or lookup.get(parse.normalise_header(_BRACKETS.sub("", str(cell or ""))))
         if name and name not in columns:
             columns[name] = index
             headers[name] = parse.cell_text(cell) or name
@@ -132,7 +135,8 @@ def recognise(sheet: RawSheet) -> Recognised | None:
     candidates = [hint] if hint else [*MODULES.values(), FLAT]
     best: tuple[int, int, Module, dict[str, int], dict[str, str]] | None = None
     best_index = 0
-    for index, cells in enumerate(sheet.rows[: settings().header_search_rows]):
+    top = sheet.head(settings().header_search_rows)
+    for index, cells in enumerate(top):
         for order, module in enumerate(candidates):
             columns, headers = _match_header(cells, module)
             score = len(columns)
@@ -142,15 +146,25 @@ def recognise(sheet: RawSheet) -> Recognised | None:
                 best_index = index
     if best is None:
         return None
+    if hint is None and best[2].name == "requests":
+        # A lone sheet of request columns with nothing saying it is the Requests module is a case
+        # list (one row per request), not half of a module workbook.
+        flat_columns, flat_headers = _match_header(top[best_index], FLAT)
+        if len(flat_columns) >= best[0]:
+            best = (len(flat_columns), 0, FLAT, flat_columns, flat_headers)
     _, _, module, columns, headers = best
     matched = set(columns.values())
     ignored = {parse.normalise_header(n) for n in IGNORED_COLUMNS}
     unknown = []
-    for i, cell in enumerate(sheet.rows[best_index]):
+    for i, cell in enumerate(top[best_index]):
         text = parse.cell_text(cell)
         key = parse.normalise_header(cell)
         if text and i not in matched and key not in ignored and not key.endswith(IGNORED_SUFFIX):
             unknown.append(text)
+        elif not text and i < len(sheet.columns):
+            below = sheet.columns[i].slice(best_index + 1)
+            if below.null_count < len(below):
+                unknown.append(f"(column {i + 1}: data with no header)")
     return Recognised(module, best_index, columns, headers, unknown)
 
 
@@ -190,28 +204,46 @@ def _parser(f: Field) -> Callable[[Any], parse.Parsed]:
     return parse.parse_text
 
 
-def _convert(values: list[Any], parser: Callable[[Any], parse.Parsed]) -> list[parse.Parsed]:
-    """Parse a column, each distinct value once (dates and codes repeat heavily)."""
-    cache: dict[tuple[type, Any], parse.Parsed] = {}
-    out = []
-    for value in values:
-        key = (type(value), value)
-        found = cache.get(key)
-        if found is None:
-            found = cache[key] = parser(value)
-        out.append(found)
-    return out
+def _convert(column: pa.Array, f: Field) -> tuple[list[Any], list[tuple[int, parse.Parsed]]]:
+    """Parse a text column, each distinct value once (dates and codes repeat heavily).
+
+    Returns the typed values and the (row index, problem) of every unreadable cell.
+    """
+    parser = _parser(f)
+    uniques = pc.unique(column).drop_null()
+    parsed = [parser(u) for u in uniques.to_pylist()]
+    typed = pa.array([p.value for p in parsed], ARROW_TYPES[f.kind])
+    positions = pc.index_in(column, value_set=uniques)
+    values = typed.take(positions).to_pylist()
+    bad = [i for i, p in enumerate(parsed) if p.error]
+    errors: list[tuple[int, parse.Parsed]] = []
+    if bad:
+        hit = pc.is_in(positions, value_set=pa.array(bad, positions.type))
+        for i in pc.indices_nonzero(pc.fill_null(hit, False)).to_pylist():
+            errors.append((i, parsed[positions[i].as_py()]))
+    return values, errors
+
+
+def _clean(column: pa.Array) -> pa.Array:
+    """Trim spaces; a cell holding only spaces is blank."""
+    trimmed = pc.utf8_trim_whitespace(column.cast(pa.string()))
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
 def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedSheet:
     """Type every mapped column, reject rows with unreadable cells, and key the rows."""
     module = rec.module
-    body = sheet.rows[rec.header_index + 1:]
-    numbers = sheet.row_numbers[rec.header_index + 1:]
+    start = rec.header_index + 1
+    body = [_clean(c.slice(start)) for c in sheet.columns]
+    numbers = sheet.row_numbers[start:]
     # Entirely blank rows are layout, not records.
-    keep = [i for i, row in enumerate(body) if any(parse.cell_text(c) is not None for c in row)]
-    body = [body[i] for i in keep]
-    numbers = [numbers[i] for i in keep]
+    if body:
+        filled = body[0].is_valid()
+        for col in body[1:]:
+            filled = pc.or_(filled, col.is_valid())
+        keep = pc.indices_nonzero(filled)
+        body = [c.take(keep) for c in body]
+        numbers = [numbers[i] for i in keep.to_pylist()]
     problems: list[Problem] = []
     bad_rows: set[int] = set()
     typed: dict[str, list[Any]] = {}
@@ -223,24 +255,22 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
     for name, index in rec.columns.items():
         f = module.field(name)
         header = rec.headers[name]
-        raw = [row[index] if index < len(row) else None for row in body]
+        raw = body[index]
         if f.kind in ("id", "upn"):
-            texts = [parse.cell_text(v) for v in raw]
-            typed[name] = [t.upper().replace(" ", "") if t and f.kind == "upn" else t
-                           for t in texts]
+            if f.kind == "upn":
+                raw = pc.replace_substring(pc.utf8_upper(raw), " ", "")
+            typed[name] = raw.to_pylist()
             continue
-        parsed = _convert(raw, _parser(f))
-        typed[name] = [p.value for p in parsed]
-        for i, p in enumerate(parsed):
-            if p.error:
-                reject(i, header, p.rule or "value_unreadable", f"{header}: {p.error}")
+        values, errors = _convert(raw, f)
+        typed[name] = values
+        for i, p in errors:
+            reject(i, header, p.rule or "value_unreadable", f"{header}: {p.error}")
         if f.required:
-            for i, p in enumerate(parsed):
-                if p.ok and p.value is None:
-                    rule = "date_missing" if f.kind == "date" else "value_missing"
-                    reject(i, header, rule, f"{header} is blank; it is required")
+            for i in pc.indices_nonzero(raw.is_null()).to_pylist():
+                rule = "date_missing" if f.kind == "date" else "value_missing"
+                reject(i, header, rule, f"{header} is blank; it is required")
 
-    n = len(body)
+    n = len(numbers)
     # Keys: the module's own id; a requests row without one is keyed by person + received date.
     person_source = "person_id" if "person_id" in typed else "upn"
     if module.name in ("person", "requests", "flat"):
@@ -250,6 +280,13 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
                 header = rec.headers.get(person_source, person_source)
                 reject(i, header, "key_missing", f"{header} is blank, so the row cannot be linked "
                                                  "to a child")
+    if module.parents and module.name not in ("person", "requests"):
+        present = [p for p in module.parents if p in typed]
+        for i in range(n):
+            if all(typed[p][i] is None for p in present) and i not in bad_rows:
+                headers = " / ".join(rec.headers[p] for p in present)
+                reject(i, headers, "key_missing",
+                       f"{headers} is blank, so this row cannot be linked to its parent record")
     if module.key and module.key in rec.columns and module.name not in ("flat",):
         for i, value in enumerate(typed[module.key]):
             if value is None and i not in bad_rows:
@@ -283,12 +320,13 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         return memo["person"]
 
     def request_keys() -> list[str | None]:
-        if "request_id" in typed:
-            return keyed("request_id")
+        # Without a request id (no column, or a blank cell) a request is its child + received date.
+        ids = column("request_id")
         people = column(person_source)
         received = column("received_date")
-        return [pseudo("request", f"{p}|{d.isoformat()}") if p and d else None
-                for p, d in zip(people, received, strict=True)]
+        return [pseudo("request", i) if i is not None
+                else pseudo("request", f"{p}|{d.isoformat()}") if p and d else None
+                for i, p, d in zip(ids, people, received, strict=True)]
 
     def own_keys() -> list[str | None]:
         """The module's own key; without an id column, one per parent (and rank, if any)."""

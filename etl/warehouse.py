@@ -209,11 +209,20 @@ def _build_sql() -> str:
         title = MODULES[name].title
         parts.append(f"""
         CREATE OR REPLACE TEMP TABLE ranked_{name} AS
-        SELECT *,
-               row_number() OVER (PARTITION BY load_id, {key} ORDER BY source_row) AS dup_rank,
-               dense_rank() OVER (PARTITION BY {key} ORDER BY load_id DESC) AS version_rank,
-               min(source_row) OVER (PARTITION BY load_id, {key}) AS first_row
-        FROM stg_{name};
+        -- A repeated id on one sheet is a duplicate (error); the same record in a later file, or
+        -- on another sheet, supersedes the earlier one (the latest load wins).
+        SELECT *, row_number() OVER (PARTITION BY {key}, dup_rank = 1
+                                     ORDER BY load_id DESC, source_sheet DESC, source_row)
+                      AS version_rank
+        FROM (SELECT *,
+                     row_number() OVER (PARTITION BY load_id, source_sheet, {key}
+                                        ORDER BY source_row) AS dup_rank,
+                     min(source_row) OVER (PARTITION BY load_id, source_sheet, {key}) AS first_row
+              FROM stg_{name});
+        INSERT INTO build_problems
+        SELECT load_id, source_file, source_sheet, source_row, NULL, 'key_missing', 'error',
+               'This {title} row has no id and no parent id, so it cannot be linked'
+        FROM ranked_{name} WHERE {key} IS NULL;
         INSERT INTO build_problems
         SELECT load_id, source_file, source_sheet, source_row, NULL, 'duplicate_key', 'error',
                'Duplicate {title} id: the same id is already on row ' || first_row ||
@@ -269,15 +278,22 @@ def run_load(paths: list[Path], folder: Path, *, synthetic: bool = False, replac
     with _lock(folder):
         previous = published if published.exists() and not replace else None
         known = _known_hashes(previous) if previous else {}
-        next_id = (max(known.values()) + 1) if known else 1
+        next_id = _next_load_id(previous) if previous else 1
         pseudo = Pseudonymiser(hash_key(folder))
         results: list[FileResult] = []
+        staged_now: dict[str, str] = {}
         for path in files:
             digest = content_hash(path) if path.is_file() else ""
             if digest and digest in known:
                 results.append(FileResult(path, "skipped", "already loaded (same content); "
                                           "nothing changed", content_hash=digest))
                 continue
+            if digest and digest in staged_now:
+                results.append(FileResult(path, "skipped", f"same content as {staged_now[digest]} "
+                                          "in this load; loaded once", content_hash=digest))
+                continue
+            if digest:
+                staged_now[digest] = path.name
             result = stage_file(path, pseudo)
             result.load_id = next_id
             next_id += 1
@@ -322,10 +338,21 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _next_load_id(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_files").fetchone()
+    finally:
+        con.close()
+    return int(row[0]) if row else 1
+
+
 def _known_hashes(db: Path) -> dict[str, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute("SELECT content_hash, load_id FROM load_files").fetchall()
+        # Only files that loaded count: a file that failed (say, a missing column) is retried.
+        rows = con.execute("SELECT content_hash, load_id FROM load_files "
+                           "WHERE status = 'staged'").fetchall()
     finally:
         con.close()
     return {h: i for h, i in rows if h}
