@@ -44,16 +44,16 @@ def main() -> None:
     parser.add_argument("--pages", action="store_true", help="also time page renders")
     args = parser.parse_args()
 
+    import fastexcel
     import pandas as pd
-    import python_calamine
 
     from etl import demo
 
     work = Path(tempfile.mkdtemp(prefix="send-bench-"))
     paths = demo.generate(work / "inputs", seed=args.seed, scale=args.scale)
     workbook = paths[0]
-    book = python_calamine.CalamineWorkbook.from_path(str(workbook))
-    sizes = {name: book.get_sheet_by_name(name).height - 1 for name in book.sheet_names}
+    book = fastexcel.read_excel(workbook)
+    sizes = {name: book.load_sheet(name, header_row=None).height - 1 for name in book.sheet_names}
     print(f"Workbook: {workbook.name}, {workbook.stat().st_size / 1e6:.1f} MB")
     for name, rows in sizes.items():
         print(f"  {name:<18} {rows:>8,} rows")
