@@ -1,0 +1,29 @@
+"""SEND Partnership Dashboard — entry point: page config, the page list, shared sidebar, run.
+
+Run with ``streamlit run dashboard.py`` (or ``make run``). Data comes from the warehouse in
+``SEND_DATA_DIR`` (default ``./data``), opened read-only by ``ui.db``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import components, db
+
+# An emoji favicon is drawn locally; a ":material/..." one is fetched from fonts.gstatic.com,
+# which council networks often block.
+st.set_page_config(layout="wide", page_title="SEND Partnership Dashboard", page_icon="📊")
+components.mark_entrypoint()
+
+OVERVIEW = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)
+TIMELINESS = st.Page("pages/timeliness.py", title="EHC plan timeliness", icon=":material/schedule:")
+DATA_QUALITY = st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:")
+
+page = st.navigation([OVERVIEW, TIMELINESS, DATA_QUALITY])
+components.apply_style()
+components.sidebar(db.data_state(), DATA_QUALITY)
+try:
+    page.run()
+except db.WarehouseError as problem:
+    # The file vanished or was unreadable mid-run: say so plainly, never show a traceback.
+    components.empty_state(str(problem))

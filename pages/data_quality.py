@@ -1,0 +1,71 @@
+"""Data quality: what was loaded from each file, and every problem found, so the figures on the
+other pages can be trusted (or their limits understood)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import components, db
+from ui.formatting import SEVERITY_BADGES, TABLE_COLUMNS, display_table, fmt_date
+
+state = components.start_page(
+    "Data quality",
+    "What was loaded from each file, what was not, and why — so you know how far to trust the "
+    "figures.",
+)
+
+components.section(
+    "Load log",
+    "One row per file. Every row read is loaded, rejected (an error on the row), or superseded "
+    "(the same record loaded again from a later file).",
+)
+load_log = db.query("load_log")
+components.show_table(display_table(load_log, columns=TABLE_COLUMNS["load_log"]))
+components.download(
+    load_log,
+    "load_log",
+    state=state,
+    scope="Files loaded into the warehouse",
+    columns=TABLE_COLUMNS["load_log"],
+)
+
+components.section("Problems found")
+st.markdown(
+    "- **✗ Error — row not loaded.** The row broke a rule (an impossible date, an unknown code, "
+    "a duplicate id) and is left out of every figure until the file is corrected and reloaded.\n"
+    "- **? Query — loaded but flagged.** The row is in the figures, but something looks wrong or "
+    "is missing (for example a blank 20-week exception flag). Check it at source."
+)
+
+options = db.query("problem_options")
+if options.empty:
+    st.success("✓ No problems found in the loaded files.")
+    st.stop()
+components.status_counts(db.query("problems_by_severity"), "severity", "problems", SEVERITY_BADGES)
+
+severity_col, rule_col, file_col = st.columns(3)
+severities = severity_col.multiselect(
+    "Severity (all if none chosen)",
+    sorted(set(options["severity"])),
+    format_func=lambda s: SEVERITY_BADGES.get(s, s),
+    key="problem_severity",
+)
+rules = rule_col.multiselect(
+    "Rule (all if none chosen)", sorted(set(options["rule"])), key="problem_rule"
+)
+files = file_col.multiselect(
+    "File (all if none chosen)", sorted(set(options["file"])), key="problem_file"
+)
+problems = db.query(
+    "problems", severities=severities or None, rules=rules or None, files=files or None
+)
+st.caption(f"{len(problems):,} problems shown. Row numbers are the spreadsheet's own row numbers.")
+components.show_table(display_table(problems, columns=TABLE_COLUMNS["problems"]))
+components.download(
+    problems,
+    "problems",
+    state=state,
+    row_level=True,
+    scope=f"Problem list (filtered as on screen), data snapshot {fmt_date(state.snapshot_date)}",
+    columns=TABLE_COLUMNS["problems"],
+)

@@ -1,0 +1,134 @@
+"""ui.components: what a download actually contains in each export mode, and the trend text on a
+KPI tile (the parts that are not plain Streamlit calls)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from ui import components, db
+
+SNAPSHOT = dt.date(2026, 11, 1)
+STATE = db.DataState(True, Path("warehouse.duckdb"), "", SNAPSHOT, synthetic=True)
+
+
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+
+    def fake_download(label: str, data: bytes, **kwargs: Any) -> bool:
+        calls.append({"label": label, "data": data, **kwargs})
+        return False
+
+    monkeypatch.setattr(components.st, "download_button", fake_download)
+    monkeypatch.setattr(components.st, "caption", lambda text: calls.append({"caption": text}))
+    return calls
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def _bands() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "band": ["Within 20 weeks", "20 to 52 weeks", "Over 52 weeks"],
+            "plans_issued": [23, 12, 3],
+            "all_plans_issued": [38, 38, 38],
+            "pct_of_plans_issued": [60.5, 31.6, 7.9],
+        }
+    )
+
+
+def test_publish_download_is_suppressed_and_labelled(
+    captured: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(components, "export_mode", lambda: "publish")
+    components.download(
+        _bands(),
+        "ehcp_bands",
+        state=STATE,
+        scope="Bands 2026",
+        as_of=SNAPSHOT,
+        columns=["band", "plans_issued", "pct_of_plans_issued"],
+    )
+    (call,) = captured
+    assert "publish" in call["label"]
+    assert call["file_name"] == "ehcp_bands_2026-11-01_publish.csv"
+    rows = _rows(call["data"])
+    assert rows[1][1].startswith("Publish")
+    assert ["SYNTHETIC DATA", "made-up demonstration data, not real children"] in rows
+    table = rows[rows.index(["Time to issue", "Plans issued", "% of plans issued"]) :]
+    # 23 → 25, 12 → 10, 3 → c; 7.9% rests on the suppressed 3, so it is c too.
+    assert table[1:] == [
+        ["Within 20 weeks", "25", "60.5%"],
+        ["20 to 52 weeks", "10", "31.6%"],
+        ["Over 52 weeks", "c", "c"],
+    ]
+
+
+def test_internal_download_is_exact(
+    captured: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(components, "export_mode", lambda: "internal")
+    components.download(
+        _bands(),
+        "ehcp_bands",
+        state=STATE,
+        scope="Bands 2026",
+        columns=["band", "plans_issued", "pct_of_plans_issued"],
+    )
+    rows = _rows(captured[0]["data"])
+    assert rows[-1] == ["Over 52 weeks", "3", "7.9%"]
+
+
+def test_row_level_lists_are_not_offered_in_publish_mode(
+    captured: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(components, "export_mode", lambda: "publish")
+    watchlist = pd.DataFrame({"reference": ["R-0E83BEE0"], "status": ["Breached"]})
+    components.download(
+        watchlist,
+        "ehcp_watchlist",
+        state=STATE,
+        scope="Open requests",
+        row_level=True,
+        columns=["reference", "status"],
+    )
+    assert captured == [{"caption": captured[0]["caption"]}]
+    assert "not exported in Publish mode" in captured[0]["caption"]
+
+
+def test_row_level_download_escapes_typed_formulas(
+    captured: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(components, "export_mode", lambda: "internal")
+    problems = pd.DataFrame(
+        {
+            "severity": ["error"],
+            "message": ['=HYPERLINK("http://x","y")'],
+            "file": ["@cases.csv"],
+            "row": [4],
+        }
+    )
+    components.download(
+        problems,
+        "problems",
+        state=STATE,
+        scope="Problems",
+        row_level=True,
+        columns=["severity", "message", "file", "row"],
+    )
+    rows = _rows(captured[0]["data"])
+    assert rows[-1] == [
+        "✗ Error (row not loaded)",
+        '\'=HYPERLINK("http://x","y")',
+        "'@cases.csv",
+        "4",
+    ]

@@ -1,0 +1,402 @@
+"""Pure chart functions: a query's DataFrame in, a plotly Figure out (no Streamlit, no database).
+
+Styled for a projector in a meeting room: the UK Government Analysis Function palette (the
+``afcharts`` plotly template), text of at least 18px, and nothing that relies on colour alone —
+series differ by pattern, dash or marker as well as colour, bars carry their value as text, and
+thresholds are drawn as lines with a text label ("20 weeks").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import afcharts.pio_template  # noqa: F401 - registers the "afcharts" plotly template
+import pandas as pd
+import plotly.graph_objects as go
+from afcharts.af_colours import get_af_colours
+
+from ui.formatting import fmt_count, fmt_days, fmt_pct
+
+PALETTE: list[str] = get_af_colours("categorical")
+DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = PALETTE
+FONT_SIZE = 20  # px; the afcharts default (~18.6px) is the floor for a projector
+THRESHOLD_COLOUR = "#3D3D3D"
+WITHIN_DAYS = 140
+HOVER_DATE = "%b %Y"
+
+
+def _base(height: int, **layout: Any) -> go.Figure:
+    """An empty figure with the shared projector-friendly layout."""
+    fig = go.Figure()
+    fig.update_layout(
+        template="afcharts",
+        height=height,
+        font={"size": FONT_SIZE, "color": "#0B0C0C"},
+        margin={"l": 10, "r": 30, "t": 60, "b": 10},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": 1.02,
+            "yanchor": "bottom",
+            "font": {"size": FONT_SIZE},
+        },
+        hoverlabel={"font": {"size": FONT_SIZE}},
+        hovermode="closest",
+        **layout,
+    )
+    fig.update_xaxes(tickfont={"size": FONT_SIZE}, title_font={"size": FONT_SIZE})
+    fig.update_yaxes(tickfont={"size": FONT_SIZE}, title_font={"size": FONT_SIZE})
+    return fig
+
+
+def _values(series: pd.Series) -> list[float | None]:
+    return [None if v is None or pd.isna(v) else float(v) for v in series]
+
+
+def monthly_trend(frame: pd.DataFrame) -> go.Figure:
+    """% of plans issued within 20 weeks by month of issue, with rolling 12-month lines.
+
+    Expects the ``issued_monthly`` query: ``issue_month``, the monthly and rolling percentages
+    both including and excluding exceptions (None where there were no plans, or fewer than 12
+    months for a rolling figure — drawn as a gap, not as 0%).
+    """
+    fig = _base(
+        520,
+        yaxis={"range": [0, 105], "ticksuffix": "%", "title": {"text": "% issued within 20 weeks"}},
+    )
+    months = list(frame["issue_month"])
+    # (legend name, column, colour, dash, marker, width, mode, direct label at the last point)
+    series = [
+        (
+            "Rolling 12 months, excluding exceptions",
+            "rolling_pct_within_20_weeks_excl_exceptions",
+            DARK_BLUE,
+            "solid",
+            "circle",
+            5,
+            "lines",
+            "excl.",
+        ),
+        (
+            "Rolling 12 months, including exceptions",
+            "rolling_pct_within_20_weeks",
+            ORANGE,
+            "dash",
+            "square",
+            5,
+            "lines",
+            "incl.",
+        ),
+        (
+            "Month, excluding exceptions",
+            "pct_within_20_weeks_excl_exceptions",
+            TURQUOISE,
+            "dot",
+            "diamond",
+            2,
+            "lines+markers",
+            None,
+        ),
+        (
+            "Month, including exceptions",
+            "pct_within_20_weeks",
+            DARK_PINK,
+            "dot",
+            "triangle-up",
+            2,
+            "lines+markers",
+            None,
+        ),
+    ]
+    for name, column, colour, dash, symbol, width, mode, label in series:
+        values = _values(frame[column])
+        fig.add_trace(
+            go.Scatter(
+                x=months,
+                y=values,
+                name=name,
+                mode=mode,
+                line={"color": colour, "dash": dash, "width": width},
+                marker={"symbol": symbol, "size": 10, "color": colour},
+                text=[fmt_pct(v) for v in values],
+                hovertemplate="%{x|" + HOVER_DATE + "}: %{text}<extra>" + name + "</extra>",
+                connectgaps=False,
+            )
+        )
+        if label:
+            _label_last_point(fig, months, values, label, colour)
+    fig.update_xaxes(tickformat=HOVER_DATE, dtick="M3")
+    return fig
+
+
+def _label_last_point(
+    fig: go.Figure, xs: list[Any], ys: list[float | None], label: str, colour: str
+) -> None:
+    """Write the latest value beside the line's end, so the legend is not the only key."""
+    points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
+    if not points:
+        return
+    x, y = points[-1]
+    fig.add_annotation(
+        x=x,
+        y=y,
+        text=f"<b>{fmt_pct(y)}</b> ({label})",
+        showarrow=False,
+        xanchor="left",
+        xshift=8,
+        yshift=14 if label == "excl." else -14,
+        font={"size": FONT_SIZE - 2, "color": colour},
+    )
+
+
+def weeks_to_issue(frame: pd.DataFrame) -> go.Figure:
+    """How many plans were issued after each number of whole weeks, with the 20-week mark.
+
+    Expects the ``weeks_to_issue`` query: ``weeks_to_issue`` (days // 7), ``within_20_weeks`` and
+    ``after_20_weeks`` counts. A bar for week w covers days 7w to 7w+6, so it is drawn from w to
+    w+1 and the 20-week deadline (day 140) sits on the line x = 20.
+    """
+    fig = _base(
+        480,
+        barmode="stack",
+        bargap=0.05,
+        xaxis={"title": {"text": "Completed weeks from request to plan issued"}},
+        yaxis={"title": {"text": "Plans issued"}},
+    )
+    centres = [w + 0.5 for w in frame["weeks_to_issue"]]
+    weeks = list(frame["weeks_to_issue"])
+    fig.add_trace(
+        go.Bar(
+            x=centres,
+            y=list(frame["within_20_weeks"]),
+            width=1,
+            name="Issued within 20 weeks",
+            marker={"color": DARK_BLUE, "line": {"color": "white", "width": 1}},
+            customdata=weeks,
+            hovertemplate="Week %{customdata}: %{y} plans within 20 weeks<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=centres,
+            y=list(frame["after_20_weeks"]),
+            width=1,
+            name="Issued after 20 weeks",
+            marker={
+                "color": ORANGE,
+                "pattern": {"shape": "/", "fgcolor": "#0B0C0C", "size": 8, "fillmode": "overlay"},
+                "line": {"color": "white", "width": 1},
+            },
+            customdata=weeks,
+            hovertemplate="Week %{customdata}: %{y} plans after 20 weeks<extra></extra>",
+        )
+    )
+    add_threshold(fig, x=20, text="20 weeks")
+    fig.update_xaxes(rangemode="tozero", dtick=10)
+    _whole_number_ticks(fig, "y", frame["plans_issued"].max())
+    return fig
+
+
+def _whole_number_ticks(fig: go.Figure, axis: str, largest: Any) -> None:
+    """Counts are whole plans: no "0.5" or "1.5" ticks when the numbers are small."""
+    top = 0 if largest is None or pd.isna(largest) else int(largest)
+    if top <= 10:
+        fig.update_layout({f"{axis}axis": {"dtick": 1, "tickformat": "d"}})
+    else:
+        fig.update_layout({f"{axis}axis": {"tickformat": ",d"}})
+
+
+def add_threshold(
+    fig: go.Figure,
+    *,
+    x: float | None = None,
+    y: float | None = None,
+    text: str,
+    behind_bars: bool = False,
+) -> None:
+    """A dashed threshold line with its meaning written beside it (never a bare line).
+
+    ``behind_bars`` draws it under the bars, for charts whose value labels would cross it.
+    """
+    layer = "below" if behind_bars else "above"
+    line = {"color": THRESHOLD_COLOUR, "width": 3, "dash": "dash"}
+    font = {"size": FONT_SIZE, "color": THRESHOLD_COLOUR}
+    if x is not None:
+        fig.add_vline(x=x, line=line, layer=layer)
+        fig.add_annotation(
+            x=x,
+            y=1,
+            yref="paper",
+            text=f"<b>{text}</b>",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            xshift=6,
+            font=font,
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+    if y is not None:
+        fig.add_hline(y=y, line=line, layer=layer)
+        fig.add_annotation(
+            y=y,
+            x=1,
+            xref="paper",
+            text=f"<b>{text}</b>",
+            showarrow=False,
+            xanchor="right",
+            yanchor="bottom",
+            font=font,
+        )
+
+
+def bands(frame: pd.DataFrame) -> go.Figure:
+    """Plans issued in each time band, including and excluding exceptions (grouped bars).
+
+    Expects the ``bands`` query: ``band``, ``plans_issued``, ``plans_issued_excl_exceptions`` and
+    the two ``pct_of_...`` shares.
+    """
+    fig = _base(
+        420,
+        barmode="group",
+        xaxis={"title": {"text": "Plans issued"}},
+        yaxis={"autorange": "reversed"},
+    )
+    series = [
+        ("Including exceptions", "plans_issued", "pct_of_plans_issued", DARK_BLUE, ""),
+        (
+            "Excluding exceptions",
+            "plans_issued_excl_exceptions",
+            "pct_of_plans_issued_excl_exceptions",
+            TURQUOISE,
+            "x",
+        ),
+    ]
+    for name, count_col, pct_col, colour, pattern in series:
+        fig.add_trace(
+            go.Bar(
+                y=list(frame["band"]),
+                x=list(frame[count_col]),
+                orientation="h",
+                name=name,
+                marker={
+                    "color": colour,
+                    "pattern": {"shape": pattern, "fgcolor": "#0B0C0C", "fillmode": "overlay"},
+                },
+                text=[
+                    f"{fmt_count(n)} ({fmt_pct(p)})"
+                    for n, p in zip(frame[count_col], frame[pct_col], strict=True)
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{text}<extra>" + name + "</extra>",
+            )
+        )
+    largest = frame[["plans_issued", "plans_issued_excl_exceptions"]].max().max()
+    _pad_x_for_labels(fig, largest)
+    _whole_number_ticks(fig, "x", largest)
+    return fig
+
+
+def _pad_x_for_labels(fig: go.Figure, largest: Any) -> None:
+    top = float(largest) if largest is not None and not pd.isna(largest) else 0.0
+    fig.update_xaxes(range=[0, max(top * 1.35, 1)])
+
+
+def stage_timing(frame: pd.DataFrame) -> go.Figure:
+    """Median and mean days at each stage, with the 20-week (140-day) mark.
+
+    Expects the ``stage_timing`` query: ``stage``, ``median_days``, ``mean_days``, ``plans_issued``.
+    """
+    fig = _base(
+        420, barmode="group", xaxis={"title": {"text": "Days"}}, yaxis={"autorange": "reversed"}
+    )
+    for name, column, colour, pattern in (
+        ("Median", "median_days", DARK_BLUE, ""),
+        ("Mean", "mean_days", TURQUOISE, "."),
+    ):
+        values = _values(frame[column])
+        fig.add_trace(
+            go.Bar(
+                y=list(frame["stage"]),
+                x=[v or 0 for v in values],
+                orientation="h",
+                name=name,
+                marker={
+                    "color": colour,
+                    "pattern": {"shape": pattern, "fgcolor": "#0B0C0C", "fillmode": "overlay"},
+                },
+                text=[f"{name.lower()} {fmt_days(v)}" for v in values],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{text}<extra></extra>",
+            )
+        )
+    largest = max(
+        [v for v in _values(frame["mean_days"]) + _values(frame["median_days"]) if v is not None]
+        + [WITHIN_DAYS]
+    )
+    fig.update_xaxes(range=[0, largest * 1.4])
+    add_threshold(fig, x=WITHIN_DAYS, text="20 weeks", behind_bars=True)
+    return fig
+
+
+def breakdown(frame: pd.DataFrame, category: str) -> go.Figure:
+    """% within 20 weeks for each group (primary need or age group), both ways, with counts.
+
+    Expects the ``by_primary_need`` / ``by_age_group`` queries. A group with no plans is labelled
+    "no plans" rather than drawn as 0%.
+    """
+    groups = list(frame[category])
+    fig = _base(
+        max(360, 110 + 70 * len(groups)),
+        barmode="group",
+        xaxis={
+            "range": [0, 135],
+            "ticksuffix": "%",
+            "tickvals": [0, 25, 50, 75, 100],
+            "title": {"text": "% issued within 20 weeks"},
+        },
+        yaxis={"autorange": "reversed"},
+    )
+    series = [
+        (
+            "Excluding exceptions",
+            "pct_within_20_weeks_excl_exceptions",
+            "within_20_weeks_excl_exceptions",
+            "plans_issued_excl_exceptions",
+            DARK_BLUE,
+            "",
+        ),
+        (
+            "Including exceptions",
+            "pct_within_20_weeks",
+            "within_20_weeks",
+            "plans_issued",
+            ORANGE,
+            "/",
+        ),
+    ]
+    for name, pct_col, num_col, den_col, colour, pattern in series:
+        values = _values(frame[pct_col])
+        fig.add_trace(
+            go.Bar(
+                y=groups,
+                x=[v or 0 for v in values],
+                orientation="h",
+                name=name,
+                marker={
+                    "color": colour,
+                    "pattern": {"shape": pattern, "fgcolor": "#0B0C0C", "fillmode": "overlay"},
+                },
+                text=[
+                    f"{fmt_pct(v)} ({fmt_count(n)} of {fmt_count(d)})"
+                    if v is not None
+                    else "no plans"
+                    for v, n, d in zip(values, frame[num_col], frame[den_col], strict=True)
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{text}<extra>" + name + "</extra>",
+            )
+        )
+    return fig

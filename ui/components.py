@@ -1,0 +1,466 @@
+"""Shared page parts: header, synthetic-data banner, empty state, KPI tiles, chart + table +
+download, status badges and the shared sidebar.
+
+Every visual signal is also written in words or symbols (▲/▼, "better"/"worse", "⚠ Breached"),
+because colour alone fails on a washed-out projector and for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from etl.metrics import CATALOGUE
+from ui import db
+from ui.formatting import (
+    TABLE_COLUMNS,
+    ExportContext,
+    Mode,
+    Trend,
+    describe_trend,
+    display_table,
+    export_filename,
+    fmt_count,
+    fmt_date,
+    fmt_pct,
+    fmt_x_of_y,
+    to_csv,
+)
+
+EXPORT_MODES: dict[str, Mode] = {"Internal": "internal", "Publish": "publish"}
+# Long tables scroll in a data grid; short ones are plain HTML tables, easier to read projected.
+PLAIN_TABLE_MAX_ROWS = 25
+GRID_NATURAL_ROWS = 10
+DeltaColour = Literal["green", "red", "gray", "off"]
+JUDGEMENT_COLOUR: dict[str, DeltaColour] = {"better": "green", "worse": "red"}
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoom2d",
+        "pan2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+    ],
+}
+
+
+# ---------------------------------------------------------------- page frame
+
+_ENTRYPOINT_RAN = "_entrypoint_ran"
+_ENTRYPOINT_RETRIED = "_entrypoint_retried"
+
+
+def mark_entrypoint() -> None:
+    """Called by dashboard.py on every run, so a page can tell it was reached through it."""
+    st.session_state[_ENTRYPOINT_RAN] = True
+
+
+def _ensure_entrypoint() -> None:
+    """Rerun once through dashboard.py if this page script was run on its own.
+
+    Why: before ``st.navigation`` has been called in a server process, Streamlit treats a
+    folder named ``pages/`` beside the entry point as a legacy multipage app. So the very first
+    run of a fresh server (and every AppTest run after ``switch_page``) on a URL like
+    ``/timeliness`` runs the page file directly: no page config, no sidebar, no as-at date.
+    ``st.navigation`` switches that legacy route off by clearing
+    ``PagesManager.uses_pages_directory``; we do the same and rerun, so the rerun goes through
+    dashboard.py as intended. (Renaming ``pages/`` would remove the need for this.)
+    """
+    if st.session_state.pop(_ENTRYPOINT_RAN, False):
+        st.session_state.pop(_ENTRYPOINT_RETRIED, None)
+        return
+    if st.session_state.get(_ENTRYPOINT_RETRIED):
+        return  # tried once already (e.g. a page run on its own): render without the sidebar
+    st.session_state[_ENTRYPOINT_RETRIED] = True
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+    except (ImportError, AttributeError):  # a future Streamlit without the legacy route
+        return
+    st.rerun()
+
+
+def start_page(title: str, purpose: str) -> db.DataState:
+    """Banner (if synthetic), title and one-line purpose; stops the page with a helpful message
+    when there is no data, so nothing below it ever runs against a missing warehouse."""
+    _ensure_entrypoint()
+    state = db.data_state()
+    if state.available and state.synthetic:
+        synthetic_banner()
+    st.title(title)
+    st.markdown(f"<p class='page-purpose'>{purpose}</p>", unsafe_allow_html=True)
+    if not state.available:
+        empty_state(state.message)
+        st.stop()
+    return state
+
+
+def synthetic_banner() -> None:
+    """A banner nobody can miss: the figures on this page are made up."""
+    st.markdown(
+        "<div class='synthetic-banner' role='alert'>⚠ SYNTHETIC DATA — made-up demonstration "
+        "figures, not real children. Do not use for decisions.</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def empty_state(message: str) -> None:
+    """What to do when there is nothing to show yet."""
+    st.info(message, icon="ℹ️")
+
+
+def section(title: str, explanation: str | None = None) -> None:
+    """A section heading with an optional one-line explanation."""
+    st.subheader(title)
+    if explanation:
+        st.caption(explanation)
+
+
+# ---------------------------------------------------------------- sidebar state
+
+
+def as_at_date(state: db.DataState) -> dt.date:
+    """The as-at date chosen in the sidebar (default: the data's snapshot date)."""
+    chosen = st.session_state.get("as_at")
+    if isinstance(chosen, dt.date) and state.snapshot_date and chosen <= state.snapshot_date:
+        return chosen
+    assert state.snapshot_date is not None
+    return state.snapshot_date
+
+
+def export_mode() -> Mode:
+    """The export mode chosen in the sidebar: "internal" (default) or "publish"."""
+    return EXPORT_MODES.get(st.session_state.get("export_mode", "Internal"), "internal")
+
+
+def sidebar(state: db.DataState, data_quality_page: Any) -> None:
+    """The shared sidebar: what data this is, the as-at date, the export mode, data quality."""
+    with st.sidebar:
+        if not state.available:
+            st.markdown("**No data loaded yet**")
+            return
+        assert state.snapshot_date is not None
+        st.markdown(
+            f"**Data snapshot:** {fmt_date(state.snapshot_date)}  \n"
+            f"**Requests loaded:** {fmt_count(state.requests_loaded)}"
+        )
+        if state.synthetic:
+            st.markdown("**⚠ SYNTHETIC DATA**")
+        # A newly published file may have a new snapshot: start again from its date.
+        if st.session_state.get("_snapshot_seen") != state.snapshot_date:
+            st.session_state["as_at"] = state.snapshot_date
+            st.session_state["_snapshot_seen"] = state.snapshot_date
+        st.date_input(
+            "As-at date",
+            key="as_at",
+            max_value=state.snapshot_date,
+            min_value=dt.date(2014, 9, 1),
+            format="DD/MM/YYYY",
+            help="Open requests, at-risk and breached cases are counted as at this "
+            "date. It cannot be later than the data snapshot.",
+        )
+        st.radio(
+            "Export mode",
+            list(EXPORT_MODES),
+            key="export_mode",
+            captions=[
+                "Exact figures, for people inside the partnership.",
+                "Small numbers hidden (c), others rounded to 5, for board packs and "
+                "anything published.",
+            ],
+            help="Applies to downloads. The screen always shows exact figures.",
+        )
+        st.page_link(data_quality_page, label="Data quality checks", icon=":material/fact_check:")
+
+
+# ---------------------------------------------------------------- KPI tiles
+
+
+def kpi_tile(
+    metric_key: str, value: Any, *, previous: Any, against: str | None, detail: str | None = None
+) -> Trend | None:
+    """A KPI tile: big number, catalogue title and definition, and the trend in words.
+
+    ``value`` / ``previous`` are in the catalogue unit ("%" values already rounded by
+    ``etl.metrics.pct``; None means no plans). ``against`` names the comparison ("2025"); None
+    shows no trend (e.g. a part-year count, which a full year would always beat).
+    """
+    metric = CATALOGUE[metric_key]
+    shown = fmt_pct(value) if metric.unit == "%" else fmt_count(value)
+    trend = (
+        describe_trend(value, previous, metric.unit, metric.polarity, against)
+        if against is not None
+        else None
+    )
+    with st.container(border=True):
+        st.metric(
+            metric.title,
+            shown,
+            delta=trend.text if trend else None,
+            delta_color=JUDGEMENT_COLOUR.get(trend.judgement, "gray") if trend else "off",
+            delta_arrow="off",
+        )
+        lines = [detail] if detail else []
+        lines.append(metric.definition)
+        if metric.caveat:
+            lines.append(metric.caveat)
+        st.caption("  \n".join(lines))
+    return trend
+
+
+# For a percentage KPI: the counts behind it, as (numerator key, denominator key, noun).
+KPI_COUNTS = {
+    "pct_within_20_weeks_excl_exceptions": (
+        "within_20_weeks_excl_exceptions",
+        "plans_issued_excl_exceptions",
+        "plans",
+    ),
+    "pct_within_20_weeks": ("within_20_weeks", "plans_issued", "plans"),
+    "pct_decisions_within_6_weeks": ("decisions_within_6_weeks", "decisions_made", "decisions"),
+}
+
+
+def kpi_row(
+    current: dict[str, Any],
+    previous: dict[str, Any],
+    keys: Sequence[str],
+    *,
+    against: str,
+    untrended: Sequence[str] = (),
+) -> None:
+    """KPI tiles side by side from two ``ehcp_kpis`` results (this period and the comparison).
+
+    Percentages show the counts behind them ("3 of 5 plans"). Keys in ``untrended`` get no trend
+    (a part-year count is always "down" on a whole year, which would mislead).
+    """
+    for column, key in zip(st.columns(len(keys)), keys, strict=True):
+        with column:
+            parts = KPI_COUNTS.get(key)
+            detail = (
+                f"{fmt_x_of_y(current[parts[0]], current[parts[1]])} {parts[2]}" if parts else None
+            )
+            kpi_tile(
+                key,
+                current[key],
+                previous=previous.get(key),
+                against=None if key in untrended else against,
+                detail=detail,
+            )
+
+
+# ---------------------------------------------------------------- charts with table and download
+
+
+def export_context(state: db.DataState, scope: str, as_of: dt.date | None) -> ExportContext:
+    """Everything an export has to say about itself, from the sidebar and the data."""
+    assert state.snapshot_date is not None
+    return ExportContext(export_mode(), scope, state.snapshot_date, as_of, state.synthetic)
+
+
+def chart_with_table(
+    fig: go.Figure,
+    frame: pd.DataFrame,
+    title: str,
+    export_name: str,
+    *,
+    state: db.DataState,
+    scope: str,
+    as_of: dt.date | None = None,
+    columns: Sequence[str] | None = None,
+    explanation: str | None = None,
+) -> None:
+    """A chart with a "Show as table" tab and a CSV download (formula-escaped, with a header
+    stating mode, scope and snapshot; publish mode applies the suppression rules)."""
+    section(title, explanation)
+    if frame.empty or not _has_values(frame, columns):
+        empty_state("Nothing to show for this period.")
+        return
+    chart_tab, table_tab = st.tabs(["Chart", "Show as table"])
+    with chart_tab:
+        st.plotly_chart(
+            fig, theme=None, config=PLOTLY_CONFIG, key=f"chart_{export_name}", width="stretch"
+        )
+    with table_tab:
+        show_table(display_table(frame, "internal", columns), our_own_text=True)
+    download(frame, export_name, state=state, scope=scope, as_of=as_of, columns=columns)
+
+
+def _has_values(frame: pd.DataFrame, columns: Sequence[str] | None) -> bool:
+    """False when every count in the table is zero (a chart of zeros would mislead)."""
+    counts = [
+        c
+        for c in (columns or frame.columns)
+        if c in frame.columns and c in ("plans_issued", "within_20_weeks")
+    ]
+    return not counts or bool((frame[counts].fillna(0) != 0).to_numpy().any())
+
+
+def query_chart(
+    name: str,
+    draw: Callable[[pd.DataFrame], go.Figure],
+    title: str,
+    *,
+    state: db.DataState,
+    scope: str,
+    explanation: str | None = None,
+    **params: Any,
+) -> None:
+    """Run the named query, draw it, and show it with its table and download.
+
+    The table shows ``TABLE_COLUMNS[name]``; the export is named after the query.
+    """
+    frame = db.query(name, **params)
+    chart_with_table(
+        draw(frame),
+        frame,
+        title,
+        f"ehcp_{name}",
+        state=state,
+        scope=scope,
+        as_of=params.get("as_of"),
+        columns=TABLE_COLUMNS.get(name),
+        explanation=explanation,
+    )
+
+
+def show_table(table: pd.DataFrame, *, height: int = 480, our_own_text: bool = False) -> None:
+    """A readable table.
+
+    ``st.table`` (plain, large type, good on a projector) renders Markdown in its cells, so it is
+    used only for short tables whose every cell we wrote ourselves (``our_own_text``). Anything
+    holding text from the input files — file names, messages quoting a typed value such as
+    ``=HYPERLINK("http://…")`` — goes in the data grid, which shows text exactly as it is.
+    """
+    if table.empty:
+        st.markdown("_No rows._")
+    elif our_own_text and len(table) <= PLAIN_TABLE_MAX_ROWS:
+        st.table(table, hide_index=True)
+    else:
+        # Messages are the point of a problem list: give them room rather than truncating.
+        config = {
+            label: st.column_config.TextColumn(width="large")
+            for label in ("Message",)
+            if label in table.columns
+        }
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            # A short list gets its natural height, not a block of empty rows.
+            height=height if len(table) > GRID_NATURAL_ROWS else "auto",
+            column_config=config,
+        )
+
+
+def download(
+    frame: pd.DataFrame,
+    export_name: str,
+    *,
+    state: db.DataState,
+    scope: str,
+    as_of: dt.date | None = None,
+    columns: Sequence[str] | None = None,
+    row_level: bool = False,
+) -> None:
+    """The CSV download button for a table, in the sidebar's export mode.
+
+    Row-level lists (one row per request or problem) cannot be made safe by suppression, so in
+    publish mode they are not offered; the user is told why.
+    """
+    context = export_context(state, scope, as_of)
+    if row_level and context.mode == "publish":
+        st.caption(
+            "Row-level lists are not exported in Publish mode. Choose Internal in the "
+            "sidebar to download this list for use inside the partnership."
+        )
+        return
+    table = display_table(frame, context.mode, columns)
+    label = (
+        "Download CSV (publish: small numbers suppressed)"
+        if context.mode == "publish"
+        else "Download CSV (internal: exact figures)"
+    )
+    st.download_button(
+        label,
+        to_csv(table, context),
+        file_name=export_filename(export_name, context),
+        mime="text/csv",
+        key=f"download_{export_name}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+# ---------------------------------------------------------------- badges
+
+# GOV.UK tag colours: dark text on a pale fill, each at least 7:1 contrast, and every badge says
+# what it means in words with a symbol, so the colour is only a second cue.
+BADGE_CLASSES = {
+    "Breached": "red",
+    "At risk": "orange",
+    "On track": "green",
+    "error": "red",
+    "query": "orange",
+}
+
+
+def status_counts(
+    counts: pd.DataFrame, label_column: str, count_column: str, symbols: dict[str, str]
+) -> None:
+    """A row of text badges such as "⚠ Breached: 12" — symbol and words, colour only as extra."""
+    badges = " ".join(
+        f"<span class='badge badge-{BADGE_CLASSES.get(label, 'grey')}'>"
+        f"{html.escape(symbols.get(label, label))}: {fmt_count(count)}</span>"
+        for label, count in zip(counts[label_column], counts[count_column], strict=True)
+    )
+    st.markdown(f"<div class='badges'>{badges}</div>", unsafe_allow_html=True)
+
+
+# ---------------------------------------------------------------- style
+
+PROJECTOR_CSS = """
+<style>
+  /* Streamlit writes labels, captions and widget text at 0.875rem; on a projector everything
+     should be at least 18px, near-black on white. */
+  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+  [data-testid="stWidgetLabel"] p, [data-testid="stCaptionContainer"], [data-testid="stTab"] p,
+  [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"], [data-baseweb="select"] div,
+  [data-baseweb="tag"] span, [data-testid="stSidebar"] p,
+  [data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stPageLink"] p,
+  [data-testid="stDownloadButton"] p, [data-testid="stAlertContentInfo"] p {
+    font-size: 18px !important;
+  }
+  /* Captions are faded with opacity by default: too faint on a projector. */
+  [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #383F43 !important; }
+  [data-testid="stMetricLabel"] p { font-weight: 700; white-space: normal; }
+  [data-testid="stMetricDelta"] { font-weight: 700; }
+  [data-testid="stMetricDelta"] div { white-space: normal; }
+  .page-purpose { font-size: 1.2rem; margin-top: -0.75rem; color: #0B0C0C; }
+  .badges { display: flex; flex-wrap: wrap; gap: 0.75rem; margin: 0.25rem 0 0.75rem; }
+  .badge { font-size: 1.1rem; font-weight: 700; padding: 0.2rem 0.7rem; border: 2px solid; }
+  .badge-red { color: #2A0B06; background: #F4CDC6; border-color: #942514; }
+  .badge-orange { color: #2E1608; background: #FCD6C3; border-color: #6E3619; }
+  .badge-green { color: #002D18; background: #CCE2D8; border-color: #005A30; }
+  .badge-grey { color: #0B0C0C; background: #E5E6E7; border-color: #505A5F; }
+  .synthetic-banner {
+    background: #FFDD00; color: #0B0C0C; border: 4px solid #0B0C0C; padding: 0.5rem 1rem;
+    font-size: 1.3rem; font-weight: 700; margin-bottom: 0.25rem;
+  }
+</style>
+"""
+
+
+def apply_style() -> None:
+    """Projector-readable type: 18px base, near-black text, bigger metric labels and captions."""
+    st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)

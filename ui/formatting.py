@@ -1,0 +1,499 @@
+"""How numbers, dates and statuses are written, and the disclosure rules for exports (DESIGN §7).
+
+Pure functions only: no Streamlit, no database. One place decides that a missing percentage reads
+"no plans" (never 0% or "nan"), that dates read "1 Nov 2026", and what a published table may show.
+
+Disclosure ("publish" mode, for board packs and anything leaving the partnership):
+- counts 1–7 are shown as ``c``; other counts are rounded to the nearest 5 (0 stays 0);
+- a percentage is shown as ``c`` when its denominator is under 20 or its numerator is suppressed;
+  otherwise it is the exact percentage of the unrounded counts;
+- an average (median / mean days) is treated like a percentage over the number of plans behind it.
+"Internal" mode shows everything unsuppressed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+import pandas as pd
+
+Mode = Literal["internal", "publish"]
+SUPPRESSED = "c"
+MISSING_PCT = "no plans"
+# Below this denominator a published percentage would reveal too much about a few children.
+MIN_PUBLISH_DENOMINATOR = 20
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+# ---------------------------------------------------------------- numbers and dates on screen
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_count(value: Any) -> str:
+    """A whole number with thousands separators ("3,312"); a missing count is "–"."""
+    if _missing(value):
+        return "–"
+    return f"{int(value):,}"
+
+
+def fmt_pct(value: Any, missing: str = MISSING_PCT) -> str:
+    """A percentage already rounded by ``etl.metrics.pct``: "45.9%". None/NaN → "no plans"."""
+    if _missing(value):
+        return missing
+    return f"{float(value):.1f}%"
+
+
+def fmt_days(value: Any) -> str:
+    """Days to 1 dp without a trailing ".0" ("37.5 days", "140 days"); missing → "–"."""
+    if _missing(value):
+        return "–"
+    number = round_half_away(float(value), 1)
+    text = f"{number:,.1f}".removesuffix(".0")
+    return f"{text} day" if text == "1" else f"{text} days"
+
+
+def round_half_away(value: float, places: int = 1) -> float:
+    """Round half away from zero (the DESIGN §4 rule; Python's round() rounds half to even).
+
+    Goes through the shortest decimal repr so 0.05 rounds to 0.1 despite binary floating point.
+    """
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def fmt_date(value: Any) -> str:
+    """A date as users write it: "1 Nov 2026". Missing → "–"."""
+    if _missing(value):
+        return "–"
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} {value:%b %Y}"
+
+
+def fmt_datetime(value: Any) -> str:
+    """A timestamp as "22 Nov 2026 16:31"."""
+    if _missing(value):
+        return "–"
+    stamp = pd.Timestamp(value)
+    return f"{fmt_date(stamp)} {stamp:%H:%M}"
+
+
+def fmt_month(value: Any) -> str:
+    """A month as "Nov 2026"."""
+    if _missing(value):
+        return "–"
+    return f"{pd.Timestamp(value):%b %Y}"
+
+
+def fmt_x_of_y(numerator: Any, denominator: Any) -> str:
+    """ "17 of 37" — the counts behind a percentage."""
+    return f"{fmt_count(numerator)} of {fmt_count(denominator)}"
+
+
+def year_label(year: int, as_of: dt.date) -> str:
+    """ "2025", or "2026 so far (to 1 Nov 2026)" when the year is not over on the as-at date."""
+    if as_of < dt.date(year, 12, 31):
+        return f"{year} so far (to {fmt_date(as_of)})"
+    return str(year)
+
+
+def comparison_text(year: int, as_at: dt.date) -> str:
+    """Says what a part-year is compared with: "Compared with the whole of 2025." """
+    if as_at < dt.date(year, 12, 31):
+        return f"Compared with the whole of {year - 1}, since {year} is not over yet."
+    return f"Compared with {year - 1}."
+
+
+def trend_months(year: int, as_at: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last month for a monthly trend of ``year``: the three calendar years to the
+    selected one, so the rolling 12-month line has context; never beyond the as-at date."""
+    last = min(dt.date(year, 12, 1), as_at.replace(day=1))
+    return dt.date(year - 2, 1, 1), last
+
+
+def one_year_earlier(day: dt.date) -> dt.date:
+    """The same date a year earlier (29 Feb → 28 Feb)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+# ---------------------------------------------------------------- trends and statuses in words
+
+Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A change against a comparison period, written so it never relies on colour."""
+
+    arrow: str  # "▲", "▼" or "▬"
+    words: str  # "up 3.2 points on 2025 (better)"
+    judgement: Literal["better", "worse", "no change", "neutral", "unknown"]
+
+    @property
+    def text(self) -> str:
+        """Arrow and words together, e.g. "▲ up 3.2 points on 2025 (better)"."""
+        return f"{self.arrow} {self.words}"
+
+
+def describe_trend(
+    current: float | int | None,
+    previous: float | int | None,
+    unit: str,
+    polarity: Polarity,
+    against: str,
+) -> Trend:
+    """Describe the change from ``previous`` to ``current`` in words.
+
+    ``unit`` is the catalogue unit: "%" changes are in percentage points, counts in whole numbers.
+    ``against`` names the comparison ("2025", "1 Nov 2025").
+    """
+    if _missing(current) or _missing(previous):
+        return Trend(
+            "", f"no comparison with {against} (no figure for one of the periods)", "unknown"
+        )
+    assert current is not None and previous is not None
+    if unit == "%":
+        # Subtract as decimals: 45.15 - 45.0 in binary floating point is 0.1499…
+        exact = Decimal(repr(float(current))) - Decimal(repr(float(previous)))
+        change = float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        size = f"{abs(change):.1f} points"
+    else:
+        change = float(current) - float(previous)
+        size = f"{abs(int(change)):,}"
+    if change == 0:
+        return Trend("▬", f"same as {against}", "no change")
+    up = change > 0
+    arrow, direction = ("▲", "up") if up else ("▼", "down")
+    if polarity == "neutral":
+        return Trend(arrow, f"{direction} {size} on {against}", "neutral")
+    better = up == (polarity == "higher_is_better")
+    judgement: Literal["better", "worse"] = "better" if better else "worse"
+    return Trend(arrow, f"{direction} {size} on {against} ({judgement})", judgement)
+
+
+STATUS_BADGES = {
+    "Breached": "⚠ Breached",
+    "At risk": "◐ At risk",
+    "On track": "✓ On track",
+}
+LOAD_STATUS_BADGES = {"staged": "✓ Loaded", "failed": "✗ Not loaded", "skipped": "= Skipped"}
+SEVERITY_BADGES = {"error": "✗ Error (row not loaded)", "query": "? Query (loaded, flagged)"}
+
+
+def status_badge(status: str) -> str:
+    """Status as symbol + words ("⚠ Breached"), so it never depends on colour."""
+    return STATUS_BADGES.get(status, status)
+
+
+# ---------------------------------------------------------------- tables: labels and disclosure
+
+ColumnKind = Literal["count", "pct", "days", "date", "month", "text", "int", "datetime"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """How a query column is labelled, written and (in publish mode) disclosed."""
+
+    label: str
+    kind: ColumnKind
+    # For "pct" and "days": (numerator, denominator) or (None, count) columns it rests on.
+    parts: tuple[str | None, str] | None = None
+
+
+COLUMNS: dict[str, Column] = {
+    "issue_month": Column("Month issued", "month"),
+    "plans_issued": Column("Plans issued", "count"),
+    "within_20_weeks": Column("Within 20 weeks", "count"),
+    "after_20_weeks": Column("After 20 weeks", "count"),
+    "plans_issued_excl_exceptions": Column("Plans issued (excluding exceptions)", "count"),
+    "within_20_weeks_excl_exceptions": Column("Within 20 weeks (excluding exceptions)", "count"),
+    "pct_within_20_weeks": Column(
+        "% within 20 weeks (including exceptions)", "pct", ("within_20_weeks", "plans_issued")
+    ),
+    "pct_within_20_weeks_excl_exceptions": Column(
+        "% within 20 weeks (excluding exceptions)",
+        "pct",
+        ("within_20_weeks_excl_exceptions", "plans_issued_excl_exceptions"),
+    ),
+    "rolling_plans_issued": Column("Plans issued, last 12 months", "count"),
+    "rolling_within_20_weeks": Column("Within 20 weeks, last 12 months", "count"),
+    "rolling_plans_issued_excl_exceptions": Column(
+        "Plans issued excluding exceptions, last 12 months", "count"
+    ),
+    "rolling_within_20_weeks_excl_exceptions": Column(
+        "Within 20 weeks excluding exceptions, last 12 months", "count"
+    ),
+    "rolling_pct_within_20_weeks": Column(
+        "Rolling 12-month % within 20 weeks (including exceptions)",
+        "pct",
+        ("rolling_within_20_weeks", "rolling_plans_issued"),
+    ),
+    "rolling_pct_within_20_weeks_excl_exceptions": Column(
+        "Rolling 12-month % within 20 weeks (excluding exceptions)",
+        "pct",
+        ("rolling_within_20_weeks_excl_exceptions", "rolling_plans_issued_excl_exceptions"),
+    ),
+    "weeks_to_issue": Column("Weeks from request to plan issued", "int"),
+    "band": Column("Time to issue", "text"),
+    "pct_of_plans_issued": Column("% of plans issued", "pct", ("plans_issued", "all_plans_issued")),
+    "pct_of_plans_issued_excl_exceptions": Column(
+        "% of plans issued (excluding exceptions)",
+        "pct",
+        ("plans_issued_excl_exceptions", "all_plans_issued_excl_exceptions"),
+    ),
+    "stage": Column("Stage", "text"),
+    "median_days": Column("Median days", "days", (None, "plans_issued")),
+    "mean_days": Column("Mean days", "days", (None, "plans_issued")),
+    "primary_need": Column("Primary need", "text"),
+    "age_group": Column("Age at request", "text"),
+    "reference": Column("Reference", "text"),
+    "received_date": Column("Received", "date"),
+    "weeks_open": Column("Weeks open", "int"),
+    "breach_date": Column("20-week date", "date"),
+    "status": Column("Status", "text"),
+    "open_requests": Column("Open requests", "count"),
+    "file": Column("File", "text"),
+    "loaded_at": Column("Loaded at", "datetime"),
+    "shape": Column("Shape", "text"),
+    "message": Column("Message", "text"),
+    "rows_read": Column("Rows read", "int"),
+    "rows_loaded": Column("Rows loaded", "int"),
+    "rows_rejected": Column("Rows rejected", "int"),
+    "rows_superseded": Column("Rows superseded", "int"),
+    "queries": Column("Queries", "int"),
+    "sheet": Column("Sheet", "text"),
+    "row": Column("Row", "int"),
+    "column": Column("Column", "text"),
+    "rule": Column("Rule", "text"),
+    "severity": Column("Severity", "text"),
+    "problems": Column("Problems", "int"),
+}
+
+
+# The columns each query's table shows, in order (helper columns such as totals are left out).
+_WITHIN_BOTH_WAYS = [
+    "plans_issued",
+    "within_20_weeks",
+    "pct_within_20_weeks",
+    "plans_issued_excl_exceptions",
+    "within_20_weeks_excl_exceptions",
+    "pct_within_20_weeks_excl_exceptions",
+]
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "issued_monthly": [
+        "issue_month",
+        *_WITHIN_BOTH_WAYS,
+        "rolling_pct_within_20_weeks",
+        "rolling_pct_within_20_weeks_excl_exceptions",
+    ],
+    "weeks_to_issue": ["weeks_to_issue", "plans_issued", "within_20_weeks", "after_20_weeks"],
+    "bands": [
+        "band",
+        "plans_issued",
+        "pct_of_plans_issued",
+        "plans_issued_excl_exceptions",
+        "pct_of_plans_issued_excl_exceptions",
+    ],
+    "stage_timing": ["stage", "plans_issued", "median_days", "mean_days"],
+    "by_primary_need": ["primary_need", *_WITHIN_BOTH_WAYS],
+    "by_age_group": ["age_group", *_WITHIN_BOTH_WAYS],
+    "watchlist": [
+        "reference",
+        "status",
+        "received_date",
+        "weeks_open",
+        "breach_date",
+        "stage",
+        "primary_need",
+        "age_group",
+    ],
+    "load_log": [
+        "file",
+        "loaded_at",
+        "status",
+        "shape",
+        "rows_read",
+        "rows_loaded",
+        "rows_rejected",
+        "rows_superseded",
+        "queries",
+        "message",
+    ],
+    "problems": ["severity", "message", "file", "sheet", "row", "column", "rule"],
+}
+
+
+def suppress_count(value: Any) -> str:
+    """Publish-mode count: 0 → "0", 1–7 → "c", otherwise rounded to the nearest 5."""
+    if _missing(value):
+        return "–"
+    number = int(value)
+    if 1 <= number <= 7:
+        return SUPPRESSED
+    # Integers never sit exactly half-way between multiples of 5, so plain rounding is exact.
+    return f"{int(5 * math.floor(number / 5 + 0.5)):,}"
+
+
+def suppress_pct(value: Any, numerator: Any, denominator: Any) -> str:
+    """Publish-mode percentage: "c" when the denominator is under 20 or the numerator is 1–7.
+
+    A zero denominator still reads "no plans": there is nothing to disclose.
+    """
+    if _missing(denominator) or int(denominator) == 0:
+        return fmt_pct(None)
+    if int(denominator) < MIN_PUBLISH_DENOMINATOR:
+        return SUPPRESSED
+    if not _missing(numerator) and 1 <= int(numerator) <= 7:
+        return SUPPRESSED
+    return fmt_pct(value)
+
+
+def display_table(
+    frame: pd.DataFrame, mode: Mode = "internal", columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The table users see or download: labelled columns, written values, disclosure applied.
+
+    ``columns`` picks and orders the query columns to show (default: every known column).
+    Unknown columns are left out rather than shown raw, so a helper column never leaks.
+    """
+    names = [c for c in (columns or list(frame.columns)) if c in COLUMNS and c in frame.columns]
+    # Work column by column on plain lists: cell-by-cell DataFrame access is ~50x slower and a
+    # watchlist can have thousands of rows.
+    values = {name: frame[name].tolist() for name in frame.columns}
+    blank = [None] * len(frame)
+    table = {}
+    for name in names:
+        spec = COLUMNS[name]
+        numerators, denominators = blank, blank
+        if spec.parts:
+            numerators = values.get(spec.parts[0] or "", blank)
+            denominators = values.get(spec.parts[1], blank)
+        table[spec.label] = [
+            _cell(name, spec, mode, value, num, den)
+            for value, num, den in zip(values[name], numerators, denominators, strict=True)
+        ]
+    return pd.DataFrame(table, columns=[COLUMNS[n].label for n in names])
+
+
+def _cell(name: str, spec: Column, mode: Mode, value: Any, numerator: Any, denominator: Any) -> str:
+    """One cell as text. ``numerator`` / ``denominator`` are the counts behind a % or average."""
+    kind = spec.kind
+    publish = mode == "publish"
+    if kind == "count":
+        return suppress_count(value) if publish else fmt_count(value)
+    if kind == "pct":
+        return suppress_pct(value, numerator, denominator) if publish else fmt_pct(value)
+    if kind == "days":
+        if publish and (_missing(denominator) or int(denominator) < MIN_PUBLISH_DENOMINATOR):
+            return SUPPRESSED
+        return fmt_days(value)
+    if kind == "date":
+        return fmt_date(value)
+    if kind == "datetime":
+        return fmt_datetime(value)
+    if kind == "month":
+        return fmt_month(value)
+    if kind == "int":
+        if _missing(value):
+            return "–"
+        return str(int(value)) if name == "row" else f"{int(value):,}"
+    if name == "status":
+        return LOAD_STATUS_BADGES.get(str(value)) or status_badge(str(value))
+    if name == "severity":
+        return SEVERITY_BADGES.get(str(value), str(value))
+    return "" if _missing(value) else str(value)
+
+
+# ---------------------------------------------------------------- CSV export
+
+
+def escape_formula(value: Any) -> Any:
+    """Stop a spreadsheet running a cell as a formula: text starting = + - @ tab CR LF gets a "'".
+
+    Numbers are left as numbers (a negative number is data, not a formula).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What every export must state about itself (DESIGN §7)."""
+
+    mode: Mode
+    scope: str
+    snapshot_date: dt.date
+    as_of: dt.date | None = None
+    synthetic: bool = False
+
+
+MODE_TEXT = {
+    "internal": "Internal - exact figures, not for publication",
+    "publish": "Publish - counts 1 to 7 shown as c, other counts rounded to the nearest 5, "
+    "percentages and averages suppressed (c) when based on fewer than 20 or on a "
+    "suppressed count",
+}
+
+
+def export_header(context: ExportContext) -> list[list[str]]:
+    """The rows written above the table: mode, scope, snapshot and (if so) SYNTHETIC DATA."""
+    rows = [
+        ["SEND Partnership Dashboard export"],
+        ["Mode", MODE_TEXT[context.mode]],
+        ["Scope", context.scope],
+        ["Data snapshot", fmt_date(context.snapshot_date)],
+    ]
+    if context.as_of is not None:
+        rows.append(["As at", fmt_date(context.as_of)])
+    if context.synthetic:
+        rows.append(["SYNTHETIC DATA", "made-up demonstration data, not real children"])
+    return rows
+
+
+def to_csv(table: pd.DataFrame, context: ExportContext) -> bytes:
+    """CSV bytes for download: header rows, a blank row, then the table; every cell escaped.
+
+    Encoded UTF-8 with a byte-order mark so Excel shows "–", "▲" and "⚠" correctly.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in export_header(context):
+        writer.writerow([escape_formula(cell) for cell in row])
+    writer.writerow([])
+    writer.writerow([escape_formula(str(c)) for c in table.columns])
+    for record in table.itertuples(index=False):
+        writer.writerow([escape_formula(_csv_value(v)) for v in record])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value: Any) -> Any:
+    return "" if _missing(value) else value
+
+
+def export_filename(name: str, context: ExportContext) -> str:
+    """ "ehcp_bands_2026-11-01_publish.csv" — mode and snapshot in the file name too."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name).strip("_")
+    return f"{safe}_{context.snapshot_date.isoformat()}_{context.mode}.csv"
