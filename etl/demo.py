@@ -484,9 +484,10 @@ def _outcomes(
     in_6 = rng.random(n) < profile.decision_in_6_weeks
     decide = np.where(in_6, rng.integers(14, 43, n), rng.integers(43, 85, n))
     decided = received + decide <= snap
-    # A few decisions are never recorded ("stale" A), more among recent requests.
+    # A few decisions are not yet recorded ("stale" A): mostly recent requests, and a handful of
+    # old ones that a data-quality review would chase.
     age_years = (snap - received) / 365.25
-    stale = rng.random(n) < 0.04 + 0.10 * np.exp(-age_years / 0.8)
+    stale = rng.random(n) < 0.004 + 0.10 * np.exp(-age_years / 0.8)
     u = rng.random(n)
     p_refuse = (1 - p_agree) * _P_REFUSE / (_P_REFUSE + _P_WITHDRAW)
     outcome = np.where(u < p_agree, REQ_Y, np.where(u < p_agree + p_refuse, REQ_N, REQ_W))

@@ -182,7 +182,7 @@ def _insert_file(con: duckdb.DuckDBPyConnection, result: FileResult, synthetic: 
                  as_of: dt.date | None) -> None:
     con.execute(
         "INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?)",
-        [result.load_id, result.path.name, str(result.path.resolve()), result.content_hash,
+        [result.load_id, result.path.name, str(result.path), result.content_hash,
          result.shape, result.status, result.message, result.rows_read, synthetic, as_of],
     )
     if result.problems:

@@ -120,3 +120,16 @@ def test_workbook_row_numbers_are_excel_rows(tmp_path: Path) -> None:
     # R12 row 10. R2 is on row 3.
     assert ("Assessments", 3, "week20_missing") in found
     assert ("Assessments", 10, "outcome_before_received") in found
+
+
+def test_monthly_series_runs_to_the_snapshot_month(loaded: Path) -> None:
+    con = duckdb.connect(str(loaded / "warehouse.duckdb"), read_only=True)
+    rows = con.execute(
+        "SELECT issue_month, plans_issued FROM mart_issued_monthly ORDER BY 1").fetchall()
+    # First plan: R4, 20 Mar 2024; the snapshot is 10 Mar 2025, so March 2024 to March 2025 is
+    # 13 months, the last three (Jan-Mar 2025) with no plans but still present as zeros.
+    assert len(rows) == 13
+    assert rows[0] == (dt.date(2024, 3, 1), 1)
+    assert rows[-3:] == [(dt.date(2025, 1, 1), 0), (dt.date(2025, 2, 1), 0),
+                         (dt.date(2025, 3, 1), 0)]
+    assert sum(n for _, n in rows) == 6  # the six plans issued (R1-R5, R7)

@@ -259,7 +259,7 @@ def test_watchlist_lists_open_requests_without_person_data(golden: Path) -> None
     assert list(watch["20-week date"]) == ["18 Sep 2026", "18 Nov 2026"]
     assert list(watch["Weeks open"]) == ["26", "17"]
     assert list(watch["Stage"]) == ["Awaiting decision to assess", "Assessment under way"]
-    assert all(re.fullmatch(r"R-[0-9A-F]{8}", ref) for ref in watch["Reference"])
+    assert all(re.fullmatch(r"R-[0-9A-F]{10}", ref) for ref in watch["Reference"])
     # No UPN, child id or request id from the fixture anywhere on the page.
     text = all_text(at)
     for upn in UPNS:

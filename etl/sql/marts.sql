@@ -84,7 +84,8 @@ WHERE request_outcome IN ('Y', 'N')
 -- decision not to assess / not to issue on or before that date. Grain: one row per open request.
 CREATE OR REPLACE MACRO open_requests(as_of) AS TABLE
 SELECT request_key,
-       'R-' || upper(substr(request_key, 1, 8)) AS reference,
+       -- 10 hex characters: no clashes in practice even across all of England's requests.
+       'R-' || upper(substr(request_key, 1, 10)) AS reference,
        la_code, received_date, primary_need, age_group,
        datediff('day', received_date, as_of) AS days_open,
        floor(datediff('day', received_date, as_of) / 7)::INTEGER AS weeks_open,
@@ -129,9 +130,30 @@ SELECT
       WHERE decision_year = y AND decision_date <= as_of AND within_6_weeks)
         AS decisions_within_6_weeks;
 
--- Monthly issue counts with a rolling 12-month rate; months with no plans are kept as zeros.
+-- One-row facts about the data: the snapshot date is the latest as-of given at load time, else the
+-- latest event date in the data that is not in the future.
+CREATE OR REPLACE TABLE warehouse_meta AS
+SELECT coalesce(
+           (SELECT max(as_of) FROM load_files WHERE status = 'staged'),
+           (SELECT max(d) FROM (
+                SELECT received_date AS d FROM requests
+                UNION ALL SELECT request_outcome_date FROM requests
+                UNION ALL SELECT assessment_outcome_date FROM assessment) WHERE d <= current_date),
+           current_date) AS snapshot_date,
+       coalesce((SELECT bool_or(synthetic) FROM load_files WHERE status = 'staged'), FALSE)
+           AS synthetic,
+       (SELECT count(*) FROM requests) AS requests_loaded,
+       (SELECT count(DISTINCT la_code) FROM fact_request WHERE la_code IS NOT NULL) AS la_count,
+       now()::TIMESTAMP AS built_at;
+
+-- Monthly issue counts with a rolling 12-month rate; months with no plans are kept as zeros, up to
+-- the snapshot month.
 CREATE OR REPLACE TABLE mart_issued_monthly AS
-WITH bounds AS (SELECT min(issue_month) AS lo, max(issue_month) AS hi FROM mart_plans_issued),
+WITH bounds AS (
+    SELECT min(issue_month) AS lo,
+           greatest(max(issue_month),
+                    date_trunc('month', (SELECT snapshot_date FROM warehouse_meta))::DATE) AS hi
+    FROM mart_plans_issued),
 months AS (
     SELECT unnest(generate_series(lo, hi, INTERVAL 1 MONTH))::DATE AS issue_month
     FROM bounds WHERE lo IS NOT NULL
@@ -158,18 +180,3 @@ SELECT m.issue_month,
 FROM months m LEFT JOIN counts c USING (issue_month)
 WINDOW w AS (ORDER BY m.issue_month ROWS BETWEEN 11 PRECEDING AND CURRENT ROW);
 
--- One-row facts about the data: the snapshot date is the latest as-of given at load time, else the
--- latest event date in the data that is not in the future.
-CREATE OR REPLACE TABLE warehouse_meta AS
-SELECT coalesce(
-           (SELECT max(as_of) FROM load_files WHERE status = 'staged'),
-           (SELECT max(d) FROM (
-                SELECT received_date AS d FROM requests
-                UNION ALL SELECT request_outcome_date FROM requests
-                UNION ALL SELECT assessment_outcome_date FROM assessment) WHERE d <= current_date),
-           current_date) AS snapshot_date,
-       coalesce((SELECT bool_or(synthetic) FROM load_files WHERE status = 'staged'), FALSE)
-           AS synthetic,
-       (SELECT count(*) FROM requests) AS requests_loaded,
-       (SELECT count(DISTINCT la_code) FROM fact_request WHERE la_code IS NOT NULL) AS la_count,
-       now()::TIMESTAMP AS built_at;
