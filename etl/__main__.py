@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--as-of", type=_date, help="as-at date (default: the data's snapshot)")
     _common(kpis)
 
+    lookup = sub.add_parser("lookup", help="where a watchlist reference (R-…) came from: the "
+                            "file, sheet and row, to find the case in your own records")
+    lookup.add_argument("reference", metavar="REFERENCE")
+    _common(lookup)
+
     demo = sub.add_parser("demo", help="write synthetic SEN2 files and load them")
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--scale", choices=["la", "large", "national"], default="la")
@@ -221,6 +226,22 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_lookup(args: argparse.Namespace) -> int:
+    con = _open(args)
+    if con is None:
+        return EXIT_NOTHING
+    reference = args.reference.strip().upper()
+    rows = con.execute(
+        "SELECT source_file, source_sheet, source_row FROM requests "
+        "WHERE 'R-' || upper(substr(request_key, 1, 10)) = ?", [reference]).fetchall()
+    found = [{"reference": reference, "file": f, "sheet": s, "row": r} for f, s, r in rows]
+    human = "\n".join(
+        f"{reference}: {f['file']}" + (f", sheet {f['sheet']}" if f["sheet"] else "")
+        + f", row {f['row']}" for f in found) or f"{reference}: no such reference in this data."
+    _emit(args, found, human)
+    return EXIT_OK if found else EXIT_NOTHING
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from etl import demo
 
@@ -236,7 +257,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"load": cmd_load, "check": cmd_check, "quality": cmd_quality, "kpis": cmd_kpis,
-            "demo": cmd_demo}
+            "lookup": cmd_lookup, "demo": cmd_demo}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -127,7 +127,12 @@ def stage_file(path: Path, pseudo: Pseudonymiser) -> FileResult:
                     f"{sheet.label}: columns not used by this tool (kept out of the warehouse): "
                     + ", ".join(staged.unknown_columns)))
         shapes = sorted({s.shape for s in result.staged})
-        result.shape = "flat case list" if shapes == ["flat"] else "SEN2 modules: " + ", ".join(shapes)
+        if shapes == ["flat"]:
+            result.shape = "flat case list"
+        elif len(shapes) == 1:
+            result.shape = f"SEN2 module: {MODULES[shapes[0]].title}"
+        else:
+            result.shape = f"SEN2 module workbook ({len(result.staged)} sheets)"
     except FileProblem as problem:
         result.status = "failed"
         result.message = problem.message

@@ -109,8 +109,9 @@ with age_tab:
 
 components.section(
     f"Watchlist: open requests as at {fmt_date(as_at)}",
-    "Soonest 20-week date first. References are pseudonymous (R- and 8 characters); look the "
-    "case up in the case management system. At risk = open more than 14 weeks.",
+    "Soonest 20-week date first. References are pseudonymous (R- and 10 characters): an analyst "
+    "finds the case with `python -m etl lookup R-…`, which names the file, sheet and row it came "
+    "from. At risk = open more than 14 weeks.",
 )
 components.status_counts(
     db.query("open_by_status", as_of=as_at), "status", "open_requests", STATUS_BADGES

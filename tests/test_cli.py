@@ -79,8 +79,27 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert "Traceback" not in empty.stderr
 
 
+def test_lookup_names_the_source_row(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    etl("load", str(gf.write_workbook(tmp_path / "sen2.xlsx")), "--data-dir", str(data))
+    # R9 is open on the watchlist; take its reference from the dashboard's own macro.
+    import duckdb
+
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    refs = con.execute("SELECT reference FROM open_requests(DATE '2025-03-31') "
+                       "ORDER BY received_date").fetchall()
+    con.close()
+    out = etl("lookup", refs[1][0].lower(), "--json", "--data-dir", str(data))
+    assert out.returncode == 0
+    # Open requests by received date: R8 (2 Sep 2024), R9 (2 Dec 2024), R10. The Requests sheet
+    # has two title rows and a header on row 3, so R9 (the ninth request) is on row 12.
+    assert json.loads(out.stdout) == [
+        {"reference": refs[1][0], "file": "sen2.xlsx", "sheet": "Requests", "row": 12}]
+    assert etl("lookup", "R-0000000000", "--data-dir", str(data)).returncode == 1
+
+
 def test_help_for_every_command() -> None:
-    for command in ("load", "check", "quality", "kpis", "demo"):
+    for command in ("load", "check", "quality", "kpis", "lookup", "demo"):
         out = etl(command, "--help")
         assert out.returncode == 0
         assert "--data-dir" in out.stdout

@@ -203,7 +203,7 @@ def test_sheet_names_match_ignoring_case_and_spaces(tmp_path: Path) -> None:
     report = b.load(path, tmp_path / "data")
     assert b.problems(report) == []
     assert report.files[0].shape == (
-        "SEN2 modules: assessment, named_plan, person, requests, sen_need"
+        "SEN2 module workbook (5 sheets)"
     )
     assert b.counts(
         tmp_path / "data", ("person", "requests", "assessment", "named_plan", "sen_need")
