@@ -204,7 +204,7 @@ def _parser(f: Field) -> Callable[[Any], parse.Parsed]:
     return parse.parse_text
 
 
-def _convert(column: pa.Array, f: Field) -> tuple[list[Any], list[tuple[int, parse.Parsed]]]:
+def _convert(column: pa.Array, f: Field) -> tuple[pa.Array, list[tuple[int, parse.Parsed]]]:
     """Parse a text column, each distinct value once (dates and codes repeat heavily).
 
     Returns the typed values and the (row index, problem) of every unreadable cell.
@@ -214,7 +214,7 @@ def _convert(column: pa.Array, f: Field) -> tuple[list[Any], list[tuple[int, par
     parsed = [parser(u) for u in uniques.to_pylist()]
     typed = pa.array([p.value for p in parsed], ARROW_TYPES[f.kind])
     positions = pc.index_in(column, value_set=uniques)
-    values = typed.take(positions).to_pylist()
+    values = typed.take(positions)
     bad = [i for i, p in enumerate(parsed) if p.error]
     errors: list[tuple[int, parse.Parsed]] = []
     if bad:
@@ -246,7 +246,7 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         numbers = [numbers[i] for i in keep.to_pylist()]
     problems: list[Problem] = []
     bad_rows: set[int] = set()
-    typed: dict[str, list[Any]] = {}
+    typed: dict[str, pa.Array] = {}
 
     def reject(i: int, column: str | None, rule: str, message: str) -> None:
         bad_rows.add(i)
@@ -259,7 +259,7 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         if f.kind in ("id", "upn"):
             if f.kind == "upn":
                 raw = pc.replace_substring(pc.utf8_upper(raw), " ", "")
-            typed[name] = raw.to_pylist()
+            typed[name] = raw
             continue
         values, errors = _convert(raw, f)
         typed[name] = values
@@ -274,22 +274,24 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
     # Keys: the module's own id; a requests row without one is keyed by person + received date.
     person_source = "person_id" if "person_id" in typed else "upn"
     if module.name in ("person", "requests", "flat"):
-        ids = typed.get(person_source, [None] * n)
-        for i, value in enumerate(ids):
-            if value is None:
-                header = rec.headers.get(person_source, person_source)
-                reject(i, header, "key_missing", f"{header} is blank, so the row cannot be linked "
-                                                 "to a child")
+        ids = typed.get(person_source, pa.nulls(n, pa.string()))
+        for i in pc.indices_nonzero(ids.is_null()).to_pylist():
+            header = rec.headers.get(person_source, person_source)
+            reject(i, header, "key_missing", f"{header} is blank, so the row cannot be linked "
+                                             "to a child")
     if module.parents and module.name not in ("person", "requests"):
         present = [p for p in module.parents if p in typed]
-        for i in range(n):
-            if all(typed[p][i] is None for p in present) and i not in bad_rows:
+        unlinked = typed[present[0]].is_null()
+        for p in present[1:]:
+            unlinked = pc.and_(unlinked, typed[p].is_null())
+        for i in pc.indices_nonzero(unlinked).to_pylist():
+            if i not in bad_rows:
                 headers = " / ".join(rec.headers[p] for p in present)
                 reject(i, headers, "key_missing",
                        f"{headers} is blank, so this row cannot be linked to its parent record")
     if module.key and module.key in rec.columns and module.name not in ("flat",):
-        for i, value in enumerate(typed[module.key]):
-            if value is None and i not in bad_rows:
+        for i in pc.indices_nonzero(typed[module.key].is_null()).to_pylist():
+            if i not in bad_rows:
                 header = rec.headers[module.key]
                 reject(i, header, "key_missing", f"{header} is blank; every row needs its id")
 
@@ -301,13 +303,20 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         "source_row": [numbers[i] for i in ok],
     }
 
-    def column(name: str) -> list[Any]:
+    ok_rows = pa.array(ok, pa.int64())
+
+    def column(name: str) -> pa.Array:
         values = typed.get(name)
-        return [values[i] for i in ok] if values is not None else [None] * len(ok)
+        return values.take(ok_rows) if values is not None else pa.nulls(len(ok), pa.string())
 
     def keyed(name: str) -> list[str | None]:
         key_col, kind = KEY_COLUMNS[name]
-        return [pseudo(kind, v) if v is not None else None for v in column(name)]
+        values = column(name).to_pylist()
+        if kind not in ("person", "request"):
+            # Internal table ids (assessment, plan, need…) are system row numbers, not about a
+            # person: kept as written. Person and request ids are always keyed hashes.
+            return values
+        return [pseudo(kind, v) if v is not None else None for v in values]
 
     memo: dict[str, list[str | None]] = {}
 
@@ -316,14 +325,14 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             return keyed("person_id")
         if "person" not in memo:
             memo["person"] = [pseudo("person", v) if v is not None else None
-                              for v in column(person_source)]
+                              for v in column(person_source).to_pylist()]
         return memo["person"]
 
     def request_keys() -> list[str | None]:
         # Without a request id (no column, or a blank cell) a request is its child + received date.
-        ids = column("request_id")
-        people = column(person_source)
-        received = column("received_date")
+        ids = column("request_id").to_pylist()
+        people = column(person_source).to_pylist()
+        received = column("received_date").to_pylist()
         return [pseudo("request", i) if i is not None
                 else pseudo("request", f"{p}|{d.isoformat()}") if p and d else None
                 for i, p, d in zip(ids, people, received, strict=True)]
@@ -338,9 +347,9 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         if parent is None:
             return [None] * len(ok)
         rank_field = next((f.name for f in module.fields if f.name.endswith("rank")), None)
-        ranks = column(rank_field) if rank_field else [None] * len(ok)
+        ranks = column(rank_field).to_pylist() if rank_field else [None] * len(ok)
         return [pseudo(kind, f"{parent}:{v}|{r or ''}") if v else None
-                for v, r in zip(column(parent), ranks, strict=True)]
+                for v, r in zip(column(parent).to_pylist(), ranks, strict=True)]
 
     def keys_for(target: Module, name: str) -> list[str | None]:
         if name == "person_id":
@@ -353,19 +362,21 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
 
     def build(target: Module, keys: dict[str, list[Any]] | None = None) -> pa.Table:
         schema = staging_schema(target)
-        data: dict[str, list[Any]] = {}
+        data: dict[str, Any] = {}
         for name in schema.names:
             if name in source:
                 data[name] = source[name]
             elif keys and name in keys:
                 data[name] = keys[name]
             elif name == "upn_status":
-                data[name] = _upn_status(column("upn"))
+                data[name] = _upn_status(column("upn").to_pylist())
             elif name.endswith("_key"):
                 id_name = next(i for i, (k, _) in KEY_COLUMNS.items() if k == name)
                 data[name] = keys_for(target, id_name)
-            else:
+            elif name in typed:
                 data[name] = column(name)
+            else:
+                data[name] = pa.nulls(len(ok), schema.field(name).type)
         return pa.table(data, schema=schema)
 
     if module.name == "flat":
@@ -380,15 +391,13 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
                 first.append(i)
         tables["person"] = _subset(person, first)
         tables["requests"] = build(MODULES["requests"], {"request_key": requests})
-        outcome = column("assessment_outcome")
         tables["assessment"] = _subset(
             build(MODULES["assessment"], {"assessment_key": requests, "request_key": requests}),
-            [i for i, v in enumerate(outcome) if v is not None])
-        need = column("primary_need")
-        with_need = [i for i, v in enumerate(need) if v is not None]
+            pc.indices_nonzero(column("assessment_outcome").is_valid()).to_pylist())
+        with_need = pc.indices_nonzero(column("primary_need").is_valid()).to_pylist()
         if with_need:
             typed["sen_type"] = typed["primary_need"]
-            typed["sen_type_rank"] = [1] * n
+            typed["sen_type_rank"] = pa.array([1] * n, pa.int64())
             sen_need = _subset(build(MODULES["sen_need"], {
                 "request_key": requests,
                 "active_plan_key": [None] * len(ok),
