@@ -38,15 +38,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m etl",
         description="SEND Partnership Dashboard ETL: load SEN2 files into the warehouse, check "
-                    "them, and print headline figures.")
+        "them, and print headline figures.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     load = sub.add_parser("load", help="load SEN2 files (xlsx/csv, or a folder of Blade CSVs)")
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    load.add_argument("--replace", action="store_true",
-                      help="start again from these files only (forget earlier loads)")
-    load.add_argument("--as-of", type=_date, help="snapshot date of these files (default: the "
-                      "latest date in the data)")
+    load.add_argument(
+        "--replace",
+        action="store_true",
+        help="start again from these files only (forget earlier loads)",
+    )
+    load.add_argument(
+        "--as-of",
+        type=_date,
+        help="snapshot date of these files (default: the latest date in the data)",
+    )
     _common(load)
 
     check = sub.add_parser("check", help="report problems in files without loading them")
@@ -62,8 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--as-of", type=_date, help="as-at date (default: the data's snapshot)")
     _common(kpis)
 
-    lookup = sub.add_parser("lookup", help="where a watchlist reference (R-…) came from: the "
-                            "file, sheet and row, to find the case in your own records")
+    lookup = sub.add_parser(
+        "lookup",
+        help="where a watchlist reference (R-…) came from: the "
+        "file, sheet and row, to find the case in your own records",
+    )
     lookup.add_argument("reference", metavar="REFERENCE")
     _common(lookup)
 
@@ -98,7 +108,8 @@ def _report_text(report: LoadReport, verb: str) -> str:
             f"{result.path.name} ({result.shape}): {s.get('rows_read', 0)} rows read, "
             f"{s.get('rows_loaded', 0)} {verb}, {s.get('rows_rejected', 0)} rejected, "
             f"{s.get('rows_superseded', 0)} superseded by a newer file, "
-            f"{s.get('queries', 0)} queries")
+            f"{s.get('queries', 0)} queries"
+        )
     new_files = {r.path.name for r in report.files if r.status != "skipped"}
     problems = [p for p in report.problems if p["file"] in new_files]
     if problems:
@@ -106,15 +117,23 @@ def _report_text(report: LoadReport, verb: str) -> str:
         for p in problems:
             counts[(p["severity"], p["rule"])] = counts.get((p["severity"], p["rule"]), 0) + 1
         lines.append("")
-        lines.append(f"{len(problems)} problems (error = row not loaded, query = loaded but "
-                     "flagged):")
+        lines.append(
+            f"{len(problems)} problems (error = row not loaded, query = loaded but flagged):"
+        )
         for (severity, rule), count in sorted(counts.items(), key=lambda kv: -kv[1]):
             lines.append(f"  {count:>7,} {severity:<5} {rule}")
         lines.append(f"The first {min(len(problems), 20)}:")
         for p in problems[:20]:
-            where = ", ".join(str(x) for x in (p["file"], p["sheet"] and f"sheet {p['sheet']}",
-                                               p["row"] and f"row {p['row']}",
-                                               p["column"] and f"column {p['column']}") if x)
+            where = ", ".join(
+                str(x)
+                for x in (
+                    p["file"],
+                    p["sheet"] and f"sheet {p['sheet']}",
+                    p["row"] and f"row {p['row']}",
+                    p["column"] and f"column {p['column']}",
+                )
+                if x
+            )
             lines.append(f"  [{p['severity']}] {where}: {p['message']} ({p['rule']})")
         lines.append("Full list: python -m etl quality (or the dashboard's Data quality page).")
     return "\n".join(lines)
@@ -132,28 +151,40 @@ def cmd_load(args: argparse.Namespace) -> int:
     folder = config.data_dir(args.data_dir)
     report = run_load(args.paths, folder, replace=args.replace, as_of=args.as_of)
     new = {r.path.name for r in report.files if r.status != "skipped"}
-    _emit(args, {"files": [_file_json(r, report) for r in report.files],
-                 "problems": [p for p in report.problems if p["file"] in new],
-                 "published": report.published},
-          _report_text(report, "loaded"))
+    _emit(
+        args,
+        {
+            "files": [_file_json(r, report) for r in report.files],
+            "problems": [p for p in report.problems if p["file"] in new],
+            "published": report.published,
+        },
+        _report_text(report, "loaded"),
+    )
     return _load_exit(report)
 
 
 def _file_json(result: Any, report: LoadReport) -> dict[str, Any]:
     summary = next((s for s in report.summary if s["load_id"] == result.load_id), {})
-    return {"file": result.path.name, "status": result.status, "message": result.message,
-            "shape": result.shape, "rows_read": summary.get("rows_read", result.rows_read),
-            "rows_loaded": summary.get("rows_loaded", 0),
-            "rows_rejected": summary.get("rows_rejected", 0),
-            "rows_superseded": summary.get("rows_superseded", 0)}
+    return {
+        "file": result.path.name,
+        "status": result.status,
+        "message": result.message,
+        "shape": result.shape,
+        "rows_read": summary.get("rows_read", result.rows_read),
+        "rows_loaded": summary.get("rows_loaded", 0),
+        "rows_rejected": summary.get("rows_rejected", 0),
+        "rows_superseded": summary.get("rows_superseded", 0),
+    }
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     folder = config.data_dir(args.data_dir)
     report = run_load(args.paths, folder, replace=True, publish=False)
-    _emit(args, {"files": [_file_json(r, report) for r in report.files],
-                 "problems": report.problems},
-          "Checked (nothing was loaded):\n" + _report_text(report, "would load"))
+    _emit(
+        args,
+        {"files": [_file_json(r, report) for r in report.files], "problems": report.problems},
+        "Checked (nothing was loaded):\n" + _report_text(report, "would load"),
+    )
     return _load_exit(report)
 
 
@@ -162,8 +193,10 @@ def _open(args: argparse.Namespace) -> Any:
 
     path = config.warehouse_path(config.data_dir(args.data_dir))
     if not path.exists():
-        message = (f"No data loaded yet in {path.parent}. Run `python -m etl load FILE` "
-                   "or `python -m etl demo`.")
+        message = (
+            f"No data loaded yet in {path.parent}. Run `python -m etl load FILE` "
+            "or `python -m etl demo`."
+        )
         if args.json:
             json.dump({"error": message}, sys.stdout)
             sys.stdout.write("\n")
@@ -181,15 +214,22 @@ def cmd_quality(args: argparse.Namespace) -> int:
     params = [args.severity] if args.severity else []
     rows = con.execute(
         f'SELECT file, sheet, "row", "column", rule, severity, message FROM problems {where} '
-        'ORDER BY load_id, sheet NULLS FIRST, "row" NULLS FIRST, rule', params).fetchall()
+        'ORDER BY load_id, sheet NULLS FIRST, "row" NULLS FIRST, rule',
+        params,
+    ).fetchall()
     keys = ("file", "sheet", "row", "column", "rule", "severity", "message")
     problems = [dict(zip(keys, r, strict=True)) for r in rows]
-    human = "\n".join(
-        f"[{p['severity']}] {p['file']}"
-        + (f" / {p['sheet']}" if p["sheet"] else "")
-        + (f" row {p['row']}" if p["row"] else "")
-        + (f" column {p['column']}" if p["column"] else "")
-        + f": {p['message']} ({p['rule']})" for p in problems) or "No problems found."
+    human = (
+        "\n".join(
+            f"[{p['severity']}] {p['file']}"
+            + (f" / {p['sheet']}" if p["sheet"] else "")
+            + (f" row {p['row']}" if p["row"] else "")
+            + (f" column {p['column']}" if p["column"] else "")
+            + f": {p['message']} ({p['rule']})"
+            for p in problems
+        )
+        or "No problems found."
+    )
     _emit(args, problems, human)
     return EXIT_OK
 
@@ -200,28 +240,36 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         return EXIT_NOTHING
     ehcp = metrics.ehcp_kpis(con, args.year, args.as_of)
     meta = con.execute("SELECT snapshot_date, synthetic FROM warehouse_meta").fetchone()
-    payload = {"ehcp": ehcp,
-               "data": {"snapshot_date": meta[0].isoformat() if meta else None,
-                        "synthetic": bool(meta[1]) if meta else None}}
+    payload = {
+        "ehcp": ehcp,
+        "data": {
+            "snapshot_date": meta[0].isoformat() if meta else None,
+            "synthetic": bool(meta[1]) if meta else None,
+        },
+    }
     e = ehcp
 
     def show(value: float | None) -> str:
         return "no plans" if value is None else f"{value:.1f}%"
 
-    human = "\n".join([
-        f"EHC plans, calendar year {e['year']} (as at {e['as_of']})"
-        + ("  [SYNTHETIC DEMO DATA]" if payload["data"]["synthetic"] else ""),
-        f"  Plans issued: {e['plans_issued']} ({e['plans_issued_excl_exceptions']} without exceptions)",
-        f"  Within 20 weeks, excluding exceptions: {show(e['pct_within_20_weeks_excl_exceptions'])}"
-        f" ({e['within_20_weeks_excl_exceptions']} of {e['plans_issued_excl_exceptions']})",
-        f"  Within 20 weeks, including exceptions: {show(e['pct_within_20_weeks'])}"
-        f" ({e['within_20_weeks']} of {e['plans_issued']})",
-        f"  Issued after more than 52 weeks: {e['issued_over_52_weeks']}",
-        f"  Decisions to assess within 6 weeks: {show(e['pct_decisions_within_6_weeks'])}"
-        f" ({e['decisions_within_6_weeks']} of {e['decisions_made']})",
-        f"  Open requests: {e['open_requests']} — {e['open_breached']} past 20 weeks, "
-        f"{e['open_at_risk']} at risk (weeks 14–20)",
-    ])
+    human = "\n".join(
+        [
+            f"EHC plans, calendar year {e['year']} (as at {e['as_of']})"
+            + ("  [SYNTHETIC DEMO DATA]" if payload["data"]["synthetic"] else ""),
+            f"  Plans issued: {e['plans_issued']} "
+            f"({e['plans_issued_excl_exceptions']} without exceptions)",
+            "  Within 20 weeks, excluding exceptions: "
+            f"{show(e['pct_within_20_weeks_excl_exceptions'])}"
+            f" ({e['within_20_weeks_excl_exceptions']} of {e['plans_issued_excl_exceptions']})",
+            f"  Within 20 weeks, including exceptions: {show(e['pct_within_20_weeks'])}"
+            f" ({e['within_20_weeks']} of {e['plans_issued']})",
+            f"  Issued after more than 52 weeks: {e['issued_over_52_weeks']}",
+            f"  Decisions to assess within 6 weeks: {show(e['pct_decisions_within_6_weeks'])}"
+            f" ({e['decisions_within_6_weeks']} of {e['decisions_made']})",
+            f"  Open requests: {e['open_requests']} — {e['open_breached']} past 20 weeks, "
+            f"{e['open_at_risk']} at risk (weeks 14–20)",
+        ]
+    )
     _emit(args, payload, human)
     return EXIT_OK
 
@@ -233,11 +281,19 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     reference = args.reference.strip().upper()
     rows = con.execute(
         "SELECT source_file, source_sheet, source_row FROM requests "
-        "WHERE 'R-' || upper(substr(request_key, 1, 10)) = ?", [reference]).fetchall()
+        "WHERE 'R-' || upper(substr(request_key, 1, 10)) = ?",
+        [reference],
+    ).fetchall()
     found = [{"reference": reference, "file": f, "sheet": s, "row": r} for f, s, r in rows]
-    human = "\n".join(
-        f"{reference}: {f['file']}" + (f", sheet {f['sheet']}" if f["sheet"] else "")
-        + f", row {f['row']}" for f in found) or f"{reference}: no such reference in this data."
+    human = (
+        "\n".join(
+            f"{reference}: {f['file']}"
+            + (f", sheet {f['sheet']}" if f["sheet"] else "")
+            + f", row {f['row']}"
+            for f in found
+        )
+        or f"{reference}: no such reference in this data."
+    )
     _emit(args, found, human)
     return EXIT_OK if found else EXIT_NOTHING
 
@@ -249,15 +305,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     out = args.out or folder / "demo"
     paths = demo.generate(out, seed=args.seed, scale=args.scale)
     report = run_load(paths, folder, synthetic=True, replace=True, as_of=demo.DEFAULT_SNAPSHOT)
-    _emit(args, {"files": [_file_json(r, report) for r in report.files],
-                 "written": [str(p) for p in paths], "published": report.published},
-          f"Synthetic demo data ({args.scale}, seed {args.seed}) written to {out}\n"
-          + _report_text(report, "loaded"))
+    _emit(
+        args,
+        {
+            "files": [_file_json(r, report) for r in report.files],
+            "written": [str(p) for p in paths],
+            "published": report.published,
+        },
+        f"Synthetic demo data ({args.scale}, seed {args.seed}) written to {out}\n"
+        + _report_text(report, "loaded"),
+    )
     return _load_exit(report)
 
 
-COMMANDS = {"load": cmd_load, "check": cmd_check, "quality": cmd_quality, "kpis": cmd_kpis,
-            "lookup": cmd_lookup, "demo": cmd_demo}
+COMMANDS = {
+    "load": cmd_load,
+    "check": cmd_check,
+    "quality": cmd_quality,
+    "kpis": cmd_kpis,
+    "lookup": cmd_lookup,
+    "demo": cmd_demo,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -133,15 +133,15 @@ def parse_date(raw: Any) -> Parsed:
             )
         return _make_date(year, month, day, text)
     if m := _BLADE.match(text):
-        month = _MONTHS.get(m[2].lower())
-        if month is None:
+        named = _MONTHS.get(m[2].lower())
+        if named is None:
             return Parsed(error=f"'{text}' has an unknown month name", rule="date_unreadable")
-        return _make_date(int(m[1]), month, int(m[3]), text)
+        return _make_date(int(m[1]), named, int(m[3]), text)
     if m := _DMY_NAME.match(text):
-        month = _MONTHS.get(m[2].lower())
-        if month is None:
+        named = _MONTHS.get(m[2].lower())
+        if named is None:
             return Parsed(error=f"'{text}' has an unknown month name", rule="date_unreadable")
-        return _make_date(int(m[3]), month, int(m[1]), text)
+        return _make_date(int(m[3]), named, int(m[1]), text)
     if _SERIAL.match(text):
         return _from_serial(float(text), text)
     return Parsed(error=f"'{text}' is not a date this tool can read", rule="date_unreadable")
@@ -194,7 +194,9 @@ def parse_code(raw: Any, allowed: dict[str, str] | frozenset[str] | set[str]) ->
     if code in allowed:
         return Parsed(code)
     shown = ", ".join(sorted(allowed))
-    return Parsed(error=f"'{text}' is not a known code (expected one of {shown})", rule="code_unknown")
+    return Parsed(
+        error=f"'{text}' is not a known code (expected one of {shown})", rule="code_unknown"
+    )
 
 
 def parse_int(raw: Any) -> Parsed:

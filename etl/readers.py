@@ -47,12 +47,18 @@ class RawSheet:
     row_numbers: list[int]
 
     @classmethod
-    def from_rows(cls, file: str, sheet: str | None, rows: list[list[Any]],
-                  row_numbers: list[int]) -> RawSheet:
+    def from_rows(
+        cls, file: str, sheet: str | None, rows: list[list[Any]], row_numbers: list[int]
+    ) -> RawSheet:
         """Build from row lists (cells as text or None), e.g. a parsed CSV or a test fixture."""
         width = max((len(r) for r in rows), default=0)
-        columns = [pa.array([None if i >= len(r) or r[i] in (None, "") else str(r[i])
-                             for r in rows], pa.string()) for i in range(width)]
+        columns = [
+            pa.array(
+                [None if i >= len(r) or r[i] in (None, "") else str(r[i]) for r in rows],
+                pa.string(),
+            )
+            for i in range(width)
+        ]
         return cls(file, sheet, columns, row_numbers)
 
     @property
@@ -126,8 +132,9 @@ def _read_workbook(path: Path) -> Iterator[RawSheet]:
         ) from exc
     for name in workbook.sheet_names:
         try:
-            batch = workbook.load_sheet(name, header_row=None, skip_rows=0,
-                                        dtypes="string").to_arrow()
+            batch = workbook.load_sheet(
+                name, header_row=None, skip_rows=0, dtypes="string"
+            ).to_arrow()
         except Exception as exc:
             raise FileProblem(
                 "file_unreadable", f"sheet '{name}' of {path.name} could not be read: {exc}", name

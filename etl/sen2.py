@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from etl import parse
 from etl.config import Pseudonymiser, settings
-from etl.readers import FileProblem, RawSheet
+from etl.readers import RawSheet
 from etl.specs.sen2 import FLAT, IGNORED_COLUMNS, IGNORED_SUFFIX, MODULES, Field, Module
 
 # Staging tables and their key columns: (pseudonymised key column, id field, hash namespace).
@@ -45,11 +45,18 @@ ARROW_TYPES = {
 }
 _BRACKETS = re.compile(r"\([^)]*\)\s*$")
 _UPN_FORMAT = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
-_BLADE_FILE = re.compile(r"_(sen2|person|requests|assessment|namedplan|plandetail|activeplans|"
-                         r"placementdetail|senneed)$", re.I)
-_BLADE_MODULE = {"namedplan": "named_plan", "plandetail": "plan_detail",
-                 "activeplans": "active_plans", "placementdetail": "placement_detail",
-                 "senneed": "sen_need"}
+_BLADE_FILE = re.compile(
+    r"_(sen2|person|requests|assessment|namedplan|plandetail|activeplans|"
+    r"placementdetail|senneed)$",
+    re.I,
+)
+_BLADE_MODULE = {
+    "namedplan": "named_plan",
+    "plandetail": "plan_detail",
+    "activeplans": "active_plans",
+    "placementdetail": "placement_detail",
+    "senneed": "sen_need",
+}
 
 
 @dataclass
@@ -65,8 +72,15 @@ class Problem:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
-                "rule": self.rule, "severity": self.severity, "message": self.message}
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -122,7 +136,9 @@ def _match_header(cells: list[Any], module: Module) -> tuple[dict[str, int], dic
     for index, cell in enumerate(cells):
         key = parse.normalise_header(cell)
         # "Date request was received (dd/mm/yyyy)": a trailing note in brackets is not the name.
-        name = lookup.get(key) or lookup.get(parse.normalise_header(_BRACKETS.sub("", str(cell or ""))))
+        name = lookup.get(key) or lookup.get(
+            parse.normalise_header(_BRACKETS.sub("", str(cell or "")))
+        )
         if name and name not in columns:
             columns[name] = index
             headers[name] = parse.cell_text(cell) or name
@@ -171,9 +187,7 @@ def recognise(sheet: RawSheet) -> Recognised | None:
 def required_columns(module: Module) -> list[tuple[str, ...]]:
     """Column groups of which at least one must be present (a missing group is a file error)."""
     groups: list[tuple[str, ...]] = [(f.name,) for f in module.fields if f.required]
-    if module.name == "person":
-        groups.append(("person_id", "upn"))
-    elif module.name in ("requests", "flat"):
+    if module.name == "person" or module.name in ("requests", "flat"):
         groups.append(("person_id", "upn"))
     elif module.parents:
         groups.append(module.parents)
@@ -185,8 +199,9 @@ def missing_columns(rec: Recognised) -> list[str]:
     missing = []
     for group in required_columns(rec.module):
         if not any(name in rec.columns for name in group):
-            labels = [rec.module.field(n).aliases[0] if rec.module.field(n).aliases else n
-                      for n in group]
+            labels = [
+                rec.module.field(n).aliases[0] if rec.module.field(n).aliases else n for n in group
+            ]
             missing.append(" or ".join(f"'{label}'" for label in labels))
     return missing
 
@@ -250,7 +265,9 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
 
     def reject(i: int, column: str | None, rule: str, message: str) -> None:
         bad_rows.add(i)
-        problems.append(Problem(sheet.file, sheet.sheet, numbers[i], column, rule, "error", message))
+        problems.append(
+            Problem(sheet.file, sheet.sheet, numbers[i], column, rule, "error", message)
+        )
 
     for name, index in rec.columns.items():
         f = module.field(name)
@@ -277,18 +294,26 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         ids = typed.get(person_source, pa.nulls(n, pa.string()))
         for i in pc.indices_nonzero(ids.is_null()).to_pylist():
             header = rec.headers.get(person_source, person_source)
-            reject(i, header, "key_missing", f"{header} is blank, so the row cannot be linked "
-                                             "to a child")
-    if module.parents and module.name not in ("person", "requests"):
-        present = [p for p in module.parents if p in typed]
+            reject(
+                i,
+                header,
+                "key_missing",
+                f"{header} is blank, so the row cannot be linked to a child",
+            )
+    present = [parent for parent in module.parents if parent in typed]
+    if present and module.name not in ("person", "requests"):
         unlinked = typed[present[0]].is_null()
-        for p in present[1:]:
-            unlinked = pc.and_(unlinked, typed[p].is_null())
+        for parent in present[1:]:
+            unlinked = pc.and_(unlinked, typed[parent].is_null())
         for i in pc.indices_nonzero(unlinked).to_pylist():
             if i not in bad_rows:
-                headers = " / ".join(rec.headers[p] for p in present)
-                reject(i, headers, "key_missing",
-                       f"{headers} is blank, so this row cannot be linked to its parent record")
+                headers = " / ".join(rec.headers[parent] for parent in present)
+                reject(
+                    i,
+                    headers,
+                    "key_missing",
+                    f"{headers} is blank, so this row cannot be linked to its parent record",
+                )
     if module.key and module.key in rec.columns and module.name not in ("flat",):
         for i in pc.indices_nonzero(typed[module.key].is_null()).to_pylist():
             if i not in bad_rows:
@@ -310,7 +335,7 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         return values.take(ok_rows) if values is not None else pa.nulls(len(ok), pa.string())
 
     def keyed(name: str) -> list[str | None]:
-        key_col, kind = KEY_COLUMNS[name]
+        _, kind = KEY_COLUMNS[name]
         values = column(name).to_pylist()
         if kind not in ("person", "request"):
             # Internal table ids (assessment, plan, need…) are system row numbers, not about a
@@ -324,8 +349,10 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         if module.name not in ("person", "requests", "flat"):
             return keyed("person_id")
         if "person" not in memo:
-            memo["person"] = [pseudo("person", v) if v is not None else None
-                              for v in column(person_source).to_pylist()]
+            memo["person"] = [
+                pseudo("person", v) if v is not None else None
+                for v in column(person_source).to_pylist()
+            ]
         return memo["person"]
 
     def request_keys() -> list[str | None]:
@@ -333,14 +360,19 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         ids = column("request_id").to_pylist()
         people = column(person_source).to_pylist()
         received = column("received_date").to_pylist()
-        return [pseudo("request", i) if i is not None
-                else pseudo("request", f"{p}|{d.isoformat()}") if p and d else None
-                for i, p, d in zip(ids, people, received, strict=True)]
+        return [
+            pseudo("request", i)
+            if i is not None
+            else pseudo("request", f"{p}|{d.isoformat()}")
+            if p and d
+            else None
+            for i, p, d in zip(ids, people, received, strict=True)
+        ]
 
     def own_keys() -> list[str | None]:
         """The module's own key; without an id column, one per parent (and rank, if any)."""
         assert module.key is not None
-        key_col, kind = KEY_COLUMNS[module.key]
+        _, kind = KEY_COLUMNS[module.key]
         if module.key in typed:
             return keyed(module.key)
         parent = next((p for p in module.parents if p in typed), None)
@@ -348,8 +380,10 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             return [None] * len(ok)
         rank_field = next((f.name for f in module.fields if f.name.endswith("rank")), None)
         ranks = column(rank_field).to_pylist() if rank_field else [None] * len(ok)
-        return [pseudo(kind, f"{parent}:{v}|{r or ''}") if v else None
-                for v, r in zip(column(parent).to_pylist(), ranks, strict=True)]
+        return [
+            pseudo(kind, f"{parent}:{v}|{r or ''}") if v else None
+            for v, r in zip(column(parent).to_pylist(), ranks, strict=True)
+        ]
 
     def keys_for(target: Module, name: str) -> list[str | None]:
         if name == "person_id":
@@ -393,37 +427,53 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         tables["requests"] = build(MODULES["requests"], {"request_key": requests})
         tables["assessment"] = _subset(
             build(MODULES["assessment"], {"assessment_key": requests, "request_key": requests}),
-            pc.indices_nonzero(column("assessment_outcome").is_valid()).to_pylist())
+            pc.indices_nonzero(column("assessment_outcome").is_valid()).to_pylist(),
+        )
         with_need = pc.indices_nonzero(column("primary_need").is_valid()).to_pylist()
         if with_need:
             typed["sen_type"] = typed["primary_need"]
             typed["sen_type_rank"] = pa.array([1] * n, pa.int64())
-            sen_need = _subset(build(MODULES["sen_need"], {
-                "request_key": requests,
-                "active_plan_key": [None] * len(ok),
-                "sen_need_key": [None] * len(ok),
-            }), with_need)
+            sen_need = _subset(
+                build(
+                    MODULES["sen_need"],
+                    {
+                        "request_key": requests,
+                        "active_plan_key": [None] * len(ok),
+                        "sen_need_key": [None] * len(ok),
+                    },
+                ),
+                with_need,
+            )
             # The primary need of a request is keyed by the request: one rank-1 need each.
-            need_keys = [pseudo("sen_need", f"{r}|1") if r else None
-                         for r in sen_need.column("request_key").to_pylist()]
+            need_keys = [
+                pseudo("sen_need", f"{r}|1") if r else None
+                for r in sen_need.column("request_key").to_pylist()
+            ]
             tables["sen_need"] = sen_need.set_column(
-                sen_need.schema.get_field_index("sen_need_key"), "sen_need_key",
-                pa.array(need_keys, pa.string()))
+                sen_need.schema.get_field_index("sen_need_key"),
+                "sen_need_key",
+                pa.array(need_keys, pa.string()),
+            )
     else:
         tables[module.name] = build(module)
     return StagedSheet(sheet, module.name, tables, problems, n, rec.unknown)
 
 
-SOURCE_FIELDS = [pa.field("source_file", pa.string()), pa.field("source_sheet", pa.string()),
-                 pa.field("source_row", pa.int64())]
+SOURCE_FIELDS = [
+    pa.field("source_file", pa.string()),
+    pa.field("source_sheet", pa.string()),
+    pa.field("source_row", pa.int64()),
+]
 
 
 def staging_schema(module: Module) -> pa.Schema:
     """Columns of a staging table: typed fields, pseudonymous keys (never raw ids), source row."""
-    fields = [pa.field(f.name, ARROW_TYPES[f.kind]) for f in module.fields
-              if f.kind not in ("id", "upn")]
-    fields += [pa.field(KEY_COLUMNS[f.name][0], pa.string()) for f in module.fields
-               if f.kind == "id"]
+    fields = [
+        pa.field(f.name, ARROW_TYPES[f.kind]) for f in module.fields if f.kind not in ("id", "upn")
+    ]
+    fields += [
+        pa.field(KEY_COLUMNS[f.name][0], pa.string()) for f in module.fields if f.kind == "id"
+    ]
     if module.name == "person":
         fields.append(pa.field("upn_status", pa.string()))
     return pa.schema(fields + SOURCE_FIELDS)
@@ -435,5 +485,6 @@ def _subset(table: pa.Table, rows: list[int]) -> pa.Table:
 
 def _upn_status(upns: list[str | None]) -> list[str | None]:
     """'present', 'malformed' or None (blank) — the UPN itself is never stored."""
-    return [None if u is None else ("present" if _UPN_FORMAT.match(u) else "malformed")
-            for u in upns]
+    return [
+        None if u is None else ("present" if _UPN_FORMAT.match(u) else "malformed") for u in upns
+    ]

@@ -30,8 +30,17 @@ from etl.specs.sen2 import MODULES
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Hierarchy order: each module's rows need their parent's rows to have been kept.
-MODULE_ORDER = ["sen2", "person", "requests", "assessment", "named_plan", "plan_detail",
-                "active_plans", "placement_detail", "sen_need"]
+MODULE_ORDER = [
+    "sen2",
+    "person",
+    "requests",
+    "assessment",
+    "named_plan",
+    "plan_detail",
+    "active_plans",
+    "placement_detail",
+    "sen_need",
+]
 # (parent module, child key column, parent key column) for each module; several = any may match.
 PARENT_LINKS: dict[str, list[tuple[str, str]]] = {
     "sen2": [],
@@ -45,14 +54,21 @@ PARENT_LINKS: dict[str, list[tuple[str, str]]] = {
     "sen_need": [("active_plans", "active_plan_key"), ("requests", "request_key")],
 }
 OWN_KEY = {name: sen2.KEY_COLUMNS[MODULES[name].key or ""][0] for name in MODULE_ORDER}
-PARENT_LABEL = {"person": "child (Person ID / persontableid)",
-                "requests": "request (Request ID / requeststableid)",
-                "assessment": "assessment (assessmenttableid)",
-                "named_plan": "named plan (namedplantableid)",
-                "active_plans": "active plan (activeplanstableid)"}
+PARENT_LABEL = {
+    "person": "child (Person ID / persontableid)",
+    "requests": "request (Request ID / requeststableid)",
+    "assessment": "assessment (assessmenttableid)",
+    "named_plan": "named plan (namedplantableid)",
+    "active_plans": "active plan (activeplanstableid)",
+}
 # "a child", "an assessment": the article for each parent in messages.
-ARTICLE = {"person": "a", "requests": "a", "assessment": "an", "named_plan": "a",
-           "active_plans": "an"}
+ARTICLE = {
+    "person": "a",
+    "requests": "a",
+    "assessment": "an",
+    "named_plan": "a",
+    "active_plans": "an",
+}
 PROBLEM_COLUMNS = ("load_id", "file", "sheet", "row", "column", "rule", "severity", "message")
 
 
@@ -95,11 +111,23 @@ def stage_file(path: Path, pseudo: Pseudonymiser) -> FileResult:
         for sheet in sheets:
             rec = sen2.recognise(sheet)
             if rec is None:
-                if any(parse_row for parse_row in sheet.rows if any(c not in (None, "") for c in parse_row)):
-                    result.problems.append(sen2.Problem(
-                        path.name, sheet.sheet, None, None, "sheet_not_recognised", "query",
-                        f"{sheet.label}: no SEN2 column headers found in the first "
-                        f"{settings().header_search_rows} rows, so this sheet was not loaded"))
+                if any(
+                    parse_row
+                    for parse_row in sheet.rows
+                    if any(c not in (None, "") for c in parse_row)
+                ):
+                    result.problems.append(
+                        sen2.Problem(
+                            path.name,
+                            sheet.sheet,
+                            None,
+                            None,
+                            "sheet_not_recognised",
+                            "query",
+                            f"{sheet.label}: no SEN2 column headers found in the first "
+                            f"{settings().header_search_rows} rows, so this sheet was not loaded",
+                        )
+                    )
                 continue
             missing = sen2.missing_columns(rec)
             if missing:
@@ -112,20 +140,30 @@ def stage_file(path: Path, pseudo: Pseudonymiser) -> FileResult:
                 )
             recognised.append((sheet, rec))
         if not recognised:
-            raise FileProblem("file_no_sheet", f"{path.name}: no sheet with recognisable SEN2 "
-                              "headers (e.g. ReceivedDate, RequestOutcome, persontableid); "
-                              "nothing was loaded")
+            raise FileProblem(
+                "file_no_sheet",
+                f"{path.name}: no sheet with recognisable SEN2 "
+                "headers (e.g. ReceivedDate, RequestOutcome, persontableid); "
+                "nothing was loaded",
+            )
         for sheet, rec in recognised:
             staged = sen2.stage(sheet, rec, pseudo)
             result.staged.append(staged)
             result.problems.extend(staged.problems)
             result.rows_read += staged.rows_read
             if staged.unknown_columns:
-                result.problems.append(sen2.Problem(
-                    path.name, sheet.sheet, sheet.row_numbers[rec.header_index], None,
-                    "column_not_used", "query",
-                    f"{sheet.label}: columns not used by this tool (kept out of the warehouse): "
-                    + ", ".join(staged.unknown_columns)))
+                result.problems.append(
+                    sen2.Problem(
+                        path.name,
+                        sheet.sheet,
+                        sheet.row_numbers[rec.header_index],
+                        None,
+                        "column_not_used",
+                        "query",
+                        f"{sheet.label}: columns not used by this tool (not stored): "
+                        + ", ".join(staged.unknown_columns),
+                    )
+                )
         shapes = sorted({s.shape for s in result.staged})
         if shapes == ["flat"]:
             result.shape = "flat case list"
@@ -138,8 +176,11 @@ def stage_file(path: Path, pseudo: Pseudonymiser) -> FileResult:
         result.message = problem.message
         result.staged = []
         result.rows_read = 0
-        result.problems = [sen2.Problem(path.name, problem.sheet, None, None, problem.rule,
-                                        "error", problem.message)]
+        result.problems = [
+            sen2.Problem(
+                path.name, problem.sheet, None, None, problem.rule, "error", problem.message
+            )
+        ]
     return result
 
 
@@ -174,8 +215,12 @@ def _create_base_tables(con: duckdb.DuckDBPyConnection) -> None:
 def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
     con.execute(f"ATTACH '{previous}' AS prev (READ_ONLY)")
     try:
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'prev'").fetchall()}
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'prev'"
+            ).fetchall()
+        }
         for table in ["load_files", "file_problems", *(f"stg_{m}" for m in MODULE_ORDER)]:
             if table in tables:
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM prev.{table}")
@@ -183,21 +228,35 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
         con.execute("DETACH prev")
 
 
-def _insert_file(con: duckdb.DuckDBPyConnection, result: FileResult, synthetic: bool,
-                 as_of: dt.date | None) -> None:
+def _insert_file(
+    con: duckdb.DuckDBPyConnection, result: FileResult, synthetic: bool, as_of: dt.date | None
+) -> None:
     con.execute(
         "INSERT INTO load_files VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?)",
-        [result.load_id, result.path.name, str(result.path), result.content_hash,
-         result.shape, result.status, result.message, result.rows_read, synthetic, as_of],
+        [
+            result.load_id,
+            result.path.name,
+            str(result.path),
+            result.content_hash,
+            result.shape,
+            result.status,
+            result.message,
+            result.rows_read,
+            synthetic,
+            as_of,
+        ],
     )
     if result.problems:
-        rows = [(result.load_id, p.file, p.sheet, p.row, p.column, p.rule, p.severity, p.message)
-                for p in result.problems]
+        rows = [
+            (result.load_id, p.file, p.sheet, p.row, p.column, p.rule, p.severity, p.message)
+            for p in result.problems
+        ]
         con.executemany("INSERT INTO file_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     for staged in result.staged:
         for module, table in staged.tables.items():
-            table = table.append_column("load_id", pa.array([result.load_id] * table.num_rows,
-                                                            pa.int32()))
+            table = table.append_column(
+                "load_id", pa.array([result.load_id] * table.num_rows, pa.int32())
+            )
             con.register("incoming", table)
             con.execute(f"INSERT INTO stg_{module} BY NAME SELECT * FROM incoming")
             con.unregister("incoming")
@@ -205,10 +264,12 @@ def _insert_file(con: duckdb.DuckDBPyConnection, result: FileResult, synthetic: 
 
 def _build_sql() -> str:
     """SQL that turns staging rows into canonical tables + build problems (generated per module)."""
-    parts = ["CREATE OR REPLACE TABLE build_problems (load_id INTEGER, file VARCHAR, sheet VARCHAR, "
-             '"row" INTEGER, "column" VARCHAR, rule VARCHAR, severity VARCHAR, message VARCHAR);',
-             "CREATE OR REPLACE TABLE superseded (module VARCHAR, load_id INTEGER, "
-             "source_sheet VARCHAR, source_row INTEGER);"]
+    parts = [
+        "CREATE OR REPLACE TABLE build_problems (load_id INTEGER, file VARCHAR, sheet VARCHAR, "
+        '"row" INTEGER, "column" VARCHAR, rule VARCHAR, severity VARCHAR, message VARCHAR);',
+        "CREATE OR REPLACE TABLE superseded (module VARCHAR, load_id INTEGER, "
+        "source_sheet VARCHAR, source_row INTEGER);",
+    ]
     for name in MODULE_ORDER:
         key = OWN_KEY[name]
         title = MODULES[name].title
@@ -241,9 +302,10 @@ def _build_sql() -> str:
         if links:
             conditions = " OR ".join(
                 f"({col} IS NOT NULL AND {col} IN (SELECT {col} FROM {parent}))"
-                if parent != "assessment" or col != "assessment_key" else
-                f"({col} IS NOT NULL AND {col} IN (SELECT assessment_key FROM assessment))"
-                for parent, col in links)
+                if parent != "assessment" or col != "assessment_key"
+                else f"({col} IS NOT NULL AND {col} IN (SELECT assessment_key FROM assessment))"
+                for parent, col in links
+            )
             parent_names = " or ".join(f"{ARTICLE[p]} {PARENT_LABEL[p]}" for p, _ in links)
             parts.append(f"""
             CREATE OR REPLACE TABLE {name} AS
@@ -257,15 +319,23 @@ def _build_sql() -> str:
         else:
             parts.append(f"""
             CREATE OR REPLACE TABLE {name} AS
-            SELECT * EXCLUDE (dup_rank, version_rank, first_row) FROM ranked_{name} WHERE {keep};""")
+            SELECT * EXCLUDE (dup_rank, version_rank, first_row) FROM ranked_{name}
+            WHERE {keep};""")
     return "\n".join(parts)
 
 
 def _render(sql_file: str) -> str:
     s = settings()
-    return (SQL_DIR / sql_file).read_text().format(
-        within_days=s.within_days, at_risk_days=s.at_risk_days,
-        decision_days=s.decision_days, over_year_days=s.over_year_days)
+    return (
+        (SQL_DIR / sql_file)
+        .read_text()
+        .format(
+            within_days=s.within_days,
+            at_risk_days=s.at_risk_days,
+            decision_days=s.decision_days,
+            over_year_days=s.over_year_days,
+        )
+    )
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
@@ -275,8 +345,15 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_render("marts.sql"))
 
 
-def run_load(paths: list[Path], folder: Path, *, synthetic: bool = False, replace: bool = False,
-             as_of: dt.date | None = None, publish: bool = True) -> LoadReport:
+def run_load(
+    paths: list[Path],
+    folder: Path,
+    *,
+    synthetic: bool = False,
+    replace: bool = False,
+    as_of: dt.date | None = None,
+    publish: bool = True,
+) -> LoadReport:
     """Load files into the warehouse in ``folder`` and publish it (or, for ``check``, don't)."""
     files = expand_paths(paths)
     published = warehouse_path(folder)
@@ -290,12 +367,24 @@ def run_load(paths: list[Path], folder: Path, *, synthetic: bool = False, replac
         for path in files:
             digest = content_hash(path) if path.is_file() else ""
             if digest and digest in known:
-                results.append(FileResult(path, "skipped", "already loaded (same content); "
-                                          "nothing changed", content_hash=digest))
+                results.append(
+                    FileResult(
+                        path,
+                        "skipped",
+                        "already loaded (same content); nothing changed",
+                        content_hash=digest,
+                    )
+                )
                 continue
             if digest and digest in staged_now:
-                results.append(FileResult(path, "skipped", f"same content as {staged_now[digest]} "
-                                          "in this load; loaded once", content_hash=digest))
+                results.append(
+                    FileResult(
+                        path,
+                        "skipped",
+                        f"same content as {staged_now[digest]} in this load; loaded once",
+                        content_hash=digest,
+                    )
+                )
                 continue
             if digest:
                 staged_now[digest] = path.name
@@ -356,19 +445,26 @@ def _known_hashes(db: Path) -> dict[str, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         # Only files that loaded count: a file that failed (say, a missing column) is retried.
-        rows = con.execute("SELECT content_hash, load_id FROM load_files "
-                           "WHERE status = 'staged'").fetchall()
+        rows = con.execute(
+            "SELECT content_hash, load_id FROM load_files WHERE status = 'staged'"
+        ).fetchall()
     finally:
         con.close()
     return {h: i for h, i in rows if h}
 
 
-def _read_summaries(con: duckdb.DuckDBPyConnection) -> tuple[list[dict[str, Any]],
-                                                             list[dict[str, Any]]]:
-    return (_fetch_dicts(con, "SELECT * FROM load_log ORDER BY load_id"),
-            _fetch_dicts(con, 'SELECT file, sheet, "row", "column", rule, severity, message '
-                              'FROM problems ORDER BY load_id, file, sheet NULLS FIRST, '
-                              '"row" NULLS FIRST, rule'))
+def _read_summaries(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return (
+        _fetch_dicts(con, "SELECT * FROM load_log ORDER BY load_id"),
+        _fetch_dicts(
+            con,
+            'SELECT file, sheet, "row", "column", rule, severity, message '
+            "FROM problems ORDER BY load_id, file, sheet NULLS FIRST, "
+            '"row" NULLS FIRST, rule',
+        ),
+    )
 
 
 def _fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
@@ -376,8 +472,11 @@ def _fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any
     cursor = con.execute(sql)
     names = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
-    convert = [i for i, d in enumerate(cursor.description)
-               if str(d[1]).upper().startswith(("DATE", "TIMESTAMP"))]
+    convert = [
+        i
+        for i, d in enumerate(cursor.description)
+        if str(d[1]).upper().startswith(("DATE", "TIMESTAMP"))
+    ]
     out = []
     for row in rows:
         values = list(row)

@@ -63,9 +63,22 @@ def main() -> None:
     env = {**os.environ, "SEND_DATA_DIR": str(data)}
 
     def load() -> None:
-        subprocess.run([sys.executable, "-m", "etl", "load", str(workbook), "--replace",
-                        "--data-dir", str(data)], cwd=REPO, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "etl",
+                "load",
+                str(workbook),
+                "--replace",
+                "--data-dir",
+                str(data),
+            ],
+            cwd=REPO,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
     def baseline() -> None:
         pd.read_excel(workbook, sheet_name=None, engine="openpyxl")
@@ -74,12 +87,17 @@ def main() -> None:
     base_times = _time(baseline, max(1, min(args.repeat, 2)))
     load_s, base_s = statistics.median(load_times), statistics.median(base_times)
     print()
-    print(f"etl load, end to end (median of {len(load_times)}): {load_s:6.2f} s   "
-          f"{[round(t, 2) for t in load_times]}")
-    print(f"pandas.read_excel + openpyxl, read only (median of {len(base_times)}): "
-          f"{base_s:6.2f} s   {[round(t, 2) for t in base_times]}")
-    print(f"ratio: load is {base_s / load_s:.1f}x faster than the openpyxl read alone "
-          f"(target ≥ 10x)")
+    print(
+        f"etl load, end to end (median of {len(load_times)}): {load_s:6.2f} s   "
+        f"{[round(t, 2) for t in load_times]}"
+    )
+    print(
+        f"pandas.read_excel + openpyxl, read only (median of {len(base_times)}): "
+        f"{base_s:6.2f} s   {[round(t, 2) for t in base_times]}"
+    )
+    print(
+        f"ratio: load is {base_s / load_s:.1f}x faster than the openpyxl read alone (target ≥ 10x)"
+    )
 
     if args.pages:
         from streamlit.testing.v1 import AppTest
@@ -97,8 +115,10 @@ def main() -> None:
                 at.run()
                 timings.append(time.perf_counter() - start)
                 assert not at.exception, at.exception
-            print(f"page {page.name:<18} first render {timings[0]:5.2f} s, then "
-                  f"{statistics.median(timings[1:] or timings):5.2f} s (median, warm cache)")
+            print(
+                f"page {page.name:<18} first render {timings[0]:5.2f} s, then "
+                f"{statistics.median(timings[1:] or timings):5.2f} s (median, warm cache)"
+            )
 
 
 if __name__ == "__main__":

@@ -73,13 +73,21 @@ def write_workbook(path: Path) -> Path:
     ws = wb.create_sheet("Requests")
     ws.append(["Golden fixture – synthetic"])
     ws.append([])
-    ws.append(["requeststableid", "persontableid", "ReceivedDate", "RequestOutcome",
-               "RequestOutcomeDate"])
+    ws.append(
+        ["requeststableid", "persontableid", "ReceivedDate", "RequestOutcome", "RequestOutcomeDate"]
+    )
     for r in REQUESTS:
         ws.append([r[0], r[1], r[2], r[3], r[4]])
     ws = wb.create_sheet("Assessments")
-    ws.append(["assessmenttableid", "requeststableid", "AssessmentOutcome",
-               "AssessmentOutcomeDate", "Week20"])
+    ws.append(
+        [
+            "assessmenttableid",
+            "requeststableid",
+            "AssessmentOutcome",
+            "AssessmentOutcomeDate",
+            "Week20",
+        ]
+    )
     for r in REQUESTS:
         if r[5]:
             ws.append([f"A{r[0]}", r[0], r[5], r[6], _flag(r[7])])
@@ -112,20 +120,50 @@ def write_blade(folder: Path) -> Path:
             out.writerow(header)
             out.writerows(rows)
 
-    write("person", ["persontableid", "upn", "upnunknown", "personbirthdate"],
-          [[pid, upn or "", reason or "", _blade_date(dob)]
-           for pid, (upn, reason, dob) in PEOPLE.items()])
-    write("requests", ["requeststableid", "persontableid", "receiveddate", "requestoutcome",
-                       "requestoutcomedate"],
-          [[r[0], r[1], _blade_date(r[2]), r[3], _blade_date(r[4])] for r in REQUESTS])
-    write("assessment", ["assessmenttableid", "requeststableid", "assessmentoutcome",
-                         "assessmentoutcomedate", "week20"],
-          [[f"A{r[0]}", r[0], r[5], _blade_date(r[6]), "" if r[7] is None else int(r[7])]
-           for r in REQUESTS if r[5]])
-    write("activeplans", ["activeplanstableid", "requeststableid"],
-          [[f"AP{r[0]}", r[0]] for r in REQUESTS if r[8]])
-    write("senneed", ["senneedtableid", "activeplanstableid", "sentype", "sentyperank"],
-          [[f"N{r[0]}", f"AP{r[0]}", r[8], 1] for r in REQUESTS if r[8]])
+    write(
+        "person",
+        ["persontableid", "upn", "upnunknown", "personbirthdate"],
+        [
+            [pid, upn or "", reason or "", _blade_date(dob)]
+            for pid, (upn, reason, dob) in PEOPLE.items()
+        ],
+    )
+    write(
+        "requests",
+        [
+            "requeststableid",
+            "persontableid",
+            "receiveddate",
+            "requestoutcome",
+            "requestoutcomedate",
+        ],
+        [[r[0], r[1], _blade_date(r[2]), r[3], _blade_date(r[4])] for r in REQUESTS],
+    )
+    write(
+        "assessment",
+        [
+            "assessmenttableid",
+            "requeststableid",
+            "assessmentoutcome",
+            "assessmentoutcomedate",
+            "week20",
+        ],
+        [
+            [f"A{r[0]}", r[0], r[5], _blade_date(r[6]), "" if r[7] is None else int(r[7])]
+            for r in REQUESTS
+            if r[5]
+        ],
+    )
+    write(
+        "activeplans",
+        ["activeplanstableid", "requeststableid"],
+        [[f"AP{r[0]}", r[0]] for r in REQUESTS if r[8]],
+    )
+    write(
+        "senneed",
+        ["senneedtableid", "activeplanstableid", "sentype", "sentyperank"],
+        [[f"N{r[0]}", f"AP{r[0]}", r[8], 1] for r in REQUESTS if r[8]],
+    )
     return folder
 
 
@@ -133,15 +171,38 @@ def write_flat(path: Path) -> Path:
     """The flat case-list shape: DfE template labels, UK text dates, Y/N flags."""
     with path.open("w", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(["Child ID", "UPN", "UPN and ULN unavailable - reason", "Date of Birth",
-                      "Request ID", "Date request was received", "Request Outcome",
-                      "Request Outcome Date", "Assessment outcome", "Assessment Outcome Date",
-                      "20-week time limit exceptions apply", "Primary need"])
+        out.writerow(
+            [
+                "Child ID",
+                "UPN",
+                "UPN and ULN unavailable - reason",
+                "Date of Birth",
+                "Request ID",
+                "Date request was received",
+                "Request Outcome",
+                "Request Outcome Date",
+                "Assessment outcome",
+                "Assessment Outcome Date",
+                "20-week time limit exceptions apply",
+                "Primary need",
+            ]
+        )
         for r in REQUESTS:
             upn, reason, dob = PEOPLE[r[1]]
-            out.writerow([r[1], upn or "", reason or "", dob.strftime("%d/%m/%Y"), r[0],
-                          r[2].strftime("%d/%m/%Y"), r[3],
-                          r[4].strftime("%d/%m/%Y") if r[4] else "", r[5] or "",
-                          r[6].strftime("%d/%m/%Y") if r[6] else "",
-                          "" if r[7] is None else ("Y" if r[7] else "N"), r[8] or ""])
+            out.writerow(
+                [
+                    r[1],
+                    upn or "",
+                    reason or "",
+                    dob.strftime("%d/%m/%Y"),
+                    r[0],
+                    r[2].strftime("%d/%m/%Y"),
+                    r[3],
+                    r[4].strftime("%d/%m/%Y") if r[4] else "",
+                    r[5] or "",
+                    r[6].strftime("%d/%m/%Y") if r[6] else "",
+                    "" if r[7] is None else ("Y" if r[7] else "N"),
+                    r[8] or "",
+                ]
+            )
     return path

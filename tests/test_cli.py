@@ -1,4 +1,4 @@
-"""End to end: the CLI as a user runs it (a separate process) on fixture files of each SEN2 shape."""
+"""End to end: the CLI as a user runs it (a separate process) on fixtures of each SEN2 shape."""
 
 from __future__ import annotations
 
@@ -17,8 +17,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def etl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=REPO, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
@@ -51,13 +57,16 @@ def test_quality_json_has_the_contract_keys(tmp_path: Path) -> None:
         assert set(p) == {"file", "sheet", "row", "column", "rule", "severity", "message"}
     # CSV line numbers: header is line 1, R2 is line 3, R12 is line 13.
     assert {(p["row"], p["rule"]) for p in problems} == {
-        (3, "week20_missing"), (13, "outcome_before_received")}
+        (3, "week20_missing"),
+        (13, "outcome_before_received"),
+    }
 
 
 def test_check_reports_without_loading(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    out = etl("check", str(gf.write_flat(tmp_path / "cases.csv")), "--data-dir", str(data),
-              "--json")
+    out = etl(
+        "check", str(gf.write_flat(tmp_path / "cases.csv")), "--data-dir", str(data), "--json"
+    )
     assert out.returncode == 0
     assert len(json.loads(out.stdout)["problems"]) == 2
     assert not (data / "warehouse.duckdb").exists()
@@ -86,15 +95,17 @@ def test_lookup_names_the_source_row(tmp_path: Path) -> None:
     import duckdb
 
     con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
-    refs = con.execute("SELECT reference FROM open_requests(DATE '2025-03-31') "
-                       "ORDER BY received_date").fetchall()
+    refs = con.execute(
+        "SELECT reference FROM open_requests(DATE '2025-03-31') ORDER BY received_date"
+    ).fetchall()
     con.close()
     out = etl("lookup", refs[1][0].lower(), "--json", "--data-dir", str(data))
     assert out.returncode == 0
     # Open requests by received date: R8 (2 Sep 2024), R9 (2 Dec 2024), R10. The Requests sheet
     # has two title rows and a header on row 3, so R9 (the ninth request) is on row 12.
     assert json.loads(out.stdout) == [
-        {"reference": refs[1][0], "file": "sen2.xlsx", "sheet": "Requests", "row": 12}]
+        {"reference": refs[1][0], "file": "sen2.xlsx", "sheet": "Requests", "row": 12}
+    ]
     assert etl("lookup", "R-0000000000", "--data-dir", str(data)).returncode == 1
 
 

@@ -96,10 +96,12 @@ def test_kpis_cli_defaults_to_snapshot(loaded: Path, capsys: pytest.CaptureFixtu
 def test_every_row_is_loaded_and_queries_are_listed(loaded: Path) -> None:
     con = duckdb.connect(str(loaded / "warehouse.duckdb"), read_only=True)
     for read, ok, rejected, superseded in con.execute(
-            "SELECT rows_read, rows_loaded, rows_rejected, rows_superseded FROM load_log").fetchall():
+        "SELECT rows_read, rows_loaded, rows_rejected, rows_superseded FROM load_log"
+    ).fetchall():
         assert (ok, rejected, superseded) == (read, 0, 0)
-    rules = sorted(r[0] for r in con.execute(
-        "SELECT rule FROM problems WHERE severity = 'query'").fetchall())
+    rules = sorted(
+        r[0] for r in con.execute("SELECT rule FROM problems WHERE severity = 'query'").fetchall()
+    )
     # R2's blank Week20 and R12's plan dated before its request.
     assert rules == ["outcome_before_received", "week20_missing"]
 
@@ -108,7 +110,8 @@ def test_breakdown_by_primary_need(loaded: Path) -> None:
     con = duckdb.connect(str(loaded / "warehouse.duckdb"), read_only=True)
     rows = con.execute(
         "SELECT primary_need, count(*), count(*) FILTER (WHERE within_20_weeks) "
-        "FROM mart_plans_issued WHERE issue_year = 2024 GROUP BY 1 ORDER BY 1").fetchall()
+        "FROM mart_plans_issued WHERE issue_year = 2024 GROUP BY 1 ORDER BY 1"
+    ).fetchall()
     # ASD: R1 ✓, R2 ✓, R5 ✗; SEMH: R3 ✗, R7 ✗; SLCN: R4 ✓.
     assert rows == [("ASD", 3, 2), ("SEMH", 2, 0), ("SLCN", 1, 1)]
 
@@ -125,11 +128,15 @@ def test_workbook_row_numbers_are_excel_rows(tmp_path: Path) -> None:
 def test_monthly_series_runs_to_the_snapshot_month(loaded: Path) -> None:
     con = duckdb.connect(str(loaded / "warehouse.duckdb"), read_only=True)
     rows = con.execute(
-        "SELECT issue_month, plans_issued FROM mart_issued_monthly ORDER BY 1").fetchall()
+        "SELECT issue_month, plans_issued FROM mart_issued_monthly ORDER BY 1"
+    ).fetchall()
     # First plan: R4, 20 Mar 2024; the snapshot is 10 Mar 2025, so March 2024 to March 2025 is
     # 13 months, the last three (Jan-Mar 2025) with no plans but still present as zeros.
     assert len(rows) == 13
     assert rows[0] == (dt.date(2024, 3, 1), 1)
-    assert rows[-3:] == [(dt.date(2025, 1, 1), 0), (dt.date(2025, 2, 1), 0),
-                         (dt.date(2025, 3, 1), 0)]
+    assert rows[-3:] == [
+        (dt.date(2025, 1, 1), 0),
+        (dt.date(2025, 2, 1), 0),
+        (dt.date(2025, 3, 1), 0),
+    ]
     assert sum(n for _, n in rows) == 6  # the six plans issued (R1-R5, R7)

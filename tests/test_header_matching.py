@@ -24,7 +24,9 @@ def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def _recognise(*rows: list[Any], sheet: str | None = "Cases") -> sen2.Recognised | None:
     return sen2.recognise(
-        RawSheet.from_rows("test.xlsx", sheet, [list(r) for r in rows], list(range(1, len(rows) + 1)))
+        RawSheet.from_rows(
+            "test.xlsx", sheet, [list(r) for r in rows], list(range(1, len(rows) + 1))
+        )
     )
 
 
@@ -202,9 +204,7 @@ def test_sheet_names_match_ignoring_case_and_spaces(tmp_path: Path) -> None:
     )
     report = b.load(path, tmp_path / "data")
     assert b.problems(report) == []
-    assert report.files[0].shape == (
-        "SEN2 module workbook (5 sheets)"
-    )
+    assert report.files[0].shape == ("SEN2 module workbook (5 sheets)")
     assert b.counts(
         tmp_path / "data", ("person", "requests", "assessment", "named_plan", "sen_need")
     ) == {"person": 1, "requests": 1, "assessment": 1, "named_plan": 1, "sen_need": 1}

@@ -16,7 +16,7 @@ import unicodedata
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
-from openpyxl.utils.datetime import from_excel, to_excel
+from openpyxl.utils.datetime import to_excel
 
 from etl.parse import cell_text, normalise_header, parse_code, parse_date, parse_flag
 from etl.specs.sen2 import (

@@ -63,9 +63,21 @@ def test_reader_keeps_answering_during_reload(tmp_path: Path) -> None:
     try:
         # A separate process, as in real use: DuckDB refuses a writer while a reader holds the
         # same file, so this only works because the load writes a new file and swaps it in.
-        result = subprocess.run([sys.executable, "-m", "etl", "load", str(_second_file(tmp_path)),
-                                 "--data-dir", str(data)], cwd=REPO, capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "etl",
+                "load",
+                str(_second_file(tmp_path)),
+                "--data-dir",
+                str(data),
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         stop.set()
         thread.join()
@@ -103,9 +115,12 @@ def test_killed_load_leaves_previous_data(tmp_path: Path) -> None:
         start = dt.date(2020, 1, 1)
         for i in range(200_000):
             handle.write(f"K{i},01/01/2012,{(start + dt.timedelta(days=i % 1500)):%d/%m/%Y},A\n")
-    proc = subprocess.Popen([sys.executable, "-m", "etl", "load", str(big), "--data-dir",
-                             str(data)], cwd=REPO, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "etl", "load", str(big), "--data-dir", str(data)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(1.0)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()

@@ -51,10 +51,22 @@ UPN_UNKNOWN_REASONS = {
     "UN9": "Never attended a state-funded school or FE setting in England",
     "UN10": "Request resulted in no further action before UPN or ULN known",
 }
-REQUEST_SOURCES = {"1": "Young person or parent", "2": "School or other education setting",
-                   "3": "Health care professionals", "4": "Social care professionals", "5": "Other"}
-SEXES = {"M": "Male", "F": "Female", "U": "Unknown", "1": "Male", "2": "Female",
-         "0": "Not stated", "9": "Neither"}
+REQUEST_SOURCES = {
+    "1": "Young person or parent",
+    "2": "School or other education setting",
+    "3": "Health care professionals",
+    "4": "Social care professionals",
+    "5": "Other",
+}
+SEXES = {
+    "M": "Male",
+    "F": "Female",
+    "U": "Unknown",
+    "1": "Male",
+    "2": "Female",
+    "0": "Not stated",
+    "9": "Neither",
+}
 CEASE_REASONS = {str(i): f"Reason {i}" for i in range(1, 10)}
 PLACEMENT_RANKS = {"1": "Primary", "2": "Secondary"}
 SEN_SETTINGS = {"OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO"}
@@ -62,7 +74,7 @@ SEN_SETTINGS = {"OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO"}
 
 @dataclass(frozen=True)
 class Field:
-    """One canonical column: its type, the names it may be written as, and whether it is required."""
+    """One canonical column: its type, the names it may be written as, whether it is required."""
 
     name: str
     kind: Kind
@@ -88,44 +100,109 @@ class Module:
 
 
 # Key columns shared by several modules.
-PERSON_ID = Field("person_id", "id", ("persontableid", "Person ID", "PersonID", "Child ID",
-                                      "ChildID", "LA Child ID", "Person reference", "Child reference"))
+PERSON_ID = Field(
+    "person_id",
+    "id",
+    (
+        "persontableid",
+        "Person ID",
+        "PersonID",
+        "Child ID",
+        "ChildID",
+        "LA Child ID",
+        "Person reference",
+        "Child reference",
+    ),
+)
 UPN = Field("upn", "upn", ("UPN", "UPN – Unique Pupil Number", "Unique Pupil Number"))
-REQUEST_ID = Field("request_id", "id", ("requeststableid", "Request ID", "RequestID",
-                                        "Request reference", "Case ID"))
+REQUEST_ID = Field(
+    "request_id",
+    "id",
+    ("requeststableid", "Request ID", "RequestID", "Request reference", "Case ID"),
+)
 ASSESSMENT_ID = Field("assessment_id", "id", ("assessmenttableid", "Assessment ID"))
 NAMED_PLAN_ID = Field("named_plan_id", "id", ("namedplantableid", "Named plan ID"))
-ACTIVE_PLAN_ID = Field("active_plan_id", "id", ("activeplanstableid", "Active plan ID",
-                                                "Active plans ID"))
+ACTIVE_PLAN_ID = Field(
+    "active_plan_id", "id", ("activeplanstableid", "Active plan ID", "Active plans ID")
+)
 
 PERSON_FIELDS = (
     PERSON_ID,
     UPN,
-    Field("uln", "text", ("UniqueLearnerNumber", "ULN", "Unique Learner Number",
-                          "ULN - Young person unique learner number")),
-    Field("upn_unknown", "code", ("UPNunknown", "UPN and ULN unavailable – Reason",
-                                  "UPN and ULN unavailable - reason", "UPN unknown reason"),
-          codes=UPN_UNKNOWN_REASONS),
-    Field("birth_date", "date", ("PersonBirthDate", "Date of Birth", "Date of Birth (ccyy-mm-dd)",
-                                 "DOB", "Birth date")),
+    Field(
+        "uln",
+        "text",
+        (
+            "UniqueLearnerNumber",
+            "ULN",
+            "Unique Learner Number",
+            "ULN - Young person unique learner number",
+        ),
+    ),
+    Field(
+        "upn_unknown",
+        "code",
+        (
+            "UPNunknown",
+            "UPN and ULN unavailable – Reason",
+            "UPN and ULN unavailable - reason",
+            "UPN unknown reason",
+        ),
+        codes=UPN_UNKNOWN_REASONS,
+    ),
+    Field(
+        "birth_date",
+        "date",
+        ("PersonBirthDate", "Date of Birth", "Date of Birth (ccyy-mm-dd)", "DOB", "Birth date"),
+    ),
     Field("sex", "code", ("Sex", "GenderCurrent", "Gender"), codes=SEXES),
     Field("ethnicity", "text", ("Ethnicity",)),
 )
 
 REQUEST_FIELDS = (
     REQUEST_ID,
-    Field("received_date", "date", ("ReceivedDate", "Date request was received",
-                                    "Request received date", "Date of request",
-                                    "Request date", "Date received"), required=True),
-    Field("request_source", "code", ("RequestSource", "rquestsource",
-                                     "Source of request for an EHC needs assessment",
-                                     "Request source"), codes=REQUEST_SOURCES),
+    Field(
+        "received_date",
+        "date",
+        (
+            "ReceivedDate",
+            "Date request was received",
+            "Request received date",
+            "Date of request",
+            "Request date",
+            "Date received",
+        ),
+        required=True,
+    ),
+    Field(
+        "request_source",
+        "code",
+        (
+            "RequestSource",
+            "rquestsource",
+            "Source of request for an EHC needs assessment",
+            "Request source",
+        ),
+        codes=REQUEST_SOURCES,
+    ),
     Field("rya", "flag", ("RYA", "Initial Request Whilst In RYA")),
-    Field("request_outcome_date", "date", ("RequestOutcomeDate", "Request Outcome Date",
-                                           "Decision to assess date", "Date of decision to assess")),
-    Field("request_outcome", "code", ("RequestOutcome", "Request Outcome",
-                                      "Decision to assess"), required=True,
-          codes=REQUEST_OUTCOMES),
+    Field(
+        "request_outcome_date",
+        "date",
+        (
+            "RequestOutcomeDate",
+            "Request Outcome Date",
+            "Decision to assess date",
+            "Date of decision to assess",
+        ),
+    ),
+    Field(
+        "request_outcome",
+        "code",
+        ("RequestOutcome", "Request Outcome", "Decision to assess"),
+        required=True,
+        codes=REQUEST_OUTCOMES,
+    ),
     Field("request_mediation", "flag", ("RequestMediation", "Request Mediation")),
     Field("request_tribunal", "flag", ("RequestTribunal", "Request Tribunal")),
     Field("exported", "text", ("Exported",)),
@@ -133,21 +210,47 @@ REQUEST_FIELDS = (
 
 ASSESSMENT_FIELDS = (
     ASSESSMENT_ID,
-    Field("assessment_outcome", "code", ("AssessmentOutcome", "Assessment outcome",
-                                         "Assessment outcome – decision to issue EHC plan",
-                                         "Assessment outcome - decision to issue EHC plan",
-                                         "Decision to issue"), required=True,
-          codes=ASSESSMENT_OUTCOMES),
-    Field("assessment_outcome_date", "date", ("AssessmentOutcomeDate", "Assessment Outcome Date",
-                                              "Date plan issued", "Plan issued date",
-                                              "EHC plan issued date", "Date EHC plan issued")),
+    Field(
+        "assessment_outcome",
+        "code",
+        (
+            "AssessmentOutcome",
+            "Assessment outcome",
+            "Assessment outcome – decision to issue EHC plan",
+            "Assessment outcome - decision to issue EHC plan",
+            "Decision to issue",
+        ),
+        required=True,
+        codes=ASSESSMENT_OUTCOMES,
+    ),
+    Field(
+        "assessment_outcome_date",
+        "date",
+        (
+            "AssessmentOutcomeDate",
+            "Assessment Outcome Date",
+            "Date plan issued",
+            "Plan issued date",
+            "EHC plan issued date",
+            "Date EHC plan issued",
+        ),
+    ),
     Field("assessment_mediation", "flag", ("AssessmentMediation", "Assessment mediation")),
     Field("assessment_tribunal", "flag", ("AssessmentTribunal", "Assessment tribunal")),
     Field("other_mediation", "flag", ("OtherMediation", "Other mediation")),
     Field("other_tribunal", "flag", ("OtherTribunal", "Other tribunal")),
-    Field("week20", "flag", ("Week20", "Twenty week time limit exceptions apply",
-                             "20-week time limit exceptions apply", "20 week exception",
-                             "Exception applies", "20-week exception")),
+    Field(
+        "week20",
+        "flag",
+        (
+            "Week20",
+            "Twenty week time limit exceptions apply",
+            "20-week time limit exceptions apply",
+            "20 week exception",
+            "Exception applies",
+            "20-week exception",
+        ),
+    ),
 )
 
 SEN2_ID = Field("sen2_id", "id", ("sen2tableid", "SEN2 ID"))
@@ -155,81 +258,177 @@ SEN2_ID = Field("sen2_id", "id", ("sen2tableid", "SEN2 ID"))
 MODULES: dict[str, Module] = {
     m.name: m
     for m in (
-        Module("sen2", "SEN2 header", ("SEN2", "Header", "Return details"), (
-            SEN2_ID,
-            Field("la_code", "text", ("LEA", "LA Number", "LA code", "Local authority code")),
-            Field("reference_date", "date", ("ReferenceDate", "Reference Date", "Census date")),
-            Field("collection_year", "int", ("Year", "Collection year")),
-        ), key="sen2_id"),
-        Module("person", "Person", ("Person", "Persons", "Person details"),
-               (*PERSON_FIELDS, SEN2_ID), key="person_id", parents=("sen2_id",)),
-        Module("requests", "Requests", ("Requests", "Request"), (*REQUEST_FIELDS, PERSON_ID, UPN),
-               key="request_id", parents=("person_id", "upn")),
-        Module("assessment", "Assessments", ("Assessments", "Assessment"),
-               (*ASSESSMENT_FIELDS, REQUEST_ID), key="assessment_id", parents=("request_id",)),
-        Module("named_plan", "Named Plan", ("Named Plan", "NamedPlan", "Named Plans"), (
-            NAMED_PLAN_ID, ASSESSMENT_ID, REQUEST_ID,
-            Field("start_date", "date", ("StartDate", "EHC plan start date",
-                                         "Date of current EHC plan")),
-            Field("plan_res", "text", ("PlanRes", "Residential settings")),
-            Field("plan_wbp", "text", ("PlanWBP", "PlanWPB", "Work-based learning activity")),
-            Field("pb", "flag", ("PB", "Personal budget taken up")),
-            Field("oa", "flag", ("OA", "Personal budget – organised arrangements")),
-            Field("dp", "flag", ("DP", "Personal budget – direct payments")),
-            Field("cease_date", "date", ("CeaseDate", "Date EHC plan ceased")),
-            Field("cease_reason", "code", ("CeaseReason", "Reason EHC plan ceased"),
-                  codes=CEASE_REASONS),
-        ), key="named_plan_id", parents=("assessment_id", "request_id")),
-        Module("plan_detail", "Plan Detail", ("Plan Detail", "PlanDetail", "Plan Details"), (
-            Field("plan_detail_id", "id", ("plandetailtableid", "Plan detail ID")),
-            NAMED_PLAN_ID,
-            Field("urn", "text", ("URN", "URN – Unique Reference Number")),
-            Field("ukprn", "text", ("UKPRN", "UKPRN - UK Provider Reference Number")),
-            Field("sen_setting", "text", ("SENsetting", "SEN setting - establishment type")),
-            Field("sen_setting_other", "text", ("SENsettingOther", "SEN setting – Other")),
-            Field("placement_rank", "code", ("PlacementRank", "Placement rank"),
-                  codes=PLACEMENT_RANKS),
-            Field("sen_unit_indicator", "flag", ("SENunitIndicator", "SEN Unit indicator")),
-            Field("resourced_provision_indicator", "flag", ("ResourcedProvisionIndicator",
-                                                            "Resourced provision indicator")),
-        ), key="plan_detail_id", parents=("named_plan_id",)),
-        Module("active_plans", "Active Plan", ("Active Plan", "Active Plans", "ActivePlans"), (
-            ACTIVE_PLAN_ID, REQUEST_ID,
-            Field("transfer_la", "text", ("TransferLA",
-                                          "EHC plan transferred in from another LA during calendar year")),
-            Field("review_meeting", "date", ("ReviewMeeting", "Annual review meeting date")),
-            Field("review_outcome", "text", ("ReviewOutcome", "Annual review decision")),
-            Field("review_draft", "date", ("ReviewDraft",
-                                           "Annual review – date draft amended EHC plan issued")),
-            Field("last_review", "date", ("LastReview", "Annual review decision date")),
-            Field("res", "text", ("RES",)),
-            Field("wbp", "text", ("WBP",)),
-        ), key="active_plan_id", parents=("request_id",)),
-        Module("placement_detail", "Placement Detail",
-               ("Placement Detail", "PlacementDetail", "Placement Details"), (
-            Field("placement_detail_id", "id", ("placementdetailtableid", "Placement detail ID")),
-            ACTIVE_PLAN_ID,
-            Field("urn", "text", ("URN", "URN – Unique Reference Number")),
-            Field("ukprn", "text", ("UKPRN", "UKPRN – UK Provider Reference Number")),
-            Field("sen_setting", "text", ("SENsetting", "SEN Setting - Establishment type")),
-            Field("sen_setting_other", "text", ("SENsettingOther", "Not in education – Other")),
-            Field("placement_rank", "code", ("PlacementRank", "Placement rank"),
-                  codes=PLACEMENT_RANKS),
-            Field("entry_date", "date", ("EntryDate", "Placement start date")),
-            Field("leaving_date", "date", ("LeavingDate", "Placement leaving date")),
-            Field("sen_unit_indicator", "flag", ("SENunitIndicator", "SEN Unit indicator")),
-            Field("resourced_provision_indicator", "flag", ("ResourcedProvisionIndicator",
-                                                            "Resourced provision indicator")),
-            Field("res", "text", ("RES", "Residential settings")),
-            Field("wbp", "text", ("WBP", "Work-based learning activity")),
-        ), key="placement_detail_id", parents=("active_plan_id",)),
-        Module("sen_need", "SEN Need", ("SEN Need", "SENNeed", "SEN Needs", "Need"), (
-            Field("sen_need_id", "id", ("senneedtableid", "SEN need ID")),
-            ACTIVE_PLAN_ID, REQUEST_ID,
-            Field("sen_type", "code", ("SENtype", "SEN type", "Need type"), required=True,
-                  codes=SEN_TYPES),
-            Field("sen_type_rank", "int", ("SENtypeRank", "SEN type rank", "Need rank")),
-        ), key="sen_need_id", parents=("active_plan_id", "request_id")),
+        Module(
+            "sen2",
+            "SEN2 header",
+            ("SEN2", "Header", "Return details"),
+            (
+                SEN2_ID,
+                Field("la_code", "text", ("LEA", "LA Number", "LA code", "Local authority code")),
+                Field("reference_date", "date", ("ReferenceDate", "Reference Date", "Census date")),
+                Field("collection_year", "int", ("Year", "Collection year")),
+            ),
+            key="sen2_id",
+        ),
+        Module(
+            "person",
+            "Person",
+            ("Person", "Persons", "Person details"),
+            (*PERSON_FIELDS, SEN2_ID),
+            key="person_id",
+            parents=("sen2_id",),
+        ),
+        Module(
+            "requests",
+            "Requests",
+            ("Requests", "Request"),
+            (*REQUEST_FIELDS, PERSON_ID, UPN),
+            key="request_id",
+            parents=("person_id", "upn"),
+        ),
+        Module(
+            "assessment",
+            "Assessments",
+            ("Assessments", "Assessment"),
+            (*ASSESSMENT_FIELDS, REQUEST_ID),
+            key="assessment_id",
+            parents=("request_id",),
+        ),
+        Module(
+            "named_plan",
+            "Named Plan",
+            ("Named Plan", "NamedPlan", "Named Plans"),
+            (
+                NAMED_PLAN_ID,
+                ASSESSMENT_ID,
+                REQUEST_ID,
+                Field(
+                    "start_date",
+                    "date",
+                    ("StartDate", "EHC plan start date", "Date of current EHC plan"),
+                ),
+                Field("plan_res", "text", ("PlanRes", "Residential settings")),
+                Field("plan_wbp", "text", ("PlanWBP", "PlanWPB", "Work-based learning activity")),
+                Field("pb", "flag", ("PB", "Personal budget taken up")),
+                Field("oa", "flag", ("OA", "Personal budget – organised arrangements")),
+                Field("dp", "flag", ("DP", "Personal budget – direct payments")),
+                Field("cease_date", "date", ("CeaseDate", "Date EHC plan ceased")),
+                Field(
+                    "cease_reason",
+                    "code",
+                    ("CeaseReason", "Reason EHC plan ceased"),
+                    codes=CEASE_REASONS,
+                ),
+            ),
+            key="named_plan_id",
+            parents=("assessment_id", "request_id"),
+        ),
+        Module(
+            "plan_detail",
+            "Plan Detail",
+            ("Plan Detail", "PlanDetail", "Plan Details"),
+            (
+                Field("plan_detail_id", "id", ("plandetailtableid", "Plan detail ID")),
+                NAMED_PLAN_ID,
+                Field("urn", "text", ("URN", "URN – Unique Reference Number")),
+                Field("ukprn", "text", ("UKPRN", "UKPRN - UK Provider Reference Number")),
+                Field("sen_setting", "text", ("SENsetting", "SEN setting - establishment type")),
+                Field("sen_setting_other", "text", ("SENsettingOther", "SEN setting – Other")),
+                Field(
+                    "placement_rank",
+                    "code",
+                    ("PlacementRank", "Placement rank"),
+                    codes=PLACEMENT_RANKS,
+                ),
+                Field("sen_unit_indicator", "flag", ("SENunitIndicator", "SEN Unit indicator")),
+                Field(
+                    "resourced_provision_indicator",
+                    "flag",
+                    ("ResourcedProvisionIndicator", "Resourced provision indicator"),
+                ),
+            ),
+            key="plan_detail_id",
+            parents=("named_plan_id",),
+        ),
+        Module(
+            "active_plans",
+            "Active Plan",
+            ("Active Plan", "Active Plans", "ActivePlans"),
+            (
+                ACTIVE_PLAN_ID,
+                REQUEST_ID,
+                Field(
+                    "transfer_la",
+                    "text",
+                    ("TransferLA", "EHC plan transferred in from another LA during calendar year"),
+                ),
+                Field("review_meeting", "date", ("ReviewMeeting", "Annual review meeting date")),
+                Field("review_outcome", "text", ("ReviewOutcome", "Annual review decision")),
+                Field(
+                    "review_draft",
+                    "date",
+                    ("ReviewDraft", "Annual review – date draft amended EHC plan issued"),
+                ),
+                Field("last_review", "date", ("LastReview", "Annual review decision date")),
+                Field("res", "text", ("RES",)),
+                Field("wbp", "text", ("WBP",)),
+            ),
+            key="active_plan_id",
+            parents=("request_id",),
+        ),
+        Module(
+            "placement_detail",
+            "Placement Detail",
+            ("Placement Detail", "PlacementDetail", "Placement Details"),
+            (
+                Field(
+                    "placement_detail_id", "id", ("placementdetailtableid", "Placement detail ID")
+                ),
+                ACTIVE_PLAN_ID,
+                Field("urn", "text", ("URN", "URN – Unique Reference Number")),
+                Field("ukprn", "text", ("UKPRN", "UKPRN – UK Provider Reference Number")),
+                Field("sen_setting", "text", ("SENsetting", "SEN Setting - Establishment type")),
+                Field("sen_setting_other", "text", ("SENsettingOther", "Not in education – Other")),
+                Field(
+                    "placement_rank",
+                    "code",
+                    ("PlacementRank", "Placement rank"),
+                    codes=PLACEMENT_RANKS,
+                ),
+                Field("entry_date", "date", ("EntryDate", "Placement start date")),
+                Field("leaving_date", "date", ("LeavingDate", "Placement leaving date")),
+                Field("sen_unit_indicator", "flag", ("SENunitIndicator", "SEN Unit indicator")),
+                Field(
+                    "resourced_provision_indicator",
+                    "flag",
+                    ("ResourcedProvisionIndicator", "Resourced provision indicator"),
+                ),
+                Field("res", "text", ("RES", "Residential settings")),
+                Field("wbp", "text", ("WBP", "Work-based learning activity")),
+            ),
+            key="placement_detail_id",
+            parents=("active_plan_id",),
+        ),
+        Module(
+            "sen_need",
+            "SEN Need",
+            ("SEN Need", "SENNeed", "SEN Needs", "Need"),
+            (
+                Field("sen_need_id", "id", ("senneedtableid", "SEN need ID")),
+                ACTIVE_PLAN_ID,
+                REQUEST_ID,
+                Field(
+                    "sen_type",
+                    "code",
+                    ("SENtype", "SEN type", "Need type"),
+                    required=True,
+                    codes=SEN_TYPES,
+                ),
+                Field("sen_type_rank", "int", ("SENtypeRank", "SEN type rank", "Need rank")),
+            ),
+            key="sen_need_id",
+            parents=("active_plan_id", "request_id"),
+        ),
     )
 }
 
@@ -243,21 +442,43 @@ FLAT = Module(
         *PERSON_FIELDS,
         *REQUEST_FIELDS,
         *[f for f in ASSESSMENT_FIELDS if f.name != "assessment_id"],
-        Field("primary_need", "code", ("Primary need", "Primary SEN need", "SEN primary need",
-                                       "Primary SEN type", "Main need"), codes=SEN_TYPES),
+        Field(
+            "primary_need",
+            "code",
+            (
+                "Primary need",
+                "Primary SEN need",
+                "SEN primary need",
+                "Primary SEN type",
+                "Main need",
+            ),
+            codes=SEN_TYPES,
+        ),
     ),
     key="request_id",
 )
 # In a flat list the assessment outcome may be blank (no assessment yet); it is required only in the
 # Assessments module.
 FLAT = Module(
-    FLAT.name, FLAT.title, FLAT.sheet_names,
-    tuple(Field(f.name, f.kind, f.aliases, False, f.codes) if f.name == "assessment_outcome" else f
-          for f in FLAT.fields),
+    FLAT.name,
+    FLAT.title,
+    FLAT.sheet_names,
+    tuple(
+        Field(f.name, f.kind, f.aliases, False, f.codes) if f.name == "assessment_outcome" else f
+        for f in FLAT.fields
+    ),
     FLAT.key,
 )
 
 # Blade export metadata columns that are known and deliberately not loaded.
-IGNORED_COLUMNS = ("NativeId", "sourceid", "surname", "forename", "postcode",
-                   "Surname", "Forename", "PostCode")
+IGNORED_COLUMNS = (
+    "NativeId",
+    "sourceid",
+    "surname",
+    "forename",
+    "postcode",
+    "Surname",
+    "Forename",
+    "PostCode",
+)
 IGNORED_SUFFIX = "orderseqcolumn"
