@@ -127,8 +127,12 @@ def _read_workbook(path: Path) -> Iterator[RawSheet]:
     try:
         workbook = fastexcel.read_excel(path)
     except Exception as exc:  # fastexcel raises several error types for corrupt files
+        # The reader's own message is several lines of internals; the first says what is wrong.
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise FileProblem(
-            "file_unreadable", f"{path.name} could not be opened as a spreadsheet: {exc}"
+            "file_unreadable",
+            f"{path.name} could not be opened as a spreadsheet (is it really an .xlsx file, and "
+            f"not open or password-protected?): {reason}",
         ) from exc
     for name in workbook.sheet_names:
         try:
