@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--scale", choices=["la", "large", "national"], default="la")
     demo.add_argument("--out", type=Path, help="where to write the files (default DATA_DIR/demo)")
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the data in DATA_DIR even if it is not synthetic",
+    )
     _common(demo)
     return parser
 
@@ -298,10 +303,34 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     return EXIT_OK if found else EXIT_NOTHING
 
 
+def _holds_real_data(folder: Path) -> bool:
+    """True when the published warehouse in ``folder`` holds any file not loaded by ``demo``."""
+    import duckdb
+
+    path = config.warehouse_path(folder)
+    if not path.exists():
+        return False
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT count(*) FILTER (WHERE NOT synthetic) FROM load_files WHERE status = 'staged'"
+        ).fetchone()
+    finally:
+        con.close()
+    return bool(row and row[0])
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from etl import demo
 
     folder = config.data_dir(args.data_dir)
+    if not args.force and _holds_real_data(folder):
+        print(
+            f"{folder} holds data that is not synthetic; the demo would replace it. Use another "
+            "--data-dir, or --force to replace it.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     out = args.out or folder / "demo"
     paths = demo.generate(out, seed=args.seed, scale=args.scale)
     report = run_load(paths, folder, synthetic=True, replace=True, as_of=demo.DEFAULT_SNAPSHOT)

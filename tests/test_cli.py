@@ -114,3 +114,14 @@ def test_help_for_every_command() -> None:
         out = etl(command, "--help")
         assert out.returncode == 0
         assert "--data-dir" in out.stdout
+
+
+def test_demo_will_not_replace_real_data(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    etl("load", str(gf.write_flat(tmp_path / "cases.csv")), "--data-dir", str(data))
+    refused = etl("demo", "--data-dir", str(data))
+    assert refused.returncode == 2
+    assert "not synthetic" in refused.stderr
+    # The real data is untouched: still the 14 golden requests.
+    out = etl("kpis", "--json", "--year", "2024", "--as-of", "2025-03-31", "--data-dir", str(data))
+    assert json.loads(out.stdout)["data"]["synthetic"] is False
