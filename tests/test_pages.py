@@ -355,3 +355,19 @@ def test_a_new_load_shows_on_the_next_rerun_without_a_restart(
     at.run()
     assert not at.exception
     assert metrics(at)["Open requests"][0] == "4"
+
+
+def test_a_file_with_every_row_rejected_says_nothing_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = build_warehouse(tmp_path)
+    # A second file whose only row has an impossible received date: read 1, loaded 0.
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Child ID,Date request was received,Request Outcome\nZ1,31/02/2024,A\n")
+
+    run_load([bad], data)
+    monkeypatch.setenv("SEND_DATA_DIR", str(data))
+    at = open_page("pages/data_quality.py")
+    log = table_with(at, "Rows read")
+    assert list(log["File"]) == ["cases.csv", "bad.csv"]
+    assert list(log["Status"]) == ["✓ Loaded", "✗ Nothing loaded (every row rejected)"]

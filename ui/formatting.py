@@ -198,7 +198,12 @@ STATUS_BADGES = {
     "At risk": "◐ At risk",
     "On track": "✓ On track",
 }
-LOAD_STATUS_BADGES = {"staged": "✓ Loaded", "failed": "✗ Not loaded", "skipped": "= Skipped"}
+LOAD_STATUS_BADGES = {
+    "staged": "✓ Loaded",
+    "nothing_loaded": "✗ Nothing loaded (every row rejected)",
+    "failed": "✗ Not loaded",
+    "skipped": "= Skipped",
+}
 SEVERITY_BADGES = {"error": "✗ Error (row not loaded)", "query": "? Query (loaded, flagged)"}
 
 
