@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from etl import config, metrics
+from etl import cli_published, config, metrics
 from etl.parse import parse_date
 from etl.warehouse import LoadReport, run_load
 
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the data in DATA_DIR even if it is not synthetic",
     )
     _common(demo)
+    cli_published.add_parsers(sub, _common)
     return parser
 
 
@@ -354,6 +355,7 @@ COMMANDS = {
     "kpis": cmd_kpis,
     "lookup": cmd_lookup,
     "demo": cmd_demo,
+    **cli_published.COMMANDS,
 }
 
 

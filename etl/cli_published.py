@@ -1,0 +1,259 @@
+"""CLI commands for published benchmarks (issue 3): ``load-published``, ``fetch-published``,
+``benchmark`` and ``reconcile``. Registered by ``etl.__main__``; same conventions (DESIGN §8):
+``--data-dir``, ``--json``, exit 0 success, 1 nothing loaded / no data, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from etl import benchmark as bm
+from etl import config, fetch
+from etl import published as pub
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    load = sub.add_parser(
+        "load-published",
+        help="load DfE published EHC plan statistics, the tribunal appeal rate and the "
+        "statistical-neighbour lookup from a folder (searched by file name)",
+    )
+    load.add_argument("folder", type=Path, metavar="DIR")
+    load.add_argument(
+        "--replace", action="store_true", help="forget published files loaded earlier"
+    )
+    common(load)
+
+    fetch_parser = sub.add_parser(
+        "fetch-published",
+        help="download the published files from [published.sources] and load them",
+    )
+    fetch_parser.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="download this instead of the configured sources (repeatable)",
+    )
+    fetch_parser.add_argument("--timeout", type=float, default=60.0, help="seconds per file")
+    common(fetch_parser)
+
+    bench = sub.add_parser(
+        "benchmark",
+        help="an LA's published figures beside region, England, statistical neighbours; rank",
+    )
+    bench.add_argument(
+        "--la",
+        help="LA code (E08000031 or 336) or name; default: home_la in the settings file",
+    )
+    bench.add_argument("--year", type=int, help="calendar year (default: latest published)")
+    bench.add_argument(
+        "--measure",
+        action="append",
+        choices=sorted(pub.MEASURES),
+        help="only these measures (repeatable; default: all)",
+    )
+    common(bench)
+
+    rec = sub.add_parser(
+        "reconcile",
+        help="our 20-week figures from the loaded SEN2 data beside DfE's for the same year",
+    )
+    rec.add_argument("--la", help="LA code or name (default: home_la in the settings file)")
+    rec.add_argument("--year", type=int, required=True, help="calendar year")
+    common(rec)
+
+
+def _emit(args: argparse.Namespace, payload: Any, human: str) -> None:
+    if args.json:
+        json.dump(payload, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(human)
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    if args.json:
+        json.dump({"error": message}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    print(message, file=sys.stderr)
+    return code
+
+
+def _report_payload(report: pub.PublishedReport) -> dict[str, Any]:
+    return {
+        "published": report.published,
+        "path": str(report.path),
+        "files": [
+            {
+                "dataset": load.dataset,
+                "file": str(load.path),
+                "release": load.release,
+                "status": "failed" if load.message else "loaded",
+                "message": load.message,
+                "rows_read": load.rows_read,
+                "rows_loaded": load.rows_loaded,
+                "rows_not_used": sum(load.not_used.values()),
+                "rows_rejected": load.rows_rejected,
+                "not_used": dict(load.not_used),
+            }
+            for load in report.files
+        ],
+        "problems": [p for load in report.files for p in load.problems],
+        "notes": report.notes,
+    }
+
+
+def _load_exit(report: pub.PublishedReport) -> int:
+    return EXIT_OK if report.rows_loaded else EXIT_NOTHING
+
+
+def cmd_load_published(args: argparse.Namespace) -> int:
+    folder = config.data_dir(args.data_dir)
+    try:
+        report = pub.load_published(args.folder, folder, replace=args.replace)
+    except pub.PublishedError as error:
+        return _fail(args, str(error), EXIT_NOTHING)
+    _emit(args, _report_payload(report), "\n".join(pub.summary_lines(report)))
+    return _load_exit(report)
+
+
+def _parse_sources(values: list[str]) -> dict[str, str]:
+    sources = {}
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep or not name or not url:
+            raise ValueError(f"--source {value!r}: expected NAME=URL")
+        sources[name.strip()] = url.strip()
+    return sources
+
+
+def cmd_fetch_published(args: argparse.Namespace) -> int:
+    folder = config.data_dir(args.data_dir)
+    try:
+        sources = _parse_sources(args.source) or config.settings().published_sources
+    except ValueError as error:
+        return _fail(args, str(error), EXIT_USAGE)
+    try:
+        downloads = fetch.fetch(sources, folder, timeout=args.timeout)
+        report = pub.load_published(fetch.download_folder(folder), folder)
+    except pub.PublishedError as error:
+        return _fail(args, str(error), EXIT_NOTHING)
+    payload = _report_payload(report)
+    payload["downloads"] = [
+        {"name": d.name, "url": d.url, "bytes": d.bytes, "files": [str(f) for f in d.files]}
+        for d in downloads
+    ]
+    human = [f"Downloaded {d.name} ({d.bytes:,} bytes) from {d.url}" for d in downloads]
+    _emit(args, payload, "\n".join(human + pub.summary_lines(report)))
+    return _load_exit(report)
+
+
+def _home(args: argparse.Namespace, con: Any) -> bm.LA:
+    text = args.la or config.settings().home_la
+    if not text:
+        raise bm.UnknownLA(
+            "Which LA? Pass --la CODE_OR_NAME or set home_la under [benchmark] in the settings "
+            "file."
+        )
+    return bm.resolve_la(con, text)
+
+
+def _fmt(value: Any, measure: pub.Measure) -> str:
+    return bm.format_value(value, measure) if value is not None else "—"
+
+
+def cmd_benchmark(args: argparse.Namespace) -> int:
+    folder = config.data_dir(args.data_dir)
+    try:
+        con = pub.connect(folder)
+    except pub.PublishedError as error:
+        return _fail(args, str(error), EXIT_NOTHING)
+    try:
+        la = _home(args, con)
+        result = bm.benchmark(con, la, args.year, tuple(args.measure) if args.measure else None)
+    except bm.UnknownLA as error:
+        return _fail(args, str(error), EXIT_USAGE)
+    finally:
+        con.close()
+    lines = [
+        f"{result['la_name']} ({result['la_code']}, {result['old_la_code']}), "
+        f"{result['region']} — {result['year']}",
+        f"{'Measure':<62} {'LA':>9} {'Region':>9} {'England':>9} {'Nbr med':>9}  Rank",
+    ]
+    for key in args.measure or pub.MEASURES:
+        row = result[key]
+        measure = pub.MEASURES[key]
+        rank = (
+            f"{row['rank']} of {row['of']} (Q{row['quartile']})"
+            if row["rank"]
+            else ("not ranked" if measure.polarity == "neutral" else "no value")
+        )
+        lines.append(
+            f"{measure.title[:61]:<62} {_fmt(row['la'], measure):>9} "
+            f"{_fmt(row['region'], measure):>9} {_fmt(row['england'], measure):>9} "
+            f"{_fmt(row['neighbours_median'], measure):>9}  {rank}  [{row.get('period', '')}]"
+        )
+    lines.append(
+        "Rank 1 is the best; Q1 is the best quarter. Sources: python -m etl benchmark --json"
+    )
+    _emit(args, result, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    import duckdb
+
+    folder = config.data_dir(args.data_dir)
+    warehouse_file = config.warehouse_path(folder)
+    if not warehouse_file.exists():
+        return _fail(args, f"No SEN2 data loaded in {folder}.", EXIT_NOTHING)
+    try:
+        con = pub.connect(folder)
+    except pub.PublishedError as error:
+        return _fail(args, str(error), EXIT_NOTHING)
+    wh = duckdb.connect(":memory:")
+    escaped = str(warehouse_file).replace("'", "''")
+    wh.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
+    wh.execute("USE warehouse")
+    try:
+        la = _home(args, con)
+        result = bm.reconcile(wh, con, la, args.year)
+    except bm.UnknownLA as error:
+        return _fail(args, str(error), EXIT_USAGE)
+    finally:
+        con.close()
+        wh.close()
+    lines = [f"{la.name}, calendar year {args.year}: our SEN2 data against DfE's published figure"]
+    if not result["year_complete_in_our_data"]:
+        lines.append(
+            f"Our data ends {result['snapshot_date']}: the year is not complete, so our "
+            "figures cover part of it."
+        )
+    for line in result["lines"]:
+        lines.append(
+            f"  {line['title']}: ours {line['ours_pct']}% ({line['ours_within']} of "
+            f"{line['ours_plans']}), DfE {line['dfe_pct']}% ({line['dfe_within']} of "
+            f"{line['dfe_plans']}); difference {line['difference_plans']} plans, "
+            f"{line['difference_pp']} percentage points"
+        )
+    lines.append("Cases that can explain a difference:")
+    for item in result["explanations"]:
+        lines.append(f"  {item['cases']:>6}  {item['title']}")
+    _emit(args, result, "\n".join(lines))
+    return EXIT_OK
+
+
+COMMANDS = {
+    "load-published": cmd_load_published,
+    "fetch-published": cmd_fetch_published,
+    "benchmark": cmd_benchmark,
+    "reconcile": cmd_reconcile,
+}
