@@ -33,6 +33,14 @@ class Settings:
     decision_days: int = 42
     over_year_days: int = 365
     header_search_rows: int = 30
+    # Issue 3: the home LA for benchmarking (code or name; blank = choose on the page) and where
+    # `fetch-published` downloads the published files from ([published.sources]).
+    home_la: str = ""
+    published_sources: dict[str, str] = field(default_factory=dict)
+    # DESIGN §5 RAG thresholds for plan milestones ([rag] in the settings file).
+    rag_green_max_gap: float = 10
+    rag_amber_max_gap: float = 25
+    rag_point_amber_days: int = 14
 
 
 @lru_cache(maxsize=8)
@@ -49,6 +57,13 @@ def _read_settings(path: str) -> Settings:
         decision_days=int(thresholds.get("decision_days", 42)),
         over_year_days=int(thresholds.get("over_year_days", 365)),
         header_search_rows=int(data.get("reading", {}).get("header_search_rows", 30)),
+        home_la=str(data.get("benchmark", {}).get("home_la", "")),
+        published_sources={
+            str(k): str(v) for k, v in data.get("published", {}).get("sources", {}).items()
+        },
+        rag_green_max_gap=float(data.get("rag", {}).get("green_max_gap", 10)),
+        rag_amber_max_gap=float(data.get("rag", {}).get("amber_max_gap", 25)),
+        rag_point_amber_days=int(data.get("rag", {}).get("point_amber_days", 14)),
     )
 
 
