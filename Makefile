@@ -7,6 +7,9 @@ PY       := $(VENV)/bin/python
 HOST     ?= localhost
 PORT     ?= 8501
 DATA_DIR ?= $(or $(SEND_DATA_DIR),data)
+# Published DfE figures for the Benchmarking page: loaded from here by `make run` if it exists
+# (otherwise run `python -m etl fetch-published`). Never copied into the repository.
+PUBLISHED_DIR ?= ../shared/reference-data
 export SEND_DATA_DIR := $(DATA_DIR)
 
 .DEFAULT_GOAL := help
@@ -28,7 +31,15 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 $(DATA_DIR)/warehouse.duckdb: | $(VENV)/.runtime
 	$(PY) -m etl demo --data-dir $(DATA_DIR)
 
-run: $(VENV)/.runtime $(DATA_DIR)/warehouse.duckdb ## Install, build demo data if there is none, start the dashboard (HOST=, PORT=)
+$(DATA_DIR)/published.duckdb: | $(VENV)/.runtime
+	@if [ -d "$(PUBLISHED_DIR)" ]; then \
+	  $(PY) -m etl load-published "$(PUBLISHED_DIR)" --data-dir $(DATA_DIR); \
+	else \
+	  echo "No published figures: $(PUBLISHED_DIR) not found. The Benchmarking page will say how to"; \
+	  echo "load them (python -m etl fetch-published, or load-published FOLDER)."; \
+	fi
+
+run: $(VENV)/.runtime $(DATA_DIR)/warehouse.duckdb $(DATA_DIR)/published.duckdb ## Install, build demo data if there is none, start the dashboard (HOST=, PORT=)
 	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 demo: $(VENV)/.runtime ## Rebuild the synthetic demo data (SEED=, SCALE=la|large|national)
@@ -55,4 +66,4 @@ bench: $(VENV)/.dev ## Benchmark loading at `large` scale against pandas+openpyx
 	$(PY) scripts/benchmark_load.py
 
 clean: ## Delete generated data and the virtual environment
-	rm -rf $(VENV) $(DATA_DIR)/warehouse.duckdb $(DATA_DIR)/demo
+	rm -rf $(VENV) $(DATA_DIR)/warehouse.duckdb $(DATA_DIR)/published.duckdb $(DATA_DIR)/demo

@@ -18,8 +18,9 @@ components.mark_entrypoint()
 OVERVIEW = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)
 TIMELINESS = st.Page("pages/timeliness.py", title="EHC plan timeliness", icon=":material/schedule:")
 DATA_QUALITY = st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:")
+BENCHMARK = st.Page("pages/benchmark.py", title="Benchmarking", icon=":material/leaderboard:")
 
-page = st.navigation([OVERVIEW, TIMELINESS, DATA_QUALITY])
+page = st.navigation([OVERVIEW, TIMELINESS, BENCHMARK, DATA_QUALITY])
 components.apply_style()
 components.sidebar(db.data_state(), DATA_QUALITY)
 try:

@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import config, metrics, queries
+from etl import benchmark, config, metrics, published, queries
 
 EMPTY_MESSAGE = (
     "No data loaded yet — run `make run` for demo data, or `python -m etl load your_file.xlsx`."
@@ -190,3 +190,121 @@ def data_state() -> DataState:
         int(row["requests_loaded"]),
         None if pd.isna(built) else pd.Timestamp(built).to_pydatetime(),
     )
+
+
+# ---------------------------------------------------------------- published benchmarks (issue 3)
+# A second read-only door, to ``published.duckdb`` (DfE's published figures; see etl.published).
+# It is published atomically like the warehouse, so the same identity trick applies. Its answers
+# are public statistics, so they are cached; reconciliation case lists are row-level and are not.
+
+PUBLISHED_EMPTY = (
+    "No published figures loaded yet. Run `python -m etl load-published FOLDER` (for example "
+    "`../shared/reference-data`) or `python -m etl fetch-published`, then refresh this page."
+)
+
+
+def published_identity() -> Identity | None:
+    """Identity of the published-benchmarks file, or None when there is none."""
+    return file_identity(published.published_path(config.data_dir()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _published_connection(identity: Identity) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    path = identity[0].replace("'", "''")
+    con.execute(f"ATTACH '{path}' AS published (READ_ONLY)")
+    return con
+
+
+def _published_run(work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    last_error: Exception | None = None
+    for _attempt in range(2):
+        identity = published_identity()
+        if identity is None:
+            raise WarehouseError(PUBLISHED_EMPTY)
+        try:
+            with _cursor_lock:
+                cursor = _published_connection(identity).cursor()
+            try:
+                cursor.execute("USE published")
+                return work(cursor)
+            finally:
+                cursor.close()
+        except duckdb.Error as error:
+            last_error = error
+            _published_connection.clear()
+    raise WarehouseError(
+        f"The published figures could not be read ({last_error}). If they are being reloaded, "
+        "refresh the page in a moment."
+    ) from last_error
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_published(name: str, args: tuple[Any, ...], identity: Identity) -> Any:
+    del identity
+    function = getattr(benchmark, name)
+
+    def work(con: duckdb.DuckDBPyConnection) -> Any:
+        resolved = [benchmark.resolve_la(con, a[3:]) if _is_la(a) else a for a in args]
+        return function(con, *resolved)
+
+    return _published_run(work)
+
+
+def _is_la(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("LA:")
+
+
+def bench(name: str, *args: Any) -> Any:
+    """Call ``etl.benchmark.<name>(con, *args)`` on the published figures, cached per file.
+
+    Pass an LA as ``"LA:<code>"`` (it is resolved inside, so the cache key stays hashable).
+    """
+    identity = published_identity()
+    if identity is None:
+        raise WarehouseError(PUBLISHED_EMPTY)
+    frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    result = _cached_published(name, frozen, identity)
+    return result.copy() if isinstance(result, pd.DataFrame) else result
+
+
+def published_available() -> bool:
+    return published_identity() is not None
+
+
+def reconcile(la_code: str, year: int) -> dict[str, Any]:
+    """Our 20-week figures beside DfE's for the LA and year (counts only; cached per files)."""
+    identity = file_identity()
+    pub_identity = published_identity()
+    if identity is None or pub_identity is None:
+        raise WarehouseError(EMPTY_MESSAGE if identity is None else PUBLISHED_EMPTY)
+    return _cached_reconcile(la_code, year, identity, pub_identity)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_reconcile(
+    la_code: str, year: int, identity: Identity, pub_identity: Identity
+) -> dict[str, Any]:
+    del identity, pub_identity
+
+    def work(pub: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+        la = benchmark.resolve_la(pub, la_code)
+        return _with_retry(lambda wh: benchmark.reconcile(wh, pub, la, year))
+
+    return _published_run(work)
+
+
+def reconcilable_years(la_code: str) -> list[int]:
+    if file_identity() is None or published_identity() is None:
+        return []
+
+    def work(pub: duckdb.DuckDBPyConnection) -> list[int]:
+        la = benchmark.resolve_la(pub, la_code)
+        return _with_retry(lambda wh: benchmark.reconcilable_years(wh, pub, la))
+
+    return _published_run(work)
+
+
+def explanation_cases(year: int, reason: str) -> pd.DataFrame:
+    """Row-level: the cases behind one reconciliation explanation. Never cached (DESIGN §7)."""
+    return _with_retry(lambda wh: benchmark.explanation_cases(wh, year, reason))

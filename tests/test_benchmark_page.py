@@ -1,0 +1,109 @@
+"""The Benchmarking page, run with AppTest against the real published DfE files in
+``../shared/reference-data`` (never copied into the repository) and the hand-made SEN2 fixture.
+
+Expected figures are read by hand from ``ees_ehcp_2025/data/timeliness_20_week.csv`` (rows
+"All EHC plans issued", calendar year 2024):
+- Wolverhampton (E08000031, 336, West Midlands): PC_plans_issued_20_weeks_ex 55.8, with
+  plans_issued_20_weeks_ex 198 of plans_issued_den_ex 355; West Midlands region 42.3; England 46.4.
+  Rank: 151 LAs have an excluding-exceptions value in 2024 (153 LAs less Dorset and City of
+  London, whose denominators are 0); ``etl benchmark`` puts Wolverhampton 71st, so Q2
+  (ceil(4 × 71 / 151) = ceil(1.88) = 2). The rank itself is checked by hand on a small fixture
+  in tests/test_benchmark_rank.py; here we check the page shows what the function returns.
+- Dorset (E06000059): plans_issued_den_ex 0 and PC_plans_issued_20_weeks_ex "x" → no value,
+  "no plans", not ranked — the LA "with gaps".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.published import load_published
+from tests.test_pages import all_text, metrics, open_page
+from tests.ui_fixtures import AS_OF, REPO, build_warehouse
+
+SHARED = REPO.parent / "shared" / "reference-data"
+PAGE = "pages/benchmark.py"
+EXCL = "EHC plans issued within 20 weeks (excluding exceptions)"
+
+pytestmark = pytest.mark.skipif(
+    not SHARED.exists(), reason="needs ../shared/reference-data (always present in CI)"
+)
+
+
+@pytest.fixture(scope="module")
+def bench_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = build_warehouse(tmp_path_factory.mktemp("bench"), as_of=AS_OF)
+    load_published(SHARED, folder)
+    return folder
+
+
+@pytest.fixture
+def bench(bench_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("SEND_DATA_DIR", str(bench_dir))
+    yield bench_dir
+
+
+def choose(at: AppTest, la_code: str, year: int = 2024) -> AppTest:
+    at.sidebar.selectbox(key="benchmark_la").set_value(la_code).run()
+    at.selectbox(key="benchmark_measure").set_value("pct_within_20_weeks_excl_exceptions").run()
+    at.selectbox(key="benchmark_year_pct_within_20_weeks_excl_exceptions").set_value(year).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_la_with_full_data(bench: Path) -> None:
+    at = choose(open_page(PAGE), "E08000031")
+    shown = metrics(at)
+    assert shown["Wolverhampton"][0] == "55.8%"
+    assert shown["West Midlands (region)"][0] == "42.3%"
+    assert shown["England"][0] == "46.4%"
+    assert shown["Rank of 151 LAs (1 = best)"][0] == "71"
+    text = all_text(at)
+    assert "198 of 355" in text
+    assert "Q2: second quarter" in text and "higher is better" in text
+    # Every figure names its release and period.
+    assert "DfE EES 'Education, health and care plans' 2025 release" in text
+    assert "Calendar year 2024" in text
+    # Trend, all LAs and need mix charts, each with a table view.
+    assert len(list(at.get("plotly_chart"))) == 3
+    # The SEN2 fixture's data ends 1 Nov 2026 and covers 2025, which DfE has not published yet.
+    assert "covers no whole calendar year that DfE has published" in text
+
+
+def test_la_with_gaps_shows_no_value_not_zero(bench: Path) -> None:
+    at = choose(open_page(PAGE), "E06000059")
+    shown = metrics(at)
+    assert shown["Dorset"][0] == "no value (no plans in the denominator)"
+    assert shown["Rank among LAs"][0] == "No value"
+    assert shown["England"][0] == "46.4%"
+    text = all_text(at)
+    assert "151 LAs have a value; this LA does not" in text
+    # The same LA in 2023 had plans: 60.2% (342 of 568).
+    at.selectbox(key="benchmark_year_pct_within_20_weeks_excl_exceptions").set_value(2023).run()
+    assert metrics(at)["Dorset"][0] == "60.2%"
+
+
+def test_neutral_measure_is_not_ranked(bench: Path) -> None:
+    at = open_page(PAGE)
+    at.sidebar.selectbox(key="benchmark_la").set_value("E08000031").run()
+    at.selectbox(key="benchmark_measure").set_value("requests_received").run()
+    assert not at.exception
+    shown = metrics(at)
+    # requests.csv 2024, Wolverhampton: requests_received_in_year 576.
+    assert shown["Wolverhampton"][0] == "576"
+    assert shown["Rank among LAs"][0] == "Not ranked"
+
+
+def test_page_without_published_figures_says_how_to_load_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = build_warehouse(tmp_path / "wh", as_of=AS_OF)
+    monkeypatch.setenv("SEND_DATA_DIR", str(folder))
+    at = open_page(PAGE)
+    messages = " ".join(i.value for i in at.info)
+    assert "load-published" in messages and "fetch-published" in messages
+    assert not list(at.get("plotly_chart"))
