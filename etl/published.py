@@ -31,7 +31,7 @@ import os
 import re
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -536,7 +536,11 @@ def find_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
     chosen: dict[str, Path] = {}
     notes: list[str] = []
     for key, paths in found.items():
-        best = max(paths, key=lambda p: (_latest_period_text(p), p.stat().st_mtime))
+        best = (
+            paths[0]
+            if len(paths) == 1
+            else max(paths, key=lambda p: (_latest_period_text(p), p.stat().st_mtime))
+        )
         chosen[key] = best
         if len(paths) > 1:
             others = ", ".join(str(p) for p in paths if p != best)
@@ -620,16 +624,55 @@ class FileLoad:
 LEVELS = {"national": "England", "regional": "Region", "local authority": "LA"}
 
 
-def _dict_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows as dicts with lower-cased headers; the row number is the file's line number."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise PublishedError(f"{path.name}: the file is empty")
-        names = [h.strip().lower() for h in header]
-        for number, row in enumerate(reader, start=2):
-            yield number, dict(zip(names, row, strict=False))
+def _scan_csv(
+    path: Path, headline_only: bool
+) -> tuple[list[str], list[tuple[int, dict[str, str]]], int, Counter[str]]:
+    """Read a tidy CSV with DuckDB (fast; every value as text) and return (lower-cased header,
+    the rows to use as (line number, dict), rows read, rows not used by reason).
+
+    With ``headline_only`` only rows whose breakdown_topic is "All …" (or equals the breakdown)
+    are returned; the rest are counted per topic. Line numbers count the header as line 1.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        escaped = str(path).replace("'", "''")
+        con.execute(
+            "CREATE TABLE raw AS SELECT row_number() OVER () + 1 AS __line, * FROM read_csv("
+            f"'{escaped}', all_varchar = true, header = true, null_padding = true, "
+            "strict_mode = false, normalize_names = false)"
+        )
+        columns = [c[0] for c in con.execute("DESCRIBE raw").fetchall()][1:]
+        header = [c.strip().lower().lstrip("\ufeff") for c in columns]
+        total_row = con.execute("SELECT count(*) FROM raw").fetchone()
+        total = int(total_row[0]) if total_row else 0
+        by_lower = {h: c for h, c in zip(header, columns, strict=True)}
+        not_used: Counter[str] = Counter()
+        where = "TRUE"
+        if headline_only and "breakdown_topic" in by_lower:
+            topic = f"trim(coalesce(\"{by_lower['breakdown_topic']}\", ''))"
+            breakdown = (
+                f"trim(coalesce(\"{by_lower['breakdown']}\", ''))"
+                if "breakdown" in by_lower
+                else "''"
+            )
+            where = f"(lower({topic}) LIKE 'all %' OR ({topic} <> '' AND {topic} = {breakdown}))"
+            for name, count in con.execute(
+                f"SELECT {topic}, count(*) FROM raw WHERE NOT {where} GROUP BY 1"
+            ).fetchall():
+                not_used[f"breakdown by {name or 'unnamed topic'}"] += int(count)
+        selected = con.execute(f"SELECT * FROM raw WHERE {where} ORDER BY __line").fetchall()
+    except duckdb.Error as error:
+        raise PublishedError(f"{path.name}: not a readable CSV file ({error})") from None
+    finally:
+        con.close()
+    rows = [
+        (
+            int(record[0]),
+            {h: ("" if v is None else v) for h, v in zip(header, record[1:], strict=True)},
+        )
+        for record in selected
+    ]
+    return header, rows, total, not_used
 
 
 def _release_label(dataset: Dataset, release_year: int) -> str:
@@ -646,11 +689,11 @@ def read_ees(path: Path, dataset: Dataset) -> FileLoad:
     """Read one EES tidy CSV into values. Only the headline rows ("All …" breakdown) are used;
     the others (by age, sex, ethnicity …) are counted as not used."""
     load = FileLoad(dataset.key, path)
-    rows = list(_dict_rows(path))
-    load.rows_read = len(rows)
-    if not rows:
+    header_list, rows, load.rows_read, not_used = _scan_csv(path, dataset.headline_topic)
+    load.not_used.update(not_used)
+    if not load.rows_read:
         raise PublishedError(f"{path.name}: the file has a header but no rows")
-    header = set(rows[0][1])
+    header = set(header_list)
     required = {"time_period", "geographic_level"}
     for column in dataset.columns:
         required.add(column.value)
@@ -670,12 +713,6 @@ def read_ees(path: Path, dataset: Dataset) -> FileLoad:
     years: list[int] = []
     staged: list[tuple[int, dict[str, str], int, str, str]] = []
     for number, row in rows:
-        topic = (row.get("breakdown_topic") or "").strip()
-        breakdown = (row.get("breakdown") or "").strip()
-        headline = topic.lower().startswith("all ") or (topic and topic == breakdown)
-        if dataset.headline_topic and not headline:
-            load.not_used[f"breakdown by {topic or 'unnamed topic'}"] += 1
-            continue
         parsed = year_of(row.get("time_period", ""), row.get("time_identifier", ""))
         if parsed is None:
             load.problem(

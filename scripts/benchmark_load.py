@@ -42,6 +42,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pages", action="store_true", help="also time page renders")
+    parser.add_argument(
+        "--published",
+        type=Path,
+        metavar="DIR",
+        help="also time load-published DIR (e.g. ../shared/reference-data) against pandas",
+    )
     args = parser.parse_args()
 
     import fastexcel
@@ -98,6 +104,46 @@ def main() -> None:
     print(
         f"ratio: load is {base_s / load_s:.1f}x faster than the openpyxl read alone (target ≥ 10x)"
     )
+
+    if args.published:
+        from etl.published import find_files
+
+        found, _notes = find_files(args.published)
+        rows = 0
+        for path in found.values():
+            with path.open(encoding="utf-8-sig") as handle:
+                rows += sum(1 for _ in handle) - 1
+
+        def load_published() -> None:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "etl",
+                    "load-published",
+                    str(args.published),
+                    "--replace",
+                    "--data-dir",
+                    str(data),
+                ],
+                cwd=REPO,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+
+        def read_with_pandas() -> None:
+            for path in found.values():
+                pd.read_csv(path, dtype=str, encoding="utf-8-sig", on_bad_lines="skip")
+
+        pub_times = _time(load_published, args.repeat)
+        csv_times = _time(read_with_pandas, args.repeat)
+        pub_s, csv_s = statistics.median(pub_times), statistics.median(csv_times)
+        print()
+        print(f"published files: {len(found)} files, {rows:,} rows")
+        print(f"etl load-published, end to end (median of {len(pub_times)}): {pub_s:6.2f} s")
+        print(f"pandas.read_csv of the same files, read only: {csv_s:6.2f} s")
+        print(f"ratio: load-published takes {pub_s / csv_s:.1f}x the time of a bare pandas read")
 
     if args.pages:
         from streamlit.testing.v1 import AppTest
