@@ -846,14 +846,26 @@ def _value(
     )
 
 
-def read_tribunals(path: Path, directory: dict[str, tuple[str, str]]) -> FileLoad:
+def read_tribunals(path: Path, directory: list[tuple[str, str, str, int]]) -> FileLoad:
     """The MoJ/DfE appeal-rate table: title rows, a year header row, a sub-header row, region
-    heading rows, one row per LA (name, 3-digit code), an England total row, then notes.
+    heading rows, one row per LA (name with footnote digits, 3-digit code), an England total
+    row, then notes.
 
-    ``directory`` maps a 3-digit old code to (9-character code, name) from the EES files.
+    ``directory`` lists the LAs of the EES files: (3-digit code, 9-character code, name, last
+    year). A row is matched by its **name** first: in the 2014–2024 table the codes of five rows
+    are wrong (Northamptonshire, Nottingham and Nottinghamshire carry each other's codes;
+    Cambridgeshire and Central Bedfordshire each other's), while the names agree with the sizes
+    and the footnotes. A name and code that disagree are listed as a query; a row whose name
+    matches no LA is matched by its code; a row matching neither is rejected.
     """
     dataset = DATASET_BY_KEY["tribunals"]
     load = FileLoad(dataset.key, path)
+    names: dict[str, tuple[str, str, str]] = {}
+    codes: dict[str, tuple[str, str, str]] = {}
+    for old, la_code, la_name, _last in sorted(directory, key=lambda d: d[3]):
+        names[normalise_name(la_name)] = (la_code, la_name, old)  # latest reporting LA wins
+        if old:
+            codes[old] = (la_code, la_name, old)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     load.rows_read = len(rows)
@@ -893,22 +905,35 @@ def read_tribunals(path: Path, directory: dict[str, tuple[str, str]]) -> FileLoa
                 "England",
                 "England",
             )
-        elif re.fullmatch(r"\d{3}", code):
-            found = directory.get(code)
+        else:
+            clean = re.sub(r"\d[\d,]*$", "", name).strip()
+            by_name = names.get(normalise_name(clean)) if clean else None
+            by_code = codes.get(code) if re.fullmatch(r"\d{3}", code) else None
+            found = by_name or by_code
             if found is None:
+                if re.fullmatch(r"\d{3}", code):
+                    load.problem(
+                        offset,
+                        "LA code",
+                        "published_unknown_la",
+                        "error",
+                        f"{clean} ({code}) matches no LA in the EES files loaded with it, by "
+                        "name or code; row not loaded",
+                    )
+                else:
+                    load.not_used["region headings, notes and footnotes"] += 1
+                continue
+            if by_name and by_code and by_name != by_code:
                 load.problem(
                     offset,
                     "LA code",
-                    "published_unknown_la",
-                    "error",
-                    f"LA code {code} ({name}) is not in the EES files loaded with it; row not "
-                    "loaded",
+                    "published_code_name_mismatch",
+                    "query",
+                    f"the row is named {clean} but its code {code} is {by_code[1]} in the EES "
+                    f"files; matched by name to {by_name[1]} ({by_name[0]})",
                 )
-                continue
-            area = (found[0], code, found[1], "LA")
-        else:
-            load.not_used["region headings, notes and footnotes"] += 1
-            continue
+            # The LA's own 3-digit code from EES, not the table's (wrong for five rows).
+            area = (found[0], found[2] or None, found[1], "LA")
         area_code, old_code, area_name, level = area
         for year, column in blocks:
             rate = parse_number(row[column] if column < len(row) else "")
@@ -1046,7 +1071,7 @@ def load_published(
             elif dataset.kind == "neighbours":
                 loads.append(read_neighbours(path))
             else:
-                loads.append(read_tribunals(path, _old_code_directory(loads, folder)))
+                loads.append(read_tribunals(path, _la_directory(loads, folder)))
         except (PublishedError, UnicodeDecodeError, csv.Error, OSError) as error:
             failed = FileLoad(key, path, message=str(error))
             failed.problem(None, None, "published_file_unreadable", "error", str(error))
@@ -1075,26 +1100,26 @@ def load_published(
     return PublishedReport(loads, notes, publish, out)
 
 
-def _old_code_directory(loads: list[FileLoad], folder: Path) -> dict[str, tuple[str, str]]:
-    """3-digit code -> (9-character code, name), latest year wins, from files read so far (or
-    the previously published file)."""
-    best: dict[str, tuple[int, str, str]] = {}
+def _la_directory(loads: list[FileLoad], folder: Path) -> list[tuple[str, str, str, int]]:
+    """(3-digit code, 9-character code, name, last year) of every LA in the files read so far,
+    or in the previously published file."""
+    latest: dict[str, tuple[str, str, str, int]] = {}
     for load in loads:
         for v in load.values:
-            if v.level == "LA" and v.old_la_code and v.year >= best.get(v.old_la_code, (0,))[0]:
-                best[v.old_la_code] = (v.year, v.area_code, v.area_name)
-    if not best and published_path(folder).exists():
+            if v.level == "LA" and v.year >= latest.get(v.area_code, ("", "", "", 0))[3]:
+                latest[v.area_code] = (v.old_la_code or "", v.area_code, v.area_name, v.year)
+    if not latest and published_path(folder).exists():
         con = duckdb.connect(":memory:")
         try:
             path = str(published_path(folder)).replace("'", "''")
             con.execute(f"ATTACH '{path}' AS p (READ_ONLY)")
-            for old, code, name in con.execute(
-                "SELECT old_la_code, la_code, la_name FROM p.pub_la WHERE old_la_code IS NOT NULL"
+            for old, code, name, last in con.execute(
+                "SELECT coalesce(old_la_code, ''), la_code, la_name, last_year FROM p.pub_la"
             ).fetchall():
-                best[old] = (0, code, name)
+                latest[code] = (old, code, name, int(last))
         finally:
             con.close()
-    return {old: (code, name) for old, (_year, code, name) in best.items()}
+    return list(latest.values())
 
 
 def _arrow(values: Iterable[Value]) -> pa.Table:
