@@ -16,6 +16,7 @@ from typing import Any
 
 from etl import cli_published, config, metrics
 from etl.parse import parse_date
+from etl.tracker import report as tracker_report
 from etl.warehouse import LoadReport, run_load
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
@@ -42,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    load = sub.add_parser("load", help="load SEN2 files (xlsx/csv, or a folder of Blade CSVs)")
+    load = sub.add_parser(
+        "load",
+        help="load SEN2 files (xlsx/csv, or a folder of Blade CSVs) or improvement-plan trackers",
+    )
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     load.add_argument(
         "--replace",
@@ -76,6 +80,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lookup.add_argument("reference", metavar="REFERENCE")
     _common(lookup)
+
+    plan = sub.add_parser(
+        "milestones",
+        help="improvement-plan milestones and actions of the latest reporting period, with RAG",
+    )
+    plan.add_argument(
+        "--as-of", type=_date, help="the period in force at this date (default: the latest)"
+    )
+    _common(plan)
+
+    override = sub.add_parser(
+        "override",
+        help="override the RAG of one milestone or action (kept with its reason, author and "
+        "history)",
+    )
+    override.add_argument(
+        "target", metavar="NAME_OR_REF", help="action ref, milestone name, or part of a name"
+    )
+    rag_choice = override.add_mutually_exclusive_group(required=True)
+    rag_choice.add_argument("--rag", choices=["Complete", "Not started", "Green", "Amber", "Red"])
+    rag_choice.add_argument("--clear", action="store_true", help="remove the override")
+    override.add_argument("--reason", required=True, help="why (shown beside the override)")
+    override.add_argument("--author", required=True, help="who decided it")
+    override.add_argument(
+        "--as-of", type=_date, help="the period in force at this date (default: the latest)"
+    )
+    _common(override)
 
     demo = sub.add_parser("demo", help="write synthetic SEN2 files and load them")
     demo.add_argument("--seed", type=int, default=1)
@@ -253,6 +284,12 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             "synthetic": bool(meta[1]) if meta else None,
         },
     }
+    if tracker_report.has_trackers(con):
+        payload["milestones"] = tracker_report.rag_counts(con, args.as_of)
+    else:
+        payload["milestones"] = dict.fromkeys(
+            ("Complete", "Not started", "Green", "Amber", "Red"), 0
+        )
     e = ehcp
 
     def show(value: float | None) -> str:
@@ -276,6 +313,10 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             f"{e['open_at_risk']} at risk (weeks 14–20)",
         ]
     )
+    if any(payload["milestones"].values()):
+        human += "\nImprovement plan milestones and actions: " + ", ".join(
+            f"{rag} {count}" for rag, count in payload["milestones"].items()
+        )
     _emit(args, payload, human)
     return EXIT_OK
 
@@ -304,6 +345,76 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     return EXIT_OK if found else EXIT_NOTHING
 
 
+def cmd_milestones(args: argparse.Namespace) -> int:
+    con = _open(args)
+    if con is None:
+        return EXIT_NOTHING
+    items = tracker_report.milestones(con, args.as_of)
+    if not items:
+        message = (
+            "No improvement-plan tracker loaded"
+            + (f" with a report date on or before {args.as_of:%d/%m/%Y}" if args.as_of else "")
+            + ". Load one with `python -m etl load TRACKER.xlsx`."
+        )
+        if args.json:
+            _emit(args, [], "")
+        else:
+            print(message, file=sys.stderr)
+        return EXIT_NOTHING
+    lines = []
+    for plan_name in dict.fromkeys(i["plan"] for i in items):
+        mine = [i for i in items if i["plan"] == plan_name]
+        lines.append(f"{plan_name}, report date {mine[0]['report_date']}:")
+        lines.append(f"  {'RAG':<12} {'%':>5}  {'End':<10}  {'Workstream':<12} Name")
+        for i in mine:
+            pct = "" if i["pct_complete"] is None else f"{i['pct_complete']:g}"
+            rag_text = i["rag"] + (" *" if i["override"] else "")
+            notes = []
+            if i["override"]:
+                notes.append(f"override by {i['override']['author']}; computed {i['computed_rag']}")
+            if i["disagreement"]:
+                notes.append(i["disagreement"])
+            lines.append(
+                f"  {rag_text:<12} {pct:>5}  {i['end'] or '':<10}  "
+                f"{(i['workstream'] or '')[:12]:<12} {i['ref'] + ' ' if i['ref'] else ''}"
+                f"{i['name']}" + (f"  [{'; '.join(notes)}]" if notes else "")
+            )
+    counts = tracker_report.rag_counts(con, args.as_of)
+    lines.append("Totals: " + ", ".join(f"{rag} {n}" for rag, n in counts.items()))
+    _emit(args, items, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    folder = config.data_dir(args.data_dir)
+    try:
+        done = tracker_report.apply_override(
+            folder,
+            args.target,
+            None if args.clear else args.rag,
+            reason=args.reason,
+            author=args.author,
+            as_of=args.as_of,
+        )
+    except tracker_report.OverrideError as problem:
+        if args.json:
+            _emit(args, {"error": problem.message}, "")
+        else:
+            print(problem.message, file=sys.stderr)
+        return EXIT_USAGE if problem.usage else EXIT_NOTHING
+    what = (
+        f"override cleared (was {done['rag']}); the computed RAG applies"
+        if args.clear
+        else f"RAG overridden to {args.rag} (was {done['rag']})"
+    )
+    _emit(
+        args,
+        {**done, "cleared": bool(args.clear), "reason": args.reason, "author": args.author},
+        f"{done['name']} ({done['plan']}, report date {done['report_date']}): {what}.",
+    )
+    return EXIT_OK
+
+
 def _holds_real_data(folder: Path) -> bool:
     """True when the published warehouse in ``folder`` holds any file not loaded by ``demo``."""
     import duckdb
@@ -323,6 +434,7 @@ def _holds_real_data(folder: Path) -> bool:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from etl import demo
+    from etl.tracker import demo as tracker_demo
 
     folder = config.data_dir(args.data_dir)
     if not args.force and _holds_real_data(folder):
@@ -335,17 +447,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     out = args.out or folder / "demo"
     paths = demo.generate(out, seed=args.seed, scale=args.scale)
     report = run_load(paths, folder, synthetic=True, replace=True, as_of=demo.DEFAULT_SNAPSHOT)
+    # Improvement-plan trackers: their report dates come from the workbooks, so no --as-of.
+    trackers = tracker_demo.generate(out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT)
+    plan_report = run_load(trackers, folder, synthetic=True)
     _emit(
         args,
         {
-            "files": [_file_json(r, report) for r in report.files],
-            "written": [str(p) for p in paths],
-            "published": report.published,
+            "files": [_file_json(r, report) for r in report.files]
+            + [_file_json(r, plan_report) for r in plan_report.files],
+            "written": [str(p) for p in [*paths, *trackers]],
+            "published": report.published and plan_report.published,
         },
         f"Synthetic demo data ({args.scale}, seed {args.seed}) written to {out}\n"
-        + _report_text(report, "loaded"),
+        + _report_text(report, "loaded")
+        + "\nImprovement-plan trackers:\n"
+        + _report_text(plan_report, "loaded"),
     )
-    return _load_exit(report)
+    return max(_load_exit(report), _load_exit(plan_report))
 
 
 COMMANDS = {
@@ -354,6 +472,8 @@ COMMANDS = {
     "quality": cmd_quality,
     "kpis": cmd_kpis,
     "lookup": cmd_lookup,
+    "milestones": cmd_milestones,
+    "override": cmd_override,
     "demo": cmd_demo,
     **cli_published.COMMANDS,
 }

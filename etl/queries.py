@@ -22,6 +22,7 @@ import pandas as pd
 
 from etl.metrics import pct
 from etl.specs.sen2 import SEN_TYPES
+from etl.tracker.report import QUERY_SPECS as TRACKER_QUERY_SPECS
 
 Frame: TypeAlias = pd.DataFrame
 
@@ -308,6 +309,15 @@ QUERIES: dict[str, Query] = {
         row_level=True,
     ),
 }
+
+
+# The Improvement plan page's queries (improvement-plan trackers, etl/tracker/report.py).
+QUERIES.update(
+    {
+        name: Query(sql, description, row_level)
+        for name, (sql, description, row_level) in TRACKER_QUERY_SPECS.items()
+    }
+)
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> Frame:

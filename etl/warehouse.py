@@ -14,7 +14,7 @@ import datetime as dt
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,8 @@ from etl import sen2
 from etl.config import Pseudonymiser, hash_key, settings, warehouse_path
 from etl.readers import FileProblem, content_hash, expand_paths, read_file
 from etl.specs.sen2 import MODULES
+from etl.tracker import stage as tracker_stage
+from etl.tracker import store as tracker_store
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Hierarchy order: each module's rows need their parent's rows to have been kept.
@@ -85,6 +87,7 @@ class FileResult:
     content_hash: str = ""
     staged: list[sen2.StagedSheet] = field(default_factory=list)
     problems: list[sen2.Problem] = field(default_factory=list)
+    tracker: tracker_stage.StagedTracker | None = None  # an improvement-plan tracker workbook
 
 
 @dataclass
@@ -101,12 +104,22 @@ class LoadReport:
         return any(s["rows_loaded"] for s in self.summary) if self.summary else False
 
 
-def stage_file(path: Path, pseudo: Pseudonymiser) -> FileResult:
-    """Read and stage one file. File-level problems load nothing from the file."""
+def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) -> FileResult:
+    """Read and stage one file. File-level problems load nothing from the file.
+
+    ``as_of`` is the report date of a tracker workbook that does not state its own.
+    """
     result = FileResult(path, "staged")
     try:
         result.content_hash = content_hash(path) if path.exists() else ""
         sheets = read_file(path)
+        tracker_sheets = tracker_stage.is_tracker(sheets)
+        if tracker_sheets is not None:
+            result.tracker = tracker_stage.stage_workbook(sheets, tracker_sheets, as_of)
+            result.problems.extend(result.tracker.problems)
+            result.rows_read = result.tracker.rows_read
+            result.shape = result.tracker.shape
+            return result
         recognised: list[tuple[Any, sen2.Recognised]] = []
         for sheet in sheets:
             rec = sen2.recognise(sheet)
@@ -143,7 +156,9 @@ def stage_file(path: Path, pseudo: Pseudonymiser) -> FileResult:
             raise FileProblem(
                 "file_no_sheet",
                 f"{path.name}: no sheet with recognisable SEN2 "
-                "headers (e.g. ReceivedDate, RequestOutcome, persontableid); "
+                "headers (e.g. ReceivedDate, RequestOutcome, persontableid), and no "
+                "improvement-plan tracker sheet (a Tasks & Milestones sheet with name, start, end "
+                "and % complete, or an action log with action ref, action and due date); "
                 "nothing was loaded",
             )
         for sheet, rec in recognised:
@@ -175,6 +190,7 @@ def stage_file(path: Path, pseudo: Pseudonymiser) -> FileResult:
         result.status = "failed"
         result.message = problem.message
         result.staged = []
+        result.tracker = None
         result.rows_read = 0
         result.problems = [
             sen2.Problem(
@@ -210,6 +226,7 @@ def _create_base_tables(con: duckdb.DuckDBPyConnection) -> None:
         schema = sen2.staging_schema(MODULES[name]).append(pa.field("load_id", pa.int32()))
         empty = schema.empty_table()  # noqa: F841 - referenced by name in SQL
         con.execute(f"CREATE TABLE IF NOT EXISTS stg_{name} AS SELECT * FROM empty LIMIT 0")
+    tracker_store.create_tables(con)
 
 
 def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
@@ -221,7 +238,12 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = 'prev'"
             ).fetchall()
         }
-        for table in ["load_files", "file_problems", *(f"stg_{m}" for m in MODULE_ORDER)]:
+        for table in [
+            "load_files",
+            "file_problems",
+            *(f"stg_{m}" for m in MODULE_ORDER),
+            *tracker_store.CARRIED_TABLES,
+        ]:
             if table in tables:
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM prev.{table}")
     finally:
@@ -243,7 +265,8 @@ def _insert_file(
             result.message,
             result.rows_read,
             synthetic,
-            as_of,
+            # A tracker's report date lives with its period; the SEN2 snapshot date is not moved.
+            None if result.tracker else as_of,
         ],
     )
     if result.problems:
@@ -252,6 +275,8 @@ def _insert_file(
             for p in result.problems
         ]
         con.executemany("INSERT INTO file_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    if result.tracker is not None:
+        tracker_store.insert(con, result.tracker, result.load_id)
     for staged in result.staged:
         for module, table in staged.tables.items():
             table = table.append_column(
@@ -341,6 +366,7 @@ def _render(sql_file: str) -> str:
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild canonical tables, the problem list, marts and the load log from staging."""
     con.execute(_build_sql())
+    tracker_store.build(con)
     con.execute(_render("checks.sql"))
     con.execute(_render("marts.sql"))
 
@@ -388,7 +414,7 @@ def run_load(
                 continue
             if digest:
                 staged_now[digest] = path.name
-            result = stage_file(path, pseudo)
+            result = stage_file(path, pseudo, as_of)
             result.load_id = next_id
             next_id += 1
             results.append(result)
@@ -422,6 +448,37 @@ def run_load(
             wal = tmp.with_name(tmp.name + ".wal")
             if wal.exists():
                 wal.unlink()
+
+
+def rebuild(folder: Path, change: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+    """Apply ``change`` to a copy of the published warehouse, rebuild and publish it atomically.
+
+    For edits that are not file loads (e.g. a RAG override): same lock, same build, same swap.
+    """
+    published = warehouse_path(folder)
+    with _lock(folder):
+        if not published.exists():
+            raise FileNotFoundError(f"No data loaded yet in {folder}")
+        fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=folder)
+        os.close(fd)
+        os.unlink(tmp_name)
+        tmp = Path(tmp_name)
+        try:
+            con = duckdb.connect(str(tmp))
+            try:
+                _create_base_tables(con)
+                _copy_previous(con, published)
+                change(con)
+                build(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, published)
+            _fsync_dir(folder)
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                if leftover.exists():
+                    leftover.unlink()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PAGES = {"overview": "", "timeliness": "timeliness", "data_quality": "data_quality"}
+PAGES = {
+    "overview": "",
+    "timeliness": "timeliness",
+    "benchmark": "benchmark",
+    "improvement_plan": "improvement_plan",
+    "data_quality": "data_quality",
+}
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -82,7 +82,8 @@ WITH loaded_rows AS (
         UNION ALL SELECT load_id, source_sheet, source_row FROM plan_detail
         UNION ALL SELECT load_id, source_sheet, source_row FROM active_plans
         UNION ALL SELECT load_id, source_sheet, source_row FROM placement_detail
-        UNION ALL SELECT load_id, source_sheet, source_row FROM sen_need)
+        UNION ALL SELECT load_id, source_sheet, source_row FROM sen_need
+        UNION ALL SELECT load_id, source_sheet, source_row FROM tracker_loaded_rows)
 ),
 rejected_rows AS (
     SELECT DISTINCT load_id, sheet AS source_sheet, "row" AS source_row

@@ -1,0 +1,727 @@
+"""Tracker workbooks → typed staging rows + problems.
+
+A workbook is a tracker when one of its sheets is a tasks-and-milestones sheet or an action log
+(found by sheet name, else by headers). Each tracker workbook is one reporting period: its report
+date comes from a "Report Period" / "Report date" cell, else from ``--as-of``. Every data row
+read ends up as a staged row or as an error in the problem list with its file, sheet, Excel row
+and column; a file-level problem (no report date, a required column missing) loads nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from etl import parse
+from etl.config import settings
+from etl.readers import FileProblem, RawSheet
+from etl.sen2 import Problem
+from etl.specs.tracker import (
+    GANTT_HEADERS,
+    NOT_USED_SHEET_NAMES,
+    OVERALL_STATUS_LABELS,
+    PLAN_NAME_LABELS,
+    REGISTERS,
+    REPORT_DATE_LABELS,
+    SHEET_KINDS,
+    SUMMARY_SHEET_NAMES,
+    SheetKind,
+    TrackerField,
+)
+
+_BRACKETS = re.compile(r"\([^)]*\)\s*$")
+# "WSB - Develop a pathway": the workstream code as written, then the milestone's own name.
+_WORKSTREAM_PREFIX = re.compile(r"^\s*(WS\s?[A-Za-z0-9]{1,3})\s*[-–—:]\s*(\S.*)$", re.I)
+_SHORT_UK_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2})$")
+_RANGE = re.compile(r"\s+(?:to|until|-|–|—)\s+", re.I)
+_PCT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
+_YEAR = re.compile(r"^(19|20)\d{2}$")
+_COMPLETE_WORDS = {"complete", "completed", "done", "closed", "achieved", "delivered", "blue"}
+
+ITEM_SCHEMA = pa.schema(
+    [
+        ("plan", pa.string()),
+        ("report_date", pa.date32()),
+        ("item_kind", pa.string()),  # "milestone" or "action"
+        ("item_key", pa.string()),  # identity across periods (normalised name, or action ref)
+        ("ref", pa.string()),
+        ("name", pa.string()),
+        ("name_as_written", pa.string()),
+        ("workstream", pa.string()),
+        ("owner", pa.string()),
+        ("start_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("pct_complete", pa.float64()),
+        ("reported_status", pa.string()),
+        ("reason", pa.string()),
+        ("mitigation", pa.string()),
+        ("revised_date", pa.date32()),
+        ("source_file", pa.string()),
+        ("source_sheet", pa.string()),
+        ("source_row", pa.int64()),
+    ]
+)
+REGISTER_SCHEMA = pa.schema(
+    [
+        ("plan", pa.string()),
+        ("report_date", pa.date32()),
+        ("register", pa.string()),  # "Risk", "Issue", "Dependency"
+        ("ref", pa.string()),
+        ("description", pa.string()),
+        ("impact_description", pa.string()),
+        ("likelihood", pa.int64()),
+        ("impact", pa.int64()),
+        ("score", pa.int64()),
+        ("status", pa.string()),
+        ("owner", pa.string()),
+        ("target_date", pa.date32()),
+        ("mitigation", pa.string()),
+        ("source_file", pa.string()),
+        ("source_sheet", pa.string()),
+        ("source_row", pa.int64()),
+    ]
+)
+PERIOD_SCHEMA = pa.schema(
+    [
+        ("plan", pa.string()),
+        ("report_date", pa.date32()),
+        ("report_date_source", pa.string()),
+        ("overall_status", pa.string()),
+        ("source_file", pa.string()),
+    ]
+)
+REGISTER_NOUN = {"risks": "Risk", "issues": "Issue", "dependencies": "Dependency"}
+
+
+@dataclass
+class SheetMatch:
+    """A sheet matched to a tracker sheet kind: where its header is and each field's column."""
+
+    kind: SheetKind
+    layout: str  # "table" or "cards"
+    header_index: int = 0
+    columns: dict[str, int] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    gantt: int = 0  # month / year columns of a Gantt drawing, not used
+
+
+@dataclass
+class StagedTracker:
+    """One tracker workbook staged: its period and its typed rows."""
+
+    plan: str
+    report_date: dt.date
+    report_date_source: str
+    overall_status: str | None
+    items: pa.Table
+    registers: pa.Table
+    period: pa.Table
+    rows_read: int
+    sheets: list[str]
+    problems: list[Problem]
+
+    @property
+    def shape(self) -> str:
+        return f"Plan tracker, report date {self.report_date:%d/%m/%Y} ({', '.join(self.sheets)})"
+
+
+# ---------------------------------------------------------------- cells
+
+
+def header_key(raw: Any) -> str:
+    """Header matching key: "%" counts as "pct", then case, spaces and punctuation are ignored."""
+    text = parse.cell_text(raw) or ""
+    return parse.normalise_header(text.replace("%", " pct "))
+
+
+def parse_tracker_date(raw: Any) -> parse.Parsed:
+    """A date as DESIGN §6 allows, plus dd/mm/yy (highlight-report exports print "18/11/22")."""
+    parsed = parse.parse_date(raw)
+    if parsed.ok:
+        return parsed
+    text = parse.cell_text(raw) or ""
+    if m := _SHORT_UK_DATE.match(text):
+        day, month, year = int(m[1]), int(m[2]), 2000 + int(m[3])
+        try:
+            return parse.Parsed(dt.date(year, month, day))
+        except ValueError:
+            return parse.Parsed(error=f"'{text}' is not a real date", rule="date_impossible")
+    return parsed
+
+
+def parse_pct(raw: Any, fraction_scale: bool = False) -> parse.Parsed:
+    """% complete: "50%", 50, or 0.5 when the column holds fractions (Excel's % format)."""
+    text = parse.cell_text(raw)
+    if text is None:
+        return parse.BLANK
+    if m := _PCT.match(text):
+        value = float(m[1])
+    else:
+        try:
+            value = float(text)
+        except ValueError:
+            return parse.Parsed(
+                error=f"'{text}' is not a percentage (write 50, 50% or 0.5)",
+                rule="pct_unreadable",
+            )
+        if fraction_scale:
+            value *= 100
+    value = round(value, 6)  # 0.29 * 100 is 28.999999999999996 in binary
+    if not 0 <= value <= 100:
+        return parse.Parsed(
+            error=f"'{text}' is outside 0–100%", rule="pct_out_of_range", value=value
+        )
+    return parse.Parsed(value)
+
+
+def _fraction_column(values: Iterable[Any]) -> bool:
+    """True when a % column holds fractions: every plain number within 0–1 (e.g. 0.5, 1)."""
+    numbers = []
+    for raw in values:
+        text = parse.cell_text(raw)
+        if text is None or _PCT.match(text):
+            continue
+        try:
+            numbers.append(float(text))
+        except ValueError:
+            continue
+    return bool(numbers) and all(0 <= n <= 1 for n in numbers) and any(n > 0 for n in numbers)
+
+
+def _int_1_to_25(raw: Any, label: str) -> parse.Parsed:
+    parsed = parse.parse_int(raw)
+    if parsed.ok and parsed.value is not None and not 0 <= parsed.value <= 25:
+        return parse.Parsed(
+            error=f"{label} '{parse.cell_text(raw)}' is outside the 1–5 scale (or 1–25 for a "
+            "score)",
+            rule="score_out_of_range",
+        )
+    return parsed
+
+
+def name_key(text: str | None) -> str:
+    """Identity of a milestone or action across periods: case and spacing ignored."""
+    return " ".join((text or "").lower().split())
+
+
+# ---------------------------------------------------------------- recognising sheets
+
+
+def _lookup(kind: SheetKind) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for f in kind.fields:
+        extra = settings().extra_aliases.get(f"{kind.name}_{f.name}", [])
+        for alias in (*f.aliases, *extra):
+            table.setdefault(header_key(alias), f.name)
+    return table
+
+
+def _match_row(cells: list[Any], kind: SheetKind) -> tuple[dict[str, int], dict[str, str]]:
+    lookup = _lookup(kind)
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for index, cell in enumerate(cells):
+        name = lookup.get(header_key(cell)) or lookup.get(
+            header_key(_BRACKETS.sub("", str(cell or "")))
+        )
+        if name and name not in columns:
+            columns[name] = index
+            headers[name] = parse.cell_text(cell) or name
+    return columns, headers
+
+
+def _satisfies(kind: SheetKind, columns: dict[str, int]) -> bool:
+    return all(any(name in columns for name in group) for group in kind.required)
+
+
+def _kind_hint(sheet: RawSheet) -> SheetKind | None:
+    if sheet.sheet is None:
+        return None
+    name = header_key(sheet.sheet)
+    for kind in SHEET_KINDS.values():
+        if name in {header_key(n) for n in kind.sheet_names}:
+            return kind
+    return None
+
+
+def recognise_sheet(sheet: RawSheet) -> SheetMatch | None:
+    """Which tracker sheet this is and where its header row is; None when it is not one."""
+    hint = _kind_hint(sheet)
+    candidates = [hint] if hint else list(SHEET_KINDS.values())
+    top = sheet.head(settings().header_search_rows)
+    best: tuple[int, int, SheetKind, int, dict[str, int], dict[str, str]] | None = None
+    for index, cells in enumerate(top):
+        for order, kind in enumerate(candidates):
+            columns, headers = _match_row(cells, kind)
+            if len(columns) < 3 or not (_satisfies(kind, columns) or hint is not None):
+                continue
+            if best is None or (len(columns), -order) > (best[0], -best[1]):
+                best = (len(columns), order, kind, index, columns, headers)
+    if best is not None:
+        _, _, kind, index, columns, headers = best
+        match = SheetMatch(kind, "table", index, columns, headers)
+        matched = set(columns.values())
+        for i, cell in enumerate(top[index]):
+            text = parse.cell_text(cell)
+            if not text or i in matched:
+                continue
+            if text.lower() in GANTT_HEADERS or _YEAR.match(text):
+                match.gantt += 1
+            else:
+                match.unknown.append(text)
+        return match
+    # Highlight-report exports write risks, issues and dependencies as cards (label, value).
+    # Only looked for on a sheet named as a register: it reads the whole sheet.
+    if hint is None or hint.name not in REGISTERS:
+        return None
+    lookup = _lookup(hint)
+    labels = [
+        lookup[header_key(row[0])] for row in sheet.rows if row and header_key(row[0]) in lookup
+    ]
+    if "description" in labels and len(labels) >= 3:
+        return SheetMatch(hint, "cards")
+    return None
+
+
+def _missing(match: SheetMatch) -> list[str]:
+    missing = []
+    for group in match.kind.required:
+        if not any(name in match.columns for name in group):
+            missing.append(" or ".join(f"'{match.kind.field(n).label}'" for n in group))
+    return missing
+
+
+# ---------------------------------------------------------------- workbook facts
+
+
+def _labelled_value(sheets: list[RawSheet], labels: Iterable[str]) -> tuple[Any, str, int] | None:
+    """The value beside the first cell reading one of ``labels``: (value, sheet, Excel row)."""
+    keys = {header_key(label) for label in labels}
+    summary = {header_key(n) for n in SUMMARY_SHEET_NAMES}
+    ordered = sorted(sheets, key=lambda s: header_key(s.sheet) not in summary)
+    for sheet in ordered:
+        rows = sheet.head(settings().header_search_rows)
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if header_key(cell) in keys:
+                    after = [v for v in row[c + 1 :] if parse.cell_text(v)]
+                    if not after and r + 1 < len(rows) and c < len(rows[r + 1]):
+                        after = [rows[r + 1][c]] if parse.cell_text(rows[r + 1][c]) else []
+                    if after:
+                        return after[0], sheet.sheet or sheet.file, sheet.row_numbers[r]
+    return None
+
+
+def report_date(sheets: list[RawSheet]) -> tuple[dt.date | None, str | None, Problem | None]:
+    """The workbook's own report date; a range ("24/10/22 to 20/11/22") means its last day."""
+    found = _labelled_value(sheets, REPORT_DATE_LABELS)
+    if found is None:
+        return None, None, None
+    raw, sheet, row = found
+    text = parse.cell_text(raw) or ""
+    parts = _RANGE.split(text)
+    parsed = parse_tracker_date(parts[-1] if len(parts) == 2 else text)
+    if parsed.ok and parsed.value is not None:
+        return parsed.value, f"{sheet}, row {row}", None
+    problem = Problem(
+        sheets[0].file,
+        sheet,
+        row,
+        "Report date",
+        parsed.rule or "date_unreadable",
+        "error",
+        f"Report date: {parsed.error}",
+    )
+    return None, None, problem
+
+
+def _text_beside(sheets: list[RawSheet], labels: Iterable[str]) -> str | None:
+    found = _labelled_value(sheets, labels)
+    return parse.cell_text(found[0]) if found else None
+
+
+# ---------------------------------------------------------------- rows
+
+
+@dataclass
+class _Row:
+    number: int  # Excel row (or CSV line) the user sees
+    cells: dict[str, Any]  # field name → raw cell
+    headers: dict[str, str]  # field name → header as written, for messages
+
+
+def _table_rows(sheet: RawSheet, match: SheetMatch) -> list[_Row]:
+    rows = []
+    for offset, cells in enumerate(sheet.rows[match.header_index + 1 :]):
+        values = {name: cells[i] if i < len(cells) else None for name, i in match.columns.items()}
+        if not any(parse.cell_text(v) for v in values.values()):
+            if any(parse.cell_text(c) for c in cells):
+                # Only cells outside the known columns (Gantt markers, notes): layout, not a row.
+                continue
+            continue
+        rows.append(_Row(sheet.row_numbers[match.header_index + 1 + offset], values, match.headers))
+    return rows
+
+
+def _card_rows(sheet: RawSheet, match: SheetMatch) -> list[_Row]:
+    """Cards: "ID | 00011", "Risk Description | …", "Likelihood & Impact | 2 | Risk Status | Open".
+
+    A new record starts at an ID label, or when a label repeats within the current record.
+    """
+    lookup = _lookup(match.kind)
+    records: list[_Row] = []
+    current: _Row | None = None
+    for number, cells in zip(sheet.row_numbers, sheet.rows, strict=True):
+        for c, cell in enumerate(cells):
+            name = lookup.get(header_key(cell))
+            if name is None:
+                continue
+            value = cells[c + 1] if c + 1 < len(cells) else None
+            if header_key(value) in lookup:
+                value = None
+            if current is None or name == "ref" or name in current.cells:
+                current = _Row(number, {}, {})
+                records.append(current)
+            current.cells[name] = value
+            current.headers[name] = parse.cell_text(cell) or name
+    for record in records:
+        for f in match.kind.fields:
+            record.headers.setdefault(f.name, f.label)
+    return [r for r in records if any(parse.cell_text(v) for v in r.cells.values())]
+
+
+class _RowChecker:
+    """Typed values of one row; every unreadable cell becomes an error on that row."""
+
+    def __init__(self, file: str, sheet: str | None, row: _Row, problems: list[Problem]):
+        self.file, self.sheet, self.row, self.problems = file, sheet, row, problems
+        self.ok = True
+        self.failed: set[str] = set()  # fields already reported on this row
+
+    def header(self, name: str, f: TrackerField | None = None) -> str:
+        return self.row.headers.get(name) or (f.label if f else name)
+
+    def error(self, name: str | None, rule: str, message: str, severity: str = "error") -> None:
+        if severity == "error":
+            self.ok = False
+        if name:
+            self.failed.add(name)
+        column = self.row.headers.get(name) if name else None
+        self.problems.append(
+            Problem(self.file, self.sheet, self.row.number, column, rule, severity, message)
+        )
+
+    def text(self, name: str) -> str | None:
+        return parse.cell_text(self.row.cells.get(name))
+
+    def date(self, name: str, label: str) -> dt.date | None:
+        parsed = parse_tracker_date(self.row.cells.get(name))
+        if not parsed.ok:
+            self.error(
+                name, parsed.rule or "date_unreadable", f"{self.header(name)}: {parsed.error}"
+            )
+            return None
+        value: dt.date | None = parsed.value
+        return value
+
+    def pct(self, name: str, fraction_scale: bool) -> float | None:
+        parsed = parse_pct(self.row.cells.get(name), fraction_scale)
+        if not parsed.ok:
+            self.error(
+                name, parsed.rule or "pct_unreadable", f"{self.header(name)}: {parsed.error}"
+            )
+            return None
+        value: float | None = parsed.value
+        return value
+
+    def score(self, name: str) -> int | None:
+        parsed = _int_1_to_25(self.row.cells.get(name), self.header(name))
+        if not parsed.ok:
+            self.error(
+                name, parsed.rule or "number_unreadable", f"{self.header(name)}: {parsed.error}"
+            )
+            return None
+        value: int | None = parsed.value
+        return value
+
+    def required(self, name: str, value: Any, what: str) -> None:
+        if value is None and name not in self.failed:
+            rule = "date_missing" if name.endswith("date") else "value_missing"
+            self.error(name, rule, f"{self.header(name)} is blank; {what}")
+
+
+def _milestone(
+    check: _RowChecker, fraction_scale: bool, has_workstream: bool
+) -> dict[str, Any] | None:
+    written = check.text("name")
+    name, workstream = written, check.text("workstream")
+    if written and not has_workstream and (m := _WORKSTREAM_PREFIX.match(written)):
+        workstream, name = m[1], m[2].strip()
+    start = check.date("start_date", "Start Date")
+    end = check.date("end_date", "End Date")
+    pct = check.pct("pct_complete", fraction_scale)
+    check.required("name", written, "every milestone needs a name")
+    check.required("end_date", end, "a milestone needs an end date to be rated")
+    if start and end and end < start:
+        check.error(
+            "end_date",
+            "end_before_start",
+            f"End date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}",
+        )
+    if check.ok and pct is None and "pct_complete" in check.row.headers:
+        check.error(
+            "pct_complete",
+            "pct_missing",
+            f"{check.header('pct_complete')} is blank; taken as 0% when rating",
+            severity="query",
+        )
+    return {
+        "item_kind": "milestone",
+        "item_key": name_key(f"{workstream or ''}|{name}"),
+        "ref": check.text("ref"),
+        "name": name,
+        "name_as_written": written,
+        "workstream": workstream,
+        "owner": check.text("owner"),
+        "start_date": start,
+        "end_date": end,
+        "pct_complete": pct,
+        "reported_status": check.text("reported_status"),
+        "reason": None,
+        "mitigation": None,
+        "revised_date": None,
+    }
+
+
+def _action(check: _RowChecker, fraction_scale: bool) -> dict[str, Any] | None:
+    ref = check.text("action_ref")
+    action = check.text("action")
+    due = check.date("due_date", "Due date")
+    revised = check.date("revised_date", "Revised date")
+    pct = check.pct("pct_complete", fraction_scale)
+    status = check.text("status")
+    check.required("action", action, "every action needs its description")
+    check.required("due_date", due, "an action needs a due date to be rated")
+    # A status saying "Complete" is 100% whatever the % column says; otherwise the % or 0.
+    if status and name_key(status).replace(" ", "") in _COMPLETE_WORDS:
+        pct = 100.0
+    return {
+        "item_kind": "action",
+        "item_key": name_key(ref) if ref else name_key(action),
+        "ref": ref,
+        "name": action,
+        "name_as_written": action,
+        "workstream": check.text("area"),
+        "owner": check.text("lead"),
+        "start_date": None,
+        "end_date": due,
+        "pct_complete": pct,
+        "reported_status": status,
+        "reason": check.text("reason"),
+        "mitigation": check.text("mitigation"),
+        "revised_date": revised,
+    }
+
+
+def _register(check: _RowChecker, noun: str) -> dict[str, Any] | None:
+    description = check.text("description")
+    likelihood = check.score("likelihood")
+    impact = check.score("impact")
+    score = check.score("score")
+    check.required("description", description, f"every {noun.lower()} needs a description")
+    if score is None and likelihood is not None and impact is not None:
+        score = likelihood * impact
+    return {
+        "register": noun,
+        "ref": check.text("ref"),
+        "description": description,
+        "impact_description": check.text("impact_description"),
+        "likelihood": likelihood,
+        "impact": impact,
+        "score": score,
+        "status": check.text("status"),
+        "owner": check.text("owner"),
+        "target_date": check.date("target_date", "Target date"),
+        "mitigation": check.text("mitigation"),
+    }
+
+
+# ---------------------------------------------------------------- the workbook
+
+
+def is_tracker(sheets: list[RawSheet]) -> list[tuple[RawSheet, SheetMatch]] | None:
+    """The tracker sheets of a workbook, or None when it has no milestones or actions sheet."""
+    matches = [(s, m) for s in sheets if (m := recognise_sheet(s)) is not None]
+    if not any(m.kind.name in ("milestones", "actions") for _, m in matches):
+        return None
+    return matches
+
+
+def stage_workbook(
+    sheets: list[RawSheet],
+    matches: list[tuple[RawSheet, SheetMatch]],
+    as_of: dt.date | None,
+) -> StagedTracker:
+    """Stage one tracker workbook (one reporting period); FileProblem for file-level errors."""
+    file = sheets[0].file
+    problems: list[Problem] = []
+    for sheet, match in matches:
+        missing = _missing(match)
+        if missing and match.layout == "table":
+            raise FileProblem(
+                "column_missing",
+                f"{sheet.label}: required column {', '.join(missing)} is missing (header found on "
+                f"row {sheet.row_numbers[match.header_index]}); nothing was loaded from this file",
+                sheet.sheet,
+            )
+    found, where, date_problem = report_date(sheets)
+    if found is not None:
+        when, source = found, f"workbook ({where})"
+        if as_of is not None and as_of != found:
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    None,
+                    "Report date",
+                    "report_date_differs",
+                    "query",
+                    f"The workbook's report date {found:%d/%m/%Y} differs from --as-of "
+                    f"{as_of:%d/%m/%Y}; the workbook's date was used",
+                )
+            )
+    elif as_of is not None:
+        when, source = as_of, "--as-of"
+        if date_problem:
+            date_problem.severity = "query"
+            date_problem.message += f"; --as-of {as_of:%d/%m/%Y} was used instead"
+            problems.append(date_problem)
+    else:
+        detail = f" ({date_problem.message})" if date_problem else ""
+        raise FileProblem(
+            "report_date_missing",
+            f"{file}: no report date found{detail}. Add a 'Report date' cell to the workbook or "
+            "load it with --as-of YYYY-MM-DD; nothing was loaded from this file",
+        )
+    plan = _text_beside(sheets, PLAN_NAME_LABELS) or "Improvement plan"
+    overall = _text_beside(sheets, OVERALL_STATUS_LABELS)
+
+    items: list[dict[str, Any]] = []
+    registers: list[dict[str, Any]] = []
+    rows_read = 0
+    shown: list[str] = []
+    matched_sheets = {id(s) for s, _ in matches}
+    for sheet in sheets:
+        if id(sheet) in matched_sheets:
+            continue
+        known = {header_key(n) for n in (*SUMMARY_SHEET_NAMES, *NOT_USED_SHEET_NAMES)}
+        if header_key(sheet.sheet) in known or not any(
+            parse.cell_text(c) for row in sheet.rows for c in row
+        ):
+            continue
+        problems.append(
+            Problem(
+                file,
+                sheet.sheet,
+                None,
+                None,
+                "sheet_not_recognised",
+                "query",
+                f"{sheet.label}: not a tasks-and-milestones, action log, risks, issues or "
+                "dependencies sheet, so it was not loaded",
+            )
+        )
+    for sheet, match in matches:
+        kind = match.kind
+        rows = _table_rows(sheet, match) if match.layout == "table" else _card_rows(sheet, match)
+        rows_read += len(rows)
+        shown.append(sheet.sheet or kind.title)
+        if match.unknown or match.gantt:
+            notes = []
+            if match.unknown:
+                notes.append(
+                    "columns not used by this tool (not stored): " + ", ".join(match.unknown)
+                )
+            if match.gantt:
+                notes.append(
+                    f"{match.gantt} Gantt month/year columns not used (the timeline is drawn "
+                    "from the start and end dates)"
+                )
+            problems.append(
+                Problem(
+                    file,
+                    sheet.sheet,
+                    sheet.row_numbers[match.header_index] if match.layout == "table" else None,
+                    None,
+                    "column_not_used",
+                    "query",
+                    f"{sheet.label}: " + "; ".join(notes),
+                )
+            )
+        pct_column = match.columns.get("pct_complete")
+        fraction_scale = pct_column is not None and _fraction_column(
+            r.cells.get("pct_complete") for r in rows
+        )
+        first_seen: dict[str, int] = {}
+        for row in rows:
+            check = _RowChecker(file, sheet.sheet, row, problems)
+            if kind.name == "milestones":
+                record = _milestone(check, fraction_scale, "workstream" in match.columns)
+                key = record["item_key"] if record else None
+                noun = "milestone name"
+            elif kind.name == "actions":
+                record = _action(check, fraction_scale)
+                key = record["item_key"] if record else None
+                noun = "action ref" if record and record["ref"] else "action"
+            else:
+                record = _register(check, REGISTER_NOUN[kind.name])
+                key = name_key(record["ref"] or record["description"]) if record else None
+                noun = f"{REGISTER_NOUN[kind.name].lower()} ID"
+            if not check.ok or record is None:
+                continue
+            if key in first_seen:
+                check.error(
+                    "name" if kind.name == "milestones" else None,
+                    "duplicate_name",
+                    f"Duplicate {noun} in this reporting period: the same one is already on row "
+                    f"{first_seen[key]}; only the first was loaded",
+                )
+                continue
+            first_seen[str(key)] = row.number
+            record.update(
+                plan=plan,
+                report_date=when,
+                source_file=file,
+                source_sheet=sheet.sheet,
+                source_row=row.number,
+            )
+            (items if kind.name in ("milestones", "actions") else registers).append(record)
+    return StagedTracker(
+        plan,
+        when,
+        source,
+        overall,
+        pa.Table.from_pylist(items, ITEM_SCHEMA),
+        pa.Table.from_pylist(registers, REGISTER_SCHEMA),
+        pa.Table.from_pylist(
+            [
+                {
+                    "plan": plan,
+                    "report_date": when,
+                    "report_date_source": source,
+                    "overall_status": overall,
+                    "source_file": file,
+                }
+            ],
+            PERIOD_SCHEMA,
+        ),
+        rows_read,
+        shown,
+        problems,
+    )

@@ -1,0 +1,391 @@
+"""Improvement plan page parts: RAG words and symbols, labelled tables and the charts.
+
+Pure functions (DataFrame in, DataFrame or figure out), no Streamlit, no database. Every RAG is
+written as a symbol and a word ("✗ Red"), so nothing depends on colour on a washed-out projector
+or for a colour-blind reader; the colours are GOV.UK's, as a second cue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.charts import FONT_SIZE, _base
+from ui.formatting import fmt_date
+
+RAG_ORDER = ["Red", "Amber", "Green", "Not started", "Complete"]
+RAG_LABELS = {
+    "Red": "✗ Red",
+    "Amber": "! Amber",
+    "Green": "✓ Green",
+    "Not started": "○ Not started",
+    "Complete": "★ Complete",
+}
+RAG_COLOURS = {
+    "Red": "#D4351C",
+    "Amber": "#F47738",
+    "Green": "#00703C",
+    "Not started": "#B1B4B6",
+    "Complete": "#1D70B8",
+}
+# Fill patterns as a third cue where bars sit side by side.
+RAG_PATTERNS = {"Red": "x", "Amber": "/", "Green": "", "Not started": ".", "Complete": "+"}
+BADGE_CLASS = {"Red": "red", "Amber": "orange", "Green": "green"}
+
+
+def _text(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _date(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else fmt_date(value)
+
+
+def _pct(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else f"{float(value):g}%"
+
+
+def rag_label(rag: Any, override: Any = None, computed: Any = None) -> str:
+    """ "✗ Red", or "! Amber (override; computed ✗ Red)" when a person overrode the rule."""
+    shown = RAG_LABELS.get(_text(rag), _text(rag))
+    if _text(override):
+        return f"{shown} (override; computed {RAG_LABELS.get(_text(computed), _text(computed))})"
+    return shown
+
+
+# ---------------------------------------------------------------- tables
+
+
+def rag_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Workstream × RAG counts (from ``plan_rag_summary``) as one row per workstream."""
+    if summary.empty:
+        return pd.DataFrame()
+    wide = summary.pivot_table(
+        index="workstream", columns="rag", values="items", aggfunc="sum", fill_value=0
+    )
+    wide = wide.reindex(columns=RAG_ORDER, fill_value=0)
+    wide["Total"] = wide.sum(axis=1)
+    wide.columns = [RAG_LABELS.get(c, c) for c in wide.columns]
+    out = wide.reset_index().rename(columns={"workstream": "Workstream / area"})
+    return out.astype({c: int for c in out.columns if c != "Workstream / area"})
+
+
+def items_table(items: pd.DataFrame) -> pd.DataFrame:
+    """Every milestone and action in force, as people read it."""
+    return pd.DataFrame(
+        {
+            "RAG": [
+                rag_label(r, o, c)
+                for r, o, c in zip(
+                    items["rag"], items["override_rag"], items["computed_rag"], strict=True
+                )
+            ],
+            "Ref": [_text(v) for v in items["ref"]],
+            "Milestone or action": [_text(v) for v in items["name"]],
+            "Workstream / area": [_text(v) for v in items["workstream"]],
+            "Owner": [_text(v) for v in items["owner"]],
+            "Start": [_date(v) for v in items["start_date"]],
+            "End / due": [_date(v) for v in items["end_date"]],
+            "% complete": [_pct(v) for v in items["pct_complete"]],
+            "Expected %": ["" if pd.isna(v) else f"{float(v):.0f}%" for v in items["expected_pct"]],
+            "Reported status": [_text(v) for v in items["reported_status"]],
+        }
+    )
+
+
+def behind_table(behind: pd.DataFrame) -> pd.DataFrame:
+    """The adviser's "actions behind schedule" table: ref, action, reason, mitigation, dates."""
+    return pd.DataFrame(
+        {
+            "Action ref": [_text(v) for v in behind["ref"]],
+            "Action": [_text(v) for v in behind["name"]],
+            "RAG": [rag_label(v) for v in behind["rag"]],
+            "Reason": [_text(v) or "(no reason given)" for v in behind["reason"]],
+            "Mitigation": [_text(v) or "(none given)" for v in behind["mitigation"]],
+            "Due": [_date(v) for v in behind["end_date"]],
+            "Revised date": [_date(v) for v in behind["revised_date"]],
+            "Lead": [_text(v) for v in behind["owner"]],
+        }
+    )
+
+
+def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """What changed since the previous report, one row per change."""
+    return pd.DataFrame(
+        {
+            "Change": [_text(v) for v in changes["change"]],
+            "Milestone or action": [
+                f"{_text(r)} {_text(n)}".strip()
+                for r, n in zip(changes["ref"], changes["name"], strict=True)
+            ],
+            "Workstream / area": [_text(v) for v in changes["workstream"]],
+            "RAG now": [rag_label(v) for v in changes["rag"]],
+            "Detail": [_text(v) for v in changes["detail"]],
+        }
+    )
+
+
+def disagreements_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Where the tracker's own status says one thing and the rule another."""
+    return pd.DataFrame(
+        {
+            "Milestone or action": [
+                f"{_text(r)} {_text(n)}".strip()
+                for r, n in zip(frame["ref"], frame["name"], strict=True)
+            ],
+            "Workstream / area": [_text(v) for v in frame["workstream"]],
+            "Reported status": [_text(v) for v in frame["reported_status"]],
+            "Computed RAG": [rag_label(v) for v in frame["computed_rag"]],
+            "Owner": [_text(v) for v in frame["owner"]],
+        }
+    )
+
+
+def register_table(registers: pd.DataFrame) -> pd.DataFrame:
+    """Risks, issues and dependencies."""
+
+    def number(value: Any) -> str:
+        return "" if value is None or pd.isna(value) else str(int(value))
+
+    return pd.DataFrame(
+        {
+            "Type": [_text(v) for v in registers["register"]],
+            "ID": [_text(v) for v in registers["ref"]],
+            "Description": [_text(v) for v in registers["description"]],
+            "Likelihood": [number(v) for v in registers["likelihood"]],
+            "Impact": [number(v) for v in registers["impact"]],
+            "Score": [number(v) for v in registers["score"]],
+            "Status": [_text(v) for v in registers["status"]],
+            "Owner": [_text(v) for v in registers["owner"]],
+            "Target date": [_date(v) for v in registers["target_date"]],
+            "Mitigation": [_text(v) for v in registers["mitigation"]],
+        }
+    )
+
+
+def risk_grid_table(grid: pd.DataFrame) -> pd.DataFrame:
+    """The 5 × 5 grid as a table: likelihood down (5 at the top), impact across."""
+    wide = grid.pivot_table(
+        index="likelihood", columns="impact", values="risks", aggfunc="sum", fill_value=0
+    ).sort_index(ascending=False)
+    wide.columns = [f"Impact {c}" for c in wide.columns]
+    wide.index = [f"Likelihood {i}" for i in wide.index]
+    return wide.reset_index(names="").astype({c: int for c in wide.columns})
+
+
+def overrides_table(overrides: pd.DataFrame) -> pd.DataFrame:
+    """Every override ever made, newest first."""
+    return pd.DataFrame(
+        {
+            "When": [
+                pd.Timestamp(v).strftime("%d %b %Y %H:%M") if not pd.isna(v) else ""
+                for v in overrides["created_at"]
+            ],
+            "Report date": [_date(v) for v in overrides["report_date"]],
+            "Milestone or action": [_text(v) for v in overrides["item_name"]],
+            "RAG set": [
+                rag_label(v) if _text(v) else "(override cleared)" for v in overrides["rag"]
+            ],
+            "Reason": [_text(v) for v in overrides["reason"]],
+            "Author": [_text(v) for v in overrides["author"]],
+        }
+    )
+
+
+# ---------------------------------------------------------------- charts
+
+
+def rag_summary_chart(summary: pd.DataFrame) -> go.Figure:
+    """Stacked horizontal bars: items per workstream by RAG, each segment labelled."""
+    workstreams = sorted(summary["workstream"].unique(), reverse=True)
+    fig = _base(
+        max(260, 70 * len(workstreams) + 140),
+        barmode="stack",
+        xaxis={"title": {"text": "Milestones and actions"}},
+    )
+    for rag in RAG_ORDER:
+        part = summary[summary["rag"] == rag].set_index("workstream").reindex(workstreams)
+        counts = [int(v) if not pd.isna(v) else 0 for v in part["items"]]
+        fig.add_trace(
+            go.Bar(
+                y=workstreams,
+                x=counts,
+                orientation="h",
+                name=RAG_LABELS[rag],
+                marker={
+                    "color": RAG_COLOURS[rag],
+                    "line": {"color": "#0B0C0C", "width": 1},
+                    "pattern": {
+                        "shape": RAG_PATTERNS[rag],
+                        "fgcolor": "#FFFFFF",
+                        "size": 8,
+                        "fillmode": "overlay",
+                    },
+                },
+                text=[str(c) if c else "" for c in counts],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={
+                    "size": FONT_SIZE,
+                    "color": "#FFFFFF" if rag != "Not started" else "#0B0C0C",
+                },
+                hovertemplate="%{y}: %{x} " + rag + "<extra></extra>",
+            )
+        )
+    fig.update_xaxes(dtick=1 if summary["items"].max() <= 12 else None)
+    return fig
+
+
+def gantt_label(workstream: Any, ref: Any, name: Any, width: int = 48) -> str:
+    """ "2.1 Recruit more educational psychol…" or "WSB · Launch the SENCO network"."""
+    prefix = (
+        f"{_text(ref)} " if _text(ref) else (f"{_text(workstream)} · " if _text(workstream) else "")
+    )
+    text = prefix + _text(name)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def gantt(items: pd.DataFrame, report_date: dt.date) -> go.Figure:
+    """Milestones as bars from start to end (a diamond when there is no start), coloured and
+    labelled by RAG, with a line at the report date."""
+    frame = items.sort_values(["workstream", "end_date", "name"])
+    labels = [
+        gantt_label(w, r, n)
+        for w, r, n in zip(frame["workstream"], frame["ref"], frame["name"], strict=True)
+    ]
+    frame = frame.assign(label=labels)
+    fig = _base(
+        max(320, 44 * len(frame) + 160),
+        xaxis={"type": "date", "title": {"text": ""}, "side": "top"},
+        yaxis={
+            "autorange": "reversed",
+            "automargin": True,
+            "categoryorder": "array",
+            "categoryarray": labels,
+        },
+        showlegend=True,
+    )
+    for rag in RAG_ORDER:
+        part = frame[frame["rag"] == rag]
+        if part.empty:
+            continue
+        spans = part[part["start_date"].notna()]
+        if not spans.empty:
+            starts = pd.to_datetime(spans["start_date"])
+            ends = pd.to_datetime(spans["end_date"]) + pd.Timedelta(days=1)
+            fig.add_trace(
+                go.Bar(
+                    y=list(spans["label"]),
+                    base=list(starts),
+                    x=[(e - s).total_seconds() * 1000 for s, e in zip(starts, ends, strict=True)],
+                    orientation="h",
+                    name=RAG_LABELS[rag],
+                    legendgroup=rag,
+                    marker={
+                        "color": RAG_COLOURS[rag],
+                        "line": {"color": "#0B0C0C", "width": 1},
+                        "pattern": {
+                            "shape": RAG_PATTERNS[rag],
+                            "fgcolor": "#FFFFFF",
+                            "size": 8,
+                            "fillmode": "overlay",
+                        },
+                    },
+                    customdata=[
+                        [RAG_LABELS[rag], _date(s), _date(e), _pct(p)]
+                        for s, e, p in zip(
+                            spans["start_date"],
+                            spans["end_date"],
+                            spans["pct_complete"],
+                            strict=True,
+                        )
+                    ],
+                    hovertemplate="%{y}<br>%{customdata[1]} to %{customdata[2]}, "
+                    "%{customdata[3]} complete<br>%{customdata[0]}<extra></extra>",
+                )
+            )
+        points = part[part["start_date"].isna()]
+        if not points.empty:
+            fig.add_trace(
+                go.Scatter(
+                    y=list(points["label"]),
+                    x=list(pd.to_datetime(points["end_date"])),
+                    mode="markers",
+                    name=RAG_LABELS[rag] + " (milestone date)",
+                    legendgroup=rag,
+                    showlegend=spans.empty,
+                    marker={
+                        "symbol": "diamond",
+                        "size": 22,
+                        "color": RAG_COLOURS[rag],
+                        "line": {"color": "#0B0C0C", "width": 2},
+                    },
+                    hovertemplate="%{y}<br>due %{x|%d %b %Y}<br>"
+                    + RAG_LABELS[rag]
+                    + "<extra></extra>",
+                )
+            )
+    # The report date, marked and named (a shape, not just a colour).
+    fig.add_vline(
+        x=pd.Timestamp(report_date).timestamp() * 1000,
+        line={"color": "#0B0C0C", "width": 3, "dash": "dash"},
+    )
+    fig.add_annotation(
+        x=pd.Timestamp(report_date),
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        text=f"Report date {fmt_date(report_date)}",
+        showarrow=False,
+        font={"size": FONT_SIZE, "color": "#0B0C0C"},
+        bgcolor="#FFFFFF",
+        yshift=34,
+    )
+    fig.update_layout(
+        margin={"l": 10, "r": 30, "t": 130, "b": 10},
+        legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"},
+    )
+    return fig
+
+
+def risk_grid_chart(grid: pd.DataFrame) -> go.Figure:
+    """Likelihood × impact heat grid, each cell written with its count and risk IDs."""
+    levels = [1, 2, 3, 4, 5]
+    counts = {(int(r.likelihood), int(r.impact)): int(r.risks) for r in grid.itertuples()}
+    refs = {(int(r.likelihood), int(r.impact)): _text(r.refs) for r in grid.itertuples()}
+    z = [[lik * i for i in levels] for lik in levels]  # background: the score band
+    text = [
+        [
+            (
+                f"<b>{counts.get((lik, i), 0)}</b><br>{refs.get((lik, i), '')}"
+                if counts.get((lik, i))
+                else ""
+            )
+            for i in levels
+        ]
+        for lik in levels
+    ]
+    fig = _base(520, xaxis={"title": {"text": "Impact"}}, yaxis={"title": {"text": "Likelihood"}})
+    fig.add_trace(
+        go.Heatmap(
+            x=levels,
+            y=levels,
+            z=z,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": FONT_SIZE, "color": "#0B0C0C"},
+            colorscale=[[0, "#CCE2D8"], [0.4, "#FFF7BF"], [0.7, "#FCD6C3"], [1, "#F4CDC6"]],
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            hovertemplate="Likelihood %{y} × impact %{x} = score %{z}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(tickvals=levels, dtick=1)
+    fig.update_yaxes(tickvals=levels, dtick=1)
+    return fig
