@@ -1208,8 +1208,10 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
             f"WHERE dataset NOT IN ({keep})"
         )
         con.execute(
+            # Kept datasets keep the record of the file they came from, also when this load
+            # tried that dataset again and failed (the failure is recorded beside it).
             f"INSERT INTO pub_file SELECT * FROM prev.pub_file WHERE dataset NOT IN ({keep}) "
-            f"AND dataset NOT IN (SELECT dataset FROM pub_file)"
+            "AND message = ''"
         )
         con.execute(
             "INSERT INTO pub_not_used SELECT * FROM prev.pub_not_used "

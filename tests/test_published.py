@@ -666,6 +666,15 @@ def test_reloading_one_dataset_keeps_the_others_and_replace_drops_them(tmp_path:
     con = _all(data)
     try:
         assert _value(con, EXCL, "A") == (90.0, None)
+        # The kept figures still name the file they came from; the failure is recorded beside.
+        records = con.execute(
+            "SELECT path, message = '' FROM pub_file WHERE dataset = 'timeliness_20_week' "
+            "ORDER BY 2"
+        ).fetchall()
+        assert [(Path(p).parent.name, ok) for p, ok in records] == [
+            ("broken", False),
+            ("second", True),
+        ]
     finally:
         con.close()
 
