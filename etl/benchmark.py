@@ -594,3 +594,17 @@ def quartile_words(quartile: int | None) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def england_latest(con: duckdb.DuckDBPyConnection, measure_key: str) -> dict[str, Any] | None:
+    """England's latest published value of a measure: value, period and release."""
+    row = con.execute(
+        "SELECT value, year, period, release FROM pub_value WHERE measure = ? "
+        "AND level = 'England' AND breakdown = 'All' AND value IS NOT NULL "
+        "ORDER BY year DESC LIMIT 1",
+        [measure_key],
+    ).fetchone()
+    if row is None:
+        return None
+    value, year, period, release = row
+    return {"value": float(value), "year": int(year), "period": period, "release": release}

@@ -45,6 +45,17 @@ components.kpi_row(
     untrended=["plans_issued"],
 )
 
+if db.published_available():
+    # Boards never read a local figure alone: DfE's latest England figure, for context.
+    excl = db.bench("england_latest", "pct_within_20_weeks_excl_exceptions")
+    incl = db.bench("england_latest", "pct_within_20_weeks")
+    if excl and incl:
+        st.caption(
+            f"For comparison, England in {excl['year']} (DfE published): "
+            f"{excl['value']:.1f}% within 20 weeks excluding exceptions, {incl['value']:.1f}% "
+            f"including ({excl['release']}). Region, neighbours and rank: Benchmarking page."
+        )
+
 first_month, last_month = trend_months(year, as_at)
 components.query_chart(
     "issued_monthly",

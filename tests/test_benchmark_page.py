@@ -107,3 +107,12 @@ def test_page_without_published_figures_says_how_to_load_them(
     messages = " ".join(i.value for i in at.info)
     assert "load-published" in messages and "fetch-published" in messages
     assert not list(at.get("plotly_chart"))
+
+
+def test_timeliness_page_shows_englands_published_figure(bench: Path) -> None:
+    # timeliness_20_week.csv, National, 2024: PC_plans_issued_20_weeks_ex 46.4,
+    # pc_plans_issued_within_20_weeks 45.9.
+    at = open_page("pages/timeliness.py")
+    text = all_text(at)
+    assert "England in 2024 (DfE published): 46.4% within 20 weeks excluding exceptions" in text
+    assert "45.9% including" in text
