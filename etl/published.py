@@ -1168,7 +1168,7 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
         rows_rejected BIGINT, message VARCHAR, loaded_at TIMESTAMP)"""
     )
     if file_rows:
-        con.executemany("INSERT INTO pub_file VALUES (?,?,?,?,?,?,?,?,?,?,?)", file_rows)
+        _insert(con, "pub_file", file_rows)
     con.execute(
         """CREATE TABLE pub_not_used (dataset VARCHAR, file VARCHAR, reason VARCHAR,
         rows BIGINT)"""
@@ -1177,7 +1177,7 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
         (load.dataset, load.path.name, r, n) for load in loads for r, n in load.not_used.items()
     ]
     if not_used:
-        con.executemany("INSERT INTO pub_not_used VALUES (?,?,?,?)", not_used)
+        _insert(con, "pub_not_used", not_used)
     con.execute(
         """CREATE TABLE pub_problem (dataset VARCHAR, file VARCHAR, "row" BIGINT,
         "column" VARCHAR, rule VARCHAR, severity VARCHAR, message VARCHAR)"""
@@ -1193,7 +1193,7 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
     )
     neighbour_rows = [n for load in loads for n in load.neighbours]
     if neighbour_rows:
-        con.executemany("INSERT INTO pub_neighbour_raw VALUES (?,?,?)", neighbour_rows)
+        _insert(con, "pub_neighbour_raw", neighbour_rows)
     loaded_datasets = [load.dataset for load in loads if not load.message]
     if previous is not None:
         path = str(previous).replace("'", "''")
@@ -1225,7 +1225,7 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
             con.execute("INSERT INTO pub_neighbour_raw SELECT * FROM prev.pub_neighbour_raw")
         con.execute("DETACH prev")
     if problems:
-        con.executemany("INSERT INTO pub_problem VALUES (?,?,?,?,?,?,?)", problems)
+        _insert(con, "pub_problem", problems)
     con.execute(_DERIVED_SQL)
     unmatched = con.execute(
         "SELECT DISTINCT name FROM pub_neighbour_unmatched ORDER BY name"
@@ -1240,6 +1240,14 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
                 "files; it is left out of neighbour comparisons",
             ],
         )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert many rows at once through Arrow (``executemany`` costs ~1 ms a row in DuckDB)."""
+    names = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
+    frame = pa.table(columns)  # noqa: F841 - read by DuckDB's replacement scan below
+    con.execute(f"INSERT INTO {table} SELECT * FROM frame")
 
 
 def paths_name(loads: list[FileLoad], dataset: str) -> str:
