@@ -213,7 +213,20 @@ def name_key(text: str | None) -> str:
 # ---------------------------------------------------------------- recognising sheets
 
 
+_LOOKUPS: dict[tuple[str, int], dict[str, str]] = {}
+
+
 def _lookup(kind: SheetKind) -> dict[str, str]:
+    """Header key -> field name for a sheet kind (built once per kind and settings file: it is
+    asked for every row searched in every sheet, SEN2 workbooks included)."""
+    key = (kind.name, id(settings()))
+    found = _LOOKUPS.get(key)
+    if found is None:
+        found = _LOOKUPS[key] = _build_lookup(kind)
+    return found
+
+
+def _build_lookup(kind: SheetKind) -> dict[str, str]:
     table: dict[str, str] = {}
     for f in kind.fields:
         extra = settings().extra_aliases.get(f"{kind.name}_{f.name}", [])
