@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from etl import config
+from etl.tracker import report
 from ui import components, db
 from ui import tracker_components as tc
 from ui import tracker_view as view
@@ -164,11 +166,81 @@ else:
         )
     tc.table(view.register_table(registers), "plan_registers", state=state, scope=scope, empty="")
 
+components.section(
+    "Override a RAG",
+    "When the board agrees the rule's RAG is wrong for a reason the tracker does not show. The "
+    "override is kept with its reason, author and time, shown beside the computed RAG, and every "
+    "change stays in the history below; the next report is rated afresh. The same as `python -m "
+    "etl override NAME_OR_REF --rag … --reason … --author …`.",
+)
+
+
+def save_override(report_date: object) -> None:
+    """Form callback: runs before the page reruns, so the save cannot be lost to a rerun."""
+    state_ = st.session_state
+    choice = state_.get("override_rag")
+    try:
+        made = report.apply_override(
+            config.data_dir(),
+            str(state_.get("override_target") or ""),
+            None if choice == "Clear override" else choice,
+            reason=str(state_.get("override_reason") or ""),
+            author=str(state_.get("override_author") or ""),
+            as_of=report_date,  # type: ignore[arg-type]
+        )
+    except report.OverrideError as problem:
+        state_["plan_override_error"] = problem.message
+    else:
+        state_["plan_override_flash"] = (
+            f"Saved: {made['name']} — "
+            + ("override cleared" if choice == "Clear override" else f"shown as {choice}")
+            + f", by {str(state_.get('override_author')).strip()}."
+        )
+
+
+flash = st.session_state.pop("plan_override_flash", None)
+if flash:
+    st.success(flash, icon=":material/check_circle:")
+error = st.session_state.pop("plan_override_error", None)
+if error:
+    st.error(error, icon=":material/error:")
+everything = db.query("plan_items", as_of=as_of, workstreams=None, owners=None, rags=None)
+if not everything.empty:
+
+    def _given(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    targets = {
+        (_given(ref) or name): (
+            f"{_given(ref) or _given(workstream) or '—'} · {name} — now {view.rag_label(rag)}"
+        )
+        for ref, name, workstream, rag in zip(
+            everything["ref"],
+            everything["name"],
+            everything["workstream"],
+            everything["rag"],
+            strict=True,
+        )
+    }
+    with st.form("plan_override_form", clear_on_submit=True):
+        st.selectbox(
+            "Milestone or action", list(targets), format_func=targets.get, key="override_target"
+        )
+        st.radio(
+            "RAG to show",
+            [*view.RAG_ORDER, "Clear override"],
+            format_func=lambda r: view.RAG_LABELS.get(r, r),
+            horizontal=True,
+            key="override_rag",
+        )
+        st.text_area("Reason (required)", key="override_reason")
+        st.text_input("Your name (required)", key="override_author")
+        st.form_submit_button("Save override", on_click=save_override, args=(as_of,))
+
 overrides = db.query("plan_overrides")
 if not overrides.empty:
     components.section(
         "RAG overrides (history)",
-        "Set with `python -m etl override NAME_OR_REF --rag … --reason … --author …`; shown "
-        'above as "(override; computed …)".',
+        'Every override and clearing, newest first; shown above as "(override; computed …)".',
     )
     tc.table(view.overrides_table(overrides), "plan_overrides", state=state, scope=scope, empty="")

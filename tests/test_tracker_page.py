@@ -114,3 +114,34 @@ def test_no_tracker_loaded_is_an_empty_state(
     assert any("No improvement-plan tracker loaded yet" in i.value for i in at.info)
     assert charts(at) == []
     assert not at.error
+
+
+def test_override_made_on_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A board member overrides a RAG from the page: it needs a reason and a name, it is saved
+    through the same rebuild and publish as the CLI, and the page then shows it as an override.
+    (Period 1 of tracker_builders: "Audit EHC plan quality" is computed Amber.)"""
+    data = tmp_path / "data"
+    run_load([tb.golden_period_1(tmp_path / "march.xlsx")], data)
+    monkeypatch.setenv("SEND_DATA_DIR", str(data))
+    at = open_page(PAGE)
+    target = "Audit EHC plan quality"
+    at.selectbox(key="override_target").set_value(target)
+    at.radio(key="override_rag").set_value("Green")
+    # No reason and no name: refused, nothing saved.
+    next(b for b in at.button if b.label == "Save override").click().run()
+    assert any("needs a reason and an author" in e.value for e in at.error)
+    assert not at.exception
+
+    at.selectbox(key="override_target").set_value(target)
+    at.radio(key="override_rag").set_value("Green")
+    at.text_area(key="override_reason").input("Audit fieldwork finished early")
+    at.text_input(key="override_author").input("Board chair")
+    next(b for b in at.button if b.label == "Save override").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Saved: Audit EHC plan quality — shown as Green" in s.value for s in at.success)
+    items = table_with(at, "Expected %")
+    row = items[items["Milestone or action"] == target].iloc[0]
+    assert row["RAG"] == "✓ Green (override; computed ! Amber)"
+    history = table_with(at, "Author")
+    assert list(history["Author"]) == ["Board chair"]
+    assert list(history["Reason"]) == ["Audit fieldwork finished early"]
