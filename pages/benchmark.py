@@ -188,7 +188,7 @@ components.section(
     f"Trend {min(years)}–{max(years)}",
     "Our LA, its region, England and the median of its statistical neighbours. Add single "
     "neighbours below. Areas our LA replaced after a boundary change are shown as "
-    "'predecessor area'.",
+    "'predecessor area'. EHC plans began in September 2014, so 2014 figures cover few plans.",
 )
 neighbour_list = db.bench("neighbours", la.code)
 chosen = st.multiselect(
