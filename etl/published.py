@@ -27,9 +27,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -1042,7 +1040,7 @@ def load_published(
     Datasets not found this time are kept from the previous published file (unless
     ``replace``), so a user can load one new release file at a time.
     """
-    from etl.warehouse import _fsync_dir, _lock  # one load at a time per data folder
+    from etl.warehouse import _lock, building  # one writer at a time per data folder
 
     if not source.exists():
         raise PublishedError(f"{source}: no such folder")
@@ -1079,24 +1077,8 @@ def load_published(
     out = published_path(folder)
     with _lock(folder):
         previous = out if out.exists() and not replace else None
-        fd, tmp_name = tempfile.mkstemp(prefix=".build-published-", suffix=".duckdb", dir=folder)
-        os.close(fd)
-        os.unlink(tmp_name)
-        tmp = Path(tmp_name)
-        try:
-            con = duckdb.connect(str(tmp))
-            try:
-                _build(con, loads, previous)
-                con.execute("CHECKPOINT")
-            finally:
-                con.close()
-            if publish:
-                os.replace(tmp, out)
-                _fsync_dir(folder)
-        finally:
-            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                if leftover.exists():
-                    leftover.unlink()
+        with building(folder, out, publish=publish) as con:
+            _build(con, loads, previous)
     return PublishedReport(loads, notes, publish, out)
 
 

@@ -421,33 +421,46 @@ def run_load(
         new = [r for r in results if r.status != "skipped"]
         if not new and previous is not None:
             return LoadReport(results, False, *_summaries(previous))
-        fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=folder)
-        os.close(fd)
-        os.unlink(tmp_name)  # DuckDB wants to create the file itself
-        tmp = Path(tmp_name)
+        with building(folder, published, publish=publish) as con:
+            _create_base_tables(con)
+            if previous is not None:
+                _copy_previous(con, previous)
+            for result in new:
+                _insert_file(con, result, synthetic, as_of)
+            build(con)
+            summary, problems = _read_summaries(con)
+        return LoadReport(results, publish, summary, problems)
+
+
+@contextmanager
+def building(
+    folder: Path, target: Path, *, publish: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a new database file in ``folder`` (call under :func:`_lock`).
+
+    When the block ends without error the file is checkpointed, closed and, if ``publish``,
+    moved over ``target`` with ``os.replace`` — the atomic publish every writer uses (loads,
+    overrides, published figures), so a reader never sees a half-built file. The temporary file
+    is removed whatever happens.
+    """
+    fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=folder)
+    os.close(fd)
+    os.unlink(tmp_name)  # DuckDB wants to create the file itself
+    tmp = Path(tmp_name)
+    try:
+        con = duckdb.connect(str(tmp))
         try:
-            con = duckdb.connect(str(tmp))
-            try:
-                _create_base_tables(con)
-                if previous is not None:
-                    _copy_previous(con, previous)
-                for result in new:
-                    _insert_file(con, result, synthetic, as_of)
-                build(con)
-                summary, problems = _read_summaries(con)
-                con.execute("CHECKPOINT")
-            finally:
-                con.close()
-            if publish:
-                os.replace(tmp, published)
-                _fsync_dir(folder)
-            return LoadReport(results, publish, summary, problems)
+            yield con
+            con.execute("CHECKPOINT")
         finally:
-            if tmp.exists():
-                tmp.unlink()
-            wal = tmp.with_name(tmp.name + ".wal")
-            if wal.exists():
-                wal.unlink()
+            con.close()
+        if publish:
+            os.replace(tmp, target)
+            _fsync_dir(folder)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
 
 
 def rebuild(folder: Path, change: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
@@ -459,26 +472,11 @@ def rebuild(folder: Path, change: Callable[[duckdb.DuckDBPyConnection], None]) -
     with _lock(folder):
         if not published.exists():
             raise FileNotFoundError(f"No data loaded yet in {folder}")
-        fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=folder)
-        os.close(fd)
-        os.unlink(tmp_name)
-        tmp = Path(tmp_name)
-        try:
-            con = duckdb.connect(str(tmp))
-            try:
-                _create_base_tables(con)
-                _copy_previous(con, published)
-                change(con)
-                build(con)
-                con.execute("CHECKPOINT")
-            finally:
-                con.close()
-            os.replace(tmp, published)
-            _fsync_dir(folder)
-        finally:
-            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                if leftover.exists():
-                    leftover.unlink()
+        with building(folder, published) as con:
+            _create_base_tables(con)
+            _copy_previous(con, published)
+            change(con)
+            build(con)
 
 
 def _fsync_dir(folder: Path) -> None:
