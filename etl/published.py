@@ -258,6 +258,10 @@ NAME_ALIASES = {
 class PublishedError(RuntimeError):
     """A problem that stops a published load, in words a user can act on."""
 
+    def __init__(self, message: str, rule: str = "published_file_unreadable"):
+        super().__init__(message)
+        self.rule = rule
+
 
 # --------------------------------------------------------------------------------------------
 # Cell parsing
@@ -699,7 +703,8 @@ def read_ees(path: Path, dataset: Dataset) -> FileLoad:
     if missing:
         raise PublishedError(
             f"{path.name}: required column {', '.join(missing)} is missing, so this file was not "
-            "loaded (is it a different release or a different file with the same name?)"
+            "loaded (is it a different release or a different file with the same name?)",
+            "column_missing",
         )
     need_columns: list[tuple[str, str]] = []
     if dataset.key in NEED_MEASURES:
@@ -710,6 +715,7 @@ def read_ees(path: Path, dataset: Dataset) -> FileLoad:
             raise PublishedError(f"{path.name}: no primary-need columns (asd_pc, …) found")
     years: list[int] = []
     staged: list[tuple[int, dict[str, str], int, str, str]] = []
+    seen: dict[tuple[int, str, str], int] = {}  # (year, level, area) -> first line
     for number, row in rows:
         parsed = year_of(row.get("time_period", ""), row.get("time_identifier", ""))
         if parsed is None:
@@ -753,6 +759,17 @@ def read_ees(path: Path, dataset: Dataset) -> FileLoad:
             )
             continue
         area_code, old_code, area_name = area
+        first = seen.setdefault((year, level, area_code), number)
+        if first != number:
+            load.problem(
+                number,
+                "new_la_code" if level == "LA" else "geographic_level",
+                "published_duplicate_row",
+                "error",
+                f"{area_name or area_code} {period} appears twice in this file (first on line "
+                f"{first}); the first is used and this row is not loaded",
+            )
+            continue
         base = {
             "dataset": dataset.key,
             "year": year,
@@ -1072,7 +1089,8 @@ def load_published(
                 loads.append(read_tribunals(path, _la_directory(loads, folder)))
         except (PublishedError, UnicodeDecodeError, csv.Error, OSError) as error:
             failed = FileLoad(key, path, message=str(error))
-            failed.problem(None, None, "published_file_unreadable", "error", str(error))
+            rule = getattr(error, "rule", "published_file_unreadable")
+            failed.problem(None, None, rule, "error", str(error))
             loads.append(failed)
     out = published_path(folder)
     with _lock(folder):

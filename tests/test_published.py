@@ -605,7 +605,7 @@ def test_synthetic_missing_required_column_is_a_file_level_error(tmp_path: Path)
         ).fetchone()
         assert "pc_plans_issued_20_weeks_ex" in message
         rules = con.execute('SELECT rule, severity, "row" FROM pub_problem').fetchall()
-        assert rules == [("published_file_unreadable", "error", None)]
+        assert rules == [("column_missing", "error", None)]
     finally:
         con.close()
 
@@ -715,3 +715,29 @@ def test_no_published_files_is_a_clear_error(tmp_path: Path) -> None:
         pub.load_published(tmp_path, tmp_path / "data")
     with pytest.raises(pub.PublishedError, match="no such folder"):
         pub.load_published(tmp_path / "missing", tmp_path / "data")
+
+
+def test_synthetic_duplicate_area_and_year_rejects_the_later_row(tmp_path: Path) -> None:
+    # Lines 2 and 3 both give LA "A" for 2024; line 2 (75.0) is used, line 3 is rejected.
+    rows = [
+        pf.row(2024, "A", den="4", den_ex="4", excl="75", incl="50"),
+        pf.row(2024, "A", den="4", den_ex="4", excl="25", incl="25"),
+        pf.row(2024, "B", den="4", den_ex="4", excl="50", incl="50"),
+    ]
+    source = pf.write_timeliness(tmp_path / "in" / "timeliness_20_week.csv", rows)
+    report = pub.load_published(source.parent, tmp_path / "data")
+    (load,) = report.files
+    assert (load.rows_read, load.rows_loaded, load.rows_rejected) == (3, 2, 1)
+    assert pub.rows_accounted(load)
+    (problem,) = load.problems
+    assert (problem["row"], problem["rule"], problem["severity"]) == (
+        3,
+        "published_duplicate_row",
+        "error",
+    )
+    assert "first on line 2" in problem["message"]
+    con = _all(tmp_path / "data")
+    try:
+        assert _value(con, EXCL, "A") == (75.0, None)
+    finally:
+        con.close()
