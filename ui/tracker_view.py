@@ -50,6 +50,21 @@ def _pct(value: Any) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):g}%"
 
 
+def rag_marker(rag: str) -> dict[str, Any]:
+    """Bar style for a RAG value: its colour plus its own pattern, so it is told apart without
+    colour (white pattern over the fill, dark outline)."""
+    return {
+        "color": RAG_COLOURS[rag],
+        "line": {"color": "#0B0C0C", "width": 1},
+        "pattern": {
+            "shape": RAG_PATTERNS[rag],
+            "fgcolor": "#FFFFFF",
+            "size": 8,
+            "fillmode": "overlay",
+        },
+    }
+
+
 def rag_label(rag: Any, override: Any = None, computed: Any = None) -> str:
     """ "✗ Red", or "! Amber (override; computed ✗ Red)" when a person overrode the rule."""
     shown = RAG_LABELS.get(_text(rag), _text(rag))
@@ -217,16 +232,7 @@ def rag_summary_chart(summary: pd.DataFrame) -> go.Figure:
                 x=counts,
                 orientation="h",
                 name=RAG_LABELS[rag],
-                marker={
-                    "color": RAG_COLOURS[rag],
-                    "line": {"color": "#0B0C0C", "width": 1},
-                    "pattern": {
-                        "shape": RAG_PATTERNS[rag],
-                        "fgcolor": "#FFFFFF",
-                        "size": 8,
-                        "fillmode": "overlay",
-                    },
-                },
+                marker=rag_marker(rag),
                 text=[str(c) if c else "" for c in counts],
                 textposition="inside",
                 insidetextanchor="middle",
@@ -286,16 +292,7 @@ def gantt(items: pd.DataFrame, report_date: dt.date) -> go.Figure:
                     orientation="h",
                     name=RAG_LABELS[rag],
                     legendgroup=rag,
-                    marker={
-                        "color": RAG_COLOURS[rag],
-                        "line": {"color": "#0B0C0C", "width": 1},
-                        "pattern": {
-                            "shape": RAG_PATTERNS[rag],
-                            "fgcolor": "#FFFFFF",
-                            "size": 8,
-                            "fillmode": "overlay",
-                        },
-                    },
+                    marker=rag_marker(rag),
                     customdata=[
                         [RAG_LABELS[rag], _date(s), _date(e), _pct(p)]
                         for s, e, p in zip(
