@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import parse
+from etl.checks import Problem
 from etl.config import Pseudonymiser, settings
 from etl.readers import RawSheet
 from etl.specs.sen2 import FLAT, IGNORED_COLUMNS, IGNORED_SUFFIX, MODULES, Field, Module
@@ -57,30 +58,6 @@ _BLADE_MODULE = {
     "placementdetail": "placement_detail",
     "senneed": "sen_need",
 }
-
-
-@dataclass
-class Problem:
-    """One row in the problem list (DESIGN §6)."""
-
-    file: str
-    sheet: str | None
-    row: int | None
-    column: str | None
-    rule: str
-    severity: str  # "error" = not loaded, "query" = loaded but flagged
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "rule": self.rule,
-            "severity": self.severity,
-            "message": self.message,
-        }
 
 
 @dataclass

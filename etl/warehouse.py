@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from etl import sen2
+from etl.checks import Problem
 from etl.config import Pseudonymiser, hash_key, settings, warehouse_path
 from etl.readers import FileProblem, content_hash, expand_paths, read_file
 from etl.specs.sen2 import MODULES
@@ -86,7 +87,7 @@ class FileResult:
     load_id: int | None = None
     content_hash: str = ""
     staged: list[sen2.StagedSheet] = field(default_factory=list)
-    problems: list[sen2.Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     tracker: tracker_stage.StagedTracker | None = None  # an improvement-plan tracker workbook
 
 
@@ -130,7 +131,7 @@ def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) 
                     if any(c not in (None, "") for c in parse_row)
                 ):
                     result.problems.append(
-                        sen2.Problem(
+                        Problem(
                             path.name,
                             sheet.sheet,
                             None,
@@ -168,7 +169,7 @@ def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) 
             result.rows_read += staged.rows_read
             if staged.unknown_columns:
                 result.problems.append(
-                    sen2.Problem(
+                    Problem(
                         path.name,
                         sheet.sheet,
                         sheet.row_numbers[rec.header_index],
@@ -193,7 +194,7 @@ def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) 
         result.tracker = None
         result.rows_read = 0
         result.problems = [
-            sen2.Problem(
+            Problem(
                 path.name, problem.sheet, None, None, problem.rule, "error", problem.message
             )
         ]

@@ -18,9 +18,9 @@ from typing import Any
 import pyarrow as pa
 
 from etl import parse
+from etl.checks import Problem
 from etl.config import settings
 from etl.readers import FileProblem, RawSheet
-from etl.sen2 import Problem
 from etl.specs.tracker import (
     GANTT_HEADERS,
     NOT_USED_SHEET_NAMES,

@@ -1,0 +1,64 @@
+"""Data-quality rules: one named check per rule, one problem type, one registry.
+
+Every problem a load can report — a bad cell, a duplicate id, a missing column, a file that cannot
+be read — is a :class:`Problem` carrying a rule code from :data:`RULES`. Each rule is declared
+once with :func:`rule` (code, severity, meaning, example) in the module of its area
+(``etl/checks/<area>.py``); the README's rule table and ``python -m etl rules`` are generated from
+the registry, so a rule cannot exist without being documented.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "query"]
+
+# The modules that declare rules, imported on first use of :func:`all_rules` (keeps `load` lean).
+RULE_MODULES: tuple[str, ...] = ()
+
+
+@dataclass
+class Problem:
+    """One row in the problem list (DESIGN §6): where, which rule, how bad, in plain English."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    rule: str
+    severity: str  # "error" = not loaded, "query" = loaded but flagged
+    message: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule code as users see it in the problem list."""
+
+    code: str
+    severity: Severity
+    meaning: str
+    example: str
+    area: str  # "file", "SEN2", "tracker", "published"
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k != "area"}
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: Severity, meaning: str, example: str, area: str) -> Rule:
+    """Declare a rule (once: a second declaration of the same code is a programming error)."""
+    if code in RULES:
+        raise ValueError(f"rule {code!r} is declared twice")
+    RULES[code] = found = Rule(code, severity, meaning, example, area)
+    return found
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every declared rule, in declaration order (imports the rule modules on first call)."""
+    for name in RULE_MODULES:
+        importlib.import_module(name)
+    return RULES
