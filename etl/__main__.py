@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from etl import cli_published, config, metrics
+from etl import cli_published, config
 from etl.parse import parse_date
+from etl.store import NoDatabase, Warehouse
 from etl.tracker import report as tracker_report
 from etl.warehouse import LoadReport, run_load
 
@@ -225,13 +226,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return _load_exit(report)
 
 
-def _open(args: argparse.Namespace) -> Any:
-    import duckdb
-
-    path = config.warehouse_path(config.data_dir(args.data_dir))
-    if not path.exists():
+def _open(args: argparse.Namespace) -> Warehouse | None:
+    """The warehouse, read-only; None (having said so) when nothing is loaded yet."""
+    folder = config.data_dir(args.data_dir)
+    try:
+        return Warehouse.at(folder)
+    except NoDatabase:
         message = (
-            f"No data loaded yet in {path.parent}. Run `python -m etl load FILE` "
+            f"No data loaded yet in {folder}. Run `python -m etl load FILE` "
             "or `python -m etl demo`."
         )
         if args.json:
@@ -240,22 +242,14 @@ def _open(args: argparse.Namespace) -> Any:
         else:
             print(message, file=sys.stderr)
         return None
-    return duckdb.connect(str(path), read_only=True)
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
-    con = _open(args)
-    if con is None:
+    warehouse = _open(args)
+    if warehouse is None:
         return EXIT_NOTHING
-    where = "WHERE severity = ?" if args.severity else ""
-    params = [args.severity] if args.severity else []
-    rows = con.execute(
-        f'SELECT file, sheet, "row", "column", rule, severity, message FROM problems {where} '
-        'ORDER BY load_id, sheet NULLS FIRST, "row" NULLS FIRST, rule',
-        params,
-    ).fetchall()
-    keys = ("file", "sheet", "row", "column", "rule", "severity", "message")
-    problems = [dict(zip(keys, r, strict=True)) for r in rows]
+    with warehouse:
+        problems = warehouse.problems(severities=[args.severity] if args.severity else None)
     human = (
         "\n".join(
             f"[{p['severity']}] {p['file']}"
@@ -272,24 +266,21 @@ def cmd_quality(args: argparse.Namespace) -> int:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
-    con = _open(args)
-    if con is None:
+    warehouse = _open(args)
+    if warehouse is None:
         return EXIT_NOTHING
-    ehcp = metrics.ehcp_kpis(con, args.year, args.as_of)
-    meta = con.execute("SELECT snapshot_date, synthetic FROM warehouse_meta").fetchone()
+    with warehouse:
+        ehcp = warehouse.kpis(args.year, args.as_of)
+        meta = warehouse.meta()
+        milestones = warehouse.rag_counts(args.as_of)
     payload = {
         "ehcp": ehcp,
         "data": {
-            "snapshot_date": meta[0].isoformat() if meta else None,
-            "synthetic": bool(meta[1]) if meta else None,
+            "snapshot_date": meta["snapshot_date"].isoformat() if meta else None,
+            "synthetic": bool(meta["synthetic"]) if meta else None,
         },
+        "milestones": milestones,
     }
-    if tracker_report.has_trackers(con):
-        payload["milestones"] = tracker_report.rag_counts(con, args.as_of)
-    else:
-        payload["milestones"] = dict.fromkeys(
-            ("Complete", "Not started", "Green", "Amber", "Red"), 0
-        )
     e = ehcp
 
     def show(value: float | None) -> str:
@@ -313,25 +304,21 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             f"{e['open_at_risk']} at risk (weeks 14–20)",
         ]
     )
-    if any(payload["milestones"].values()):
+    if any(milestones.values()):
         human += "\nImprovement plan milestones and actions: " + ", ".join(
-            f"{rag} {count}" for rag, count in payload["milestones"].items()
+            f"{rag} {count}" for rag, count in milestones.items()
         )
     _emit(args, payload, human)
     return EXIT_OK
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
-    con = _open(args)
-    if con is None:
+    warehouse = _open(args)
+    if warehouse is None:
         return EXIT_NOTHING
+    with warehouse:
+        found = warehouse.lookup(args.reference)
     reference = args.reference.strip().upper()
-    rows = con.execute(
-        "SELECT source_file, source_sheet, source_row FROM requests "
-        "WHERE 'R-' || upper(substr(request_key, 1, 10)) = ?",
-        [reference],
-    ).fetchall()
-    found = [{"reference": reference, "file": f, "sheet": s, "row": r} for f, s, r in rows]
     human = (
         "\n".join(
             f"{reference}: {f['file']}"
@@ -346,10 +333,12 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
 
 def cmd_milestones(args: argparse.Namespace) -> int:
-    con = _open(args)
-    if con is None:
+    warehouse = _open(args)
+    if warehouse is None:
         return EXIT_NOTHING
-    items = tracker_report.milestones(con, args.as_of)
+    with warehouse:
+        items = warehouse.milestones(args.as_of)
+        counts = warehouse.rag_counts(args.as_of)
     if not items:
         message = (
             "No improvement-plan tracker loaded"
@@ -379,7 +368,6 @@ def cmd_milestones(args: argparse.Namespace) -> int:
                 f"{(i['workstream'] or '')[:12]:<12} {i['ref'] + ' ' if i['ref'] else ''}"
                 f"{i['name']}" + (f"  [{'; '.join(notes)}]" if notes else "")
             )
-    counts = tracker_report.rag_counts(con, args.as_of)
     lines.append("Totals: " + ", ".join(f"{rag} {n}" for rag, n in counts.items()))
     _emit(args, items, "\n".join(lines))
     return EXIT_OK
@@ -417,19 +405,12 @@ def cmd_override(args: argparse.Namespace) -> int:
 
 def _holds_real_data(folder: Path) -> bool:
     """True when the published warehouse in ``folder`` holds any file not loaded by ``demo``."""
-    import duckdb
-
-    path = config.warehouse_path(folder)
-    if not path.exists():
-        return False
-    con = duckdb.connect(str(path), read_only=True)
     try:
-        row = con.execute(
-            "SELECT count(*) FILTER (WHERE NOT synthetic) FROM load_files WHERE status = 'staged'"
-        ).fetchone()
-    finally:
-        con.close()
-    return bool(row and row[0])
+        warehouse = Warehouse.at(folder)
+    except NoDatabase:
+        return False
+    with warehouse:
+        return warehouse.holds_real_data()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

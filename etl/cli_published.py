@@ -15,6 +15,7 @@ from typing import Any
 from etl import benchmark as bm
 from etl import config, fetch
 from etl import published as pub
+from etl.store import NoDatabase, Published, Warehouse
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
@@ -156,14 +157,22 @@ def cmd_fetch_published(args: argparse.Namespace) -> int:
     return _load_exit(report)
 
 
-def _home(args: argparse.Namespace, con: Any) -> bm.LA:
+def _no_published(folder: Path) -> str:
+    return (
+        f"No published figures loaded in {folder}. Load them with `python -m etl "
+        "load-published FOLDER` (e.g. ../shared/reference-data) or `python -m etl "
+        "fetch-published`."
+    )
+
+
+def _home(args: argparse.Namespace, published: Published) -> bm.LA:
     text = args.la or config.settings().home_la
     if not text:
         raise bm.UnknownLA(
             "Which LA? Pass --la CODE_OR_NAME or set home_la under [benchmark] in the settings "
             "file."
         )
-    return bm.resolve_la(con, text)
+    return published.resolve_la(text)
 
 
 def _fmt(value: Any, measure: pub.Measure) -> str:
@@ -173,16 +182,18 @@ def _fmt(value: Any, measure: pub.Measure) -> str:
 def cmd_benchmark(args: argparse.Namespace) -> int:
     folder = config.data_dir(args.data_dir)
     try:
-        con = pub.connect(folder)
-    except pub.PublishedError as error:
-        return _fail(args, str(error), EXIT_NOTHING)
+        published = Published.at(folder)
+    except NoDatabase:
+        return _fail(args, _no_published(folder), EXIT_NOTHING)
     try:
-        la = _home(args, con)
-        result = bm.benchmark(con, la, args.year, tuple(args.measure) if args.measure else None)
+        la = _home(args, published)
+        result = published.benchmark(
+            la.code, args.year, tuple(args.measure) if args.measure else None
+        )
     except bm.UnknownLA as error:
         return _fail(args, str(error), EXIT_USAGE)
     finally:
-        con.close()
+        published.close()
     lines = [
         f"{result['la_name']} ({result['la_code']}, {result['old_la_code']}), "
         f"{result['region']} — {result['year']}",
@@ -209,28 +220,24 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    import duckdb
-
     folder = config.data_dir(args.data_dir)
-    warehouse_file = config.warehouse_path(folder)
-    if not warehouse_file.exists():
+    try:
+        warehouse = Warehouse.at(folder)
+    except NoDatabase:
         return _fail(args, f"No SEN2 data loaded in {folder}.", EXIT_NOTHING)
     try:
-        con = pub.connect(folder)
-    except pub.PublishedError as error:
-        return _fail(args, str(error), EXIT_NOTHING)
-    wh = duckdb.connect(":memory:")
-    escaped = str(warehouse_file).replace("'", "''")
-    wh.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
-    wh.execute("USE warehouse")
+        published = Published.at(folder)
+    except NoDatabase:
+        warehouse.close()
+        return _fail(args, _no_published(folder), EXIT_NOTHING)
     try:
-        la = _home(args, con)
-        result = bm.reconcile(wh, con, la, args.year)
+        la = _home(args, published)
+        result = published.reconcile(warehouse, la.code, args.year)
     except bm.UnknownLA as error:
         return _fail(args, str(error), EXIT_USAGE)
     finally:
-        con.close()
-        wh.close()
+        published.close()
+        warehouse.close()
     lines = [f"{la.name}, calendar year {args.year}: our SEN2 data against DfE's published figure"]
     if not result["year_complete_in_our_data"]:
         lines.append(

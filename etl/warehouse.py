@@ -194,9 +194,7 @@ def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) 
         result.tracker = None
         result.rows_read = 0
         result.problems = [
-            Problem(
-                path.name, problem.sheet, None, None, problem.rule, "error", problem.message
-            )
+            Problem(path.name, problem.sheet, None, None, problem.rule, "error", problem.message)
         ]
     return result
 
@@ -512,15 +510,9 @@ def _known_hashes(db: Path) -> dict[str, int]:
 def _read_summaries(
     con: duckdb.DuckDBPyConnection,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    return (
-        _fetch_dicts(con, "SELECT * FROM load_log ORDER BY load_id"),
-        _fetch_dicts(
-            con,
-            'SELECT file, sheet, "row", "column", rule, severity, message '
-            "FROM problems ORDER BY load_id, file, sheet NULLS FIRST, "
-            '"row" NULLS FIRST, rule',
-        ),
-    )
+    from etl.store import problem_list  # the one problem-list query
+
+    return _fetch_dicts(con, "SELECT * FROM load_log ORDER BY load_id"), problem_list(con)
 
 
 def _fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:

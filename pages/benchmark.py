@@ -47,7 +47,7 @@ if state.available and state.synthetic:
     )
 
 # ---------------------------------------------------------------- which LA, which measure
-las: list[bm.LA] = db.bench("list_las", True)
+las: list[bm.LA] = db.list_las(current_only=True)
 codes = [la.code for la in las]
 by_code = {la.code: la for la in las}
 if "benchmark_la" not in st.session_state or st.session_state["benchmark_la"] not in by_code:
@@ -55,7 +55,7 @@ if "benchmark_la" not in st.session_state or st.session_state["benchmark_la"] no
     default = None
     if configured:
         try:
-            default = db.bench("resolve_la", configured).code
+            default = db.resolve_la(configured).code
         except bm.UnknownLA:
             st.warning(
                 f"The home LA in the settings file ({configured!r}) is not in the published "
@@ -72,7 +72,6 @@ with st.sidebar:
         "[benchmark] in send_dashboard.toml.",
     )
 la = by_code[st.session_state["benchmark_la"]]
-la_ref = f"LA:{la.code}"
 
 measure_keys = [k for k in MEASURES]
 left, right = st.columns([3, 1])
@@ -84,7 +83,7 @@ with left:
         key="benchmark_measure",
     )
 measure: Measure = MEASURES[measure_key]
-years_frame = db.bench("trend", la_ref, measure_key, [])
+years_frame = db.trend(la.code, measure_key, [])
 years = sorted({int(y) for y in years_frame.dropna(subset=["value"])["year"]}, reverse=True)
 if not years:
     components.empty_state(f"No published figures for {measure.title}.")
@@ -104,7 +103,7 @@ def shown(value: Any, status: str | None = None) -> str:
 
 
 # ---------------------------------------------------------------- headline position
-position = db.bench("measure_position", la_ref, measure_key, year)
+position = db.measure_position(la.code, measure_key, year)
 tiles = st.columns(5)
 figures = [
     (
@@ -190,14 +189,14 @@ components.section(
     "neighbours below. Areas our LA replaced after a boundary change are shown as "
     "'predecessor area'. EHC plans began in September 2014, so 2014 figures cover few plans.",
 )
-neighbour_list = db.bench("neighbours", la.code)
+neighbour_list = db.neighbours(la.code)
 chosen = st.multiselect(
     "Show these statistical neighbours as well",
     [code for code, _ in neighbour_list],
     format_func=dict(neighbour_list).get,
     key=f"benchmark_neighbours_{la.code}",
 )
-trend = db.bench("trend", la_ref, measure_key, None)
+trend = db.trend(la.code, measure_key, None)
 shown_trend = trend[
     (trend.kind != "neighbour") | trend.series.isin([dict(neighbour_list)[c] for c in chosen])
 ]
@@ -226,7 +225,7 @@ components.section(
         else ""
     ),
 )
-every = db.bench("all_las", measure_key, year)
+every = db.all_las(measure_key, year)
 higher: bool | None = (
     None if measure.polarity == "neutral" else measure.polarity == "higher_is_better"
 )
@@ -253,7 +252,7 @@ components.section(
     "Every measure at a glance",
     f"The latest published year of each measure for {la.name}; rank 1 is the best.",
 )
-summary = db.bench("benchmark", la_ref, year, None)
+summary = db.benchmark(la.code, year)
 
 
 def short_period(period: str | None) -> str:
@@ -292,7 +291,7 @@ components.section(
     "Primary need of children and young people with a plan",
     "Share of all EHC plans by primary need, against the region and England.",
 )
-mix = db.bench("need_mix", la_ref, "need_mix_all_plans")
+mix = db.need_mix(la.code)
 if mix.empty:
     components.empty_state("No primary-need file loaded (sen_needs_all_plans).")
 else:

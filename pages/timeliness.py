@@ -47,8 +47,8 @@ components.kpi_row(
 
 if db.published_available():
     # Boards never read a local figure alone: DfE's latest England figure, for context.
-    excl = db.bench("england_latest", "pct_within_20_weeks_excl_exceptions")
-    incl = db.bench("england_latest", "pct_within_20_weeks")
+    excl = db.england_latest("pct_within_20_weeks_excl_exceptions")
+    incl = db.england_latest("pct_within_20_weeks")
     if excl and incl:
         st.caption(
             f"For comparison, England in {excl['year']} (DfE published): "

@@ -1,12 +1,15 @@
-"""The dashboard's only door to the warehouse (DESIGN §2, STYLE "datasette").
+"""The dashboard's side of the one door to the data (DESIGN §2, STYLE "datasette").
 
-- The warehouse is opened read-only, through ``ATTACH ... (READ_ONLY)`` on an in-memory DuckDB.
-  A plain ``duckdb.connect(path)`` would not do: DuckDB keeps one database instance per path while
-  any connection to it is open, so a "new" connection would keep reading the replaced file.
-- The connection is cached with ``st.cache_resource`` keyed on the file's identity (path, inode,
-  mtime, size). The ETL publishes with an atomic ``os.replace``, which gives the path a new inode:
-  the next rerun computes a new identity, opens the new file and shows the new data. Sessions still
-  running a query on the old connection finish on the old file (it stays readable until closed).
+``etl.store`` opens the databases (read-only) and holds every query; this module only adds
+Streamlit caching and reconnect-on-swap, for the warehouse and the published figures alike.
+
+- The door (an ``etl.store.Warehouse`` or ``Published``) is cached with ``st.cache_resource``
+  keyed on the file's identity (path, inode, mtime, size). The ETL publishes with an atomic
+  ``os.replace``, which gives the path a new inode: the next rerun computes a new identity, opens
+  the new file and shows the new data. Sessions still running a query on the old connection
+  finish on the old file (it stays readable until closed).
+- One retry loop (:func:`_run`): a query that fails because the file was swapped under it is
+  retried once on a fresh connection to whatever file is published now.
 - Aggregate query results are cached with ``st.cache_data`` keyed on (query name, parameters,
   identity). Row-level queries (the watchlist and the problem list, ``Query.row_level``) are never
   cached, so no child-level rows sit in a cache shared between sessions (DESIGN §7).
@@ -22,18 +25,22 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import benchmark, config, metrics, published, queries
+from etl import config, published, queries, store
+from etl.benchmark import LA
 
 EMPTY_MESSAGE = (
     "No data loaded yet — run `make run` for demo data, or `python -m etl load your_file.xlsx`."
 )
-ALIAS = "warehouse"
+PUBLISHED_EMPTY = (
+    "No published figures loaded yet. Run `python -m etl load-published FOLDER` (for example "
+    "`../shared/reference-data`) or `python -m etl fetch-published`, then refresh this page."
+)
 
 
 class WarehouseError(RuntimeError):
@@ -41,7 +48,9 @@ class WarehouseError(RuntimeError):
 
 
 Identity = tuple[str, int, int, int]  # path, inode, mtime_ns, size
+Source = Literal["warehouse", "published"]
 T = TypeVar("T")
+DoorT = TypeVar("DoorT", store.Warehouse, store.Published)
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,11 @@ def warehouse_file() -> Path:
     return config.warehouse_path(config.data_dir())
 
 
+def published_file() -> Path:
+    """The published-figures file (honours ``SEND_DATA_DIR``)."""
+    return published.published_path(config.data_dir())
+
+
 def file_identity(path: Path | None = None) -> Identity | None:
     """(path, inode, mtime_ns, size) of the warehouse file, or None when there is none."""
     path = path or warehouse_file()
@@ -73,56 +87,76 @@ def file_identity(path: Path | None = None) -> Identity | None:
 
 
 _cursor_lock = threading.Lock()
+# Per source: how to find its file, which door opens it, and what to say when it is missing.
+_FILES: dict[Source, Callable[[], Path]] = {
+    "warehouse": warehouse_file,
+    "published": published_file,
+}
+_DOORS: dict[Source, type[store.Warehouse] | type[store.Published]] = {
+    "warehouse": store.Warehouse,
+    "published": store.Published,
+}
+_MISSING: dict[Source, str] = {"warehouse": EMPTY_MESSAGE, "published": PUBLISHED_EMPTY}
+_UNREADABLE: dict[Source, str] = {
+    "warehouse": "The data could not be read ({error}). If a load is running, refresh the page "
+    "in a moment.",
+    "published": "The published figures could not be read ({error}). If they are being "
+    "reloaded, refresh the page in a moment.",
+}
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _connection(identity: Identity) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the file that had ``identity`` (one per published version).
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _door(source: Source, identity: Identity) -> store.Warehouse | store.Published:
+    """A read-only door to the file that had ``identity`` (one per published version).
 
-    ``max_entries=2`` lets a superseded connection be dropped; it is not closed explicitly, so a
-    query still running on it in another session finishes, and it closes when released.
+    ``max_entries=4`` (two per source) lets a superseded connection be dropped; it is not closed
+    explicitly, so a query still running on it in another session finishes, and it closes when
+    released.
     """
-    con = duckdb.connect(":memory:")
-    path = identity[0].replace("'", "''")
-    con.execute(f"ATTACH '{path}' AS {ALIAS} (READ_ONLY)")
-    con.execute(f"USE {ALIAS}")
-    return con
+    return _DOORS[source].open(Path(identity[0]))
 
 
-def _cursor(identity: Identity) -> duckdb.DuckDBPyConnection:
+def _identity(source: Source) -> Identity:
+    identity = file_identity(_FILES[source]())
+    if identity is None:
+        raise WarehouseError(_MISSING[source])
+    return identity
+
+
+def _cursor(identity: Identity, source: Source = "warehouse") -> duckdb.DuckDBPyConnection:
     # One cursor per query: DuckDB connections are not safe to share between threads (sessions).
     with _cursor_lock:
-        cursor = _connection(identity).cursor()
-    cursor.execute(f"USE {ALIAS}")
-    return cursor
+        return _door(source, identity).cursor().connection
 
 
-def _with_retry(work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """Run ``work(cursor)`` on the current file; if it fails (e.g. the file was swapped under
-    us), retry once with a fresh connection to whatever file is published now."""
+def _run(source: Source, door: type[DoorT], work: Callable[[DoorT], T]) -> T:
+    """Run ``work(door)`` on the current file of ``source``; if it fails (e.g. the file was
+    swapped under us), retry once with a fresh connection to whatever file is published now."""
     last_error: Exception | None = None
     for _attempt in range(2):
-        identity = file_identity()
-        if identity is None:
-            raise WarehouseError(EMPTY_MESSAGE)
+        identity = _identity(source)
         try:
-            cursor = _cursor(identity)
+            cursor = door(_cursor(identity, source))
             try:
-                result = work(cursor)
+                return work(cursor)
             finally:
                 cursor.close()
         except duckdb.Error as error:
             # Published mid-query, or a connection to a file that has gone: start again.
             last_error = error
-            _connection.clear()
-            continue
-        # If the ETL published meanwhile, this answer still comes from one whole file; the next
-        # rerun sees the new identity and reads the new file.
-        return result
-    raise WarehouseError(
-        f"The data could not be read ({last_error}). If a load is running, "
-        "refresh the page in a moment."
-    ) from last_error
+            _door.clear()
+    raise WarehouseError(_UNREADABLE[source].format(error=last_error)) from last_error
+
+
+def _warehouse(work: Callable[[store.Warehouse], T]) -> T:
+    return _run("warehouse", store.Warehouse, work)
+
+
+def _published(work: Callable[[store.Published], T]) -> T:
+    return _run("published", store.Published, work)
+
+
+# ---------------------------------------------------------------- the warehouse
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -131,7 +165,7 @@ def _cached_query(
 ) -> pd.DataFrame:
     # ``identity`` is part of the cache key only: a new file means new answers.
     del identity
-    return _with_retry(lambda cur: queries.run(cur, name, **dict(params)))
+    return _warehouse(lambda wh: wh.query(name, **dict(params)))
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
@@ -141,25 +175,19 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     """
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     if queries.QUERIES[name].row_level:
-        return _with_retry(lambda cur: queries.run(cur, name, **dict(frozen)))
-    identity = file_identity()
-    if identity is None:
-        raise WarehouseError(EMPTY_MESSAGE)
-    return _cached_query(name, frozen, identity)
+        return _warehouse(lambda wh: wh.query(name, **dict(frozen)))
+    return _cached_query(name, frozen, _identity("warehouse"))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_kpis(year: int, as_of: dt.date, identity: Identity) -> dict[str, Any]:
     del identity
-    return _with_retry(lambda cur: metrics.ehcp_kpis(cur, year, as_of))
+    return _warehouse(lambda wh: wh.kpis(year, as_of))
 
 
 def kpis(year: int, as_of: dt.date) -> dict[str, Any]:
     """The headline EHC plan figures (``etl.metrics.ehcp_kpis``: the same numbers as the CLI)."""
-    identity = file_identity()
-    if identity is None:
-        raise WarehouseError(EMPTY_MESSAGE)
-    return _cached_kpis(year, as_of, identity)
+    return _cached_kpis(year, as_of, _identity("warehouse"))
 
 
 def data_state() -> DataState:
@@ -192,93 +220,132 @@ def data_state() -> DataState:
     )
 
 
-# ---------------------------------------------------------------- published benchmarks (issue 3)
-# A second read-only door, to ``published.duckdb`` (DfE's published figures; see etl.published).
-# It is published atomically like the warehouse, so the same identity trick applies. Its answers
-# are public statistics, so they are cached; reconciliation case lists are row-level and are not.
-
-PUBLISHED_EMPTY = (
-    "No published figures loaded yet. Run `python -m etl load-published FOLDER` (for example "
-    "`../shared/reference-data`) or `python -m etl fetch-published`, then refresh this page."
-)
+# ---------------------------------------------------------------- published figures (issue 3)
+# Public statistics, so their answers are cached; reconciliation case lists are row-level and
+# are not. One cached function per question: typed, and the cache key is its arguments.
 
 
 def published_identity() -> Identity | None:
     """Identity of the published-benchmarks file, or None when there is none."""
-    return file_identity(published.published_path(config.data_dir()))
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _published_connection(identity: Identity) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
-    path = identity[0].replace("'", "''")
-    con.execute(f"ATTACH '{path}' AS published (READ_ONLY)")
-    return con
-
-
-def _published_run(work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    last_error: Exception | None = None
-    for _attempt in range(2):
-        identity = published_identity()
-        if identity is None:
-            raise WarehouseError(PUBLISHED_EMPTY)
-        try:
-            with _cursor_lock:
-                cursor = _published_connection(identity).cursor()
-            try:
-                cursor.execute("USE published")
-                return work(cursor)
-            finally:
-                cursor.close()
-        except duckdb.Error as error:
-            last_error = error
-            _published_connection.clear()
-    raise WarehouseError(
-        f"The published figures could not be read ({last_error}). If they are being reloaded, "
-        "refresh the page in a moment."
-    ) from last_error
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached_published(name: str, args: tuple[Any, ...], identity: Identity) -> Any:
-    del identity
-    function = getattr(benchmark, name)
-
-    def work(con: duckdb.DuckDBPyConnection) -> Any:
-        resolved = [benchmark.resolve_la(con, a[3:]) if _is_la(a) else a for a in args]
-        return function(con, *resolved)
-
-    return _published_run(work)
-
-
-def _is_la(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("LA:")
-
-
-def bench(name: str, *args: Any) -> Any:
-    """Call ``etl.benchmark.<name>(con, *args)`` on the published figures, cached per file.
-
-    Pass an LA as ``"LA:<code>"`` (it is resolved inside, so the cache key stays hashable).
-    """
-    identity = published_identity()
-    if identity is None:
-        raise WarehouseError(PUBLISHED_EMPTY)
-    frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    result = _cached_published(name, frozen, identity)
-    return result.copy() if isinstance(result, pd.DataFrame) else result
+    return file_identity(published_file())
 
 
 def published_available() -> bool:
     return published_identity() is not None
 
 
+def _frame(result: pd.DataFrame) -> pd.DataFrame:
+    # A copy: callers may reshape what they get without touching the cached answer.
+    return result.copy()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _list_las(current_only: bool, identity: Identity) -> list[LA]:
+    del identity
+    return _published(lambda pub: pub.list_las(current_only))
+
+
+def list_las(current_only: bool = False) -> list[LA]:
+    """Every LA with published figures (``current_only``: as they are now)."""
+    return _list_las(current_only, _identity("published"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _resolve_la(text: str, identity: Identity) -> LA:
+    del identity
+    return _published(lambda pub: pub.resolve_la(text))
+
+
+def resolve_la(text: str) -> LA:
+    """The LA a code, old code or name means (``etl.benchmark.UnknownLA`` if none)."""
+    return _resolve_la(text, _identity("published"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _neighbours(la_code: str, identity: Identity) -> list[tuple[str, str]]:
+    del identity
+    return _published(lambda pub: pub.neighbours(la_code))
+
+
+def neighbours(la_code: str) -> list[tuple[str, str]]:
+    """The LA's statistical neighbours as (code, name)."""
+    return _neighbours(la_code, _identity("published"))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _measure_position(la_code: str, measure: str, year: int, identity: Identity) -> dict[str, Any]:
+    del identity
+    return _published(lambda pub: pub.measure_position(la_code, measure, year))
+
+
+def measure_position(la_code: str, measure: str, year: int) -> dict[str, Any]:
+    """The LA beside its region, England and neighbours for one measure and year."""
+    return _measure_position(la_code, measure, year, _identity("published"))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _trend(
+    la_code: str, measure: str, neighbour_codes: tuple[str, ...] | None, identity: Identity
+) -> pd.DataFrame:
+    del identity
+    codes = None if neighbour_codes is None else list(neighbour_codes)
+    return _published(lambda pub: pub.trend(la_code, measure, codes))
+
+
+def trend(la_code: str, measure: str, neighbour_codes: list[str] | None) -> pd.DataFrame:
+    """Every year of a measure: the LA, region, England, neighbours' median and neighbours
+    (``neighbour_codes`` None = all of them, [] = none)."""
+    codes = None if neighbour_codes is None else tuple(neighbour_codes)
+    return _frame(_trend(la_code, measure, codes, _identity("published")))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _all_las(measure: str, year: int, identity: Identity) -> pd.DataFrame:
+    del identity
+    return _published(lambda pub: pub.all_las(measure, year))
+
+
+def all_las(measure: str, year: int) -> pd.DataFrame:
+    """Every LA's value, rank and quartile for a measure and year."""
+    return _frame(_all_las(measure, year, _identity("published")))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _benchmark(la_code: str, year: int | None, identity: Identity) -> dict[str, Any]:
+    del identity
+    return dict(_published(lambda pub: pub.benchmark(la_code, year, None)))
+
+
+def benchmark(la_code: str, year: int | None) -> dict[str, Any]:
+    """Every published measure for the LA: position, rank and source."""
+    return _benchmark(la_code, year, _identity("published"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _need_mix(la_code: str, measure: str, identity: Identity) -> pd.DataFrame:
+    del identity
+    return _published(lambda pub: pub.need_mix(la_code, measure))
+
+
+def need_mix(la_code: str, measure: str = "need_mix_all_plans") -> pd.DataFrame:
+    """The share of plans by primary need: the LA, its region and England."""
+    return _frame(_need_mix(la_code, measure, _identity("published")))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _england_latest(measure: str, identity: Identity) -> dict[str, Any] | None:
+    del identity
+    return _published(lambda pub: pub.england_latest(measure))
+
+
+def england_latest(measure: str) -> dict[str, Any] | None:
+    """England's latest published value of a measure, with its year and release."""
+    return _england_latest(measure, _identity("published"))
+
+
 def reconcile(la_code: str, year: int) -> dict[str, Any]:
     """Our 20-week figures beside DfE's for the LA and year (counts only; cached per files)."""
-    identity = file_identity()
-    pub_identity = published_identity()
-    if identity is None or pub_identity is None:
-        raise WarehouseError(EMPTY_MESSAGE if identity is None else PUBLISHED_EMPTY)
-    return _cached_reconcile(la_code, year, identity, pub_identity)
+    return _cached_reconcile(la_code, year, _identity("warehouse"), _identity("published"))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -286,25 +353,16 @@ def _cached_reconcile(
     la_code: str, year: int, identity: Identity, pub_identity: Identity
 ) -> dict[str, Any]:
     del identity, pub_identity
-
-    def work(pub: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-        la = benchmark.resolve_la(pub, la_code)
-        return _with_retry(lambda wh: benchmark.reconcile(wh, pub, la, year))
-
-    return _published_run(work)
+    return _published(lambda pub: _warehouse(lambda wh: pub.reconcile(wh, la_code, year)))
 
 
 def reconcilable_years(la_code: str) -> list[int]:
+    """Calendar years our data covers in full and DfE has published for the LA."""
     if file_identity() is None or published_identity() is None:
         return []
-
-    def work(pub: duckdb.DuckDBPyConnection) -> list[int]:
-        la = benchmark.resolve_la(pub, la_code)
-        return _with_retry(lambda wh: benchmark.reconcilable_years(wh, pub, la))
-
-    return _published_run(work)
+    return _published(lambda pub: _warehouse(lambda wh: pub.reconcilable_years(wh, la_code)))
 
 
 def explanation_cases(year: int, reason: str) -> pd.DataFrame:
     """Row-level: the cases behind one reconciliation explanation. Never cached (DESIGN §7)."""
-    return _with_retry(lambda wh: benchmark.explanation_cases(wh, year, reason))
+    return _warehouse(lambda wh: store.explanation_cases(wh, year, reason))

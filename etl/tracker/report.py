@@ -1,6 +1,6 @@
-"""What the CLI and the dashboard ask of the tracker tables: the milestones in force at a date,
-counts by RAG, and the named queries the Improvement plan page runs (registered in
-``etl.queries``). Overrides are written here too, through the warehouse's rebuild-and-publish.
+"""What the CLI and the dashboard ask of the tracker tables: the milestones in force at a date
+and counts by RAG (the Improvement plan page's named queries are in ``etl.queries``).
+Overrides are written here too, through the warehouse's rebuild-and-publish.
 """
 
 from __future__ import annotations
@@ -176,165 +176,25 @@ def apply_override(
     The override belongs to the item in its period in force at ``as_of`` (default: latest); a
     later report is rated afresh. Every override, and every clearing, is kept in history.
     """
-    from etl.config import warehouse_path
+    # Imported here: the store reads milestones through this module.
+    from etl.store import NoDatabase, Warehouse
     from etl.warehouse import rebuild
 
     if rag_value is not None and rag_value not in RAG_VALUES:
         raise OverrideError(f"RAG must be one of {', '.join(RAG_VALUES)}", usage=True)
     if not reason.strip() or not author.strip():
         raise OverrideError("An override needs a reason and an author.", usage=True)
-    path = warehouse_path(folder)
-    if not path.exists():
-        raise OverrideError(f"No data loaded yet in {folder}.")
-    con = duckdb.connect(str(path), read_only=True)
     try:
-        if not has_trackers(con):
+        warehouse = Warehouse.at(folder)
+    except NoDatabase:
+        raise OverrideError(f"No data loaded yet in {folder}.") from None
+    with warehouse:
+        if not warehouse.has_trackers():
             raise OverrideError("No improvement-plan tracker is loaded.")
-        item = resolve(con, target, as_of)
-    finally:
-        con.close()
+        item = resolve(warehouse.connection, target, as_of)
 
     def add(build_con: duckdb.DuckDBPyConnection) -> None:
         store.record_override(build_con, item, rag_value, reason.strip(), author.strip())
 
     rebuild(folder, add)
     return {**item, "report_date": _iso(item["report_date"]), "override_rag": rag_value}
-
-
-# ---------------------------------------------------------------- named queries for the page
-# (sql, description, row_level). Registered in etl.queries.QUERIES. $as_of is a report date or
-# NULL (latest); list parameters filter, NULL = no filter.
-
-_FILTER = """
-    ($workstreams IS NULL OR list_contains($workstreams, coalesce(workstream, 'Not given')))
-    AND ($owners IS NULL OR list_contains($owners, coalesce(owner, 'Not given')))
-    AND ($rags IS NULL OR list_contains($rags, rag))
-"""
-
-QUERY_SPECS: dict[str, tuple[str, str, bool]] = {
-    "plan_periods": (
-        """
-        SELECT plan, report_date, period_number, previous_report_date, source_file,
-               report_date_source, overall_status,
-               (SELECT count(*) FROM plan_items i
-                WHERE i.plan = p.plan AND i.report_date = p.report_date) AS items
-        FROM plan_periods p ORDER BY report_date DESC, plan
-        """,
-        "Every reporting period loaded, per plan, newest first.",
-        False,
-    ),
-    "plan_filter_options": (
-        """
-        SELECT DISTINCT 'workstream' AS facet, coalesce(workstream, 'Not given') AS value
-        FROM plan_items_at($as_of::DATE)
-        UNION SELECT DISTINCT 'owner', coalesce(owner, 'Not given') FROM plan_items_at($as_of::DATE)
-        ORDER BY facet, value
-        """,
-        "Workstreams / areas and owners of the items in force, for the filters.",
-        False,
-    ),
-    "plan_rag_summary": (
-        f"""
-        WITH rags(rag, rag_order) AS (VALUES ('Red', 1), ('Amber', 2), ('Green', 3),
-                                             ('Not started', 4), ('Complete', 5)),
-        items AS (SELECT coalesce(workstream, 'Not given') AS workstream, rag
-                  FROM plan_items_at($as_of::DATE) WHERE {_FILTER})
-        SELECT w.workstream, r.rag, r.rag_order,
-               count(i.rag) AS items
-        FROM (SELECT DISTINCT workstream FROM items) w CROSS JOIN rags r
-        LEFT JOIN items i ON i.workstream = w.workstream AND i.rag = r.rag
-        GROUP BY ALL ORDER BY w.workstream, r.rag_order
-        """,
-        "Milestones and actions in force by workstream / area of weakness and RAG (every RAG "
-        "listed, zeros kept).",
-        False,
-    ),
-    "plan_items": (
-        f"""
-        SELECT plan, report_date, item_kind, ref, name, coalesce(workstream, 'Not given')
-                   AS workstream, owner, start_date, end_date, pct_complete, expected_pct, rag,
-               computed_rag, reported_status, disagreement, override_rag, override_reason,
-               override_author, override_at, revised_date, reason, mitigation
-        FROM plan_items_at($as_of::DATE) WHERE {_FILTER}
-        ORDER BY CASE rag WHEN 'Red' THEN 1 WHEN 'Amber' THEN 2 WHEN 'Green' THEN 3
-                          WHEN 'Not started' THEN 4 ELSE 5 END, end_date, name
-        """,
-        "Every milestone and action in force, worst RAG first, soonest end first.",
-        False,
-    ),
-    "plan_behind_schedule": (
-        f"""
-        SELECT ref, name, coalesce(workstream, 'Not given') AS workstream, rag, end_date,
-               revised_date, reason, mitigation, owner
-        FROM plan_items_at($as_of::DATE)
-        WHERE rag <> 'Complete'
-          AND (rag = 'Red' OR revised_date > end_date OR reason IS NOT NULL)
-          AND {_FILTER}
-        ORDER BY ref NULLS LAST, end_date, name
-        """,
-        "Actions and milestones behind schedule: not complete and Red, or given a later "
-        "revised date, or with a reason for delay.",
-        False,
-    ),
-    "plan_disagreements": (
-        f"""
-        SELECT ref, name, coalesce(workstream, 'Not given') AS workstream, owner,
-               reported_status, computed_rag, disagreement
-        FROM plan_items_at($as_of::DATE)
-        WHERE disagreement IS NOT NULL AND {_FILTER}
-        ORDER BY name
-        """,
-        "Items whose own reported status contradicts the computed RAG.",
-        False,
-    ),
-    "plan_changes": (
-        """
-        SELECT change, change_order, ref, name, coalesce(workstream, 'Not given') AS workstream,
-               owner, rag_now AS rag, rag_before, detail
-        FROM plan_changes_at($as_of::DATE)
-        WHERE ($workstreams IS NULL OR list_contains($workstreams, coalesce(workstream,
-               'Not given')))
-          AND ($owners IS NULL OR list_contains($owners, coalesce(owner, 'Not given')))
-          AND ($rags IS NULL OR list_contains($rags, rag_now))
-        ORDER BY change_order, name
-        """,
-        "What changed since each plan's previous report: newly red, newly complete, slipped end "
-        "dates, status and RAG changes, items added or dropped.",
-        False,
-    ),
-    "plan_registers": (
-        """
-        SELECT register, ref, description, impact_description, likelihood, impact, score,
-               status, owner, target_date, mitigation
-        FROM plan_registers_at($as_of::DATE)
-        ORDER BY CASE register WHEN 'Risk' THEN 1 WHEN 'Issue' THEN 2 ELSE 3 END,
-                 score DESC NULLS LAST, impact DESC NULLS LAST, ref
-        """,
-        "Risks, issues and dependencies of the periods in force, highest score first.",
-        False,
-    ),
-    "plan_risk_grid": (
-        """
-        WITH levels(level) AS (VALUES (1), (2), (3), (4), (5))
-        SELECT l.level AS likelihood, i.level AS impact,
-               count(r.ref) + count(r.description) FILTER (WHERE r.ref IS NULL) AS risks,
-               string_agg(coalesce(r.ref, left(r.description, 30)), ', ' ORDER BY r.ref)
-                   AS refs
-        FROM levels l CROSS JOIN levels i
-        LEFT JOIN (SELECT * FROM plan_registers_at($as_of::DATE) WHERE register = 'Risk') r
-               ON r.likelihood = l.level AND r.impact = i.level
-        GROUP BY ALL ORDER BY likelihood DESC, impact
-        """,
-        "Risks in force counted on the 5 × 5 likelihood × impact grid (risks with only a "
-        "combined score are not on the grid).",
-        False,
-    ),
-    "plan_overrides": (
-        """
-        SELECT o.created_at, o.plan, o.report_date, o.item_name, o.rag, o.reason, o.author
-        FROM tracker_overrides o ORDER BY o.override_id DESC
-        """,
-        "Every RAG override ever made, newest first (a blank RAG clears an override).",
-        False,
-    ),
-}

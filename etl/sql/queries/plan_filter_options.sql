@@ -1,0 +1,4 @@
+SELECT DISTINCT 'workstream' AS facet, coalesce(workstream, 'Not given') AS value
+FROM plan_items_at($as_of::DATE)
+UNION SELECT DISTINCT 'owner', coalesce(owner, 'Not given') FROM plan_items_at($as_of::DATE)
+ORDER BY facet, value

@@ -1,0 +1,2 @@
+SELECT severity, count(*) AS problems FROM problems
+GROUP BY severity ORDER BY severity

@@ -1,0 +1,247 @@
+"""The one door to the published databases, read-only (DESIGN §2, STYLE "datasette").
+
+- :class:`Warehouse` reads ``warehouse.duckdb``: named queries (``Warehouse.query(name, **params)``
+  over the SQL files of ``etl/sql/queries``, registered with their metadata in ``etl.queries``)
+  and typed methods for what the CLI needs (KPIs, problems, load log, milestones, lookup).
+- :class:`Published` reads ``published.duckdb`` (DfE's published figures): typed methods over
+  ``etl.benchmark``.
+
+Both open the file through ``ATTACH … (READ_ONLY)`` on an in-memory DuckDB rather than
+``duckdb.connect(path)``: DuckDB keeps one database instance per path while any connection to it
+is open, so a "new" plain connection could keep reading a file the ETL has since replaced. The
+CLI opens a door per command; the dashboard (``ui.db``) keeps one per published file version and
+takes a :meth:`cursor` per query, because a DuckDB connection is not safe to share between
+threads. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ClassVar, TypeVar
+
+import duckdb
+import pandas as pd
+
+from etl import benchmark, config, metrics, queries
+from etl.benchmark import LA
+from etl.published import published_path
+from etl.tracker import report as tracker_report
+
+SQL_DIR = Path(__file__).parent / "sql" / "store"
+RAG_KEYS = ("Complete", "Not started", "Green", "Amber", "Red")
+
+DoorT = TypeVar("DoorT", bound="_Door")
+
+
+class NoDatabase(FileNotFoundError):
+    """The database file has not been built yet in this data folder."""
+
+
+@cache
+def _sql(name: str) -> str:
+    """SQL the typed methods run, from ``etl/sql/store/<name>.sql`` (read once)."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The result of the last statement as JSON-friendly dicts (dates as ISO strings)."""
+    names = [d[0] for d in cursor.description or []]
+    return [
+        {
+            name: value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+            for name, value in zip(names, row, strict=True)
+        }
+        for row in cursor.fetchall()
+    ]
+
+
+class _Door:
+    """A read-only connection to one database file, attached under ``alias``."""
+
+    alias: ClassVar[str]
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self.connection = connection
+
+    @classmethod
+    def open(cls: type[DoorT], path: Path) -> DoorT:
+        """Open ``path`` read-only (it must exist; DuckDB would otherwise say so cryptically)."""
+        if not path.exists():
+            raise NoDatabase(str(path))
+        connection = duckdb.connect(":memory:")
+        # The path is bound, never spliced in; the alias is a constant of this class.
+        connection.execute(f"ATTACH $path AS {cls.alias} (READ_ONLY)", {"path": str(path)})
+        connection.execute(f"USE {cls.alias}")
+        return cls(connection)
+
+    def cursor(self: DoorT) -> DoorT:
+        """A door of the same kind on a new cursor: one per thread or query."""
+        cursor = self.connection.cursor()
+        cursor.execute(f"USE {self.alias}")
+        return type(self)(cursor)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self: DoorT) -> DoorT:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def problem_list(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    severities: list[str] | None = None,
+    rules: list[str] | None = None,
+    files: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The problem list as dicts (file, sheet, row, column, rule, severity, message), file by
+    file in sheet and row order.
+
+    The one problem-list query (``etl/sql/queries/problems.sql``), for the CLI, the load report
+    and the dashboard alike. Takes a bare connection so the ETL can read the file it is building.
+    """
+    # Plain rows, not a DataFrame: row numbers stay integers (pandas would make them floats).
+    con.execute(
+        queries.sql_text("problems"), {"severities": severities, "rules": rules, "files": files}
+    )
+    return _rows(con)
+
+
+class Warehouse(_Door):
+    """The published warehouse, read-only."""
+
+    alias = "warehouse"
+
+    @classmethod
+    def at(cls, folder: Path) -> Warehouse:
+        """The warehouse of a data folder; :class:`NoDatabase` when nothing is loaded yet."""
+        return cls.open(config.warehouse_path(folder))
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run a named query of ``etl.queries`` (``KeyError`` for an unknown name)."""
+        return queries.run(self.connection, name, **params)
+
+    def meta(self) -> dict[str, Any] | None:
+        """Snapshot date, synthetic flag and size of the data, or None for an empty warehouse."""
+        # Plain values (a date stays a date), not pandas Timestamps.
+        cursor = self.connection.execute(queries.sql_text("meta"))
+        names = [d[0] for d in cursor.description or []]
+        row = cursor.fetchone()
+        return None if row is None else dict(zip(names, row, strict=True))
+
+    def kpis(self, year: int | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
+        """The headline EHC plan figures (``etl.metrics.ehcp_kpis``; keys fixed by the CLI)."""
+        return metrics.ehcp_kpis(self.connection, year, as_of)
+
+    def problems(
+        self,
+        *,
+        severities: list[str] | None = None,
+        rules: list[str] | None = None,
+        files: list[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every problem found in the loaded files (see :func:`problem_list`)."""
+        return problem_list(self.connection, severities=severities, rules=rules, files=files)
+
+    def load_log(self) -> pd.DataFrame:
+        """One row per file loaded: what happened to every row it held."""
+        return self.query("load_log")
+
+    def has_trackers(self) -> bool:
+        """True when an improvement-plan tracker is loaded."""
+        return tracker_report.has_trackers(self.connection)
+
+    def milestones(self, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+        """Milestones and actions of each plan's period in force at ``as_of`` (default latest)."""
+        return tracker_report.milestones(self.connection, as_of)
+
+    def rag_counts(self, as_of: dt.date | None = None) -> dict[str, int]:
+        """Milestones and actions in force at each RAG; all zero when no tracker is loaded."""
+        if not self.has_trackers():
+            return dict.fromkeys(RAG_KEYS, 0)
+        return tracker_report.rag_counts(self.connection, as_of)
+
+    def lookup(self, reference: str) -> list[dict[str, Any]]:
+        """Where a watchlist reference (``R-`` and 10 characters) came from: file, sheet, row."""
+        wanted = reference.strip().upper()
+        self.connection.execute(_sql("lookup"), {"reference": wanted})
+        return [{"reference": wanted, **row} for row in _rows(self.connection)]
+
+    def holds_real_data(self) -> bool:
+        """True when any file loaded was not written by the demo generator."""
+        row = self.connection.execute(_sql("real_files")).fetchone()
+        return bool(row and row[0])
+
+
+class Published(_Door):
+    """DfE's published figures (``published.duckdb``), read-only: public statistics."""
+
+    alias = "published"
+
+    @classmethod
+    def at(cls, folder: Path) -> Published:
+        """The published figures of a data folder; :class:`NoDatabase` when none are loaded."""
+        return cls.open(published_path(folder))
+
+    def list_las(self, current_only: bool = False) -> list[LA]:
+        """Every LA with published figures (current ones only: no pre-boundary-change LAs)."""
+        return benchmark.list_las(self.connection, current_only)
+
+    def resolve_la(self, text: str) -> LA:
+        """The LA a code, old code or name means (``benchmark.UnknownLA`` if none)."""
+        return benchmark.resolve_la(self.connection, text)
+
+    def neighbours(self, la_code: str) -> list[tuple[str, str]]:
+        """The LA's statistical neighbours as (code, name)."""
+        return benchmark.neighbours(self.connection, la_code)
+
+    def measure_position(self, la_code: str, measure: str, year: int) -> dict[str, Any]:
+        """The LA beside its region, England and neighbours, with rank and quartile."""
+        return benchmark.measure_position(self.connection, self.resolve_la(la_code), measure, year)
+
+    def trend(self, la_code: str, measure: str, neighbours: list[str] | None) -> pd.DataFrame:
+        """One row per series and year (``neighbours`` None = all of them, [] = none)."""
+        return benchmark.trend(self.connection, self.resolve_la(la_code), measure, neighbours)
+
+    def all_las(self, measure: str, year: int) -> pd.DataFrame:
+        """Every LA's value, rank and quartile for a measure and year."""
+        return benchmark.all_las(self.connection, measure, year)
+
+    def benchmark(self, la_code: str, year: int | None, measures: tuple[str, ...] | None) -> Any:
+        """Every measure (or those named) for the LA: position, rank, sources."""
+        return benchmark.benchmark(self.connection, self.resolve_la(la_code), year, measures)
+
+    def need_mix(self, la_code: str, measure: str) -> pd.DataFrame:
+        """The share of plans by primary need: the LA, its region and England."""
+        return benchmark.need_mix(self.connection, self.resolve_la(la_code), measure)
+
+    def england_latest(self, measure: str) -> dict[str, Any] | None:
+        """England's latest published value of a measure, with its year and release."""
+        return benchmark.england_latest(self.connection, measure)
+
+    def reconcile(self, warehouse: Warehouse, la_code: str, year: int) -> dict[str, Any]:
+        """Our SEN2 20-week figures beside DfE's for the LA and year, with explanations."""
+        la = self.resolve_la(la_code)
+        return benchmark.reconcile(warehouse.connection, self.connection, la, year)
+
+    def reconcilable_years(self, warehouse: Warehouse, la_code: str) -> list[int]:
+        """Calendar years our data covers in full and DfE has published for the LA."""
+        return benchmark.reconcilable_years(
+            warehouse.connection, self.connection, self.resolve_la(la_code)
+        )
+
+
+def explanation_cases(warehouse: Warehouse, year: int, reason: str) -> pd.DataFrame:
+    """Row-level: the cases behind one reconciliation explanation (references only)."""
+    return benchmark.explanation_cases(warehouse.connection, year, reason)
