@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import components, db
-from ui.formatting import SEVERITY_BADGES, TABLE_COLUMNS, display_table, fmt_date
+from ui.formatting import SEVERITY_BADGES, TABLE_COLUMNS, fmt_date
 
 state = components.start_page(
     "Data quality",
@@ -20,13 +20,11 @@ components.section(
     "(the same record loaded again from a later file).",
 )
 load_log = db.query("load_log")
-components.show_table(display_table(load_log, columns=TABLE_COLUMNS["load_log"]))
-components.download(
+components.table_with_download(
     load_log,
-    "load_log",
-    state=state,
-    scope="Files loaded into the warehouse",
-    columns=TABLE_COLUMNS["load_log"],
+    components.Export(
+        "load_log", "Files loaded into the warehouse", state, columns=TABLE_COLUMNS["load_log"]
+    ),
 )
 
 components.section("Problems found")
@@ -60,12 +58,13 @@ problems = db.query(
     "problems", severities=severities or None, rules=rules or None, files=files or None
 )
 st.caption(f"{len(problems):,} problems shown. Row numbers are the spreadsheet's own row numbers.")
-components.show_table(display_table(problems, columns=TABLE_COLUMNS["problems"]))
-components.download(
+components.table_with_download(
     problems,
-    "problems",
-    state=state,
-    row_level=True,
-    scope=f"Problem list (filtered as on screen), data snapshot {fmt_date(state.snapshot_date)}",
-    columns=TABLE_COLUMNS["problems"],
+    components.Export(
+        "problems",
+        f"Problem list (filtered as on screen), data snapshot {fmt_date(state.snapshot_date)}",
+        state,
+        columns=TABLE_COLUMNS["problems"],
+        row_level=True,
+    ),
 )

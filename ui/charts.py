@@ -15,13 +15,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from afcharts.af_colours import get_af_colours
 
-from ui.formatting import fmt_count, fmt_days, fmt_pct
+from etl.config import settings
+from ui.formatting import fmt_count, fmt_days, fmt_pct, fmt_time_limit
 
 PALETTE: list[str] = get_af_colours("categorical")
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = PALETTE
 FONT_SIZE = 20  # px; the afcharts default (~18.6px) is the floor for a projector
 THRESHOLD_COLOUR = "#3D3D3D"
-WITHIN_DAYS = 140
 HOVER_DATE = "%b %Y"
 
 
@@ -191,7 +191,8 @@ def weeks_to_issue(frame: pd.DataFrame) -> go.Figure:
             hovertemplate="Week %{customdata}: %{y} plans after 20 weeks<extra></extra>",
         )
     )
-    add_threshold(fig, x=20, text="20 weeks")
+    limit = settings().within_days  # the legal limit: 140 days = 20 weeks by default
+    add_threshold(fig, x=limit / 7, text=fmt_time_limit(limit))
     fig.update_xaxes(rangemode="tozero", dtick=10)
     _whole_number_ticks(fig, "y", frame["plans_issued"].max())
     return fig
@@ -331,12 +332,13 @@ def stage_timing(frame: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{y}: %{text}<extra></extra>",
             )
         )
+    limit = settings().within_days
     largest = max(
         [v for v in _values(frame["mean_days"]) + _values(frame["median_days"]) if v is not None]
-        + [WITHIN_DAYS]
+        + [limit]
     )
     fig.update_xaxes(range=[0, largest * 1.4])
-    add_threshold(fig, x=WITHIN_DAYS, text="20 weeks", behind_bars=True)
+    add_threshold(fig, x=limit, text=fmt_time_limit(limit), behind_bars=True)
     return fig
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
@@ -91,16 +92,20 @@ def _ensure_entrypoint() -> None:
     st.rerun()
 
 
-def start_page(title: str, purpose: str) -> db.DataState:
+def start_page(title: str, purpose: str, *, needs_data: bool = True) -> db.DataState:
     """Banner (if synthetic), title and one-line purpose; stops the page with a helpful message
-    when there is no data, so nothing below it ever runs against a missing warehouse."""
+    when there is no data, so nothing below it ever runs against a missing warehouse.
+
+    A page that can show something without our own data (published figures) passes
+    ``needs_data=False`` and checks ``state.available`` itself.
+    """
     _ensure_entrypoint()
     state = db.data_state()
     if state.available and state.synthetic:
         synthetic_banner()
     st.title(title)
     st.markdown(f"<p class='page-purpose'>{purpose}</p>", unsafe_allow_html=True)
-    if not state.available:
+    if needs_data and not state.available:
         empty_state(state.message)
         st.stop()
     return state
@@ -261,39 +266,81 @@ def kpi_row(
 
 # ---------------------------------------------------------------- charts with table and download
 
+# What a table holds, which decides how it is shown and exported:
+# - "local": our figures about children, from a named query: labelled and written by
+#   ``display_table``; exported in the sidebar's mode (publish = DESIGN §7 suppression).
+# - "plan": improvement-plan tables, already written for display; about milestones, not
+#   children, so exported exactly as shown (the header still states the mode).
+# - "public": published statistics (DfE, MoJ): already public and suppressed at source, so
+#   exported as published with their source, never suppressed again.
+TableKind = Literal["local", "plan", "public"]
+
+
+@dataclass(frozen=True)
+class Export:
+    """How a table is shown and downloaded: file name, scope, and what kind of figures it holds.
+
+    ``columns`` picks the query columns of a "local" table; ``row_level`` marks one row per
+    child's request or per problem (never exported in publish mode); ``source`` names where
+    "public" figures come from.
+    """
+
+    name: str
+    scope: str
+    state: db.DataState
+    kind: TableKind = "local"
+    as_of: dt.date | None = None
+    columns: Sequence[str] | None = None
+    row_level: bool = False
+    source: str | None = None
+
+    def context(self) -> ExportContext:
+        """Everything the file has to say about itself, from the sidebar and the data."""
+        mode: Mode = "public" if self.kind == "public" else export_mode()
+        # Published figures can be exported with no local data loaded: date the file today.
+        snapshot = self.state.snapshot_date or dt.date.today()
+        synthetic = self.state.synthetic and self.kind != "public"
+        return ExportContext(mode, self.scope, snapshot, self.as_of, synthetic, self.source)
+
+    def table(self, frame: pd.DataFrame, mode: Mode) -> pd.DataFrame:
+        """The table as shown (``mode`` "internal") or as exported in ``mode``."""
+        return display_table(frame, mode, self.columns) if self.kind == "local" else frame
+
 
 def export_context(state: db.DataState, scope: str, as_of: dt.date | None) -> ExportContext:
-    """Everything an export has to say about itself, from the sidebar and the data."""
-    assert state.snapshot_date is not None
-    return ExportContext(export_mode(), scope, state.snapshot_date, as_of, state.synthetic)
+    """Everything an export of local figures has to say about itself."""
+    return Export("", scope, state, as_of=as_of).context()
 
 
-def chart_with_table(
-    fig: go.Figure,
-    frame: pd.DataFrame,
-    title: str,
-    export_name: str,
-    *,
-    state: db.DataState,
-    scope: str,
-    as_of: dt.date | None = None,
-    columns: Sequence[str] | None = None,
-    explanation: str | None = None,
-) -> None:
-    """A chart with a "Show as table" tab and a CSV download (formula-escaped, with a header
-    stating mode, scope and snapshot; publish mode applies the suppression rules)."""
-    section(title, explanation)
-    if frame.empty or not _has_values(frame, columns):
-        empty_state("Nothing to show for this period.")
-        return
+def chart_with_table(figure: go.Figure, table: pd.DataFrame, export: Export) -> None:
+    """A chart with a "Show as table" tab and the table's download, in the export's terms.
+
+    Every chart on every page goes through here, so each keeps a table view (for screen readers
+    and for reading exact values) and a CSV download that states its mode, scope and source.
+    """
     chart_tab, table_tab = st.tabs(["Chart", "Show as table"])
     with chart_tab:
         st.plotly_chart(
-            fig, theme=None, config=PLOTLY_CONFIG, key=f"chart_{export_name}", width="stretch"
+            figure, theme=None, config=PLOTLY_CONFIG, key=f"chart_{export.name}", width="stretch"
         )
     with table_tab:
-        show_table(display_table(frame, "internal", columns), our_own_text=True)
-    download(frame, export_name, state=state, scope=scope, as_of=as_of, columns=columns)
+        # Local tables are written by us (labels, numbers); plan and public tables hold text
+        # from files (names, reasons), which only the data grid shows exactly as it is.
+        show_table(export.table(table, "internal"), our_own_text=export.kind == "local")
+    offer_download(table, export)
+
+
+def table_with_download(
+    table: pd.DataFrame, export: Export, *, empty: str | None = None, our_own_text: bool = False
+) -> None:
+    """A table with its download. With ``empty`` given, an empty table is that message instead
+    (nothing at all for ""); ``our_own_text`` as for :func:`show_table`."""
+    if table.empty and empty is not None:
+        if empty:
+            empty_state(empty)
+        return
+    show_table(export.table(table, "internal"), our_own_text=our_own_text)
+    offer_download(table, export)
 
 
 def _has_values(frame: pd.DataFrame, columns: Sequence[str] | None) -> bool:
@@ -306,32 +353,32 @@ def _has_values(frame: pd.DataFrame, columns: Sequence[str] | None) -> bool:
     return not counts or bool((frame[counts].fillna(0) != 0).to_numpy().any())
 
 
-def query_chart(
-    name: str,
-    draw: Callable[[pd.DataFrame], go.Figure],
-    title: str,
-    *,
-    state: db.DataState,
-    scope: str,
-    explanation: str | None = None,
-    **params: Any,
-) -> None:
-    """Run the named query, draw it, and show it with its table and download.
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart drawn from a named query: the query, how to draw it, and the words around it."""
 
-    The table shows ``TABLE_COLUMNS[name]``; the export is named after the query.
+    query: str
+    draw: Callable[[pd.DataFrame], go.Figure]
+    title: str
+    scope: str
+    explanation: str | None = None
+
+
+def query_chart(spec: ChartSpec, *, state: db.DataState, **params: Any) -> None:
+    """Run the spec's query, draw it, and show it under a heading with its table and download.
+
+    The table shows ``TABLE_COLUMNS[query]``; the export is named after the query.
     """
-    frame = db.query(name, **params)
-    chart_with_table(
-        draw(frame),
-        frame,
-        title,
-        f"ehcp_{name}",
-        state=state,
-        scope=scope,
-        as_of=params.get("as_of"),
-        columns=TABLE_COLUMNS.get(name),
-        explanation=explanation,
+    frame = db.query(spec.query, **params)
+    section(spec.title, spec.explanation)
+    columns = TABLE_COLUMNS.get(spec.query)
+    if frame.empty or not _has_values(frame, columns):
+        empty_state("Nothing to show for this period.")
+        return
+    export = Export(
+        f"ehcp_{spec.query}", spec.scope, state, as_of=params.get("as_of"), columns=columns
     )
+    chart_with_table(spec.draw(frame), frame, export)
 
 
 def show_table(table: pd.DataFrame, *, height: int = 480, our_own_text: bool = False) -> None:
@@ -363,6 +410,39 @@ def show_table(table: pd.DataFrame, *, height: int = 480, our_own_text: bool = F
         )
 
 
+DOWNLOAD_LABELS: dict[tuple[TableKind, Mode], str] = {
+    ("local", "internal"): "Download CSV (internal: exact figures)",
+    ("local", "publish"): "Download CSV (publish: small numbers suppressed)",
+    ("plan", "internal"): "Download CSV",
+    ("plan", "publish"): "Download CSV",
+    ("public", "public"): "Download CSV (published statistics)",
+}
+
+
+def offer_download(frame: pd.DataFrame, export: Export) -> None:
+    """The CSV download button for a table, in the export's mode.
+
+    Row-level lists (one row per request or problem) cannot be made safe by suppression, so in
+    publish mode they are not offered; the user is told why.
+    """
+    context = export.context()
+    if export.row_level and context.mode == "publish":
+        st.caption(
+            "Row-level lists are not exported in Publish mode. Choose Internal in the "
+            "sidebar to download this list for use inside the partnership."
+        )
+        return
+    st.download_button(
+        DOWNLOAD_LABELS[(export.kind, context.mode)],
+        to_csv(export.table(frame, context.mode), context),
+        file_name=export_filename(export.name, context),
+        mime="text/csv",
+        key=f"download_{export.name}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
 def download(
     frame: pd.DataFrame,
     export_name: str,
@@ -373,32 +453,10 @@ def download(
     columns: Sequence[str] | None = None,
     row_level: bool = False,
 ) -> None:
-    """The CSV download button for a table, in the sidebar's export mode.
-
-    Row-level lists (one row per request or problem) cannot be made safe by suppression, so in
-    publish mode they are not offered; the user is told why.
-    """
-    context = export_context(state, scope, as_of)
-    if row_level and context.mode == "publish":
-        st.caption(
-            "Row-level lists are not exported in Publish mode. Choose Internal in the "
-            "sidebar to download this list for use inside the partnership."
-        )
-        return
-    table = display_table(frame, context.mode, columns)
-    label = (
-        "Download CSV (publish: small numbers suppressed)"
-        if context.mode == "publish"
-        else "Download CSV (internal: exact figures)"
-    )
-    st.download_button(
-        label,
-        to_csv(table, context),
-        file_name=export_filename(export_name, context),
-        mime="text/csv",
-        key=f"download_{export_name}",
-        on_click="ignore",
-        icon=":material/download:",
+    """The CSV download of a local query's rows (see :func:`offer_download`)."""
+    offer_download(
+        frame,
+        Export(export_name, scope, state, as_of=as_of, columns=columns, row_level=row_level),
     )
 
 

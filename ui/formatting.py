@@ -24,7 +24,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-Mode = Literal["internal", "publish"]
+# "public": DfE's (and others') published statistics, already public and suppressed at source.
+Mode = Literal["internal", "publish", "public"]
 SUPPRESSED = "c"
 MISSING_PCT = "no plans"
 # Below this denominator a published percentage would reveal too much about a few children.
@@ -74,6 +75,11 @@ def round_half_away(value: float, places: int = 1) -> float:
     """
     quantum = Decimal(1).scaleb(-places)
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def fmt_time_limit(days: int) -> str:
+    """A time limit as people say it: "20 weeks" for 140 days, else "150 days"."""
+    return f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
 
 
 def fmt_date(value: Any) -> str:
@@ -453,6 +459,7 @@ class ExportContext:
     snapshot_date: dt.date
     as_of: dt.date | None = None
     synthetic: bool = False
+    source: str | None = None  # where published statistics come from (public mode)
 
 
 MODE_TEXT = {
@@ -460,11 +467,14 @@ MODE_TEXT = {
     "publish": "Publish - counts 1 to 7 shown as c, other counts rounded to the nearest 5, "
     "percentages and averages suppressed (c) when based on fewer than 20 or on a "
     "suppressed count",
+    "public": "Public - published statistics, already public: exported as published, "
+    "suppressed at source where the publisher did so",
 }
 
 
 def export_header(context: ExportContext) -> list[list[str]]:
-    """The rows written above the table: mode, scope, snapshot and (if so) SYNTHETIC DATA."""
+    """The rows written above the table: mode, scope, snapshot, source (published statistics)
+    and, if so, SYNTHETIC DATA."""
     rows = [
         ["SEND Partnership Dashboard export"],
         ["Mode", MODE_TEXT[context.mode]],
@@ -473,6 +483,8 @@ def export_header(context: ExportContext) -> list[list[str]]:
     ]
     if context.as_of is not None:
         rows.append(["As at", fmt_date(context.as_of)])
+    if context.source:
+        rows.append(["Source", context.source])
     if context.synthetic:
         rows.append(["SYNTHETIC DATA", "made-up demonstration data, not real children"])
     return rows

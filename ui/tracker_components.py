@@ -1,62 +1,129 @@
-"""Streamlit parts of the Improvement plan page: a chart with its table and download, a table
-with its download, and RAG count badges. Plan data is about milestones, not children, so exports
+"""Streamlit parts of the Improvement plan page: the report and filter pickers, RAG count
+badges, and the override form. Plan data is about milestones, not children, so its exports
 carry the usual header (mode, scope, snapshot) but need no small-number suppression."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from etl import config
+from etl.tracker import report
 from ui import components, db
-from ui.formatting import export_filename, fmt_count, to_csv
-from ui.tracker_view import BADGE_CLASS, RAG_LABELS, RAG_ORDER
+from ui import tracker_view as view
+from ui.formatting import fmt_count
 
 
-def download(table: pd.DataFrame, name: str, *, state: db.DataState, scope: str) -> None:
-    """CSV of a table as shown (formula-escaped, with the export header)."""
-    context = components.export_context(state, scope, None)
-    st.download_button(
-        "Download CSV",
-        to_csv(table, context),
-        file_name=export_filename(name, context),
-        mime="text/csv",
-        key=f"download_{name}",
-        on_click="ignore",
-        icon=":material/download:",
+def export(name: str, *, state: db.DataState, scope: str) -> components.Export:
+    """The export of a plan table: exactly as shown, with the usual header."""
+    return components.Export(name, scope, state, kind="plan")
+
+
+def report_date(periods: pd.DataFrame) -> dt.date:
+    """The reporting period chosen (each loaded tracker is one); the latest by default."""
+    dates = view.report_dates(periods)
+    chosen: dt.date = st.selectbox(
+        "Report (each loaded tracker is one reporting period)",
+        dates,
+        format_func=lambda day: view.report_date_label(day, dates[0]),
+        key="plan_report_date",
     )
+    return chosen
 
 
-def table(shown: pd.DataFrame, name: str, *, state: db.DataState, scope: str, empty: str) -> None:
-    """A table (text from the trackers goes in the data grid) with its download, or a message."""
-    if shown.empty:
-        components.empty_state(empty)
-        return
-    components.show_table(shown)
-    download(shown, name, state=state, scope=scope)
-
-
-def chart_with_table(
-    fig: go.Figure, shown: pd.DataFrame, name: str, *, state: db.DataState, scope: str
-) -> None:
-    """A chart with a "Show as table" tab and the table's download."""
-    chart_tab, table_tab = st.tabs(["Chart", "Show as table"])
-    with chart_tab:
-        st.plotly_chart(
-            fig, theme=None, config=components.PLOTLY_CONFIG, key=f"chart_{name}", width="stretch"
+def filters(options: pd.DataFrame) -> dict[str, list[str] | None]:
+    """Workstream, owner and RAG filters; None for each left empty (= everything)."""
+    ws_col, owner_col, rag_col = st.columns(3)
+    facets = {
+        facet: list(options.loc[options["facet"] == facet, "value"])
+        for facet in ("workstream", "owner")
+    }
+    return {
+        "workstreams": ws_col.multiselect(
+            "Workstream / area of weakness (all if none chosen)",
+            facets["workstream"],
+            key="plan_workstreams",
         )
-    with table_tab:
-        components.show_table(shown)
-    download(shown, name, state=state, scope=scope)
+        or None,
+        "owners": owner_col.multiselect(
+            "Owner / lead (all if none chosen)", facets["owner"], key="plan_owners"
+        )
+        or None,
+        "rags": rag_col.multiselect(
+            "RAG (all if none chosen)",
+            view.RAG_ORDER,
+            format_func=view.override_choice_label,
+            key="plan_rags",
+        )
+        or None,
+    }
 
 
 def rag_badges(counts: dict[str, int]) -> None:
     """ "✗ Red: 3  ! Amber: 2 …" — symbol and word on every badge, colour only as extra."""
     badges = " ".join(
-        f"<span class='badge badge-{BADGE_CLASS.get(rag, 'grey')}'>"
-        f"{html.escape(RAG_LABELS[rag])}: {fmt_count(counts.get(rag, 0))}</span>"
-        for rag in RAG_ORDER
+        f"<span class='badge badge-{view.BADGE_CLASS.get(rag, 'grey')}'>"
+        f"{html.escape(view.RAG_LABELS[rag])}: {fmt_count(counts.get(rag, 0))}</span>"
+        for rag in view.RAG_ORDER
     )
     st.markdown(f"<div class='badges'>{badges}</div>", unsafe_allow_html=True)
+
+
+def _save_override(report_day: dt.date) -> None:
+    """Form callback: runs before the page reruns, so the save cannot be lost to a rerun.
+
+    The save goes through ``etl.tracker.report.apply_override`` (the same as the CLI's
+    ``override``): it rebuilds and publishes the warehouse, which takes a few seconds on a
+    large one, so a spinner says it is working.
+    """
+    state: Any = st.session_state
+    choice = state.get("override_rag")
+    author = str(state.get("override_author") or "")
+    try:
+        with st.spinner("Saving the override and republishing the data…"):
+            made = report.apply_override(
+                config.data_dir(),
+                str(state.get("override_target") or ""),
+                None if choice == view.CLEAR_OVERRIDE else choice,
+                reason=str(state.get("override_reason") or ""),
+                author=author,
+                as_of=report_day,
+            )
+    except report.OverrideError as problem:
+        state["plan_override_error"] = problem.message
+    else:
+        state["plan_override_flash"] = view.override_saved_text(made["name"], choice, author)
+
+
+def override_form(report_day: dt.date, items: pd.DataFrame) -> None:
+    """What the last save did (saved, or why not), then the override form for ``items``."""
+    flash = st.session_state.pop("plan_override_flash", None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    error = st.session_state.pop("plan_override_error", None)
+    if error:
+        st.error(error, icon=":material/error:")
+    if items.empty:
+        return
+    targets = view.override_targets(items)
+    with st.form("plan_override_form", clear_on_submit=True):
+        st.selectbox(
+            "Milestone or action",
+            list(targets),
+            format_func=targets.__getitem__,
+            key="override_target",
+        )
+        st.radio(
+            "RAG to show",
+            [*view.RAG_ORDER, view.CLEAR_OVERRIDE],
+            format_func=view.override_choice_label,
+            horizontal=True,
+            key="override_rag",
+        )
+        st.text_area("Reason (required)", key="override_reason")
+        st.text_input("Your name (required)", key="override_author")
+        st.form_submit_button("Save override", on_click=_save_override, args=(report_day,))

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.config import Settings
 from ui.charts import FONT_SIZE, _base
 from ui.formatting import fmt_date
 
@@ -71,6 +72,69 @@ def rag_label(rag: Any, override: Any = None, computed: Any = None) -> str:
     if _text(override):
         return f"{shown} (override; computed {RAG_LABELS.get(_text(computed), _text(computed))})"
     return shown
+
+
+# ---------------------------------------------------------------- page words and choices
+
+CHANGE_HEADLINES = ("Newly Red", "Newly complete", "End date slipped", "Status changed")
+CLEAR_OVERRIDE = "Clear override"
+
+
+def rag_rule_text(settings: Settings) -> str:
+    """DESIGN §5 in one sentence, with the thresholds the settings file sets."""
+    return (
+        "Rule (DESIGN §5): complete at 100%; red when past its end date; otherwise the gap "
+        "between the time elapsed and the % complete — up to "
+        f"{settings.rag_green_max_gap:g} points Green, up to {settings.rag_amber_max_gap:g} "
+        "Amber, more Red. A milestone with only a due date is Amber in the "
+        f"{settings.rag_point_amber_days} days before it."
+    )
+
+
+def report_dates(periods: pd.DataFrame) -> list[dt.date]:
+    """Every report date loaded, newest first."""
+    return sorted({pd.Timestamp(d).date() for d in periods["report_date"]}, reverse=True)
+
+
+def report_date_label(day: dt.date, latest: dt.date) -> str:
+    """ "Report dated 1 Nov 2026 (latest)" """
+    return f"Report dated {fmt_date(day)}" + (" (latest)" if day == latest else "")
+
+
+def previous_report(periods: pd.DataFrame, as_of: dt.date) -> dt.date | None:
+    """The report before the one dated ``as_of`` (None when it is the first loaded)."""
+    rows = periods[[pd.Timestamp(d).date() == as_of for d in periods["report_date"]]]
+    previous = rows["previous_report_date"].dropna()
+    return None if previous.empty else pd.Timestamp(previous.max()).date()
+
+
+def change_counts(changes: pd.DataFrame) -> str:
+    """ "**Newly Red: 2** · **Newly complete: 1** · …" for the changes a board asks about."""
+    counted = changes["change"].value_counts()
+    return " · ".join(f"**{name}: {int(counted.get(name, 0))}**" for name in CHANGE_HEADLINES)
+
+
+def override_targets(items: pd.DataFrame) -> dict[str, str]:
+    """{what the override names (ref, else name): how the choice reads} for every item."""
+    return {
+        (_text(ref) or _text(name)): (
+            f"{_text(ref) or _text(workstream) or '—'} · {_text(name)} — now {rag_label(rag)}"
+        )
+        for ref, name, workstream, rag in zip(
+            items["ref"], items["name"], items["workstream"], items["rag"], strict=True
+        )
+    }
+
+
+def override_choice_label(choice: str) -> str:
+    """A RAG with its symbol, or "Clear override"."""
+    return RAG_LABELS.get(choice, choice)
+
+
+def override_saved_text(name: str, choice: str, author: str) -> str:
+    """What the page says once an override is saved."""
+    what = "override cleared" if choice == CLEAR_OVERRIDE else f"shown as {choice}"
+    return f"Saved: {name} — {what}, by {author.strip()}."
 
 
 # ---------------------------------------------------------------- tables
