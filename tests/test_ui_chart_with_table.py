@@ -1,0 +1,181 @@
+"""ui.components.chart_with_table: one way to draw a chart with its table and download, honouring
+the export mode (DESIGN §7) and labelling published statistics as public."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from ui import components, db
+
+SNAPSHOT = dt.date(2026, 11, 1)
+STATE = db.DataState(True, Path("warehouse.duckdb"), "", SNAPSHOT, synthetic=True)
+BAND_COLUMNS = ["band", "plans_issued", "pct_of_plans_issued"]
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
+    """Record what the component puts on screen instead of drawing it."""
+    calls: dict[str, list[Any]] = {"download": [], "table": [], "chart": []}
+    monkeypatch.setattr(
+        components.st, "tabs", lambda labels: [contextlib.nullcontext() for _ in labels]
+    )
+    monkeypatch.setattr(
+        components.st, "plotly_chart", lambda fig, **kw: calls["chart"].append(fig)
+    )
+    monkeypatch.setattr(components.st, "table", lambda t, **kw: calls["table"].append(t))
+    monkeypatch.setattr(components.st, "dataframe", lambda t, **kw: calls["table"].append(t))
+    monkeypatch.setattr(
+        components.st,
+        "download_button",
+        lambda label, data, **kw: calls["download"].append({"label": label, "data": data, **kw}),
+    )
+    return calls
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def _bands() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "band": ["Within 20 weeks", "20 to 52 weeks", "Over 52 weeks"],
+            "plans_issued": [23, 12, 3],
+            "all_plans_issued": [38, 38, 38],
+            "pct_of_plans_issued": [60.5, 31.6, 7.9],
+        }
+    )
+
+
+def test_publish_mode_suppresses_local_figures_in_the_download_only(
+    shown: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(components, "export_mode", lambda: "publish")
+    export = components.Export("ehcp_bands", "Bands 2026", STATE, columns=BAND_COLUMNS)
+    components.chart_with_table(go.Figure(), _bands(), export)
+
+    assert len(shown["chart"]) == 1
+    # The screen keeps exact figures; the table view is always there.
+    (table,) = shown["table"]
+    assert list(table["Plans issued"]) == ["23", "12", "3"]
+    (download,) = shown["download"]
+    assert download["label"] == "Download CSV (publish: small numbers suppressed)"
+    assert download["file_name"] == "ehcp_bands_2026-11-01_publish.csv"
+    rows = _rows(download["data"])
+    assert rows[1][1].startswith("Publish")
+    # 23 → 25, 12 → 10, 3 → c; 7.9% rests on the suppressed 3, so it is c too.
+    assert rows[-3:] == [
+        ["Within 20 weeks", "25", "60.5%"],
+        ["20 to 52 weeks", "10", "31.6%"],
+        ["Over 52 weeks", "c", "c"],
+    ]
+
+
+def test_internal_mode_exports_exact_figures_marked_internal(
+    shown: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(components, "export_mode", lambda: "internal")
+    export = components.Export("ehcp_bands", "Bands 2026", STATE, columns=BAND_COLUMNS)
+    components.chart_with_table(go.Figure(), _bands(), export)
+    rows = _rows(shown["download"][0]["data"])
+    assert rows[1] == ["Mode", "Internal - exact figures, not for publication"]
+    assert rows[-1] == ["Over 52 weeks", "3", "7.9%"]
+
+
+@pytest.mark.parametrize("sidebar_mode", ["internal", "publish"])
+def test_public_figures_are_labelled_public_with_their_source_and_not_suppressed(
+    shown: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch, sidebar_mode: str
+) -> None:
+    monkeypatch.setattr(components, "export_mode", lambda: sidebar_mode)
+    table = pd.DataFrame({"LA": ["Wolverhampton", "Dudley"], "Plans": [3, 512]})
+    export = components.Export(
+        "benchmark_all_las",
+        "EHC plans, all LAs, 2024",
+        STATE,
+        kind="public",
+        source="DfE, Education, health and care plans 2025",
+    )
+    components.chart_with_table(go.Figure(), table, export)
+
+    (download,) = shown["download"]
+    assert download["label"] == "Download CSV (published statistics)"
+    assert download["file_name"].endswith("_public.csv")
+    rows = _rows(download["data"])
+    text = "\n".join(",".join(row) for row in rows)
+    assert "not for publication" not in text
+    assert rows[1][0] == "Mode" and rows[1][1].startswith("Public - published statistics")
+    assert ["Source", "DfE, Education, health and care plans 2025"] in rows
+    # Public figures are shown and exported as published: 3 stays 3, never "c".
+    assert rows[-2:] == [["Wolverhampton", "3"], ["Dudley", "512"]]
+    # The local data's synthetic flag says nothing about published statistics.
+    assert not any(row and row[0] == "SYNTHETIC DATA" for row in rows)
+
+
+def test_plan_tables_are_exported_as_shown(
+    shown: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(components, "export_mode", lambda: "publish")
+    table = pd.DataFrame({"Milestone or action": ["=Audit"], "RAG": ["✗ Red"]})
+    components.table_with_download(
+        table, components.Export("plan_items", "Plan", STATE, kind="plan"), empty="None."
+    )
+    (download,) = shown["download"]
+    assert download["label"] == "Download CSV"
+    # Formula-escaped, otherwise exactly as shown.
+    assert _rows(download["data"])[-1] == ["'=Audit", "✗ Red"]
+
+
+def test_an_empty_table_shows_its_message_and_no_download(
+    shown: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    messages: list[str] = []
+    monkeypatch.setattr(components, "empty_state", messages.append)
+    components.table_with_download(
+        pd.DataFrame(),
+        components.Export("plan_changes", "Plan", STATE, kind="plan"),
+        empty="No changes since the last report.",
+    )
+    assert messages == ["No changes since the last report."]
+    assert shown["download"] == [] and shown["table"] == []
+
+
+# ---------------------------------------------------------------- the entry-point workaround
+
+
+class _Session(dict[str, Any]):
+    """st.session_state stand-in."""
+
+
+def test_a_page_reached_through_the_entry_point_runs_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    session = _Session()
+    monkeypatch.setattr(components.st, "session_state", session)
+    monkeypatch.setattr(components.st, "rerun", pytest.fail)
+    components.mark_entrypoint()
+    components._ensure_entrypoint()
+    assert session == {}
+
+
+def test_a_page_run_on_its_own_reruns_once_through_the_entry_point(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    session = _Session()
+    reruns: list[int] = []
+    monkeypatch.setattr(components.st, "session_state", session)
+    monkeypatch.setattr(components.st, "rerun", lambda: reruns.append(1))
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", True)
+    components._ensure_entrypoint()
+    assert reruns == [1] and PagesManager.uses_pages_directory is False
+    # Still not through the entry point after the rerun: render on, never loop.
+    components._ensure_entrypoint()
+    assert reruns == [1]
