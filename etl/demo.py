@@ -14,7 +14,7 @@ Scales (see :data:`SCALES`):
 
 ``la`` and ``large`` are one module workbook (sheets "Person", "Requests", "Assessments",
 "Named Plan", "Active Plan", "SEN Need"; headers are the XML element names, the first alias in
-``etl.specs.sen2``). ``national`` is a COLLECT "Blade" CSV export in ``blade_national/``.
+``etl.inputs.sen2.spec``). ``national`` is a COLLECT "Blade" CSV export in ``blade_national/``.
 
 Shape of the data (SEN2_REFERENCE §2-3): requests arrive over the three full calendar years before
 the snapshot year and the snapshot year up to the snapshot date, with mild growth and seasonality.
@@ -71,7 +71,7 @@ from typing import Any
 
 import numpy as np
 
-from etl.specs.sen2 import MODULES
+from etl.inputs.sen2.spec import MODULES
 
 DEFAULT_SNAPSHOT = datetime.date(2026, 11, 1)
 

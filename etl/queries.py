@@ -20,8 +20,8 @@ from typing import Any, TypeAlias
 import duckdb
 import pandas as pd
 
+from etl.inputs.sen2.spec import SEN_TYPES
 from etl.metrics import pct
-from etl.specs.sen2 import SEN_TYPES
 from etl.tracker.report import QUERY_SPECS as TRACKER_QUERY_SPECS
 
 Frame: TypeAlias = pd.DataFrame
