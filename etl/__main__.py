@@ -415,7 +415,7 @@ def _holds_real_data(folder: Path) -> bool:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from etl import demo
-    from etl.tracker import demo as tracker_demo
+    from etl.inputs.tracker import demo as tracker_demo
 
     folder = config.data_dir(args.data_dir)
     if not args.force and _holds_real_data(folder):

@@ -19,15 +19,64 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WAREHOUSE_NAME = "warehouse.duckdb"
+
+
+class SettingsError(ValueError):
+    """The settings file is wrong: the message names the file, the key and what to write."""
+
+
+class _Section(BaseModel):
+    # An unknown key is a typing slip that would otherwise be silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Thresholds(_Section):
+    within_days: int = Field(default=140, ge=1)
+    at_risk_days: int = Field(default=98, ge=1)
+    decision_days: int = Field(default=42, ge=1)
+    over_year_days: int = Field(default=365, ge=1)
+
+
+class _Reading(_Section):
+    header_search_rows: int = Field(default=30, ge=1, le=1000)
+
+
+class _Rag(_Section):
+    green_max_gap: float = Field(default=10, ge=0)
+    amber_max_gap: float = Field(default=25, ge=0)
+    point_amber_days: int = Field(default=14, ge=0)
+
+
+class _Benchmark(_Section):
+    home_la: str = ""
+
+
+class _Published(_Section):
+    sources: dict[str, str] = {}
+
+
+class _SettingsFile(_Section):
+    """The shape of ``send_dashboard.toml``: every section and key it may hold."""
+
+    thresholds: _Thresholds = Field(default_factory=_Thresholds)
+    reading: _Reading = Field(default_factory=_Reading)
+    rag: _Rag = Field(default_factory=_Rag)
+    benchmark: _Benchmark = Field(default_factory=_Benchmark)
+    published: _Published = Field(default_factory=_Published)
+    # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
+    aliases: dict[str, dict[str, dict[str, list[str]]]] = {}
 
 
 @dataclass(frozen=True)
 class Settings:
     """Settings read from the TOML file (see ``send_dashboard.toml`` for the meaning of each)."""
 
-    extra_aliases: dict[str, list[str]] = field(default_factory=dict)
+    # kind → sheet → canonical field name → extra header spellings (validated, see etl.headers)
+    aliases: dict[str, dict[str, dict[str, tuple[str, ...]]]] = field(default_factory=dict)
     within_days: int = 140
     at_risk_days: int = 98
     decision_days: int = 42
@@ -43,27 +92,55 @@ class Settings:
     rag_point_amber_days: int = 14
 
 
+def _describe(error: ValidationError, file: Path) -> str:
+    """One line per problem, in the settings file's own terms ([section] key)."""
+    lines = []
+    for item in error.errors():
+        where = [str(p) for p in item["loc"]]
+        key = where[-1] if where else ""
+        section = f"[{'.'.join(where[:-1])}] " if len(where) > 1 else ""
+        if item["type"] == "extra_forbidden":
+            lines.append(f"{section}{key}: unknown setting (a typing slip?); remove or rename it")
+        else:
+            lines.append(f"{section}{key}: {item['msg']}")
+    return f"{file}: " + "; ".join(lines)
+
+
 @lru_cache(maxsize=8)
 def _read_settings(path: str) -> Settings:
     file = Path(path)
     if not file.exists():
         return Settings()
-    data: dict[str, Any] = tomllib.loads(file.read_text(encoding="utf-8"))
-    thresholds = data.get("thresholds", {})
+    try:
+        data: dict[str, Any] = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{file} is not valid TOML: {exc}") from exc
+    legacy = [k for k, v in data.get("aliases", {}).items() if not isinstance(v, dict)]
+    if legacy:
+        raise SettingsError(
+            f"{file}: [aliases] {legacy[0]}: aliases now sit under their input kind and sheet, "
+            f'e.g. [aliases.sen2.requests] then received_date = ["Date of referral"]; '
+            "see the README (Loading your own files)"
+        )
+    try:
+        parsed = _SettingsFile.model_validate(data)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, file)) from exc
+    from etl.headers import canonical_aliases  # the specs know which fields exist
+
+    t, r = parsed.thresholds, parsed.rag
     return Settings(
-        extra_aliases={k: list(v) for k, v in data.get("aliases", {}).items()},
-        within_days=int(thresholds.get("within_days", 140)),
-        at_risk_days=int(thresholds.get("at_risk_days", 98)),
-        decision_days=int(thresholds.get("decision_days", 42)),
-        over_year_days=int(thresholds.get("over_year_days", 365)),
-        header_search_rows=int(data.get("reading", {}).get("header_search_rows", 30)),
-        home_la=str(data.get("benchmark", {}).get("home_la", "")),
-        published_sources={
-            str(k): str(v) for k, v in data.get("published", {}).get("sources", {}).items()
-        },
-        rag_green_max_gap=float(data.get("rag", {}).get("green_max_gap", 10)),
-        rag_amber_max_gap=float(data.get("rag", {}).get("amber_max_gap", 25)),
-        rag_point_amber_days=int(data.get("rag", {}).get("point_amber_days", 14)),
+        aliases=canonical_aliases(parsed.aliases, file),
+        within_days=t.within_days,
+        at_risk_days=t.at_risk_days,
+        decision_days=t.decision_days,
+        over_year_days=t.over_year_days,
+        header_search_rows=parsed.reading.header_search_rows,
+        home_la=parsed.benchmark.home_la,
+        published_sources=dict(parsed.published.sources),
+        rag_green_max_gap=r.green_max_gap,
+        rag_amber_max_gap=r.amber_max_gap,
+        rag_point_amber_days=r.point_amber_days,
     )
 
 

@@ -24,8 +24,8 @@ from typing import Any, TypeAlias
 import duckdb
 import pandas as pd
 
+from etl.inputs.sen2.spec import SEN_TYPES
 from etl.metrics import pct
-from etl.specs.sen2 import SEN_TYPES
 
 Frame: TypeAlias = pd.DataFrame
 SQL_DIR = Path(__file__).parent / "sql" / "queries"

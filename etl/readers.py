@@ -2,7 +2,7 @@
 
 Each reader turns a file into :class:`RawSheet` objects: rows of raw cell values plus the number a
 user would see for each row (the Excel row number, or the CSV line number). Nothing is interpreted
-here; header finding and typing happen in ``etl.sen2``.
+here; header finding (``etl.headers``) and typing happen in each input kind (``etl.inputs``).
 
 xlsx is read with fastexcel (Rust calamine → Arrow, every cell as text; ~25x faster than openpyxl)
 with ``skip_rows=0`` so the grid stays anchored at row 1 and list index + 1 is the Excel row. CSV is

@@ -23,56 +23,13 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from etl import sen2
+from etl import inputs
 from etl.checks import Problem
-from etl.config import Pseudonymiser, hash_key, settings, warehouse_path
+from etl.config import Pseudonymiser, hash_key, warehouse_path
+from etl.inputs import StageContext, Staged
 from etl.readers import FileProblem, content_hash, expand_paths, read_file
-from etl.specs.sen2 import MODULES
-from etl.tracker import stage as tracker_stage
-from etl.tracker import store as tracker_store
 
 SQL_DIR = Path(__file__).parent / "sql"
-# Hierarchy order: each module's rows need their parent's rows to have been kept.
-MODULE_ORDER = [
-    "sen2",
-    "person",
-    "requests",
-    "assessment",
-    "named_plan",
-    "plan_detail",
-    "active_plans",
-    "placement_detail",
-    "sen_need",
-]
-# (parent module, child key column, parent key column) for each module; several = any may match.
-PARENT_LINKS: dict[str, list[tuple[str, str]]] = {
-    "sen2": [],
-    "person": [],
-    "requests": [("person", "person_key")],
-    "assessment": [("requests", "request_key")],
-    "named_plan": [("assessment", "assessment_key"), ("requests", "request_key")],
-    "plan_detail": [("named_plan", "named_plan_key")],
-    "active_plans": [("requests", "request_key")],
-    "placement_detail": [("active_plans", "active_plan_key")],
-    "sen_need": [("active_plans", "active_plan_key"), ("requests", "request_key")],
-}
-OWN_KEY = {name: sen2.KEY_COLUMNS[MODULES[name].key or ""][0] for name in MODULE_ORDER}
-PARENT_LABEL = {
-    "person": "child (Person ID / persontableid)",
-    "requests": "request (Request ID / requeststableid)",
-    "assessment": "assessment (assessmenttableid)",
-    "named_plan": "named plan (namedplantableid)",
-    "active_plans": "active plan (activeplanstableid)",
-}
-# "a child", "an assessment": the article for each parent in messages.
-ARTICLE = {
-    "person": "a",
-    "requests": "a",
-    "assessment": "an",
-    "named_plan": "a",
-    "active_plans": "an",
-}
-PROBLEM_COLUMNS = ("load_id", "file", "sheet", "row", "column", "rule", "severity", "message")
 
 
 @dataclass
@@ -86,9 +43,8 @@ class FileResult:
     rows_read: int = 0
     load_id: int | None = None
     content_hash: str = ""
-    staged: list[sen2.StagedSheet] = field(default_factory=list)
+    staged: Staged | None = None  # the staging rows, when the file was read
     problems: list[Problem] = field(default_factory=list)
-    tracker: tracker_stage.StagedTracker | None = None  # an improvement-plan tracker workbook
 
 
 @dataclass
@@ -100,98 +56,39 @@ class LoadReport:
     summary: list[dict[str, Any]] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
-    def anything_loaded(self) -> bool:
-        return any(s["rows_loaded"] for s in self.summary) if self.summary else False
-
 
 def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) -> FileResult:
-    """Read and stage one file. File-level problems load nothing from the file.
+    """Read and stage one file with the first input kind that recognises it.
 
-    ``as_of`` is the report date of a tracker workbook that does not state its own.
+    File-level problems load nothing from the file. ``as_of`` is the report date of a tracker
+    workbook that does not state its own.
     """
     result = FileResult(path, "staged")
     try:
         result.content_hash = content_hash(path) if path.exists() else ""
         sheets = read_file(path)
-        tracker_sheets = tracker_stage.is_tracker(sheets)
-        if tracker_sheets is not None:
-            result.tracker = tracker_stage.stage_workbook(sheets, tracker_sheets, as_of)
-            result.problems.extend(result.tracker.problems)
-            result.rows_read = result.tracker.rows_read
-            result.shape = result.tracker.shape
-            return result
-        recognised: list[tuple[Any, sen2.Recognised]] = []
-        for sheet in sheets:
-            rec = sen2.recognise(sheet)
-            if rec is None:
-                if any(
-                    parse_row
-                    for parse_row in sheet.rows
-                    if any(c not in (None, "") for c in parse_row)
-                ):
-                    result.problems.append(
-                        Problem(
-                            path.name,
-                            sheet.sheet,
-                            None,
-                            None,
-                            "sheet_not_recognised",
-                            "query",
-                            f"{sheet.label}: no SEN2 column headers found in the first "
-                            f"{settings().header_search_rows} rows, so this sheet was not loaded",
-                        )
-                    )
-                continue
-            missing = sen2.missing_columns(rec)
-            if missing:
-                raise FileProblem(
-                    "column_missing",
-                    f"{sheet.label}: required column {', '.join(missing)} is missing "
-                    f"(header found on row {sheet.row_numbers[rec.header_index]}); "
-                    "nothing was loaded from this file",
-                    sheet.sheet,
-                )
-            recognised.append((sheet, rec))
-        if not recognised:
+        context = StageContext(path, pseudo, as_of)
+        kinds = inputs.kinds()
+        for kind in kinds:
+            claim = kind.recognise(sheets, context)
+            if claim is not None:
+                staged = kind.stage(claim, sheets, context)
+                break
+        else:
             raise FileProblem(
                 "file_no_sheet",
-                f"{path.name}: no sheet with recognisable SEN2 "
-                "headers (e.g. ReceivedDate, RequestOutcome, persontableid), and no "
-                "improvement-plan tracker sheet (a Tasks & Milestones sheet with name, start, end "
-                "and % complete, or an action log with action ref, action and due date); "
-                "nothing was loaded",
+                f"{path.name}: no sheet with "
+                + ", and no ".join(k.looks_like for k in reversed(kinds))
+                + "; nothing was loaded",
             )
-        for sheet, rec in recognised:
-            staged = sen2.stage(sheet, rec, pseudo)
-            result.staged.append(staged)
-            result.problems.extend(staged.problems)
-            result.rows_read += staged.rows_read
-            if staged.unknown_columns:
-                result.problems.append(
-                    Problem(
-                        path.name,
-                        sheet.sheet,
-                        sheet.row_numbers[rec.header_index],
-                        None,
-                        "column_not_used",
-                        "query",
-                        f"{sheet.label}: columns not used by this tool (not stored): "
-                        + ", ".join(staged.unknown_columns),
-                    )
-                )
-        shapes = sorted({s.shape for s in result.staged})
-        if shapes == ["flat"]:
-            result.shape = "flat case list"
-        elif len(shapes) == 1:
-            result.shape = f"SEN2 module: {MODULES[shapes[0]].title}"
-        else:
-            result.shape = f"SEN2 module workbook ({len(result.staged)} sheets)"
+        result.staged = staged
+        result.problems = staged.problems
+        result.rows_read = staged.rows_read
+        result.shape = staged.shape
     except FileProblem as problem:
         result.status = "failed"
         result.message = problem.message
-        result.staged = []
-        result.tracker = None
+        result.staged = None
         result.rows_read = 0
         result.problems = [
             Problem(path.name, problem.sheet, None, None, problem.rule, "error", problem.message)
@@ -221,15 +118,25 @@ def _create_base_tables(con: duckdb.DuckDBPyConnection) -> None:
             load_id INTEGER, file VARCHAR, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
             rule VARCHAR, severity VARCHAR, message VARCHAR);
     """)
-    for name in MODULE_ORDER:
-        schema = sen2.staging_schema(MODULES[name]).append(pa.field("load_id", pa.int32()))
-        empty = schema.empty_table()  # noqa: F841 - referenced by name in SQL
-        con.execute(f"CREATE TABLE IF NOT EXISTS stg_{name} AS SELECT * FROM empty LIMIT 0")
-    tracker_store.create_tables(con)
+    for kind in inputs.kinds():
+        for table, schema in kind.staging.items():
+            empty = schema.append(pa.field("load_id", pa.int32())).empty_table()  # noqa: F841
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM empty LIMIT 0")
+        kind.create_tables(con)
+
+
+def _carried_tables() -> list[str]:
+    """Tables each build copies from the published warehouse: the load record, every kind's
+    staging rows and user records (overrides); everything else is rebuilt from them."""
+    tables = ["load_files", "file_problems"]
+    for kind in inputs.kinds():
+        tables += [*kind.staging, *kind.carried]
+    return tables
 
 
 def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
-    con.execute(f"ATTACH '{previous}' AS prev (READ_ONLY)")
+    # The path is bound, not written into the SQL: a folder may be called "Children's services".
+    con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
     try:
         tables = {
             r[0]
@@ -237,12 +144,7 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = 'prev'"
             ).fetchall()
         }
-        for table in [
-            "load_files",
-            "file_problems",
-            *(f"stg_{m}" for m in MODULE_ORDER),
-            *tracker_store.CARRIED_TABLES,
-        ]:
+        for table in _carried_tables():
             if table in tables:
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM prev.{table}")
     finally:
@@ -265,7 +167,7 @@ def _insert_file(
             result.rows_read,
             synthetic,
             # A tracker's report date lives with its period; the SEN2 snapshot date is not moved.
-            None if result.tracker else as_of,
+            as_of if result.staged is None or result.staged.sets_snapshot else None,
         ],
     )
     if result.problems:
@@ -274,100 +176,34 @@ def _insert_file(
             for p in result.problems
         ]
         con.executemany("INSERT INTO file_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    if result.tracker is not None:
-        tracker_store.insert(con, result.tracker, result.load_id)
-    for staged in result.staged:
-        for module, table in staged.tables.items():
-            table = table.append_column(
-                "load_id", pa.array([result.load_id] * table.num_rows, pa.int32())
-            )
-            con.register("incoming", table)
-            con.execute(f"INSERT INTO stg_{module} BY NAME SELECT * FROM incoming")
-            con.unregister("incoming")
-
-
-def _build_sql() -> str:
-    """SQL that turns staging rows into canonical tables + build problems (generated per module)."""
-    parts = [
-        "CREATE OR REPLACE TABLE build_problems (load_id INTEGER, file VARCHAR, sheet VARCHAR, "
-        '"row" INTEGER, "column" VARCHAR, rule VARCHAR, severity VARCHAR, message VARCHAR);',
-        "CREATE OR REPLACE TABLE superseded (module VARCHAR, load_id INTEGER, "
-        "source_sheet VARCHAR, source_row INTEGER);",
-    ]
-    for name in MODULE_ORDER:
-        key = OWN_KEY[name]
-        title = MODULES[name].title
-        parts.append(f"""
-        CREATE OR REPLACE TEMP TABLE ranked_{name} AS
-        -- A repeated id on one sheet is a duplicate (error); the same record in a later file, or
-        -- on another sheet, supersedes the earlier one (the latest load wins).
-        SELECT *, row_number() OVER (PARTITION BY {key}, dup_rank = 1
-                                     ORDER BY load_id DESC, source_sheet DESC, source_row)
-                      AS version_rank
-        FROM (SELECT *,
-                     row_number() OVER (PARTITION BY load_id, source_sheet, {key}
-                                        ORDER BY source_row) AS dup_rank,
-                     min(source_row) OVER (PARTITION BY load_id, source_sheet, {key}) AS first_row
-              FROM stg_{name});
-        INSERT INTO build_problems
-        SELECT load_id, source_file, source_sheet, source_row, NULL, 'key_missing', 'error',
-               'This {title} row has no id and no parent id, so it cannot be linked'
-        FROM ranked_{name} WHERE {key} IS NULL;
-        INSERT INTO build_problems
-        SELECT load_id, source_file, source_sheet, source_row, NULL, 'duplicate_key', 'error',
-               'Duplicate {title} id: the same id is already on row ' || first_row ||
-               ' of this sheet; only the first row was loaded'
-        FROM ranked_{name} WHERE dup_rank > 1 AND {key} IS NOT NULL;
-        INSERT INTO superseded
-        SELECT '{name}', load_id, source_sheet, source_row FROM ranked_{name}
-        WHERE version_rank > 1 AND dup_rank = 1;""")
-        links = PARENT_LINKS[name]
-        keep = f"dup_rank = 1 AND version_rank = 1 AND {key} IS NOT NULL"
-        if links:
-            conditions = " OR ".join(
-                f"({col} IS NOT NULL AND {col} IN (SELECT {col} FROM {parent}))"
-                if parent != "assessment" or col != "assessment_key"
-                else f"({col} IS NOT NULL AND {col} IN (SELECT assessment_key FROM assessment))"
-                for parent, col in links
-            )
-            parent_names = " or ".join(f"{ARTICLE[p]} {PARENT_LABEL[p]}" for p, _ in links)
-            parts.append(f"""
-            CREATE OR REPLACE TABLE {name} AS
-            SELECT * EXCLUDE (dup_rank, version_rank, first_row) FROM ranked_{name}
-            WHERE {keep} AND ({conditions});
-            INSERT INTO build_problems
-            SELECT load_id, source_file, source_sheet, source_row, NULL, 'orphan_row', 'error',
-                   'This {title} row points to {parent_names} that was not loaded (missing, '
-                   || 'or rejected: see that row''s own problem)'
-            FROM ranked_{name} WHERE {keep} AND NOT ({conditions});""")
-        else:
-            parts.append(f"""
-            CREATE OR REPLACE TABLE {name} AS
-            SELECT * EXCLUDE (dup_rank, version_rank, first_row) FROM ranked_{name}
-            WHERE {keep};""")
-    return "\n".join(parts)
-
-
-def _render(sql_file: str) -> str:
-    s = settings()
-    return (
-        (SQL_DIR / sql_file)
-        .read_text()
-        .format(
-            within_days=s.within_days,
-            at_risk_days=s.at_risk_days,
-            decision_days=s.decision_days,
-            over_year_days=s.over_year_days,
+    if result.staged is None:
+        return
+    for name, table in result.staged.tables.items():
+        incoming = table.append_column(  # noqa: F841 - referenced by name in SQL
+            "load_id", pa.array([result.load_id] * table.num_rows, pa.int32())
         )
-    )
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild canonical tables, the problem list, marts and the load log from staging."""
-    con.execute(_build_sql())
-    tracker_store.build(con)
-    con.execute(_render("checks.sql"))
-    con.execute(_render("marts.sql"))
+    """Rebuild every kind's canonical tables, checks and marts, then the problem list and the
+    load log, from the staging tables."""
+    con.execute("""
+        CREATE OR REPLACE TABLE build_problems (
+            load_id INTEGER, file VARCHAR, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
+            rule VARCHAR, severity VARCHAR, message VARCHAR);
+        CREATE OR REPLACE TABLE query_problems AS SELECT * FROM build_problems LIMIT 0;
+        CREATE OR REPLACE TABLE superseded (module VARCHAR, load_id INTEGER,
+            source_sheet VARCHAR, source_row INTEGER);
+    """)
+    kinds = inputs.kinds()
+    for kind in kinds:
+        kind.build(con)
+    # Table names come from the registry, never from a file.
+    loaded = " UNION ALL ".join(
+        f"SELECT load_id, source_sheet, source_row FROM {kind.name}_loaded_rows" for kind in kinds
+    )
+    con.execute((SQL_DIR / "load_log.sql").read_text().replace("{loaded_rows}", loaded))
 
 
 def run_load(

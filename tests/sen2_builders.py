@@ -1,6 +1,6 @@
 """Tiny SEN2 fixtures written by code, plus helpers to load them and read the warehouse back.
 
-Records are dicts keyed by the canonical field names of ``etl/specs/sen2.py`` (``person_id``,
+Records are dicts keyed by the canonical field names of ``etl/inputs/sen2/spec.py`` (``person_id``,
 ``received_date``, ...). A *header style* maps each field to the header a file carries:
 
 - ``XML``: the XML element name (``ReceivedDate``),

@@ -18,10 +18,11 @@ import openpyxl
 import pytest
 import python_calamine
 
-from etl import demo, sen2
+from etl import demo
+from etl.inputs.sen2 import stage as sen2
+from etl.inputs.sen2.spec import MODULES, REQUEST_OUTCOMES
 from etl.parse import cell_text, parse_code, parse_date, parse_flag
 from etl.readers import read_file
-from etl.specs.sen2 import MODULES, REQUEST_OUTCOMES
 
 SNAPSHOT = demo.DEFAULT_SNAPSHOT
 FULL_YEARS = (SNAPSHOT.year - 3, SNAPSHOT.year - 2, SNAPSHOT.year - 1)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from etl import sen2
+from etl.inputs.sen2 import stage as sen2
 from etl.readers import RawSheet
 from tests import sen2_builders as b
 
@@ -230,7 +230,8 @@ def test_without_the_sheet_name_the_same_sheet_is_read_by_its_headers(tmp_path: 
 def _alias_config(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A fresh file name per test: etl.config caches settings per path.
     path.write_text(
-        '[aliases]\nreceived_date = ["Date of referral"]\nperson_id = ["Mosaic ID"]\n',
+        '[aliases.sen2.requests]\nreceived_date = ["Date of referral"]\n'
+        '[aliases.sen2.person]\nperson_id = ["Mosaic ID"]\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("SEND_CONFIG", str(path))

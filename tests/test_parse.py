@@ -18,13 +18,13 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import to_excel
 
-from etl.parse import cell_text, normalise_header, parse_code, parse_date, parse_flag
-from etl.specs.sen2 import (
+from etl.inputs.sen2.spec import (
     ASSESSMENT_OUTCOMES,
     REQUEST_OUTCOMES,
     SEN_TYPES,
     UPN_UNKNOWN_REASONS,
 )
+from etl.parse import cell_text, normalise_header, parse_code, parse_date, parse_flag
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 # 1 March 1900 onwards: before it Excel counts a 29 February 1900 that never existed (see the

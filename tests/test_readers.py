@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import sen2
+from etl.inputs.sen2 import stage as sen2
 from etl.readers import FileProblem, expand_paths, read_file
 from tests import sen2_builders as b
 

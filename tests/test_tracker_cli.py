@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.tracker import demo as tracker_demo
+from etl.inputs.tracker import demo as tracker_demo
 from tests import tracker_builders as tb
 from tests.test_cli import etl
 

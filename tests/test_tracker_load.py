@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from etl.tracker import report, stage
+from etl.inputs.tracker import stage
+from etl.tracker import report
 from etl.warehouse import run_load
 from tests import tracker_builders as tb
 from tests.golden_fixture import write_flat

@@ -28,9 +28,7 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     monkeypatch.setattr(
         components.st, "tabs", lambda labels: [contextlib.nullcontext() for _ in labels]
     )
-    monkeypatch.setattr(
-        components.st, "plotly_chart", lambda fig, **kw: calls["chart"].append(fig)
-    )
+    monkeypatch.setattr(components.st, "plotly_chart", lambda fig, **kw: calls["chart"].append(fig))
     monkeypatch.setattr(components.st, "table", lambda t, **kw: calls["table"].append(t))
     monkeypatch.setattr(components.st, "dataframe", lambda t, **kw: calls["table"].append(t))
     monkeypatch.setattr(

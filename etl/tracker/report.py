@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
+from etl.inputs.tracker import build as store
 from etl.rag import RAG_VALUES
-from etl.tracker import store
 
 # JSON field order of `python -m etl milestones --json`.
 MILESTONE_FIELDS = (

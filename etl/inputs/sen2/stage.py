@@ -20,8 +20,16 @@ import pyarrow.compute as pc
 from etl import parse
 from etl.checks import Problem
 from etl.config import Pseudonymiser, settings
+from etl.headers import (
+    HeaderMatch,
+    find_header,
+    header_key,
+    headerless_columns,
+    match_row,
+    sheet_hint,
+)
+from etl.inputs.sen2.spec import FLAT, IGNORED_COLUMNS, IGNORED_SUFFIX, MODULES, Field, Module
 from etl.readers import RawSheet
-from etl.specs.sen2 import FLAT, IGNORED_COLUMNS, IGNORED_SUFFIX, MODULES, Field, Module
 
 # Staging tables and their key columns: (pseudonymised key column, id field, hash namespace).
 KEY_COLUMNS: dict[str, tuple[str, str]] = {
@@ -44,7 +52,6 @@ ARROW_TYPES = {
     "id": pa.string(),
     "upn": pa.string(),
 }
-_BRACKETS = re.compile(r"\([^)]*\)\s*$")
 _UPN_FORMAT = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 _BLADE_FILE = re.compile(
     r"_(sen2|person|requests|assessment|namedplan|plandetail|activeplans|"
@@ -69,6 +76,7 @@ class Recognised:
     columns: dict[str, int]  # field name → column index
     headers: dict[str, str]  # field name → header as written
     unknown: list[str]
+    match: HeaderMatch[Module]
 
 
 @dataclass
@@ -83,19 +91,10 @@ class StagedSheet:
     unknown_columns: list[str] = field(default_factory=list)
 
 
-def _aliases(f: Field) -> set[str]:
-    names = {f.name, *f.aliases, *settings().extra_aliases.get(f.name, [])}
-    return {parse.normalise_header(n) for n in names}
-
-
 def _module_hint(sheet: RawSheet) -> Module | None:
     """The module a sheet's name (or a Blade CSV's file name) says it holds, if any."""
     if sheet.sheet is not None:
-        name = parse.normalise_header(sheet.sheet)
-        for module in MODULES.values():
-            if name in {parse.normalise_header(n) for n in module.sheet_names}:
-                return module
-        return None
+        return sheet_hint(sheet, list(MODULES.values()))
     stem = sheet.file.rsplit(".", 1)[0]
     if match := _BLADE_FILE.search(stem):
         key = match[1].lower()
@@ -103,62 +102,34 @@ def _module_hint(sheet: RawSheet) -> Module | None:
     return None
 
 
-def _match_header(cells: list[Any], module: Module) -> tuple[dict[str, int], dict[str, str]]:
-    columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    lookup: dict[str, str] = {}
-    for f in module.fields:
-        for alias in _aliases(f):
-            lookup.setdefault(alias, f.name)
-    for index, cell in enumerate(cells):
-        key = parse.normalise_header(cell)
-        # "Date request was received (dd/mm/yyyy)": a trailing note in brackets is not the name.
-        name = lookup.get(key) or lookup.get(
-            parse.normalise_header(_BRACKETS.sub("", str(cell or "")))
-        )
-        if name and name not in columns:
-            columns[name] = index
-            headers[name] = parse.cell_text(cell) or name
-    return columns, headers
-
-
 def recognise(sheet: RawSheet) -> Recognised | None:
     """Find the header row and module of a sheet; None when nothing looks like SEN2."""
     hint = _module_hint(sheet)
+    # Modules are listed before the flat list, so a tie goes to the more specific module.
     candidates = [hint] if hint else [*MODULES.values(), FLAT]
-    best: tuple[int, int, Module, dict[str, int], dict[str, str]] | None = None
-    best_index = 0
-    top = sheet.head(settings().header_search_rows)
-    for index, cells in enumerate(top):
-        for order, module in enumerate(candidates):
-            columns, headers = _match_header(cells, module)
-            score = len(columns)
-            # Ties go to the more specific module (modules are listed before the flat list).
-            if score >= 2 and (best is None or score > best[0]):
-                best = (score, order, module, columns, headers)
-                best_index = index
-    if best is None:
+    found = find_header(
+        sheet, candidates, "sen2", min_columns=2, search_rows=settings().header_search_rows
+    )
+    if found is None:
         return None
-    if hint is None and best[2].name == "requests":
+    if hint is None and found.spec.name == "requests":
         # A lone sheet of request columns with nothing saying it is the Requests module is a case
         # list (one row per request), not half of a module workbook.
-        flat_columns, flat_headers = _match_header(top[best_index], FLAT)
-        if len(flat_columns) >= best[0]:
-            best = (len(flat_columns), 0, FLAT, flat_columns, flat_headers)
-    _, _, module, columns, headers = best
-    matched = set(columns.values())
-    ignored = {parse.normalise_header(n) for n in IGNORED_COLUMNS}
-    unknown = []
-    for i, cell in enumerate(top[best_index]):
-        text = parse.cell_text(cell)
-        key = parse.normalise_header(cell)
-        if text and i not in matched and key not in ignored and not key.endswith(IGNORED_SUFFIX):
-            unknown.append(text)
-        elif not text and i < len(sheet.columns):
-            below = sheet.columns[i].slice(best_index + 1)
-            if below.null_count < len(below):
-                unknown.append(f"(column {i + 1}: data with no header)")
-    return Recognised(module, best_index, columns, headers, unknown)
+        row = sheet.head(found.header_index + 1)[found.header_index]
+        columns, written = match_row(row, "sen2", FLAT)
+        if len(columns) >= len(found.columns):
+            used = set(columns.values())
+            unmatched = [(i, t) for i, t in found.unmatched if i not in used]
+            unmatched += [(i, str(row[i])) for i in set(found.columns.values()) - used]
+            found = HeaderMatch(FLAT, found.header_index, columns, written, sorted(unmatched))
+    ignored = {header_key(n) for n in IGNORED_COLUMNS}
+    unknown = [
+        text
+        for _, text in found.unmatched
+        if (key := header_key(text)) not in ignored and not key.endswith(IGNORED_SUFFIX)
+    ]
+    unknown += [f"(column {i + 1}: data with no header)" for i in headerless_columns(sheet, found)]
+    return Recognised(found.spec, found.header_index, found.columns, found.headers, unknown, found)
 
 
 def required_columns(module: Module) -> list[tuple[str, ...]]:
@@ -171,16 +142,9 @@ def required_columns(module: Module) -> list[tuple[str, ...]]:
     return groups
 
 
-def missing_columns(rec: Recognised) -> list[str]:
-    """Plain-English names of required columns the sheet lacks."""
-    missing = []
-    for group in required_columns(rec.module):
-        if not any(name in rec.columns for name in group):
-            labels = [
-                rec.module.field(n).aliases[0] if rec.module.field(n).aliases else n for n in group
-            ]
-            missing.append(" or ".join(f"'{label}'" for label in labels))
-    return missing
+def label_of(module: Module) -> Callable[[str], str]:
+    """How messages name a field: its first spelling (the XML element name), else its name."""
+    return lambda name: module.field(name).aliases[0] if module.field(name).aliases else name
 
 
 def _parser(f: Field) -> Callable[[Any], parse.Parsed]:

@@ -39,6 +39,10 @@ class SheetKind:
     def field(self, name: str) -> TrackerField:
         return next(f for f in self.fields if f.name == name)
 
+    def label(self, name: str) -> str:
+        """How messages name a field when the sheet has no header for it."""
+        return self.field(name).label
+
 
 OWNER_ALIASES = ("Owner", "Lead", "Responsible", "Responsible officer", "Lead officer")
 

@@ -1,8 +1,6 @@
--- Data-quality queries on loaded rows (severity 'query': loaded, but flagged), the full problem
--- list, and the per-file load log. Grain of `problems`: one problem on one cell/row of one file.
--- Placeholders in braces are thresholds from send_dashboard.toml.
+-- SEN2 data-quality queries on loaded rows (severity 'query': loaded, but flagged).
 
-CREATE OR REPLACE TABLE query_problems AS
+INSERT INTO query_problems
 -- Plan issued before the request was received: excluded from timeliness, as DfE marks it "not available".
 SELECT a.load_id, a.source_file AS file, a.source_sheet AS sheet, a.source_row AS "row",
        'AssessmentOutcomeDate' AS "column", 'outcome_before_received' AS rule, 'query' AS severity,
@@ -64,48 +62,14 @@ SELECT p.load_id, p.source_file, p.source_sheet, p.source_row, 'sen2tableid', 'o
        'This person points to a SEN2 header row (sen2tableid) that was not loaded; LA code unknown'
 FROM person p WHERE p.sen2_key IS NOT NULL AND p.sen2_key NOT IN (SELECT sen2_key FROM sen2);
 
-CREATE OR REPLACE TABLE problems AS
-SELECT * FROM file_problems
-UNION ALL SELECT * FROM build_problems
-UNION ALL SELECT * FROM query_problems;
-
--- Per file: every row read ends up loaded, rejected (an error on the row) or superseded (the same
--- record loaded again from a later file). rows_read = rows_loaded + rows_rejected + rows_superseded.
-CREATE OR REPLACE TABLE load_log AS
-WITH loaded_rows AS (
-    SELECT DISTINCT load_id, source_sheet, source_row FROM (
-        SELECT load_id, source_sheet, source_row FROM sen2
-        UNION ALL SELECT load_id, source_sheet, source_row FROM person
-        UNION ALL SELECT load_id, source_sheet, source_row FROM requests
-        UNION ALL SELECT load_id, source_sheet, source_row FROM assessment
-        UNION ALL SELECT load_id, source_sheet, source_row FROM named_plan
-        UNION ALL SELECT load_id, source_sheet, source_row FROM plan_detail
-        UNION ALL SELECT load_id, source_sheet, source_row FROM active_plans
-        UNION ALL SELECT load_id, source_sheet, source_row FROM placement_detail
-        UNION ALL SELECT load_id, source_sheet, source_row FROM sen_need
-        UNION ALL SELECT load_id, source_sheet, source_row FROM tracker_loaded_rows)
-),
-rejected_rows AS (
-    SELECT DISTINCT load_id, sheet AS source_sheet, "row" AS source_row
-    FROM problems WHERE severity = 'error' AND "row" IS NOT NULL
-),
-row_fate AS (
-    -- Precedence: an error on the row wins, then loaded, else superseded.
-    SELECT load_id, source_sheet, source_row,
-           CASE WHEN bool_or(kind = 'rejected') THEN 'rejected'
-                WHEN bool_or(kind = 'loaded') THEN 'loaded'
-                ELSE 'superseded' END AS fate
-    FROM (SELECT *, 'loaded' AS kind FROM loaded_rows
-          UNION ALL SELECT *, 'rejected' FROM rejected_rows
-          UNION ALL SELECT load_id, source_sheet, source_row, 'superseded' FROM superseded)
-    GROUP BY load_id, source_sheet, source_row
-)
-SELECT f.load_id, f.file, f.path, f.content_hash, f.shape, f.status, f.message, f.loaded_at,
-       f.synthetic, f.as_of, f.rows_read,
-       count(*) FILTER (WHERE fate = 'loaded')::INTEGER AS rows_loaded,
-       count(*) FILTER (WHERE fate = 'rejected')::INTEGER AS rows_rejected,
-       count(*) FILTER (WHERE fate = 'superseded')::INTEGER AS rows_superseded,
-       (SELECT count(*) FROM problems p WHERE p.load_id = f.load_id AND p.severity = 'query')::INTEGER
-           AS queries
-FROM load_files f LEFT JOIN row_fate r USING (load_id)
-GROUP BY ALL;
+-- Rows of SEN2 files that were loaded (the load log counts them).
+CREATE OR REPLACE TABLE sen2_loaded_rows AS
+SELECT load_id, source_sheet, source_row FROM sen2
+UNION ALL SELECT load_id, source_sheet, source_row FROM person
+UNION ALL SELECT load_id, source_sheet, source_row FROM requests
+UNION ALL SELECT load_id, source_sheet, source_row FROM assessment
+UNION ALL SELECT load_id, source_sheet, source_row FROM named_plan
+UNION ALL SELECT load_id, source_sheet, source_row FROM plan_detail
+UNION ALL SELECT load_id, source_sheet, source_row FROM active_plans
+UNION ALL SELECT load_id, source_sheet, source_row FROM placement_detail
+UNION ALL SELECT load_id, source_sheet, source_row FROM sen_need;

@@ -20,8 +20,8 @@ import pyarrow as pa
 from etl import parse
 from etl.checks import Problem
 from etl.config import settings
-from etl.readers import FileProblem, RawSheet
-from etl.specs.tracker import (
+from etl.headers import HeaderMatch, find_header, header_key, lookup, missing_required, sheet_hint
+from etl.inputs.tracker.spec import (
     GANTT_HEADERS,
     NOT_USED_SHEET_NAMES,
     OVERALL_STATUS_LABELS,
@@ -33,8 +33,8 @@ from etl.specs.tracker import (
     SheetKind,
     TrackerField,
 )
+from etl.readers import FileProblem, RawSheet
 
-_BRACKETS = re.compile(r"\([^)]*\)\s*$")
 # "WSB - Develop a pathway": the workstream code as written, then the milestone's own name.
 _WORKSTREAM_PREFIX = re.compile(r"^\s*(WS\s?[A-Za-z0-9]{1,3})\s*[-–—:]\s*(\S.*)$", re.I)
 _SHORT_UK_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2})$")
@@ -109,6 +109,7 @@ class SheetMatch:
     headers: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
     gantt: int = 0  # month / year columns of a Gantt drawing, not used
+    found: HeaderMatch[SheetKind] | None = None  # the header match of a table layout
 
 
 @dataclass
@@ -132,12 +133,6 @@ class StagedTracker:
 
 
 # ---------------------------------------------------------------- cells
-
-
-def header_key(raw: Any) -> str:
-    """Header matching key: "%" counts as "pct", then case, spaces and punctuation are ignored."""
-    text = parse.cell_text(raw) or ""
-    return parse.normalise_header(text.replace("%", " pct "))
 
 
 def parse_tracker_date(raw: Any) -> parse.Parsed:
@@ -213,77 +208,27 @@ def name_key(text: str | None) -> str:
 # ---------------------------------------------------------------- recognising sheets
 
 
-_LOOKUPS: dict[tuple[str, int], dict[str, str]] = {}
-
-
-def _lookup(kind: SheetKind) -> dict[str, str]:
-    """Header key -> field name for a sheet kind (built once per kind and settings file: it is
-    asked for every row searched in every sheet, SEN2 workbooks included)."""
-    key = (kind.name, id(settings()))
-    found = _LOOKUPS.get(key)
-    if found is None:
-        found = _LOOKUPS[key] = _build_lookup(kind)
-    return found
-
-
-def _build_lookup(kind: SheetKind) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for f in kind.fields:
-        extra = settings().extra_aliases.get(f"{kind.name}_{f.name}", [])
-        for alias in (*f.aliases, *extra):
-            table.setdefault(header_key(alias), f.name)
-    return table
-
-
-def _match_row(cells: list[Any], kind: SheetKind) -> tuple[dict[str, int], dict[str, str]]:
-    lookup = _lookup(kind)
-    columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    for index, cell in enumerate(cells):
-        name = lookup.get(header_key(cell)) or lookup.get(
-            header_key(_BRACKETS.sub("", str(cell or "")))
-        )
-        if name and name not in columns:
-            columns[name] = index
-            headers[name] = parse.cell_text(cell) or name
-    return columns, headers
-
-
 def _satisfies(kind: SheetKind, columns: dict[str, int]) -> bool:
     return all(any(name in columns for name in group) for group in kind.required)
 
 
-def _kind_hint(sheet: RawSheet) -> SheetKind | None:
-    if sheet.sheet is None:
-        return None
-    name = header_key(sheet.sheet)
-    for kind in SHEET_KINDS.values():
-        if name in {header_key(n) for n in kind.sheet_names}:
-            return kind
-    return None
-
-
 def recognise_sheet(sheet: RawSheet) -> SheetMatch | None:
     """Which tracker sheet this is and where its header row is; None when it is not one."""
-    hint = _kind_hint(sheet)
+    hint = sheet_hint(sheet, list(SHEET_KINDS.values()))
     candidates = [hint] if hint else list(SHEET_KINDS.values())
-    top = sheet.head(settings().header_search_rows)
-    best: tuple[int, int, SheetKind, int, dict[str, int], dict[str, str]] | None = None
-    for index, cells in enumerate(top):
-        for order, kind in enumerate(candidates):
-            columns, headers = _match_row(cells, kind)
-            if len(columns) < 3 or not (_satisfies(kind, columns) or hint is not None):
-                continue
-            if best is None or (len(columns), -order) > (best[0], -best[1]):
-                best = (len(columns), order, kind, index, columns, headers)
-    if best is not None:
-        _, _, kind, index, columns, headers = best
-        match = SheetMatch(kind, "table", index, columns, headers)
-        matched = set(columns.values())
-        for i, cell in enumerate(top[index]):
-            text = parse.cell_text(cell)
-            if not text or i in matched:
-                continue
+    found = find_header(
+        sheet,
+        candidates,
+        "tracker",
+        min_columns=3,
+        search_rows=settings().header_search_rows,
+        accept=lambda kind, columns: hint is not None or _satisfies(kind, columns),
+    )
+    if found is not None:
+        match = SheetMatch(
+            found.spec, "table", found.header_index, found.columns, found.headers, found=found
+        )
+        for _, text in found.unmatched:
             if text.lower() in GANTT_HEADERS or _YEAR.match(text):
                 match.gantt += 1
             else:
@@ -293,21 +238,13 @@ def recognise_sheet(sheet: RawSheet) -> SheetMatch | None:
     # Only looked for on a sheet named as a register: it reads the whole sheet.
     if hint is None or hint.name not in REGISTERS:
         return None
-    lookup = _lookup(hint)
+    table = lookup("tracker", hint)
     labels = [
-        lookup[header_key(row[0])] for row in sheet.rows if row and header_key(row[0]) in lookup
+        table[header_key(row[0])] for row in sheet.rows if row and header_key(row[0]) in table
     ]
     if "description" in labels and len(labels) >= 3:
         return SheetMatch(hint, "cards")
     return None
-
-
-def _missing(match: SheetMatch) -> list[str]:
-    missing = []
-    for group in match.kind.required:
-        if not any(name in match.columns for name in group):
-            missing.append(" or ".join(f"'{match.kind.field(n).label}'" for n in group))
-    return missing
 
 
 # ---------------------------------------------------------------- workbook facts
@@ -387,16 +324,16 @@ def _card_rows(sheet: RawSheet, match: SheetMatch) -> list[_Row]:
 
     A new record starts at an ID label, or when a label repeats within the current record.
     """
-    lookup = _lookup(match.kind)
+    table = lookup("tracker", match.kind)
     records: list[_Row] = []
     current: _Row | None = None
     for number, cells in zip(sheet.row_numbers, sheet.rows, strict=True):
         for c, cell in enumerate(cells):
-            name = lookup.get(header_key(cell))
+            name = table.get(header_key(cell))
             if name is None:
                 continue
             value = cells[c + 1] if c + 1 < len(cells) else None
-            if header_key(value) in lookup:
+            if header_key(value) in table:
                 value = None
             if current is None or name == "ref" or name in current.cells:
                 current = _Row(number, {}, {})
@@ -585,12 +522,16 @@ def stage_workbook(
     file = sheets[0].file
     problems: list[Problem] = []
     for sheet, match in matches:
-        missing = _missing(match)
-        if missing and match.layout == "table":
+        if match.found is None:  # cards: no header row to check
+            continue
+        missing = missing_required(match.found, match.kind.required, match.kind.label, "tracker")
+        if missing:
+            main, detail = missing
             raise FileProblem(
                 "column_missing",
-                f"{sheet.label}: required column {', '.join(missing)} is missing (header found on "
-                f"row {sheet.row_numbers[match.header_index]}); nothing was loaded from this file",
+                f"{sheet.label}: {main} (header found on row "
+                f"{sheet.row_numbers[match.header_index]}); nothing was loaded from this "
+                f"file{detail}",
                 sheet.sheet,
             )
     found, where, date_problem = report_date(sheets)

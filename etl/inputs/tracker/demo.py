@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 PLAN_NAME = "Demo Borough SEND Improvement Programme (SYNTHETIC)"
 MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
@@ -131,15 +133,24 @@ def _status(pct: int, m: _Milestone, when: dt.date, rng: random.Random) -> str:
     return "On Target"
 
 
+def _new_workbook(sheet_title: str, banner: str, banner_cells: str) -> tuple[Workbook, Worksheet]:
+    """A workbook whose first sheet, ``sheet_title``, opens with ``banner`` merged across
+    ``banner_cells`` (as LA trackers do)."""
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.title = sheet_title
+    sheet.append([banner])
+    sheet.merge_cells(banner_cells)
+    return wb, sheet
+
+
 def _write_highlight_report(
     path: Path, plan: list[_Milestone], when: dt.date, period: int, rng: random.Random
 ) -> None:
-    wb = openpyxl.Workbook()
-    summary = wb.active
-    assert summary is not None
-    summary.title = "Overall Summary"
-    summary.append(["Highlight Report — SYNTHETIC DEMONSTRATION DATA"])
-    summary.merge_cells("A1:D1")
+    wb, summary = _new_workbook(
+        "Overall Summary", "Highlight Report — SYNTHETIC DEMONSTRATION DATA", "A1:D1"
+    )
     summary.append(["Overall Summary"])
     summary.append(["Report Period", when])
     summary.cell(3, 2).number_format = "dd/mm/yy"
@@ -231,12 +242,11 @@ def _actions(rng: random.Random, first: dt.date) -> list[_Action]:
 
 
 def _write_action_log(path: Path, actions: list[_Action], when: dt.date) -> None:
-    wb = openpyxl.Workbook()
-    sheet = wb.active
-    assert sheet is not None
-    sheet.title = "Actions"
-    sheet.append(["Written Statement of Action — action log (SYNTHETIC DEMONSTRATION DATA)"])
-    sheet.merge_cells("A1:I1")
+    wb, sheet = _new_workbook(
+        "Actions",
+        "Written Statement of Action — action log (SYNTHETIC DEMONSTRATION DATA)",
+        "A1:I1",
+    )
     sheet.append(["Report date", when])
     sheet.cell(2, 2).number_format = "dd/mm/yyyy"
     sheet.append(["Plan name", "Demo Borough Written Statement of Action (SYNTHETIC)"])

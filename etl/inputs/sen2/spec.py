@@ -2,13 +2,13 @@
 
 One :class:`Module` per SEN2 module. Each field lists the names it may appear under: the XML
 element name, the COLLECT "Blade" CSV name, DfE's template label and common LA spellings. Matching
-ignores case, spaces and punctuation (see ``etl.parse.normalise_header``); extra aliases can be
-added in ``send_dashboard.toml`` without touching code.
+ignores case, spaces and punctuation (see ``etl.headers``); extra aliases can be added in
+``send_dashboard.toml`` under ``[aliases.sen2.<module>]`` without touching code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["id", "date", "code", "flag", "int", "text", "upn"]
@@ -69,7 +69,6 @@ SEXES = {
 }
 CEASE_REASONS = {str(i): f"Reason {i}" for i in range(1, 10)}
 PLACEMENT_RANKS = {"1": "Primary", "2": "Secondary"}
-SEN_SETTINGS = {"OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,8 @@ class Module:
     fields: tuple[Field, ...]
     key: str | None  # this module's own id column, if it has one
     parents: tuple[str, ...] = ()  # id columns that may link it to its parent (first present wins)
-    extra: dict[str, str] = field(default_factory=dict)
+    # A sheet made of other modules' fields (the case list) also takes their settings aliases.
+    borrows_aliases: bool = False
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -468,6 +468,7 @@ FLAT = Module(
         for f in FLAT.fields
     ),
     FLAT.key,
+    borrows_aliases=True,
 )
 
 # Blade export metadata columns that are known and deliberately not loaded.

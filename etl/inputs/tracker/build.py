@@ -23,16 +23,14 @@ import pyarrow as pa
 
 from etl import rag
 from etl.config import settings
-from etl.tracker.stage import ITEM_SCHEMA, PERIOD_SCHEMA, REGISTER_SCHEMA, StagedTracker
+from etl.inputs.tracker.stage import ITEM_SCHEMA, PERIOD_SCHEMA, REGISTER_SCHEMA
 
-SQL_FILE = Path(__file__).resolve().parent.parent / "sql" / "tracker.sql"
+SQL_FILE = Path(__file__).resolve().parent / "sql" / "marts.sql"
 STAGING = {
     "stg_tracker_periods": PERIOD_SCHEMA,
     "stg_tracker_items": ITEM_SCHEMA,
     "stg_tracker_registers": REGISTER_SCHEMA,
 }
-# Tables copied from the published warehouse into each new build.
-CARRIED_TABLES = (*STAGING, "tracker_overrides")
 
 PLAN_ITEM_FIELDS = [
     pa.field("computed_rag", pa.string()),
@@ -64,19 +62,6 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
             item_name VARCHAR, rag VARCHAR, reason VARCHAR, author VARCHAR,
             created_at TIMESTAMP)
     """)
-
-
-def insert(con: duckdb.DuckDBPyConnection, staged: StagedTracker, load_id: int | None) -> None:
-    """Add one staged workbook's rows under its load id."""
-    for name, table in (
-        ("stg_tracker_periods", staged.period),
-        ("stg_tracker_items", staged.items),
-        ("stg_tracker_registers", staged.registers),
-    ):
-        incoming = table.append_column(  # noqa: F841 - referenced by name in SQL
-            "load_id", pa.array([load_id] * table.num_rows, pa.int32())
-        )
-        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:

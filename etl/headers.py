@@ -1,0 +1,290 @@
+"""The one header finder: which sheet spec a sheet holds, on which row its header is, and which
+column holds each field — for every sheet of every input kind.
+
+A *spec* is any sheet description with a ``name``, the ``sheet_names`` it goes by and ``fields``
+that each have a ``name`` and ``aliases`` (SEN2 modules, tracker sheet kinds, …). Matching is
+tolerant (DESIGN §3): case, spaces, punctuation and underscores are ignored, "%" reads as "pct",
+a trailing note in brackets ("Date received (dd/mm/yyyy)") is not part of the name, and the header
+row may sit below title rows. Extra spellings come from the settings file under
+``[aliases.<kind>.<sheet>]``; they are checked against the specs when the settings are read, so a
+slip such as ``ReceivdDate`` is an error naming the nearest field, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from etl.parse import cell_text
+
+if TYPE_CHECKING:
+    from etl.readers import RawSheet
+
+_JUNK = re.compile(r"[^0-9a-z]+")
+_BRACKETS = re.compile(r"\([^)]*\)\s*$")
+
+
+class FieldSpec(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+class SheetSpec(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def sheet_names(self) -> tuple[str, ...]: ...
+    @property
+    def fields(self) -> tuple[Any, ...]: ...
+
+
+S = TypeVar("S", bound=SheetSpec)
+
+
+def header_key(raw: Any) -> str:
+    """Header matching key: "%" reads as "pct", then case, accents, spaces and punctuation go.
+
+    "Date request was received" → "daterequestwasreceived"; "Received_Date" → "receiveddate";
+    "% complete" → "pctcomplete".
+    """
+    text = (cell_text(raw) or "").replace("%", " pct ")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _JUNK.sub("", text.lower())
+
+
+@dataclass
+class HeaderMatch(Generic[S]):
+    """A sheet matched to a spec: its header row and the column of each field found."""
+
+    spec: S
+    header_index: int  # index into the sheet's rows (not the Excel row number)
+    columns: dict[str, int]  # field name → column index
+    headers: dict[str, str]  # field name → header as written
+    unmatched: list[tuple[int, str]] = field(default_factory=list)  # (column, header) not used
+
+
+# ---------------------------------------------------------------- aliases
+
+
+_LOOKUPS: dict[tuple[int, str, str], dict[str, str]] = {}
+
+
+def lookup(kind: str, spec: SheetSpec) -> dict[str, str]:
+    """Header key → field name for one spec: its own aliases, then the settings file's.
+
+    Built once per spec and settings file (it is asked for every row searched in every sheet).
+    """
+    from etl.config import settings  # settings import this module to check their aliases
+
+    current = settings()
+    key = (id(current), kind, spec.name)
+    found = _LOOKUPS.get(key)
+    if found is None:
+        extra = _extra_aliases(current.aliases.get(kind, {}), spec)
+        table: dict[str, str] = {}
+        for f in spec.fields:
+            for alias in (f.name, *f.aliases, *extra.get(f.name, ())):
+                table.setdefault(header_key(alias), f.name)
+        found = _LOOKUPS[key] = table
+    return found
+
+
+def _extra_aliases(
+    by_sheet: Mapping[str, Mapping[str, tuple[str, ...]]], spec: SheetSpec
+) -> dict[str, tuple[str, ...]]:
+    """The settings file's spellings that apply to ``spec``: those under its own sheet, and for
+    a sheet made of other sheets' fields (SEN2's case list), those under the sheets it borrows
+    from."""
+    own = dict(by_sheet.get(spec.name, {}))
+    if getattr(spec, "borrows_aliases", False):
+        for sheet, fields in by_sheet.items():
+            if sheet == spec.name:
+                continue
+            for name, spellings in fields.items():
+                own[name] = (*own.get(name, ()), *spellings)
+    return own
+
+
+def canonical_aliases(
+    raw: Mapping[str, Mapping[str, Mapping[str, list[str]]]], file: Path
+) -> dict[str, dict[str, dict[str, tuple[str, ...]]]]:
+    """Check ``[aliases.<kind>.<sheet>]`` against the specs; key each spelling by field name.
+
+    A key may be the canonical field name or any spelling the spec already knows ("ReceivedDate",
+    "received_date"). An unknown kind, sheet or field raises ``SettingsError`` naming the nearest.
+    """
+    from etl.config import SettingsError
+    from etl.inputs import sheet_specs
+
+    specs = sheet_specs()
+    out: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+    for kind, sheets in raw.items():
+        if kind not in specs:
+            raise SettingsError(
+                f"{file}: [aliases.{kind}]: no input kind '{kind}'"
+                + _nearest(kind, {k: k for k in specs})
+            )
+        for sheet_key, fields in sheets.items():
+            spec = _spec_for(sheet_key, specs[kind])
+            if spec is None:
+                names = {s.name: s.name for s in specs[kind]}
+                raise SettingsError(
+                    f"{file}: [aliases.{kind}.{sheet_key}]: {kind} has no sheet "
+                    f"'{sheet_key}'{_nearest(sheet_key, names)}"
+                )
+            known = {header_key(a): f.name for f in spec.fields for a in (f.name, *f.aliases)}
+            for key, spellings in fields.items():
+                name = known.get(header_key(key))
+                if name is None:
+                    raise SettingsError(
+                        f"{file}: [aliases.{kind}.{sheet_key}] {key}: no such field in "
+                        f"{spec.title}{_nearest(key, known, by_key=True)}"
+                    )
+                bucket = out.setdefault(kind, {}).setdefault(spec.name, {})
+                bucket[name] = (*bucket.get(name, ()), *map(str, spellings))
+    return out
+
+
+def _spec_for(key: str, specs: Sequence[SheetSpec]) -> SheetSpec | None:
+    wanted = header_key(key)
+    for spec in specs:
+        if wanted in {header_key(n) for n in (spec.name, spec.title, *spec.sheet_names)}:
+            return spec
+    return None
+
+
+def _nearest(word: str, known: Mapping[str, str], by_key: bool = False) -> str:
+    """ "; did you mean received_date?" — the closest known name, if any is close."""
+    candidates = {header_key(k) if by_key else k: v for k, v in known.items()}
+    close = difflib.get_close_matches(
+        header_key(word) if by_key else word, list(candidates), n=1, cutoff=0.6
+    )
+    return f"; did you mean {candidates[close[0]]}?" if close else ""
+
+
+# ---------------------------------------------------------------- finding the header
+
+
+def match_row(
+    cells: Sequence[Any], kind: str, spec: SheetSpec
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Which column of one row holds each field of ``spec`` (the first such column wins)."""
+    table = lookup(kind, spec)
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for index, cell in enumerate(cells):
+        if cell is None:
+            continue
+        name = table.get(header_key(cell)) or table.get(header_key(_BRACKETS.sub("", str(cell))))
+        if name and name not in columns:
+            columns[name] = index
+            headers[name] = cell_text(cell) or name
+    return columns, headers
+
+
+def sheet_hint(sheet: RawSheet, specs: Sequence[S]) -> S | None:
+    """The spec a sheet's name says it holds ("Requests", "Tasks & Milestones"), if any."""
+    if sheet.sheet is None:
+        return None
+    name = header_key(sheet.sheet)
+    return next(
+        (s for s in specs if name in {header_key(n) for n in s.sheet_names}),
+        None,
+    )
+
+
+def find_header(
+    sheet: RawSheet,
+    candidates: Sequence[S],
+    kind: str,
+    *,
+    min_columns: int,
+    search_rows: int,
+    accept: Callable[[S, dict[str, int]], bool] | None = None,
+) -> HeaderMatch[S] | None:
+    """The best (spec, header row) among the first ``search_rows`` rows, or None.
+
+    Best = most fields matched; on a tie the earlier candidate (more specific specs are listed
+    first), then the earlier row. ``accept`` may refuse a match (say, one lacking required
+    columns) before it is compared.
+    """
+    top = sheet.head(search_rows)
+    best: tuple[int, int, int, dict[str, int], dict[str, str]] | None = None
+    for index, cells in enumerate(top):
+        if not any(c is not None for c in cells):
+            continue
+        for order, spec in enumerate(candidates):
+            columns, headers = match_row(cells, kind, spec)
+            if len(columns) < min_columns or (accept is not None and not accept(spec, columns)):
+                continue
+            if best is None or (len(columns), -order) > (best[0], -best[1]):
+                best = (len(columns), order, index, columns, headers)
+    if best is None:
+        return None
+    _, order, index, columns, headers = best
+    used = set(columns.values())
+    unmatched = [
+        (i, text)
+        for i, cell in enumerate(top[index])
+        if i not in used and (text := cell_text(cell))
+    ]
+    return HeaderMatch(candidates[order], index, columns, headers, unmatched)
+
+
+def headerless_columns(sheet: RawSheet, match: HeaderMatch[Any]) -> list[int]:
+    """Columns with data below the header row but no header of their own."""
+    row = sheet.head(match.header_index + 1)[match.header_index]
+    out = []
+    for i, column in enumerate(sheet.columns):
+        if i < len(row) and cell_text(row[i]):
+            continue
+        below = column.slice(match.header_index + 1)
+        if below.null_count < len(below):
+            out.append(i)
+    return out
+
+
+def missing_required(
+    match: HeaderMatch[Any],
+    required: Sequence[Sequence[str]],
+    label: Callable[[str], str],
+    kind: str,
+) -> tuple[str, str] | None:
+    """(what is missing, what may help) for required columns the header lacks; None if all there.
+
+    It names each missing column, then the headers found that matched nothing with the nearest
+    field for each, so the user can add the right alias: "'Date Request Received' may be
+    ReceivedDate; add it under [aliases.sen2.requests]".
+    """
+    missing = [group for group in required if not any(n in match.columns for n in group)]
+    if not missing:
+        return None
+    names = " and ".join(" or ".join(f"'{label(n)}'" for n in group) for group in missing)
+    plural = "s" if len(missing) > 1 else ""
+    message = f"required column{plural} {names} {'are' if plural else 'is'} missing"
+    detail = ""
+    wanted = {header_key(label(n)): label(n) for group in missing for n in group}
+    wanted.update({header_key(n): label(n) for group in missing for n in group})
+    hints = []
+    for _, text in match.unmatched:
+        close = difflib.get_close_matches(header_key(text), list(wanted), n=1, cutoff=0.5)
+        if close:
+            hints.append(
+                f"'{text}' may be {wanted[close[0]]}; add it under "
+                f"[aliases.{kind}.{match.spec.name}] in the settings file"
+            )
+    if match.unmatched:
+        found = ", ".join(f"'{t}'" for _, t in match.unmatched[:12])
+        detail += f". Other headers found: {found}"
+    if hints:
+        detail += ". " + "; ".join(hints)
+    return message, detail

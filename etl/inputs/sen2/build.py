@@ -1,0 +1,141 @@
+"""SEN2 staging → canonical tables → checks → marts, inside a new warehouse file.
+
+Each module's staging rows are ranked: a repeated id on one sheet is a duplicate (error), the
+same record in a later file or on another sheet supersedes the earlier one (the latest load wins),
+and a row whose parent was not kept is an orphan (error). Modules are built parent first, so a
+rejected request takes its assessments with it, each pointing back to it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from etl.config import settings
+from etl.inputs.sen2.spec import MODULES
+from etl.inputs.sen2.stage import KEY_COLUMNS
+
+SQL_DIR = Path(__file__).parent / "sql"
+# Hierarchy order: each module's rows need their parent's rows to have been kept.
+MODULE_ORDER = [
+    "sen2",
+    "person",
+    "requests",
+    "assessment",
+    "named_plan",
+    "plan_detail",
+    "active_plans",
+    "placement_detail",
+    "sen_need",
+]
+# (parent module, child key column, parent key column) for each module; several = any may match.
+PARENT_LINKS: dict[str, list[tuple[str, str]]] = {
+    "sen2": [],
+    "person": [],
+    "requests": [("person", "person_key")],
+    "assessment": [("requests", "request_key")],
+    "named_plan": [("assessment", "assessment_key"), ("requests", "request_key")],
+    "plan_detail": [("named_plan", "named_plan_key")],
+    "active_plans": [("requests", "request_key")],
+    "placement_detail": [("active_plans", "active_plan_key")],
+    "sen_need": [("active_plans", "active_plan_key"), ("requests", "request_key")],
+}
+OWN_KEY = {name: KEY_COLUMNS[MODULES[name].key or ""][0] for name in MODULE_ORDER}
+PARENT_LABEL = {
+    "person": "child (Person ID / persontableid)",
+    "requests": "request (Request ID / requeststableid)",
+    "assessment": "assessment (assessmenttableid)",
+    "named_plan": "named plan (namedplantableid)",
+    "active_plans": "active plan (activeplanstableid)",
+}
+# "a child", "an assessment": the article for each parent in messages.
+ARTICLE = {
+    "person": "a",
+    "requests": "a",
+    "assessment": "an",
+    "named_plan": "a",
+    "active_plans": "an",
+}
+
+
+def canonical_sql() -> str:
+    """SQL that turns staging rows into canonical tables + build problems (generated per module).
+
+    Only names from the specs above are put into it; no value from a file ever is.
+    """
+    parts: list[str] = []
+    for name in MODULE_ORDER:
+        key = OWN_KEY[name]
+        title = MODULES[name].title
+        parts.append(f"""
+        CREATE OR REPLACE TEMP TABLE ranked_{name} AS
+        -- A repeated id on one sheet is a duplicate (error); the same record in a later file, or
+        -- on another sheet, supersedes the earlier one (the latest load wins).
+        SELECT *, row_number() OVER (PARTITION BY {key}, dup_rank = 1
+                                     ORDER BY load_id DESC, source_sheet DESC, source_row)
+                      AS version_rank
+        FROM (SELECT *,
+                     row_number() OVER (PARTITION BY load_id, source_sheet, {key}
+                                        ORDER BY source_row) AS dup_rank,
+                     min(source_row) OVER (PARTITION BY load_id, source_sheet, {key}) AS first_row
+              FROM stg_{name});
+        INSERT INTO build_problems
+        SELECT load_id, source_file, source_sheet, source_row, NULL, 'key_missing', 'error',
+               'This {title} row has no id and no parent id, so it cannot be linked'
+        FROM ranked_{name} WHERE {key} IS NULL;
+        INSERT INTO build_problems
+        SELECT load_id, source_file, source_sheet, source_row, NULL, 'duplicate_key', 'error',
+               'Duplicate {title} id: the same id is already on row ' || first_row ||
+               ' of this sheet; only the first row was loaded'
+        FROM ranked_{name} WHERE dup_rank > 1 AND {key} IS NOT NULL;
+        INSERT INTO superseded
+        SELECT '{name}', load_id, source_sheet, source_row FROM ranked_{name}
+        WHERE version_rank > 1 AND dup_rank = 1;""")
+        links = PARENT_LINKS[name]
+        keep = f"dup_rank = 1 AND version_rank = 1 AND {key} IS NOT NULL"
+        if links:
+            conditions = " OR ".join(
+                f"({col} IS NOT NULL AND {col} IN (SELECT {col} FROM {parent}))"
+                if parent != "assessment" or col != "assessment_key"
+                else f"({col} IS NOT NULL AND {col} IN (SELECT assessment_key FROM assessment))"
+                for parent, col in links
+            )
+            parent_names = " or ".join(f"{ARTICLE[p]} {PARENT_LABEL[p]}" for p, _ in links)
+            parts.append(f"""
+            CREATE OR REPLACE TABLE {name} AS
+            SELECT * EXCLUDE (dup_rank, version_rank, first_row) FROM ranked_{name}
+            WHERE {keep} AND ({conditions});
+            INSERT INTO build_problems
+            SELECT load_id, source_file, source_sheet, source_row, NULL, 'orphan_row', 'error',
+                   'This {title} row points to {parent_names} that was not loaded (missing, '
+                   || 'or rejected: see that row''s own problem)'
+            FROM ranked_{name} WHERE {keep} AND NOT ({conditions});""")
+        else:
+            parts.append(f"""
+            CREATE OR REPLACE TABLE {name} AS
+            SELECT * EXCLUDE (dup_rank, version_rank, first_row) FROM ranked_{name}
+            WHERE {keep};""")
+    return "\n".join(parts)
+
+
+def render(sql_file: str) -> str:
+    """A SQL file of this kind with the thresholds from the settings (validated whole numbers)."""
+    s = settings()
+    return (
+        (SQL_DIR / sql_file)
+        .read_text()
+        .format(
+            within_days=s.within_days,
+            at_risk_days=s.at_risk_days,
+            decision_days=s.decision_days,
+            over_year_days=s.over_year_days,
+        )
+    )
+
+
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Canonical tables, the SEN2 data-quality queries and the marts, from the staging tables."""
+    con.execute(canonical_sql())
+    con.execute(render("checks.sql"))
+    con.execute(render("marts.sql"))

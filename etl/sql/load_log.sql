@@ -1,0 +1,39 @@
+-- The full problem list and the per-file load log, over every input kind. Grain of `problems`:
+-- one problem on one cell/row of one file. {loaded_rows} is the union of each kind's
+-- <kind>_loaded_rows table (names from the registry, never from a file).
+
+CREATE OR REPLACE TABLE problems AS
+SELECT * FROM file_problems
+UNION ALL SELECT * FROM build_problems
+UNION ALL SELECT * FROM query_problems;
+
+-- Per file: every row read ends up loaded, rejected (an error on the row) or superseded (the same
+-- record loaded again from a later file). rows_read = rows_loaded + rows_rejected + rows_superseded.
+CREATE OR REPLACE TABLE load_log AS
+WITH loaded_rows AS (
+    SELECT DISTINCT load_id, source_sheet, source_row FROM ({loaded_rows})
+),
+rejected_rows AS (
+    SELECT DISTINCT load_id, sheet AS source_sheet, "row" AS source_row
+    FROM problems WHERE severity = 'error' AND "row" IS NOT NULL
+),
+row_fate AS (
+    -- Precedence: an error on the row wins, then loaded, else superseded.
+    SELECT load_id, source_sheet, source_row,
+           CASE WHEN bool_or(kind = 'rejected') THEN 'rejected'
+                WHEN bool_or(kind = 'loaded') THEN 'loaded'
+                ELSE 'superseded' END AS fate
+    FROM (SELECT *, 'loaded' AS kind FROM loaded_rows
+          UNION ALL SELECT *, 'rejected' FROM rejected_rows
+          UNION ALL SELECT load_id, source_sheet, source_row, 'superseded' FROM superseded)
+    GROUP BY load_id, source_sheet, source_row
+)
+SELECT f.load_id, f.file, f.path, f.content_hash, f.shape, f.status, f.message, f.loaded_at,
+       f.synthetic, f.as_of, f.rows_read,
+       count(*) FILTER (WHERE fate = 'loaded')::INTEGER AS rows_loaded,
+       count(*) FILTER (WHERE fate = 'rejected')::INTEGER AS rows_rejected,
+       count(*) FILTER (WHERE fate = 'superseded')::INTEGER AS rows_superseded,
+       (SELECT count(*) FROM problems p WHERE p.load_id = f.load_id AND p.severity = 'query')::INTEGER
+           AS queries
+FROM load_files f LEFT JOIN row_fate r USING (load_id)
+GROUP BY ALL;
