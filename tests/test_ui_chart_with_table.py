@@ -4,20 +4,15 @@ the export mode (DESIGN §7) and labelling published statistics as public."""
 from __future__ import annotations
 
 import contextlib
-import csv
-import datetime as dt
-import io
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from ui import components, db
+from tests.test_ui_components import STATE, _bands, _rows
+from ui import components
 
-SNAPSHOT = dt.date(2026, 11, 1)
-STATE = db.DataState(True, Path("warehouse.duckdb"), "", SNAPSHOT, synthetic=True)
 BAND_COLUMNS = ["band", "plans_issued", "pct_of_plans_issued"]
 
 
@@ -37,21 +32,6 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
         lambda label, data, **kw: calls["download"].append({"label": label, "data": data, **kw}),
     )
     return calls
-
-
-def _rows(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-
-
-def _bands() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "band": ["Within 20 weeks", "20 to 52 weeks", "Over 52 weeks"],
-            "plans_issued": [23, 12, 3],
-            "all_plans_issued": [38, 38, 38],
-            "pct_of_plans_issued": [60.5, 31.6, 7.9],
-        }
-    )
 
 
 def test_publish_mode_suppresses_local_figures_in_the_download_only(
