@@ -184,6 +184,9 @@ def test_timeliness_words_follow_the_configured_thresholds() -> None:
     default = Settings()
     assert "At risk = open more than 14 weeks." in tv.watchlist_explanation(default)
     assert tv.watchlist_explanation(default).startswith("Soonest 20-week date first.")
+    weeks = next(c for c in tv.year_charts("2026", default) if c.query == "weeks_to_issue")
+    assert weeks.explanation is not None
+    assert weeks.explanation.endswith("the dashed line is the 20-week time limit.")
     stricter = Settings(within_days=126, at_risk_days=84, over_year_days=365)
     bands = next(c for c in tv.year_charts("2026", stricter) if c.query == "bands")
     assert bands.explanation is not None

@@ -22,6 +22,12 @@ HEADLINE_KPIS = ["pct_within_20_weeks_excl_exceptions", "pct_within_20_weeks", "
 UNTRENDED_KPIS = ["plans_issued"]
 
 
+def _as_adjective(limit: str) -> str:
+    """ "20 weeks" -> "20-week" (as in "the 20-week date")."""
+    number, unit = limit.split()
+    return f"{number}-{unit.removesuffix('s')}"
+
+
 def monthly_chart(year: int, period: str) -> ChartSpec:
     """The monthly trend over the two years before ``year`` and ``year`` itself."""
     return ChartSpec(
@@ -43,7 +49,7 @@ def year_charts(period: str, limits: Settings) -> list[ChartSpec]:
             "How long plans took: weeks from request to issue",
             f"EHC plans issued in {period} by completed weeks to issue",
             "Each bar is one completed week; the dashed line is the "
-            f"{fmt_time_limit(limits.within_days)} time limit.",
+            f"{_as_adjective(fmt_time_limit(limits.within_days))} time limit.",
         ),
         ChartSpec(
             "bands",
@@ -106,12 +112,6 @@ def england_comparison(excl: dict[str, Any] | None, incl: dict[str, Any] | None)
         f"{excl['value']:.1f}% within 20 weeks excluding exceptions, {incl['value']:.1f}% "
         f"including ({excl['release']}). Region, neighbours and rank: Benchmarking page."
     )
-
-
-def _as_adjective(limit: str) -> str:
-    """ "20 weeks" -> "20-week" (as in "the 20-week date")."""
-    number, unit = limit.split()
-    return f"{number}-{unit.removesuffix('s')}"
 
 
 def watchlist_heading(as_at: Any) -> str:
