@@ -127,29 +127,4 @@ components.section(
     "figures beside DfE's, the difference, and the groups of cases that can explain it. Run "
     "this before the return is submitted.",
 )
-if not state.available:
-    components.empty_state("Load your SEN2 data to reconcile it with DfE's figures.")
-    st.stop()
-recon_years = db.reconcilable_years(la.code)
-if not recon_years:
-    components.empty_state(
-        f"Our SEN2 data (to {state.snapshot_date}) covers no whole calendar year that DfE has "
-        f"published for {la.name}."
-    )
-    st.stop()
-recon_year = st.selectbox("Calendar year to reconcile", recon_years[::-1], key="recon_year")
-result = db.reconcile(la.code, recon_year)
-components.show_table(view.reconciliation_table(result), our_own_text=True)
-st.caption(f"DfE: {result['lines'][0]['source'] or 'not published'}")
-st.markdown("**Cases that can explain a difference**")
-components.show_table(view.explanations_table(result), our_own_text=True)
-if reasons := view.listable_reasons(result):
-    pick = st.selectbox(
-        "List the cases in a group (references only; `python -m etl lookup REF` finds the row)",
-        list(reasons),
-        format_func=reasons.__getitem__,
-        key="recon_reason",
-    )
-    cases = view.cases_table(db.explanation_cases(recon_year, pick))
-    st.caption(f"{len(cases):,} cases")
-    st.dataframe(cases, hide_index=True, width="stretch")
+bc.reconciliation(la, state)

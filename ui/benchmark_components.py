@@ -1,5 +1,6 @@
-"""Streamlit parts of the Benchmarking page: the home-LA picker, the headline tiles, and the
-export of published figures (public statistics: exported as published, with their source)."""
+"""Streamlit parts of the Benchmarking page: the home-LA picker, the headline tiles, the
+export of published figures (public statistics: exported as published, with their source) and
+the reconciliation of our figures with DfE's."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import streamlit as st
 from etl import benchmark as bm
 from etl.benchmark import LA
 from etl.config import settings
+from ui import benchmark_view as view
 from ui import components, db
-from ui.benchmark_view import Tile, la_label
 
 LA_KEY = "benchmark_la"
 
@@ -41,14 +42,14 @@ def home_la() -> LA:
             "Home LA (benchmarking)",
             list(by_code),
             key=LA_KEY,
-            format_func=lambda code: la_label(by_code[code]),
+            format_func=lambda code: view.la_label(by_code[code]),
             help="The LA compared on the Benchmark page. Set a default with home_la under "
             "[benchmark] in send_dashboard.toml.",
         )
     return by_code[st.session_state[LA_KEY]]
 
 
-def tiles(row: list[Tile]) -> None:
+def tiles(row: list[view.Tile]) -> None:
     """Headline figures side by side, each in a bordered box with its note under it."""
     for column, tile in zip(st.columns(len(row)), row, strict=True):
         with column, st.container(border=True):
@@ -60,3 +61,37 @@ def tiles(row: list[Tile]) -> None:
 def public_export(name: str, scope: str, source: str, state: db.DataState) -> components.Export:
     """The export of a published-figures table: public statistics, with their source."""
     return components.Export(name, scope, state, kind="public", source=source)
+
+
+def reconciliation(la: LA, state: db.DataState) -> None:
+    """Our 20-week figures beside DfE's for a year we can both answer, the groups of cases
+    that can explain a difference, and (by reference only) the cases in one group."""
+    if not state.available:
+        components.empty_state("Load your SEN2 data to reconcile it with DfE's figures.")
+        return
+    years = db.reconcilable_years(la.code)
+    if not years:
+        components.empty_state(
+            f"Our SEN2 data (to {state.snapshot_date}) covers no whole calendar year that DfE "
+            f"has published for {la.name}."
+        )
+        return
+    year = st.selectbox("Calendar year to reconcile", years[::-1], key="recon_year")
+    result = db.reconcile(la.code, year)
+    components.show_table(view.reconciliation_table(result), our_own_text=True)
+    st.caption(f"DfE: {result['lines'][0]['source'] or 'not published'}")
+    st.markdown("**Cases that can explain a difference**")
+    components.show_table(view.explanations_table(result), our_own_text=True)
+    reasons = view.listable_reasons(result)
+    if not reasons:
+        return
+    pick = st.selectbox(
+        "List the cases in a group (references only; `python -m etl lookup REF` finds the row)",
+        list(reasons),
+        format_func=reasons.__getitem__,
+        key="recon_reason",
+    )
+    # Row-level, so never cached (ui.db.explanation_cases); references only, never a UPN.
+    cases = view.cases_table(db.explanation_cases(year, pick))
+    st.caption(f"{len(cases):,} cases")
+    st.dataframe(cases, hide_index=True, width="stretch")
