@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the data in DATA_DIR even if it is not synthetic",
     )
     _common(demo)
+    rules = sub.add_parser("rules", help="list every data-quality rule code with its meaning")
+    rules.add_argument("--json", action="store_true", help="print JSON instead of text")
     cli_published.add_parsers(sub, _common)
     return parser
 
@@ -466,6 +468,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return max(_load_exit(report), _load_exit(plan_report))
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Every rule code the problem list can carry, from the one registry (``etl.checks``)."""
+    from etl.checks import all_rules
+
+    found = all_rules().values()
+    human = "\n".join(f"{r.code:<34} {r.severity:<6} {r.meaning}" for r in found)
+    _emit(args, [r.as_json() for r in found], human)
+    return 0
+
+
 COMMANDS = {
     "load": cmd_load,
     "check": cmd_check,
@@ -475,6 +487,7 @@ COMMANDS = {
     "milestones": cmd_milestones,
     "override": cmd_override,
     "demo": cmd_demo,
+    "rules": cmd_rules,
     **cli_published.COMMANDS,
 }
 
