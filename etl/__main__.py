@@ -16,6 +16,7 @@ from typing import Any
 
 from etl import cli_published, config, metrics
 from etl.parse import parse_date
+from etl.progress import terminal_progress
 from etl.tracker import report as tracker_report
 from etl.warehouse import LoadReport, run_load
 
@@ -188,7 +189,10 @@ def _load_exit(report: LoadReport) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     folder = config.data_dir(args.data_dir)
-    report = run_load(args.paths, folder, replace=args.replace, as_of=args.as_of)
+    with terminal_progress(enabled=not args.json) as progress:
+        report = run_load(
+            args.paths, folder, replace=args.replace, as_of=args.as_of, progress=progress
+        )
     new = {r.path.name for r in report.files if r.status != "skipped"}
     _emit(
         args,
@@ -494,6 +498,11 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        config.settings()  # a mistake in the settings file stops every command, plainly
+    except config.SettingsError as problem:
+        print(f"Settings file problem: {problem}", file=sys.stderr)
+        return 2
     return COMMANDS[args.command](args)
 
 

@@ -39,7 +39,7 @@ def test_a_toy_kind_from_a_test_package_loads(tmp_path: Path) -> None:
         "C. Patel,2025-02-04\n"
     )
     with inputs.registered("tests.toykind"):
-        assert [k.name for k in inputs.kinds()][0] == "toy"
+        assert next(k.name for k in inputs.kinds()) == "toy"
         report = run_load([sheet], tmp_path / "data")
         con = b.warehouse(tmp_path / "data")
         try:

@@ -3,8 +3,8 @@
 Every problem a load can report — a bad cell, a duplicate id, a missing column, a file that cannot
 be read — is a :class:`Problem` carrying a rule code from :data:`RULES`. Each rule is declared
 once with :func:`rule` (code, severity, meaning, example) in the module of its area
-(``etl/checks/<area>.py``, or an input kind's ``checks.py``); the README's rule table and ``python -m etl rules`` are generated from
-the registry, so a rule cannot exist without being documented.
+(``etl/checks/<area>.py``, or an input kind's ``checks.py``); the README's rule table and
+``python -m etl rules`` are generated from the registry, so a rule cannot go undocumented.
 """
 
 from __future__ import annotations

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import duckdb
 import pyarrow as pa
 
 from etl.checks import Problem
 from etl.headers import find_header
-from etl.inputs import Staged, StageContext
+from etl.inputs import StageContext, Staged
 from etl.parse import cell_text, parse_date
 from etl.readers import FileProblem, RawSheet
 
@@ -55,7 +55,7 @@ class ToyKind:
     name = "toy"
     looks_like = "a visitors' sign-in sheet (Visitor, Visit date)"
     specs: Sequence[Any] = (VISITS,)
-    staging = {"stg_toy_visits": SCHEMA}
+    staging: ClassVar[dict[str, pa.Schema]] = {"stg_toy_visits": SCHEMA}
     carried: tuple[str, ...] = ()
 
     def create_tables(self, con: duckdb.DuckDBPyConnection) -> None:
