@@ -133,13 +133,22 @@ def problem(sheet: str, row: int, column: str, rule: str, message: str) -> Probl
     return (LOAD_ID, FILE, sheet, row, column, rule, "query", message)
 
 
-def request(key: str, received: D | None, outcome: str | None, decided: D | None) -> Row:
-    return {
+def request(
+    key: str,
+    received: D | None,
+    outcome: str | None,
+    decided: D | None,
+    source_row: int | None = None,
+) -> Row:
+    row: Row = {
         "request_key": key,
         "received_date": received,
         "request_outcome": outcome,
         "request_outcome_date": decided,
     }
+    if source_row is not None:
+        row["source_row"] = source_row
+    return row
 
 
 def assessment(
@@ -298,16 +307,27 @@ def test_decision_before_received_edge_cases_are_not_problems() -> None:
 
 # ============================================================ outcome_date_missing
 
-# The check's SQL builds the request message from the outcome code (only Y or N get there).
-REQUEST_Y_NO_DATE = (
-    "Request outcome is Y but there is no request outcome date; "
-    "left out of the 6-week decision figures"
-)
-REQUEST_N_NO_DATE = (
-    "Request outcome is N but there is no request outcome date; "
-    "left out of the 6-week decision figures"
-)
-ASSESSMENT_N_NO_DATE = "Assessment outcome is N (no plan) but there is no outcome date"
+
+def _request_undated(row: int, outcome: str) -> Problem:
+    # The SQL puts the request's outcome code (only Y or N get this far) into the message.
+    return problem(
+        "Requests",
+        row,
+        "RequestOutcomeDate",
+        "outcome_date_missing",
+        f"Request outcome is {outcome} but there is no request outcome date; "
+        "left out of the 6-week decision figures",
+    )
+
+
+def _assessment_undated(row: int) -> Problem:
+    return problem(
+        "Assessments",
+        row,
+        "AssessmentOutcomeDate",
+        "outcome_date_missing",
+        "Assessment outcome is N (no plan) but there is no outcome date",
+    )
 
 
 def test_outcome_date_missing_passes_when_decisions_are_dated() -> None:
@@ -331,9 +351,7 @@ def test_outcome_date_missing_single_failure() -> None:
             request("R2", D(2024, 3, 1), "Y", None),  # row 3: Y without a date
         ]
     )
-    assert run(check_sen2_outcome_date_missing, con) == [
-        problem("Requests", 3, "RequestOutcomeDate", "outcome_date_missing", REQUEST_Y_NO_DATE)
-    ]
+    assert run(check_sen2_outcome_date_missing, con) == [_request_undated(3, "Y")]
 
 
 def test_outcome_date_missing_several_failures_on_both_sheets() -> None:
@@ -351,10 +369,10 @@ def test_outcome_date_missing_several_failures_on_both_sheets() -> None:
     )
     # Sorted by sheet name: "Assessments" < "Requests".
     assert run(check_sen2_outcome_date_missing, con) == [
-        problem("Assessments", 2, "AssessmentOutcomeDate", "outcome_date_missing", ASSESSMENT_N_NO_DATE),
-        problem("Assessments", 4, "AssessmentOutcomeDate", "outcome_date_missing", ASSESSMENT_N_NO_DATE),
-        problem("Requests", 2, "RequestOutcomeDate", "outcome_date_missing", REQUEST_Y_NO_DATE),
-        problem("Requests", 3, "RequestOutcomeDate", "outcome_date_missing", REQUEST_N_NO_DATE),
+        _assessment_undated(2),
+        _assessment_undated(4),
+        _request_undated(2, "Y"),
+        _request_undated(3, "N"),
     ]
 
 
@@ -760,7 +778,7 @@ def test_checks_holds_all_nine_named_functions_in_order() -> None:
     ]
     assert len(CHECKS) == 9
     assert set(CHECKS) == set(named)
-    assert CHECKS == (
+    in_listing_order = (
         check_sen2_outcome_before_received,
         check_sen2_decision_before_received,
         check_sen2_outcome_date_missing,
@@ -771,6 +789,7 @@ def test_checks_holds_all_nine_named_functions_in_order() -> None:
         check_sen2_date_in_future,
         check_sen2_person_without_header,
     )
+    assert in_listing_order == CHECKS
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
@@ -818,9 +837,7 @@ def test_run_checks_fills_query_problems_with_every_check() -> None:
             rule VARCHAR, severity VARCHAR, message VARCHAR)
     """)
     run_checks(con)
-    counts = dict(
-        con.sql("SELECT rule, count(*) FROM query_problems GROUP BY rule").fetchall()
-    )
+    counts = dict(con.sql("SELECT rule, count(*) FROM query_problems GROUP BY rule").fetchall())
     # One problem per rule on the fixture, except: outcome_date_missing twice (request R2 is Y
     # with no date; an assessment is N with no date) and date_in_future twice (R2 received in
     # 2099; an assessment outcome in 2099).

@@ -100,7 +100,7 @@ rule(
 rule(
     "date_in_future",
     "query",
-    "A received or outcome date is after today",
+    "A request received date or assessment outcome date is after today",
     "Request received date 01/03/2031 is in the future",
     "SEN2",
 )
