@@ -51,13 +51,16 @@ chromium: ## Install Debian's chromium for the browser test, if missing
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.dev chromium ## Install everything the tests need and run the whole suite
-	$(PY) -m pytest
+test: $(VENV)/.dev chromium ## Install everything, then lint, type-check and run the whole suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -n auto
 
 lint: $(VENV)/.dev ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy etl ui
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.dev ## Format the code with ruff
 	$(VENV)/bin/ruff format .

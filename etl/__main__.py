@@ -16,6 +16,7 @@ from typing import Any
 
 from etl import cli_published, config
 from etl.parse import parse_date
+from etl.progress import terminal_progress
 from etl.store import NoDatabase, Warehouse
 from etl.tracker import report as tracker_report
 from etl.warehouse import LoadReport, run_load
@@ -119,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the data in DATA_DIR even if it is not synthetic",
     )
     _common(demo)
+    rules = sub.add_parser("rules", help="list every data-quality rule code with its meaning")
+    rules.add_argument("--json", action="store_true", help="print JSON instead of text")
     cli_published.add_parsers(sub, _common)
     return parser
 
@@ -187,7 +190,10 @@ def _load_exit(report: LoadReport) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     folder = config.data_dir(args.data_dir)
-    report = run_load(args.paths, folder, replace=args.replace, as_of=args.as_of)
+    with terminal_progress(enabled=not args.json) as progress:
+        report = run_load(
+            args.paths, folder, replace=args.replace, as_of=args.as_of, progress=progress
+        )
     new = {r.path.name for r in report.files if r.status != "skipped"}
     _emit(
         args,
@@ -447,6 +453,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return max(_load_exit(report), _load_exit(plan_report))
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Every rule code the problem list can carry, from the one registry (``etl.checks``)."""
+    from etl.checks import all_rules
+
+    found = all_rules().values()
+    human = "\n".join(f"{r.code:<34} {r.severity:<6} {r.meaning}" for r in found)
+    _emit(args, [r.as_json() for r in found], human)
+    return 0
+
+
 COMMANDS = {
     "load": cmd_load,
     "check": cmd_check,
@@ -456,12 +472,18 @@ COMMANDS = {
     "milestones": cmd_milestones,
     "override": cmd_override,
     "demo": cmd_demo,
+    "rules": cmd_rules,
     **cli_published.COMMANDS,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        config.settings()  # a mistake in the settings file stops every command, plainly
+    except config.SettingsError as problem:
+        print(f"Settings file problem: {problem}", file=sys.stderr)
+        return 2
     return COMMANDS[args.command](args)
 
 

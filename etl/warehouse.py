@@ -11,7 +11,6 @@ load leaves only a stray ``.build-*`` file behind and the published data untouch
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from filelock import FileLock
 
 from etl import inputs
 from etl.checks import Problem
@@ -98,14 +98,11 @@ def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) 
 
 @contextmanager
 def _lock(folder: Path) -> Iterator[None]:
-    """One load at a time per data folder (a second load waits)."""
+    """One load at a time per data folder (a second load waits). ``filelock`` works on Windows
+    too, where councils' analysts often run the CLI."""
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".load.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with FileLock(folder / ".load.lock"):
+        yield
 
 
 def _create_base_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -214,6 +211,7 @@ def run_load(
     replace: bool = False,
     as_of: dt.date | None = None,
     publish: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> LoadReport:
     """Load files into the warehouse in ``folder`` and publish it (or, for ``check``, don't)."""
     files = expand_paths(paths)
@@ -225,7 +223,9 @@ def run_load(
         pseudo = Pseudonymiser(hash_key(folder))
         results: list[FileResult] = []
         staged_now: dict[str, str] = {}
-        for path in files:
+        for done, path in enumerate(files):
+            if progress is not None:
+                progress(f"Reading {path.name}", done, len(files) + 1)
             digest = content_hash(path) if path.is_file() else ""
             if digest and digest in known:
                 results.append(
@@ -256,6 +256,8 @@ def run_load(
         new = [r for r in results if r.status != "skipped"]
         if not new and previous is not None:
             return LoadReport(results, False, *_summaries(previous))
+        if progress is not None:
+            progress("Building the warehouse", len(files), len(files) + 1)
         with building(folder, published, publish=publish) as con:
             _create_base_tables(con)
             if previous is not None:

@@ -3,8 +3,8 @@
 Every problem a load can report — a bad cell, a duplicate id, a missing column, a file that cannot
 be read — is a :class:`Problem` carrying a rule code from :data:`RULES`. Each rule is declared
 once with :func:`rule` (code, severity, meaning, example) in the module of its area
-(``etl/checks/<area>.py``); the README's rule table and ``python -m etl rules`` are generated from
-the registry, so a rule cannot exist without being documented.
+(``etl/checks/<area>.py``, or an input kind's ``checks.py``); the README's rule table and
+``python -m etl rules`` are generated from the registry, so a rule cannot go undocumented.
 """
 
 from __future__ import annotations
@@ -14,9 +14,15 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "query"]
+PROBLEM_COLUMNS = ("load_id", "file", "sheet", "row", "column", "rule", "severity", "message")
 
 # The modules that declare rules, imported on first use of :func:`all_rules` (keeps `load` lean).
-RULE_MODULES: tuple[str, ...] = ()
+RULE_MODULES: tuple[str, ...] = (
+    "etl.checks.files",
+    "etl.checks.cells",
+    "etl.inputs.sen2.checks",
+    "etl.inputs.tracker.checks",
+)
 
 
 @dataclass
@@ -62,3 +68,12 @@ def all_rules() -> dict[str, Rule]:
     for name in RULE_MODULES:
         importlib.import_module(name)
     return RULES
+
+
+def rules_markdown() -> str:
+    """The README's rule table: code, severity, meaning, example — one row per rule."""
+    lines = ["| rule | severity | what it means | example message |", "|---|---|---|---|"]
+    for r in all_rules().values():
+        example = r.example.replace("|", "\\|")
+        lines.append(f"| `{r.code}` | {r.severity} | {r.meaning} | {example} |")
+    return "\n".join(lines)

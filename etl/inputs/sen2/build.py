@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from etl.config import settings
+from etl.inputs.sen2.checks import run_checks
 from etl.inputs.sen2.spec import MODULES
 from etl.inputs.sen2.stage import KEY_COLUMNS
 
@@ -137,5 +138,6 @@ def render(sql_file: str) -> str:
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Canonical tables, the SEN2 data-quality queries and the marts, from the staging tables."""
     con.execute(canonical_sql())
-    con.execute(render("checks.sql"))
+    con.execute(render("loaded_rows.sql"))
+    run_checks(con)
     con.execute(render("marts.sql"))

@@ -1,0 +1,57 @@
+"""Rules about whole files and sheets: nothing is loaded from a file with an error here."""
+
+from __future__ import annotations
+
+from etl.checks import rule
+
+rule(
+    "file_missing",
+    "error",
+    "The path given does not exist",
+    "data/march.xlsx does not exist",
+    "file",
+)
+rule(
+    "file_wrong_kind",
+    "error",
+    "The file is not a spreadsheet or CSV file",
+    "notes.docx is not a spreadsheet or CSV file (expected .xlsx or .csv)",
+    "file",
+)
+rule(
+    "file_unreadable",
+    "error",
+    "The file cannot be opened or read (corrupt, password-protected, not really the type its "
+    "name says, or a CSV line that cannot be read)",
+    "march.xlsx could not be opened as a spreadsheet (is it really an .xlsx file …?)",
+    "file",
+)
+rule(
+    "file_no_sheet",
+    "error",
+    "No sheet of the file is recognised as any input kind",
+    "budget.csv: no sheet with recognisable SEN2 headers (e.g. ReceivedDate, …)",
+    "file",
+)
+rule(
+    "column_missing",
+    "error",
+    "A sheet lacks a column its kind requires; the message lists the headers found and the "
+    "nearest field for each, and where to add an alias",
+    "cases.csv: required column 'ReceivedDate' is missing (header found on row 3)",
+    "file",
+)
+rule(
+    "sheet_not_recognised",
+    "query",
+    "A sheet with data was not recognised as part of the file's kind, so it was not loaded",
+    "cases.xlsx [Notes]: no SEN2 column headers found in the first 30 rows",
+    "file",
+)
+rule(
+    "column_not_used",
+    "query",
+    "Columns the tool does not use are named (their values are not stored)",
+    "cases.csv: columns not used by this tool (not stored): Surname, Team",
+    "file",
+)

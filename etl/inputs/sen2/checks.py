@@ -1,0 +1,249 @@
+"""SEN2 data-quality checks on loaded rows, one named function per rule (severity ``query``:
+the row is loaded and flagged), and the declaration of every SEN2 rule code.
+
+Each ``check_sen2_<what>(con)`` reads the canonical tables by name (``requests``, ``assessment``,
+``person``, ``sen2``) from ``con`` and returns a relation with the problem-list columns
+(:data:`etl.checks.PROBLEM_COLUMNS`). The build runs every function in :data:`CHECKS` against the
+new warehouse; the tests run each one on a few rows registered in an in-memory database.
+Cell-level rules (unreadable dates, unknown codes, …) are found while staging casts the cells;
+key rules (missing, duplicate, orphan) while the canonical tables are built (``build.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+from etl.checks import rule
+
+# ---------------------------------------------------------------- rules found while building
+
+rule(
+    "key_missing",
+    "error",
+    "A row has no id of its own or no id linking it to its parent (the child, the request), so "
+    "it cannot be linked",
+    "Person ID is blank, so the row cannot be linked to a child",
+    "SEN2",
+)
+rule(
+    "duplicate_key",
+    "error",
+    "The same id appears twice on one sheet; only the first row is loaded",
+    "Duplicate Requests id: the same id is already on row 7 of this sheet",
+    "SEN2",
+)
+rule(
+    "orphan_row",
+    "error",
+    "A row points to a parent record that was not loaded (missing, or rejected for its own "
+    "problem). As a query: a person points to a SEN2 header row that was not loaded",
+    "This Assessments row points to a request (Request ID / requeststableid) that was not loaded",
+    "SEN2",
+)
+
+# ---------------------------------------------------------------- checks on loaded rows
+
+rule(
+    "outcome_before_received",
+    "query",
+    "A plan was issued before the request was received; the case is left out of the "
+    "timeliness figures, as DfE marks it not available",
+    "Assessment outcome date 01/02/2024 is before the request was received (01/03/2024)",
+    "SEN2",
+)
+rule(
+    "decision_before_received",
+    "query",
+    "The decision whether to assess is dated before the request was received; left out of the "
+    "6-week decision figures",
+    "Request outcome date 01/02/2024 is before the request was received (01/03/2024)",
+    "SEN2",
+)
+rule(
+    "outcome_date_missing",
+    "query",
+    "A decision (request outcome Y or N, or assessment outcome N) has no date",
+    "Request outcome is Y but there is no request outcome date",
+    "SEN2",
+)
+rule(
+    "week20_missing",
+    "query",
+    "A plan was issued but the 20-week exception flag is blank; it counts in the "
+    "including-exceptions figure only",
+    "A plan was issued but the 20-week exception flag (Week20) is blank",
+    "SEN2",
+)
+rule(
+    "assessment_without_agreed_request",
+    "query",
+    "There is an assessment for a request whose outcome is not Y (agreed) or H (historical)",
+    "There is an assessment for a request whose outcome is N",
+    "SEN2",
+)
+rule(
+    "upn_missing_no_reason",
+    "query",
+    "A child has no UPN or ULN and no reason code (UPNunknown) for it",
+    "No UPN or ULN, and no reason code (UPNunknown, e.g. UN1) is given",
+    "SEN2",
+)
+rule(
+    "upn_malformed",
+    "query",
+    "The UPN is not a letter, 11 digits and a letter or digit (13 characters)",
+    "The UPN is not 13 characters of the form letter + 11 digits + letter or digit",
+    "SEN2",
+)
+rule(
+    "date_in_future",
+    "query",
+    "A request received date or assessment outcome date is after today",
+    "Request received date 01/03/2031 is in the future",
+    "SEN2",
+)
+
+Check = Callable[[duckdb.DuckDBPyConnection], duckdb.DuckDBPyRelation]
+
+
+def check_sen2_outcome_before_received(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """Assessment outcome date before the request's received date."""
+    return con.sql("""
+        SELECT a.load_id, a.source_file AS file, a.source_sheet AS sheet, a.source_row AS "row",
+               'AssessmentOutcomeDate' AS "column", 'outcome_before_received' AS rule,
+               'query' AS severity,
+               'Assessment outcome date ' || strftime(a.assessment_outcome_date, '%d/%m/%Y') ||
+               ' is before the request was received (' || strftime(r.received_date, '%d/%m/%Y')
+               || '); this case is left out of the timeliness figures' AS message
+        FROM assessment a JOIN requests r USING (request_key)
+        WHERE a.assessment_outcome_date < r.received_date
+    """)
+
+
+def check_sen2_decision_before_received(
+    con: duckdb.DuckDBPyConnection,
+) -> duckdb.DuckDBPyRelation:
+    """Request outcome (decision to assess) date before the received date."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'RequestOutcomeDate',
+               'decision_before_received', 'query',
+               'Request outcome date ' || strftime(request_outcome_date, '%d/%m/%Y') ||
+               ' is before the request was received (' || strftime(received_date, '%d/%m/%Y') ||
+               '); left out of the 6-week decision figures'
+        FROM requests WHERE request_outcome_date < received_date
+    """)
+
+
+def check_sen2_outcome_date_missing(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A request decided Y or N without a date, or an assessment outcome N without a date.
+
+    (An assessment outcome Y without a date is left to the timeliness figures, which need it.)
+    """
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'RequestOutcomeDate',
+               'outcome_date_missing', 'query',
+               'Request outcome is ' || request_outcome ||
+               ' but there is no request outcome date; left out of the 6-week decision figures'
+        FROM requests WHERE request_outcome IN ('Y', 'N') AND request_outcome_date IS NULL
+        UNION ALL
+        SELECT load_id, source_file, source_sheet, source_row, 'AssessmentOutcomeDate',
+               'outcome_date_missing', 'query',
+               'Assessment outcome is N (no plan) but there is no outcome date'
+        FROM assessment WHERE assessment_outcome = 'N' AND assessment_outcome_date IS NULL
+    """)
+
+
+def check_sen2_week20_missing(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """An issued plan whose 20-week exception flag is blank."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'Week20', 'week20_missing',
+               'query',
+               'A plan was issued but the 20-week exception flag (Week20) is blank; counted in '
+               || 'the including-exceptions figure only'
+        FROM assessment
+        WHERE assessment_outcome = 'Y' AND assessment_outcome_date IS NOT NULL
+          AND week20 IS NULL
+    """)
+
+
+def check_sen2_assessment_without_agreed_request(
+    con: duckdb.DuckDBPyConnection,
+) -> duckdb.DuckDBPyRelation:
+    """An assessment for a request that was not agreed (Y) or historical (H)."""
+    return con.sql("""
+        SELECT a.load_id, a.source_file, a.source_sheet, a.source_row, 'AssessmentOutcome',
+               'assessment_without_agreed_request', 'query',
+               'There is an assessment for a request whose outcome is '
+               || coalesce(r.request_outcome, 'blank')
+               || ', not Y (agreed to assess) or H (historical)'
+        FROM assessment a JOIN requests r USING (request_key)
+        WHERE coalesce(r.request_outcome, '') NOT IN ('Y', 'H')
+    """)
+
+
+def check_sen2_upn_missing_no_reason(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """No UPN, no ULN and no UPNunknown reason code."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'UPN', 'upn_missing_no_reason',
+               'query', 'No UPN or ULN, and no reason code (UPNunknown, e.g. UN1) is given'
+        FROM person WHERE upn_status IS NULL AND uln IS NULL AND upn_unknown IS NULL
+    """)
+
+
+def check_sen2_upn_malformed(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A UPN that is not letter + 11 digits + letter or digit (staging keeps only its status)."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'UPN', 'upn_malformed', 'query',
+               'The UPN is not 13 characters of the form letter + 11 digits + letter or digit'
+        FROM person WHERE upn_status = 'malformed'
+    """)
+
+
+def check_sen2_date_in_future(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A received date or assessment outcome date after today."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'ReceivedDate', 'date_in_future',
+               'query',
+               'Request received date ' || strftime(received_date, '%d/%m/%Y')
+               || ' is in the future'
+        FROM requests WHERE received_date > current_date
+        UNION ALL
+        SELECT load_id, source_file, source_sheet, source_row, 'AssessmentOutcomeDate',
+               'date_in_future', 'query',
+               'Assessment outcome date ' || strftime(assessment_outcome_date, '%d/%m/%Y')
+               || ' is in the future'
+        FROM assessment WHERE assessment_outcome_date > current_date
+    """)
+
+
+def check_sen2_person_without_header(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A person pointing to a SEN2 header row that was not loaded (the LA code is unknown)."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'sen2tableid', 'orphan_row',
+               'query',
+               'This person points to a SEN2 header row (sen2tableid) that was not loaded; LA '
+               || 'code unknown'
+        FROM person WHERE sen2_key IS NOT NULL AND sen2_key NOT IN (SELECT sen2_key FROM sen2)
+    """)
+
+
+# In the order their problems are listed.
+CHECKS: tuple[Check, ...] = (
+    check_sen2_outcome_before_received,
+    check_sen2_decision_before_received,
+    check_sen2_outcome_date_missing,
+    check_sen2_week20_missing,
+    check_sen2_assessment_without_agreed_request,
+    check_sen2_upn_missing_no_reason,
+    check_sen2_upn_malformed,
+    check_sen2_date_in_future,
+    check_sen2_person_without_header,
+)
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> None:
+    """Add every check's problems to ``query_problems`` in the warehouse being built."""
+    for check in CHECKS:
+        check(con).insert_into("query_problems")
