@@ -31,7 +31,6 @@ from etl.published import published_path
 from etl.tracker import report as tracker_report
 
 SQL_DIR = Path(__file__).parent / "sql" / "store"
-RAG_KEYS = ("Complete", "Not started", "Green", "Amber", "Red")
 
 DoorT = TypeVar("DoorT", bound="_Door")
 
@@ -168,8 +167,6 @@ class Warehouse(_Door):
 
     def rag_counts(self, as_of: dt.date | None = None) -> dict[str, int]:
         """Milestones and actions in force at each RAG; all zero when no tracker is loaded."""
-        if not self.has_trackers():
-            return dict.fromkeys(RAG_KEYS, 0)
         return tracker_report.rag_counts(self.connection, as_of)
 
     def lookup(self, reference: str) -> list[dict[str, Any]]:

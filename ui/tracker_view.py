@@ -14,10 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from etl.config import Settings
+from etl.rag import RAG_VALUES
 from ui.charts import FONT_SIZE, _base
 from ui.formatting import fmt_date
 
-RAG_ORDER = ["Red", "Amber", "Green", "Not started", "Complete"]
+# Worst first, as etl.rag lists them.
+RAG_ORDER: list[str] = list(RAG_VALUES)
 RAG_LABELS = {
     "Red": "✗ Red",
     "Amber": "! Amber",
