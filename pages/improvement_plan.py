@@ -33,7 +33,7 @@ items = db.query("plan_items", as_of=as_of, **filters)
 summary = db.query("plan_rag_summary", as_of=as_of, **filters)
 
 components.section(f"RAG summary as at {fmt_date(as_of)}", view.rag_rule_text(settings()))
-tc.rag_badges(items["rag"].value_counts().to_dict())
+tc.rag_badges(view.rag_counts(items))
 if items.empty:
     components.empty_state("No milestones or actions match these filters.")
 else:
@@ -101,7 +101,7 @@ if registers.empty:
     components.empty_state("No risks, issues or dependencies in this report.")
 else:
     grid = db.query("plan_risk_grid", as_of=as_of)
-    if int(grid["risks"].sum()):
+    if view.risks_on_grid(grid):
         components.chart_with_table(
             view.risk_grid_chart(grid),
             view.risk_grid_table(grid),

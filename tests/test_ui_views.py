@@ -177,6 +177,13 @@ def test_override_targets_use_the_ref_else_the_name() -> None:
     )
 
 
+def test_rag_counts_and_risks_on_the_grid() -> None:
+    items = pd.DataFrame({"rag": ["Red", "Green", "Red"]})
+    assert pv.rag_counts(items) == {"Red": 2, "Green": 1}
+    grid = pd.DataFrame({"likelihood": [5, 4], "impact": [1, 2], "risks": [0, 3]})
+    assert pv.risks_on_grid(grid) == 3
+
+
 # ---------------------------------------------------------------- timeliness
 
 

@@ -110,6 +110,16 @@ def previous_report(periods: pd.DataFrame, as_of: dt.date) -> dt.date | None:
     return None if previous.empty else pd.Timestamp(previous.max()).date()
 
 
+def rag_counts(items: pd.DataFrame) -> dict[str, int]:
+    """How many of the items shown are at each RAG (RAGs with none are left out)."""
+    return {str(rag): int(count) for rag, count in items["rag"].value_counts().items()}
+
+
+def risks_on_grid(grid: pd.DataFrame) -> int:
+    """How many risks the likelihood × impact grid holds (0: nothing to draw)."""
+    return int(grid["risks"].sum())
+
+
 def change_counts(changes: pd.DataFrame) -> str:
     """ "**Newly Red: 2** · **Newly complete: 1** · …" for the changes a board asks about."""
     counted = changes["change"].value_counts()
