@@ -246,7 +246,11 @@ def _open(args: argparse.Namespace) -> Any:
         else:
             print(message, file=sys.stderr)
         return None
-    return duckdb.connect(str(path), read_only=True)
+    from etl import records
+
+    con = duckdb.connect(str(path), read_only=True)
+    records.attach(con, path.parent)  # overrides made since the last build
+    return con
 
 
 def cmd_quality(args: argparse.Namespace) -> int:

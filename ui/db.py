@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import benchmark, config, metrics, published, queries
+from etl import benchmark, config, metrics, published, queries, records
 
 EMPTY_MESSAGE = (
     "No data loaded yet — run `make run` for demo data, or `python -m etl load your_file.xlsx`."
@@ -40,7 +40,8 @@ class WarehouseError(RuntimeError):
     """The warehouse could not be read (missing, being replaced, or not a warehouse)."""
 
 
-Identity = tuple[str, int, int, int]  # path, inode, mtime_ns, size
+# path, inode, mtime_ns, size of the warehouse, then the user records' files (etl.records)
+Identity = tuple[Any, ...]
 T = TypeVar("T")
 
 
@@ -63,13 +64,20 @@ def warehouse_file() -> Path:
 
 
 def file_identity(path: Path | None = None) -> Identity | None:
-    """(path, inode, mtime_ns, size) of the warehouse file, or None when there is none."""
+    """(path, inode, mtime_ns, size) of the warehouse file and the identity of the user records
+    beside it (a new override changes it), or None when there is no warehouse."""
     path = path or warehouse_file()
     try:
         info = os.stat(path)
     except FileNotFoundError:
         return None
-    return (str(path.resolve()), info.st_ino, info.st_mtime_ns, info.st_size)
+    return (
+        str(path.resolve()),
+        info.st_ino,
+        info.st_mtime_ns,
+        info.st_size,
+        records.identity(path.parent),
+    )
 
 
 _cursor_lock = threading.Lock()
@@ -94,6 +102,8 @@ def _cursor(identity: Identity) -> duckdb.DuckDBPyConnection:
     with _cursor_lock:
         cursor = _connection(identity).cursor()
     cursor.execute(f"USE {ALIAS}")
+    # Temp tables belong to one cursor: each gets the records made since the last build.
+    records.attach(cursor, Path(identity[0]).parent)
     return cursor
 
 
