@@ -46,6 +46,7 @@ class RowProblem:
     column: str | None  # the header as written
     rule: str
     message: str
+    severity: str = "error"  # "error" rejects the row; "query" flags it
 
 
 @dataclass(frozen=True)
