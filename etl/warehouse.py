@@ -102,6 +102,10 @@ def _lock(folder: Path) -> Iterator[None]:
     too, where councils' analysts often run the CLI."""
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(folder / ".load.lock"):
+        # Whoever holds the lock is the only writer, so any build file left now is from a load
+        # that was killed: it holds pseudonymised rows nobody will publish.
+        for stale in folder.glob(".build-*.duckdb*"):
+            stale.unlink(missing_ok=True)
         yield
 
 
