@@ -11,7 +11,8 @@ Both open the file through ``ATTACH … (READ_ONLY)`` on an in-memory DuckDB rat
 is open, so a "new" plain connection could keep reading a file the ETL has since replaced. The
 CLI opens a door per command; the dashboard (``ui.db``) keeps one per published file version and
 takes a :meth:`cursor` per query, because a DuckDB connection is not safe to share between
-threads. Nothing here writes.
+threads. Every warehouse connection and cursor also loads the user records (``etl.records``:
+overrides made since the last build) as temp tables. Nothing here writes to a database file.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any, ClassVar, TypeVar
 import duckdb
 import pandas as pd
 
-from etl import benchmark, config, metrics, queries
+from etl import benchmark, config, metrics, queries, records
 from etl.benchmark import LA
 from etl.published import published_path
 from etl.tracker import report as tracker_report
@@ -62,8 +63,13 @@ class _Door:
 
     alias: ClassVar[str]
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path) -> None:
         self.connection = connection
+        self.path = path
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """Called on every new connection and cursor (see :class:`Warehouse`)."""
 
     @classmethod
     def open(cls: type[DoorT], path: Path) -> DoorT:
@@ -74,13 +80,13 @@ class _Door:
         # The path is bound, never spliced in; the alias is a constant of this class.
         connection.execute(f"ATTACH $path AS {cls.alias} (READ_ONLY)", {"path": str(path)})
         connection.execute(f"USE {cls.alias}")
-        return cls(connection)
+        return cls(connection, path)
 
     def cursor(self: DoorT) -> DoorT:
         """A door of the same kind on a new cursor: one per thread or query."""
         cursor = self.connection.cursor()
         cursor.execute(f"USE {self.alias}")
-        return type(self)(cursor)
+        return type(self)(cursor, self.path)
 
     def close(self) -> None:
         self.connection.close()
@@ -121,6 +127,11 @@ class Warehouse(_Door):
     """The published warehouse, read-only."""
 
     alias = "warehouse"
+
+    def _prepare(self) -> None:
+        # Overrides made since the last build live in the append-only records beside the file;
+        # they are temp tables, which belong to one cursor, so every cursor loads them.
+        records.attach(self.connection, self.path.parent)
 
     @classmethod
     def at(cls, folder: Path) -> Warehouse:

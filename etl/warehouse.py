@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 from filelock import FileLock
 
-from etl import inputs
+from etl import inputs, records
 from etl.checks import Problem
 from etl.config import Pseudonymiser, hash_key, warehouse_path
 from etl.inputs import StageContext, Staged
@@ -102,6 +102,10 @@ def _lock(folder: Path) -> Iterator[None]:
     too, where councils' analysts often run the CLI."""
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(folder / ".load.lock"):
+        # Whoever holds the lock is the only writer, so any build file left now is from a load
+        # that was killed: it holds pseudonymised rows nobody will publish.
+        for stale in folder.glob(".build-*.duckdb*"):
+            stale.unlink(missing_ok=True)
         yield
 
 
@@ -120,11 +124,13 @@ def _create_base_tables(con: duckdb.DuckDBPyConnection) -> None:
             empty = schema.append(pa.field("load_id", pa.int32())).empty_table()  # noqa: F841
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM empty LIMIT 0")
         kind.create_tables(con)
+    records.create_tables(con)
 
 
 def _carried_tables() -> list[str]:
     """Tables each build copies from the published warehouse: the load record, every kind's
-    staging rows and user records (overrides); everything else is rebuilt from them."""
+    staging rows and what each kind asks to carry; everything else is rebuilt from them (user
+    records such as overrides come from their own store, ``etl.records``)."""
     tables = ["load_files", "file_problems"]
     for kind in inputs.kinds():
         tables += [*kind.staging, *kind.carried]
@@ -132,6 +138,7 @@ def _carried_tables() -> list[str]:
 
 
 def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
+    """Copy the carried tables of the published warehouse into the one being built."""
     # The path is bound, not written into the SQL: a folder may be called "Children's services".
     con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
     try:
@@ -144,6 +151,7 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
         for table in _carried_tables():
             if table in tables:
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM prev.{table}")
+        records.migrate(con, previous.parent)
     finally:
         con.execute("DETACH prev")
 
@@ -264,8 +272,12 @@ def run_load(
                 _copy_previous(con, previous)
             for result in new:
                 _insert_file(con, result, synthetic, as_of)
+            if not replace:  # --replace starts again without the records made so far
+                records.store(con, folder)
             build(con)
             summary, problems = _read_summaries(con)
+        if replace and publish:
+            records.clear(folder)
         return LoadReport(results, publish, summary, problems)
 
 
@@ -298,22 +310,6 @@ def building(
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             if leftover.exists():
                 leftover.unlink()
-
-
-def rebuild(folder: Path, change: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
-    """Apply ``change`` to a copy of the published warehouse, rebuild and publish it atomically.
-
-    For edits that are not file loads (e.g. a RAG override): same lock, same build, same swap.
-    """
-    published = warehouse_path(folder)
-    with _lock(folder):
-        if not published.exists():
-            raise FileNotFoundError(f"No data loaded yet in {folder}")
-        with building(folder, published) as con:
-            _create_base_tables(con)
-            _copy_previous(con, published)
-            change(con)
-            build(con)
 
 
 def _fsync_dir(folder: Path) -> None:

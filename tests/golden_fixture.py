@@ -51,7 +51,7 @@ REQUESTS = [
 ]
 
 # person id → (UPN or None, UPNunknown reason or None, date of birth)
-PEOPLE = {
+PEOPLE: dict[str, tuple[str | None, str | None, dt.date]] = {
     f"P{i}": (f"Z{i:012d}", None, D(2012, 1, 1) + dt.timedelta(days=200 * i)) for i in range(1, 15)
 }
 PEOPLE["P10"] = (None, "UN1", D(2021, 6, 1))

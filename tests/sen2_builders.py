@@ -30,6 +30,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from etl import records as user_records
 from etl.config import Pseudonymiser
 from etl.warehouse import LoadReport, run_load, stage_file
 
@@ -398,8 +399,11 @@ def staged_problems(path: Path) -> list[tuple[Any, ...]]:
 
 
 def warehouse(folder: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse (close it when done)."""
-    return duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True)
+    """A read-only connection to the published warehouse, with the user records made since its
+    build (``etl.records``), as every reader opens it (close it when done)."""
+    con = duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True)
+    user_records.attach(con, folder)
+    return con
 
 
 def query(folder: Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

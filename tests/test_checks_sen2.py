@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from etl.checks import PROBLEM_COLUMNS, all_rules
+from etl.checks import RowProblem, all_rules
 from etl.inputs.sen2 import checks
 from etl.inputs.sen2.checks import (
     CHECKS,
@@ -770,11 +770,18 @@ def _everything_wrong() -> duckdb.DuckDBPyConnection:
     )
 
 
-def test_checks_holds_all_nine_named_functions_in_order() -> None:
+def test_checks_holds_all_nine_loaded_row_checks_in_order() -> None:
+    # The row checks run while staging take arrays, not a connection: they are not in CHECKS.
+    row_checks = {
+        "check_sen2_required_blank",
+        "check_sen2_child_id_blank",
+        "check_sen2_parent_id_blank",
+        "check_sen2_own_id_blank",
+    }
     named = [
         obj
         for name, obj in inspect.getmembers(checks, inspect.isfunction)
-        if name.startswith("check_sen2_")
+        if name.startswith("check_sen2_") and name not in row_checks
     ]
     assert len(CHECKS) == 9
     assert set(CHECKS) == set(named)
@@ -795,7 +802,8 @@ def test_checks_holds_all_nine_named_functions_in_order() -> None:
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
 def test_every_emitted_rule_is_declared_with_the_emitted_severity(check: Check) -> None:
     rel = check(_everything_wrong())
-    assert len(rel.columns) == len(PROBLEM_COLUMNS)
+    # load_id, file, sheet, row, column, rule, severity, message: the problem list's columns.
+    assert len(rel.columns) == 8
     found = rel.fetchall()
     assert found, f"{check.__name__} found nothing on the everything-wrong fixture"
     declared = all_rules()
@@ -852,3 +860,67 @@ def test_run_checks_fills_query_problems_with_every_check() -> None:
         "date_in_future": 2,
         "orphan_row": 1,
     }
+
+
+# ---------------------------------------------------------------- row checks while staging
+
+
+def _texts(*values: str | None) -> pa.Array:
+    return pa.array(list(values), pa.string())
+
+
+def test_required_blank() -> None:
+    # Rows 0 and 2 are blank: a date column says date_missing, any other value_missing.
+    assert checks.check_sen2_required_blank(
+        _texts(None, "2024-01-01", None), "ReceivedDate", "date"
+    ) == [
+        RowProblem(0, "ReceivedDate", "date_missing", "ReceivedDate is blank; it is required"),
+        RowProblem(2, "ReceivedDate", "date_missing", "ReceivedDate is blank; it is required"),
+    ]
+    assert checks.check_sen2_required_blank(_texts("Y", None), "RequestOutcome", "code") == [
+        RowProblem(1, "RequestOutcome", "value_missing", "RequestOutcome is blank; it is required")
+    ]
+    assert checks.check_sen2_required_blank(_texts("Y", "N"), "RequestOutcome", "code") == []
+
+
+def test_child_id_blank() -> None:
+    assert checks.check_sen2_child_id_blank(_texts("C1", None, "C3"), "Person ID") == [
+        RowProblem(
+            1,
+            "Person ID",
+            "key_missing",
+            "Person ID is blank, so the row cannot be linked to a child",
+        )
+    ]
+    assert checks.check_sen2_child_id_blank(_texts("C1"), "Person ID") == []
+
+
+def test_parent_id_blank_needs_every_parent_blank_and_skips_rejected_rows() -> None:
+    plans = _texts("A1", None, None, None)
+    requests = _texts(None, "R2", None, None)
+    found = checks.check_sen2_parent_id_blank(
+        [plans, requests], ["activeplanstableid", "requeststableid"], skip={3}
+    )
+    # Row 0 has a plan id, row 1 a request id, row 3 is already rejected: only row 2.
+    assert found == [
+        RowProblem(
+            2,
+            "activeplanstableid / requeststableid",
+            "key_missing",
+            "activeplanstableid / requeststableid is blank, so this row cannot be linked to its "
+            "parent record",
+        )
+    ]
+    assert checks.check_sen2_parent_id_blank([], [], skip=set()) == []
+
+
+def test_own_id_blank_skips_rejected_rows() -> None:
+    found = checks.check_sen2_own_id_blank(_texts(None, "A2", None), "assessmenttableid", skip={0})
+    assert found == [
+        RowProblem(
+            2,
+            "assessmenttableid",
+            "key_missing",
+            "assessmenttableid is blank; every row needs its id",
+        )
+    ]

@@ -18,6 +18,7 @@ import pytest
 from etl import warehouse
 from etl.warehouse import run_load
 from tests import golden_fixture as gf
+from tests import sen2_builders as b
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -127,3 +128,13 @@ def test_killed_load_leaves_previous_data(tmp_path: Path) -> None:
     # Whatever point it reached, the published file is a complete build: the old one (14
     # requests) unless the load had already finished (14 + 200,000).
     assert _requests(data / "warehouse.duckdb") in (14, 200_014)
+
+
+def test_a_killed_loads_build_files_are_removed_by_the_next_load(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    # What a load killed mid-build leaves behind: its new database file and its WAL.
+    (data / ".build-abc123.duckdb").write_bytes(b"half a warehouse")
+    (data / ".build-abc123.duckdb.wal").write_bytes(b"log")
+    run_load([b.write_flat_csv(tmp_path / "cases.csv", [b.case("C1", "R1")])], data)
+    assert sorted(p.name for p in data.glob(".build-*")) == []

@@ -11,18 +11,18 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from etl.inputs.tracker import stage
 from etl.tracker import report
 from etl.warehouse import run_load
+from tests import sen2_builders as b
 from tests import tracker_builders as tb
 from tests.golden_fixture import write_flat
 
 
 def fetch(data: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    con = b.warehouse(data)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
@@ -30,7 +30,7 @@ def fetch(data: Path, sql: str, params: list[Any] | None = None) -> list[tuple[A
 
 
 def items(data: Path, as_of: dt.date | None = None) -> dict[str, dict[str, Any]]:
-    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    con = b.warehouse(data)
     try:
         return {i["name"]: i for i in report.milestones(con, as_of)}
     finally:
@@ -120,7 +120,7 @@ def test_cards_of_risks_issues_and_dependencies(period_1: Path) -> None:
 
 
 def test_rag_counts(period_1: Path) -> None:
-    con = duckdb.connect(str(period_1 / "warehouse.duckdb"), read_only=True)
+    con = b.warehouse(period_1)
     try:
         # Worked in tests/tracker_builders.py: Complete 1, Not started 1, Green 5, Amber 2, Red 2.
         assert report.rag_counts(con) == {

@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import config, published, queries, store
+from etl import config, published, queries, records, store
 from etl.benchmark import LA
 
 EMPTY_MESSAGE = (
@@ -47,10 +47,10 @@ class WarehouseError(RuntimeError):
     """The warehouse could not be read (missing, being replaced, or not a warehouse)."""
 
 
-Identity = tuple[str, int, int, int]  # path, inode, mtime_ns, size
+# path, inode, mtime_ns, size of the file, then the user records' files (etl.records)
+Identity = tuple[Any, ...]
 Source = Literal["warehouse", "published"]
 T = TypeVar("T")
-DoorT = TypeVar("DoorT", store.Warehouse, store.Published)
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,20 @@ def published_file() -> Path:
 
 
 def file_identity(path: Path | None = None) -> Identity | None:
-    """(path, inode, mtime_ns, size) of the warehouse file, or None when there is none."""
+    """(path, inode, mtime_ns, size) of the warehouse file and the identity of the user records
+    beside it (a new override changes it), or None when there is no warehouse."""
     path = path or warehouse_file()
     try:
         info = os.stat(path)
     except FileNotFoundError:
         return None
-    return (str(path.resolve()), info.st_ino, info.st_mtime_ns, info.st_size)
+    return (
+        str(path.resolve()),
+        info.st_ino,
+        info.st_mtime_ns,
+        info.st_size,
+        records.identity(path.parent),
+    )
 
 
 _cursor_lock = threading.Lock()
@@ -123,24 +130,30 @@ def _identity(source: Source) -> Identity:
     return identity
 
 
-def _cursor(identity: Identity, source: Source = "warehouse") -> duckdb.DuckDBPyConnection:
+def _open_cursor(source: Source, identity: Identity) -> store.Warehouse | store.Published:
     # One cursor per query: DuckDB connections are not safe to share between threads (sessions).
+    # A warehouse cursor also gets the user records made since the last build (etl.records).
     with _cursor_lock:
-        return _door(source, identity).cursor().connection
+        return _door(source, identity).cursor()
 
 
-def _run(source: Source, door: type[DoorT], work: Callable[[DoorT], T]) -> T:
+def _cursor(identity: Identity) -> duckdb.DuckDBPyConnection:
+    """A bare cursor on the warehouse file that had ``identity``."""
+    return _open_cursor("warehouse", identity).connection
+
+
+def _run(source: Source, work: Callable[[Any], T]) -> T:
     """Run ``work(door)`` on the current file of ``source``; if it fails (e.g. the file was
     swapped under us), retry once with a fresh connection to whatever file is published now."""
     last_error: Exception | None = None
     for _attempt in range(2):
         identity = _identity(source)
         try:
-            cursor = door(_cursor(identity, source))
+            door = _open_cursor(source, identity)
             try:
-                return work(cursor)
+                return work(door)
             finally:
-                cursor.close()
+                door.close()
         except duckdb.Error as error:
             # Published mid-query, or a connection to a file that has gone: start again.
             last_error = error
@@ -149,11 +162,11 @@ def _run(source: Source, door: type[DoorT], work: Callable[[DoorT], T]) -> T:
 
 
 def _warehouse(work: Callable[[store.Warehouse], T]) -> T:
-    return _run("warehouse", store.Warehouse, work)
+    return _run("warehouse", work)
 
 
 def _published(work: Callable[[store.Published], T]) -> T:
-    return _run("published", store.Published, work)
+    return _run("published", work)
 
 
 # ---------------------------------------------------------------- the warehouse

@@ -76,15 +76,14 @@ def rag_badges(counts: dict[str, int]) -> None:
 def _save_override(report_day: dt.date) -> None:
     """Form callback: runs before the page reruns, so the save cannot be lost to a rerun.
 
-    The save goes through ``etl.tracker.report.apply_override`` (the same as the CLI's
-    ``override``): it rebuilds and publishes the warehouse, which takes a few seconds on a
-    large one, so a spinner says it is working.
+    The save goes through ``etl.tracker.report.apply_override``, the same as the CLI's
+    ``override`` (one appended record in ``etl.records``); a spinner says it is working.
     """
     state: Any = st.session_state
     choice = state.get("override_rag")
     author = str(state.get("override_author") or "")
     try:
-        with st.spinner("Saving the override and republishing the data…"):
+        with st.spinner("Saving the override…"):
             made = report.apply_override(
                 config.data_dir(),
                 str(state.get("override_target") or ""),

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "query"]
-PROBLEM_COLUMNS = ("load_id", "file", "sheet", "row", "column", "rule", "severity", "message")
 
 # The modules that declare rules, imported on first use of :func:`all_rules` (keeps `load` lean).
 RULE_MODULES: tuple[str, ...] = (
@@ -36,6 +35,18 @@ class Problem:
     rule: str
     severity: str  # "error" = not loaded, "query" = loaded but flagged
     message: str
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem a row check found, by row position; staging turns it into a :class:`Problem`
+    with the file, sheet and the row number the user sees."""
+
+    index: int  # position among the sheet's data rows
+    column: str | None  # the header as written
+    rule: str
+    message: str
+    severity: str = "error"  # "error" rejects the row; "query" flags it
 
 
 @dataclass(frozen=True)

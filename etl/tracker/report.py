@@ -1,6 +1,6 @@
 """What the CLI and the dashboard ask of the tracker tables: the milestones in force at a date
 and counts by RAG (the Improvement plan page's named queries are in ``etl.queries``).
-Overrides are written here too, through the warehouse's rebuild-and-publish.
+Overrides are recorded here too, in the append-only store ``etl.records``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 
 import duckdb
 
-from etl.inputs.tracker import build as store
 from etl.rag import RAG_VALUES
 
 # JSON field order of `python -m etl milestones --json`.
@@ -171,14 +170,14 @@ def apply_override(
     author: str,
     as_of: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Record an override (``rag_value`` None clears one) and publish the rebuilt warehouse.
+    """Record an override (``rag_value`` None clears one): one appended record, no rebuild.
 
     The override belongs to the item in its period in force at ``as_of`` (default: latest); a
     later report is rated afresh. Every override, and every clearing, is kept in history.
     """
     # Imported here: the store reads milestones through this module.
+    from etl import records
     from etl.store import NoDatabase, Warehouse
-    from etl.warehouse import rebuild
 
     if rag_value is not None and rag_value not in RAG_VALUES:
         raise OverrideError(f"RAG must be one of {', '.join(RAG_VALUES)}", usage=True)
@@ -193,8 +192,18 @@ def apply_override(
             raise OverrideError("No improvement-plan tracker is loaded.")
         item = resolve(warehouse.connection, target, as_of)
 
-    def add(build_con: duckdb.DuckDBPyConnection) -> None:
-        store.record_override(build_con, item, rag_value, reason.strip(), author.strip())
-
-    rebuild(folder, add)
+    records.append(
+        folder,
+        records.TRACKER_OVERRIDES,
+        {
+            "plan": item["plan"],
+            "report_date": item["report_date"],
+            "item_key": item["item_key"],
+            "item_name": item["name"],
+            "rag": rag_value,
+            "reason": reason.strip(),
+            "author": author.strip(),
+            "created_at": dt.datetime.now().replace(microsecond=0),
+        },
+    )
     return {**item, "report_date": _iso(item["report_date"]), "override_rag": rag_value}

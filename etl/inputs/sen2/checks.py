@@ -1,12 +1,18 @@
 """SEN2 data-quality checks on loaded rows, one named function per rule (severity ``query``:
 the row is loaded and flagged), and the declaration of every SEN2 rule code.
 
-Each ``check_sen2_<what>(con)`` reads the canonical tables by name (``requests``, ``assessment``,
-``person``, ``sen2``) from ``con`` and returns a relation with the problem-list columns
-(:data:`etl.checks.PROBLEM_COLUMNS`). The build runs every function in :data:`CHECKS` against the
-new warehouse; the tests run each one on a few rows registered in an in-memory database.
-Cell-level rules (unreadable dates, unknown codes, …) are found while staging casts the cells;
-key rules (missing, duplicate, orphan) while the canonical tables are built (``build.py``).
+Two families:
+
+- row checks, ``check_sen2_<what>(columns…) -> list[RowProblem]``, on the typed columns of one
+  sheet while it is staged (Arrow arrays): a blank required value, a row that cannot be linked;
+  an error here rejects the row;
+- loaded-row checks, ``check_sen2_<what>(con)``, reading the canonical tables by name
+  (``requests``, ``assessment``, ``person``, ``sen2``) and returning a relation with the
+  problem-list columns; the build runs every one in :data:`CHECKS` against the new warehouse.
+
+The tests run each on a few rows held in memory. Cell rules (unreadable dates, unknown codes, …)
+are found as staging casts the cells (``etl.parse``); duplicates and orphans, which need other
+files' rows, when the canonical tables are built (``build.py``).
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from etl.checks import rule
+from etl.checks import RowProblem, rule
 
 # ---------------------------------------------------------------- rules found while building
 
@@ -42,6 +50,63 @@ rule(
     "This Assessments row points to a request (Request ID / requeststableid) that was not loaded",
     "SEN2",
 )
+
+# ---------------------------------------------------------------- row checks while staging
+
+
+def _blank(values: pa.Array) -> list[int]:
+    return list(pc.indices_nonzero(values.is_null()).to_pylist())
+
+
+def check_sen2_required_blank(values: pa.Array, header: str, kind: str) -> list[RowProblem]:
+    """A blank cell in a required column (``date_missing`` for a date, else ``value_missing``)."""
+    rule_code = "date_missing" if kind == "date" else "value_missing"
+    return [
+        RowProblem(i, header, rule_code, f"{header} is blank; it is required")
+        for i in _blank(values)
+    ]
+
+
+def check_sen2_child_id_blank(ids: pa.Array, header: str) -> list[RowProblem]:
+    """A person, request or case-list row with no child id (nor UPN, when that is the key)."""
+    return [
+        RowProblem(
+            i, header, "key_missing", f"{header} is blank, so the row cannot be linked to a child"
+        )
+        for i in _blank(ids)
+    ]
+
+
+def check_sen2_parent_id_blank(
+    parents: list[pa.Array], headers: list[str], skip: set[int]
+) -> list[RowProblem]:
+    """A row whose every parent id column is blank (rows in ``skip`` are already rejected)."""
+    if not parents:
+        return []
+    unlinked = parents[0].is_null()
+    for parent in parents[1:]:
+        unlinked = pc.and_(unlinked, parent.is_null())
+    written = " / ".join(headers)
+    return [
+        RowProblem(
+            i,
+            written,
+            "key_missing",
+            f"{written} is blank, so this row cannot be linked to its parent record",
+        )
+        for i in pc.indices_nonzero(unlinked).to_pylist()
+        if i not in skip
+    ]
+
+
+def check_sen2_own_id_blank(ids: pa.Array, header: str, skip: set[int]) -> list[RowProblem]:
+    """A module row with a blank id of its own (rows in ``skip`` are already rejected)."""
+    return [
+        RowProblem(i, header, "key_missing", f"{header} is blank; every row needs its id")
+        for i in _blank(ids)
+        if i not in skip
+    ]
+
 
 # ---------------------------------------------------------------- checks on loaded rows
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import parse
-from etl.checks import Problem
+from etl.checks import Problem, RowProblem
 from etl.config import Pseudonymiser, settings
 from etl.headers import (
     HeaderMatch,
@@ -28,6 +28,7 @@ from etl.headers import (
     match_row,
     sheet_hint,
 )
+from etl.inputs.sen2 import checks
 from etl.inputs.sen2.spec import FLAT, IGNORED_COLUMNS, IGNORED_SUFFIX, MODULES, Field, Module
 from etl.readers import RawSheet
 
@@ -204,12 +205,16 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
     bad_rows: set[int] = set()
     typed: dict[str, pa.Array] = {}
 
-    def reject(i: int, column: str | None, rule: str, message: str) -> None:
-        bad_rows.add(i)
-        problems.append(
-            Problem(sheet.file, sheet.sheet, numbers[i], column, rule, "error", message)
-        )
+    def reject(found: list[RowProblem]) -> None:
+        for p in found:
+            bad_rows.add(p.index)
+            problems.append(
+                Problem(
+                    sheet.file, sheet.sheet, numbers[p.index], p.column, p.rule, "error", p.message
+                )
+            )
 
+    # Staging casts; the checks in etl.inputs.sen2.checks say which rows cannot be loaded.
     for name, index in rec.columns.items():
         f = module.field(name)
         header = rec.headers[name]
@@ -221,45 +226,30 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             continue
         values, errors = _convert(raw, f)
         typed[name] = values
-        for i, p in errors:
-            reject(i, header, p.rule or "value_unreadable", f"{header}: {p.error}")
+        reject(
+            [
+                RowProblem(i, header, p.rule or "value_unreadable", f"{header}: {p.error}")
+                for i, p in errors
+            ]
+        )
         if f.required:
-            for i in pc.indices_nonzero(raw.is_null()).to_pylist():
-                rule = "date_missing" if f.kind == "date" else "value_missing"
-                reject(i, header, rule, f"{header} is blank; it is required")
+            reject(checks.check_sen2_required_blank(raw, header, f.kind))
 
     n = len(numbers)
     # Keys: the module's own id; a requests row without one is keyed by person + received date.
     person_source = "person_id" if "person_id" in typed else "upn"
     if module.name in ("person", "requests", "flat"):
         ids = typed.get(person_source, pa.nulls(n, pa.string()))
-        for i in pc.indices_nonzero(ids.is_null()).to_pylist():
-            header = rec.headers.get(person_source, person_source)
-            reject(
-                i,
-                header,
-                "key_missing",
-                f"{header} is blank, so the row cannot be linked to a child",
-            )
+        reject(checks.check_sen2_child_id_blank(ids, rec.headers.get(person_source, person_source)))
     present = [parent for parent in module.parents if parent in typed]
     if present and module.name not in ("person", "requests"):
-        unlinked = typed[present[0]].is_null()
-        for parent in present[1:]:
-            unlinked = pc.and_(unlinked, typed[parent].is_null())
-        for i in pc.indices_nonzero(unlinked).to_pylist():
-            if i not in bad_rows:
-                headers = " / ".join(rec.headers[parent] for parent in present)
-                reject(
-                    i,
-                    headers,
-                    "key_missing",
-                    f"{headers} is blank, so this row cannot be linked to its parent record",
-                )
+        reject(
+            checks.check_sen2_parent_id_blank(
+                [typed[p] for p in present], [rec.headers[p] for p in present], bad_rows
+            )
+        )
     if module.key and module.key in rec.columns and module.name not in ("flat",):
-        for i in pc.indices_nonzero(typed[module.key].is_null()).to_pylist():
-            if i not in bad_rows:
-                header = rec.headers[module.key]
-                reject(i, header, "key_missing", f"{header} is blank; every row needs its id")
+        reject(checks.check_sen2_own_id_blank(typed[module.key], rec.headers[module.key], bad_rows))
 
     ok = [i for i in range(n) if i not in bad_rows]
     tables: dict[str, pa.Table] = {}

@@ -32,7 +32,7 @@ class TrackerKind:
     )
     specs: Sequence[Any] = tuple(SHEET_KINDS.values())
     staging: dict[str, pa.Schema] = _build.STAGING
-    carried: tuple[str, ...] = ("tracker_overrides",)
+    carried: tuple[str, ...] = ()
 
     def create_tables(self, con: duckdb.DuckDBPyConnection) -> None:
         _build.create_tables(con)

@@ -1,20 +1,20 @@
 """Tracker tables in the warehouse: staging, the build (periods, RAG, overrides) and overrides.
 
-Staging tables (``stg_tracker_*``) and the override log (``tracker_overrides``) are carried from
-each published warehouse into the next build, like the SEN2 staging tables, so periods accumulate
-and overrides survive every later load. Everything else here is rebuilt from them each time:
+Staging tables (``stg_tracker_*``) are carried from each published warehouse into the next build,
+like the SEN2 staging tables, so periods accumulate. Overrides live in the append-only record
+store (``etl.records``): recording one never rebuilds anything. Rebuilt each time:
 
 - ``plan_periods``: one row per (plan, report date); a later file for the same plan and date
   supersedes the earlier one (its rows count as superseded in the load log).
-- ``plan_items``: every milestone and action of every period, with the RAG computed by
-  ``etl.rag`` as at its period's report date, the tracker's own status beside it, and the override
-  in force for that period, if any.
+- ``plan_items_rated``: every milestone and action of every period, with the RAG computed by
+  ``etl.rag`` as at its period's report date and the tracker's own status beside it;
+- ``plan_items`` (a view, ``sql/marts.sql``): the same with the override in force, if any, read
+  from ``tracker_overrides`` when queried — so a new override shows at once.
 - ``plan_registers``: risks, issues and dependencies.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +37,6 @@ PLAN_ITEM_FIELDS = [
     pa.field("expected_pct", pa.float64()),
     pa.field("reported_rag", pa.string()),
     pa.field("disagreement", pa.string()),
-    pa.field("override_rag", pa.string()),
-    pa.field("override_reason", pa.string()),
-    pa.field("override_author", pa.string()),
-    pa.field("override_at", pa.timestamp("us")),
-    pa.field("rag", pa.string()),
 ]
 
 
@@ -52,16 +47,10 @@ def thresholds() -> rag.Thresholds:
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty staging tables and the override log, when a build starts."""
+    """Empty staging tables, when a build starts."""
     for name, schema in STAGING.items():
         empty = schema.append(pa.field("load_id", pa.int32())).empty_table()  # noqa: F841
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty LIMIT 0")
-    con.execute("""
-        CREATE TABLE IF NOT EXISTS tracker_overrides (
-            override_id INTEGER, plan VARCHAR, report_date DATE, item_key VARCHAR,
-            item_name VARCHAR, rag VARCHAR, reason VARCHAR, author VARCHAR,
-            created_at TIMESTAMP)
-    """)
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
@@ -89,30 +78,13 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         SELECT i.* FROM stg_tracker_items i JOIN plan_periods p USING (load_id)
         ORDER BY i.plan, i.report_date, i.source_sheet, i.source_row
     """).to_arrow_table()
-    overrides = _overrides_in_force(con)
-    con.register("rated", _rate(items, overrides))
-    con.execute("CREATE OR REPLACE TABLE plan_items AS SELECT * FROM rated")
-    con.unregister("rated")
+    rated = _rate(items)  # noqa: F841 - referenced by name in SQL
+    con.execute("CREATE OR REPLACE TABLE plan_items_rated AS SELECT * FROM rated")
     con.execute(SQL_FILE.read_text())
 
 
-def _overrides_in_force(con: duckdb.DuckDBPyConnection) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """The latest override per (plan, report date, item); a cleared one (no RAG) is none."""
-    rows = con.execute("""
-        SELECT plan, report_date, item_key, rag, reason, author, created_at
-        FROM tracker_overrides
-        QUALIFY row_number() OVER (PARTITION BY plan, report_date, item_key
-                                   ORDER BY override_id DESC) = 1
-    """).fetchall()
-    return {
-        (p, d, k): {"rag": r, "reason": why, "author": who, "at": at}
-        for p, d, k, r, why, who, at in rows
-        if r is not None
-    }
-
-
-def _rate(items: pa.Table, overrides: dict[tuple[Any, ...], dict[str, Any]]) -> pa.Table:
-    """Add the computed RAG, the reported one, any disagreement and the override in force."""
+def _rate(items: pa.Table) -> pa.Table:
+    """Add the computed RAG, the reported one and any disagreement between them."""
     t = thresholds()
     extra: dict[str, list[Any]] = {f.name: [] for f in PLAN_ITEM_FIELDS}
     for row in items.to_pylist():
@@ -123,46 +95,12 @@ def _rate(items: pa.Table, overrides: dict[tuple[Any, ...], dict[str, Any]]) -> 
             row["report_date"],
         )
         computed = rag.compute_rag(start, end, pct, when, t)
-        override = overrides.get((row["plan"], when, row["item_key"]), {})
         extra["computed_rag"].append(computed)
         extra["expected_pct"].append(
             float(rag.expected_pct(start, end, when)) if start is not None else None
         )
         extra["reported_rag"].append(rag.reported_rag(row["reported_status"]))
         extra["disagreement"].append(rag.disagreement(row["reported_status"], computed))
-        extra["override_rag"].append(override.get("rag"))
-        extra["override_reason"].append(override.get("reason"))
-        extra["override_author"].append(override.get("author"))
-        extra["override_at"].append(override.get("at"))
-        extra["rag"].append(override.get("rag") or computed)
     for f in PLAN_ITEM_FIELDS:
         items = items.append_column(f, pa.array(extra[f.name], f.type))
     return items
-
-
-def record_override(
-    con: duckdb.DuckDBPyConnection,
-    target: dict[str, Any],
-    rag_value: str | None,
-    reason: str,
-    author: str,
-    at: dt.datetime | None = None,
-) -> int:
-    """Append an override (``rag_value`` None clears it) for one item in one period."""
-    row = con.execute("SELECT coalesce(max(override_id), 0) + 1 FROM tracker_overrides").fetchone()
-    override_id = int(row[0]) if row else 1
-    con.execute(
-        "INSERT INTO tracker_overrides VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            override_id,
-            target["plan"],
-            target["report_date"],
-            target["item_key"],
-            target["name"],
-            rag_value,
-            reason,
-            author,
-            at or dt.datetime.now().replace(microsecond=0),
-        ],
-    )
-    return override_id

@@ -1,9 +1,20 @@
-"""Improvement-plan tracker rules. The row checks run while a workbook is staged
-(``stage.py``: one reporting period at a time); this module declares their codes."""
+"""Improvement-plan tracker rules, and the checks that apply them to one sheet's rows.
+
+Staging casts each cell (``stage.py``: an unreadable date or % is reported there); these checks
+then run over the sheet's typed rows — a list of records, each with ``_index`` (its position
+among the sheet's rows), ``_failed`` (fields whose cell could not be read) and ``_headers``
+(field → header as written) — and return :class:`~etl.checks.RowProblem`s. An error rejects its
+row; a query flags it. The tests run each on a few records held in memory.
+"""
 
 from __future__ import annotations
 
-from etl.checks import rule
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from etl.checks import RowProblem, rule
+
+Record = dict[str, Any]
 
 rule(
     "pct_unreadable",
@@ -61,3 +72,81 @@ rule(
     "highlight.xlsx: no report date found. Add a 'Report date' cell or load it with --as-of",
     "tracker",
 )
+
+
+def _header(record: Record, name: str) -> str:
+    return str(record["_headers"].get(name, name))
+
+
+def check_tracker_required_blank(
+    records: Sequence[Record], name: str, written: str, why: str
+) -> list[RowProblem]:
+    """A blank required field (``date_missing`` for a date, else ``value_missing``); a cell that
+    could not be read at all has been reported already and is not called blank as well."""
+    rule_code = "date_missing" if name.endswith("date") else "value_missing"
+    return [
+        RowProblem(r["_index"], _header(r, name), rule_code, f"{_header(r, name)} is blank; {why}")
+        for r in records
+        if r.get(written) is None and name not in r["_failed"]
+    ]
+
+
+def check_tracker_end_before_start(records: Sequence[Record]) -> list[RowProblem]:
+    """A milestone whose end date is before its start date."""
+    return [
+        RowProblem(
+            r["_index"],
+            _header(r, "end_date"),
+            "end_before_start",
+            f"End date {r['end_date']:%d/%m/%Y} is before the start date "
+            f"{r['start_date']:%d/%m/%Y}",
+        )
+        for r in records
+        if r["start_date"] and r["end_date"] and r["end_date"] < r["start_date"]
+    ]
+
+
+def check_tracker_pct_missing(records: Sequence[Record], rejected: set[int]) -> list[RowProblem]:
+    """A blank % complete on a row that is otherwise loaded (a query: rated as 0%)."""
+    return [
+        RowProblem(
+            r["_index"],
+            _header(r, "pct_complete"),
+            "pct_missing",
+            f"{_header(r, 'pct_complete')} is blank; taken as 0% when rating",
+            "query",
+        )
+        for r in records
+        if r["_index"] not in rejected and r["pct_complete"] is None
+    ]
+
+
+def check_tracker_duplicate(
+    records: Sequence[Record],
+    rejected: set[int],
+    key: Callable[[Record], str],
+    noun: Callable[[Record], str],
+    column: str | None,
+    row_number: Callable[[int], int],
+) -> list[RowProblem]:
+    """The same item twice in one reporting period: the first loaded row wins. ``key`` says
+    what makes two rows the same (a milestone's name, an action's ref, a risk's ID)."""
+    first: dict[str, int] = {}
+    found = []
+    for r in records:
+        if r["_index"] in rejected:
+            continue
+        k = key(r)
+        if k in first:
+            found.append(
+                RowProblem(
+                    r["_index"],
+                    _header(r, column) if column else None,
+                    "duplicate_name",
+                    f"Duplicate {noun(r)} in this reporting period: the same one is already on "
+                    f"row {row_number(first[k])}; only the first was loaded",
+                )
+            )
+        else:
+            first[k] = r["_index"]
+    return found

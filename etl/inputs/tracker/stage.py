@@ -13,14 +13,16 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
 
 from etl import parse
-from etl.checks import Problem
+from etl.checks import Problem, RowProblem
 from etl.config import settings
 from etl.headers import HeaderMatch, find_header, header_key, lookup, missing_required, sheet_hint
+from etl.inputs.tracker import checks
 from etl.inputs.tracker.spec import (
     GANTT_HEADERS,
     NOT_USED_SHEET_NAMES,
@@ -31,7 +33,6 @@ from etl.inputs.tracker.spec import (
     SHEET_KINDS,
     SUMMARY_SHEET_NAMES,
     SheetKind,
-    TrackerField,
 )
 from etl.readers import FileProblem, RawSheet
 
@@ -346,36 +347,34 @@ def _card_rows(sheet: RawSheet, match: SheetMatch) -> list[_Row]:
     return [r for r in records if any(parse.cell_text(v) for v in r.cells.values())]
 
 
-class _RowChecker:
-    """Typed values of one row; every unreadable cell becomes an error on that row."""
+class _RowCaster:
+    """Typed values of one row; every cell that cannot be read is a problem on that row."""
 
-    def __init__(self, file: str, sheet: str | None, row: _Row, problems: list[Problem]):
-        self.file, self.sheet, self.row, self.problems = file, sheet, row, problems
-        self.ok = True
-        self.failed: set[str] = set()  # fields already reported on this row
+    def __init__(self, row: _Row, index: int, found: list[RowProblem]):
+        self.row, self.index, self.found = row, index, found
+        self.failed: set[str] = set()  # fields whose cell could not be read
 
-    def header(self, name: str, f: TrackerField | None = None) -> str:
-        return self.row.headers.get(name) or (f.label if f else name)
+    def header(self, name: str) -> str:
+        return self.row.headers.get(name) or name
 
-    def error(self, name: str | None, rule: str, message: str, severity: str = "error") -> None:
-        if severity == "error":
-            self.ok = False
-        if name:
-            self.failed.add(name)
-        column = self.row.headers.get(name) if name else None
-        self.problems.append(
-            Problem(self.file, self.sheet, self.row.number, column, rule, severity, message)
+    def _unreadable(self, name: str, parsed: parse.Parsed, default_rule: str) -> None:
+        self.failed.add(name)
+        self.found.append(
+            RowProblem(
+                self.index,
+                self.row.headers.get(name),
+                parsed.rule or default_rule,
+                f"{self.header(name)}: {parsed.error}",
+            )
         )
 
     def text(self, name: str) -> str | None:
         return parse.cell_text(self.row.cells.get(name))
 
-    def date(self, name: str, label: str) -> dt.date | None:
+    def date(self, name: str) -> dt.date | None:
         parsed = parse_tracker_date(self.row.cells.get(name))
         if not parsed.ok:
-            self.error(
-                name, parsed.rule or "date_unreadable", f"{self.header(name)}: {parsed.error}"
-            )
+            self._unreadable(name, parsed, "date_unreadable")
             return None
         value: dt.date | None = parsed.value
         return value
@@ -383,9 +382,7 @@ class _RowChecker:
     def pct(self, name: str, fraction_scale: bool) -> float | None:
         parsed = parse_pct(self.row.cells.get(name), fraction_scale)
         if not parsed.ok:
-            self.error(
-                name, parsed.rule or "pct_unreadable", f"{self.header(name)}: {parsed.error}"
-            )
+            self._unreadable(name, parsed, "pct_unreadable")
             return None
         value: float | None = parsed.value
         return value
@@ -393,113 +390,157 @@ class _RowChecker:
     def score(self, name: str) -> int | None:
         parsed = _int_1_to_25(self.row.cells.get(name), self.header(name))
         if not parsed.ok:
-            self.error(
-                name, parsed.rule or "number_unreadable", f"{self.header(name)}: {parsed.error}"
-            )
+            self._unreadable(name, parsed, "number_unreadable")
             return None
         value: int | None = parsed.value
         return value
 
-    def required(self, name: str, value: Any, what: str) -> None:
-        if value is None and name not in self.failed:
-            rule = "date_missing" if name.endswith("date") else "value_missing"
-            self.error(name, rule, f"{self.header(name)} is blank; {what}")
+    def record(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The typed row, with what the checks need to know about it."""
+        return {
+            **values,
+            "_index": self.index,
+            "_failed": self.failed,
+            "_headers": self.row.headers,
+        }
 
 
-def _milestone(
-    check: _RowChecker, fraction_scale: bool, has_workstream: bool
-) -> dict[str, Any] | None:
-    written = check.text("name")
-    name, workstream = written, check.text("workstream")
+def _milestone(cast: _RowCaster, fraction_scale: bool, has_workstream: bool) -> dict[str, Any]:
+    written = cast.text("name")
+    name, workstream = written, cast.text("workstream")
     if written and not has_workstream and (m := _WORKSTREAM_PREFIX.match(written)):
         workstream, name = m[1], m[2].strip()
-    start = check.date("start_date", "Start Date")
-    end = check.date("end_date", "End Date")
-    pct = check.pct("pct_complete", fraction_scale)
-    check.required("name", written, "every milestone needs a name")
-    check.required("end_date", end, "a milestone needs an end date to be rated")
-    if start and end and end < start:
-        check.error(
-            "end_date",
-            "end_before_start",
-            f"End date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}",
-        )
-    if check.ok and pct is None and "pct_complete" in check.row.headers:
-        check.error(
-            "pct_complete",
-            "pct_missing",
-            f"{check.header('pct_complete')} is blank; taken as 0% when rating",
-            severity="query",
-        )
-    return {
-        "item_kind": "milestone",
-        "item_key": name_key(f"{workstream or ''}|{name}"),
-        "ref": check.text("ref"),
-        "name": name,
-        "name_as_written": written,
-        "workstream": workstream,
-        "owner": check.text("owner"),
-        "start_date": start,
-        "end_date": end,
-        "pct_complete": pct,
-        "reported_status": check.text("reported_status"),
-        "reason": None,
-        "mitigation": None,
-        "revised_date": None,
-    }
+    return cast.record(
+        {
+            "item_kind": "milestone",
+            "item_key": name_key(f"{workstream or ''}|{name}"),
+            "ref": cast.text("ref"),
+            "name": name,
+            "name_as_written": written,
+            "workstream": workstream,
+            "owner": cast.text("owner"),
+            "start_date": cast.date("start_date"),
+            "end_date": cast.date("end_date"),
+            "pct_complete": cast.pct("pct_complete", fraction_scale),
+            "reported_status": cast.text("reported_status"),
+            "reason": None,
+            "mitigation": None,
+            "revised_date": None,
+        }
+    )
 
 
-def _action(check: _RowChecker, fraction_scale: bool) -> dict[str, Any] | None:
-    ref = check.text("action_ref")
-    action = check.text("action")
-    due = check.date("due_date", "Due date")
-    revised = check.date("revised_date", "Revised date")
-    pct = check.pct("pct_complete", fraction_scale)
-    status = check.text("status")
-    check.required("action", action, "every action needs its description")
-    check.required("due_date", due, "an action needs a due date to be rated")
+def _action(cast: _RowCaster, fraction_scale: bool) -> dict[str, Any]:
+    ref = cast.text("action_ref")
+    action = cast.text("action")
+    due = cast.date("due_date")
+    revised = cast.date("revised_date")
+    pct = cast.pct("pct_complete", fraction_scale)
+    status = cast.text("status")
     # A status saying "Complete" is 100% whatever the % column says; otherwise the % or 0.
     if status and name_key(status).replace(" ", "") in _COMPLETE_WORDS:
         pct = 100.0
-    return {
-        "item_kind": "action",
-        "item_key": name_key(ref) if ref else name_key(action),
-        "ref": ref,
-        "name": action,
-        "name_as_written": action,
-        "workstream": check.text("area"),
-        "owner": check.text("lead"),
-        "start_date": None,
-        "end_date": due,
-        "pct_complete": pct,
-        "reported_status": status,
-        "reason": check.text("reason"),
-        "mitigation": check.text("mitigation"),
-        "revised_date": revised,
-    }
+    return cast.record(
+        {
+            "item_kind": "action",
+            "item_key": name_key(ref) if ref else name_key(action),
+            "ref": ref,
+            "name": action,
+            "name_as_written": action,
+            "workstream": cast.text("area"),
+            "owner": cast.text("lead"),
+            "start_date": None,
+            "end_date": due,
+            "pct_complete": pct,
+            "reported_status": status,
+            "reason": cast.text("reason"),
+            "mitigation": cast.text("mitigation"),
+            "revised_date": revised,
+        }
+    )
 
 
-def _register(check: _RowChecker, noun: str) -> dict[str, Any] | None:
-    description = check.text("description")
-    likelihood = check.score("likelihood")
-    impact = check.score("impact")
-    score = check.score("score")
-    check.required("description", description, f"every {noun.lower()} needs a description")
+def _register(cast: _RowCaster, noun: str) -> dict[str, Any]:
+    likelihood = cast.score("likelihood")
+    impact = cast.score("impact")
+    score = cast.score("score")
     if score is None and likelihood is not None and impact is not None:
         score = likelihood * impact
-    return {
-        "register": noun,
-        "ref": check.text("ref"),
-        "description": description,
-        "impact_description": check.text("impact_description"),
-        "likelihood": likelihood,
-        "impact": impact,
-        "score": score,
-        "status": check.text("status"),
-        "owner": check.text("owner"),
-        "target_date": check.date("target_date", "Target date"),
-        "mitigation": check.text("mitigation"),
-    }
+    return cast.record(
+        {
+            "register": noun,
+            "ref": cast.text("ref"),
+            "description": cast.text("description"),
+            "impact_description": cast.text("impact_description"),
+            "likelihood": likelihood,
+            "impact": impact,
+            "score": score,
+            "status": cast.text("status"),
+            "owner": cast.text("owner"),
+            "target_date": cast.date("target_date"),
+            "mitigation": cast.text("mitigation"),
+        }
+    )
+
+
+def _same_item(kind: str, record: dict[str, Any]) -> str:
+    """What makes two rows of a period the same item: a milestone's name (with its workstream),
+    an action's ref (else its text), a risk's ID (else its description)."""
+    if kind in ("milestones", "actions"):
+        return str(record["item_key"])
+    return name_key(record["ref"] or record["description"])
+
+
+def _item_noun(kind: str, record: dict[str, Any]) -> str:
+    if kind == "milestones":
+        return "milestone name"
+    if kind == "actions":
+        return "action ref" if record["ref"] else "action"
+    return f"{REGISTER_NOUN[kind].lower()} ID"
+
+
+def _check(
+    kind: str,
+    records: list[dict[str, Any]],
+    found: list[RowProblem],
+    rows: list[_Row],
+    has_pct: bool,
+) -> set[int]:
+    """Run the kind's checks over a sheet's typed rows; returns the indexes of rejected rows."""
+    if kind == "milestones":
+        found += checks.check_tracker_required_blank(
+            records, "name", "name_as_written", "every milestone needs a name"
+        )
+        found += checks.check_tracker_required_blank(
+            records, "end_date", "end_date", "a milestone needs an end date to be rated"
+        )
+        found += checks.check_tracker_end_before_start(records)
+    elif kind == "actions":
+        found += checks.check_tracker_required_blank(
+            records, "action", "name", "every action needs its description"
+        )
+        found += checks.check_tracker_required_blank(
+            records, "due_date", "end_date", "an action needs a due date to be rated"
+        )
+    else:
+        found += checks.check_tracker_required_blank(
+            records,
+            "description",
+            "description",
+            f"every {REGISTER_NOUN[kind].lower()} needs a description",
+        )
+    rejected = {p.index for p in found if p.severity == "error"}
+    if kind == "milestones" and has_pct:
+        found += checks.check_tracker_pct_missing(records, rejected)
+    found += checks.check_tracker_duplicate(
+        records,
+        rejected,
+        partial(_same_item, kind),
+        partial(_item_noun, kind),
+        "name" if kind == "milestones" else None,
+        lambda index: rows[index].number,
+    )
+    return rejected | {p.index for p in found if p.severity == "error"}
 
 
 # ---------------------------------------------------------------- the workbook
@@ -622,32 +663,42 @@ def stage_workbook(
         fraction_scale = pct_column is not None and _fraction_column(
             r.cells.get("pct_complete") for r in rows
         )
-        first_seen: dict[str, int] = {}
-        for row in rows:
-            check = _RowChecker(file, sheet.sheet, row, problems)
-            if kind.name == "milestones":
-                record = _milestone(check, fraction_scale, "workstream" in match.columns)
-                key = record["item_key"] if record else None
-                noun = "milestone name"
-            elif kind.name == "actions":
-                record = _action(check, fraction_scale)
-                key = record["item_key"] if record else None
-                noun = "action ref" if record and record["ref"] else "action"
-            else:
-                record = _register(check, REGISTER_NOUN[kind.name])
-                key = name_key(record["ref"] or record["description"]) if record else None
-                noun = f"{REGISTER_NOUN[kind.name].lower()} ID"
-            if not check.ok or record is None:
-                continue
-            if key in first_seen:
-                check.error(
-                    "name" if kind.name == "milestones" else None,
-                    "duplicate_name",
-                    f"Duplicate {noun} in this reporting period: the same one is already on row "
-                    f"{first_seen[key]}; only the first was loaded",
+        row_problems: list[RowProblem] = []
+        if kind.name == "milestones":
+            has_workstream = "workstream" in match.columns
+            typed = [
+                _milestone(_RowCaster(r, i, row_problems), fraction_scale, has_workstream)
+                for i, r in enumerate(rows)
+            ]
+        elif kind.name == "actions":
+            typed = [
+                _action(_RowCaster(r, i, row_problems), fraction_scale) for i, r in enumerate(rows)
+            ]
+        else:
+            typed = [
+                _register(_RowCaster(r, i, row_problems), REGISTER_NOUN[kind.name])
+                for i, r in enumerate(rows)
+            ]
+        rejected = _check(
+            kind.name,
+            typed,
+            row_problems,
+            rows,
+            "pct_complete" in match.columns or match.layout == "cards",
+        )
+        # In row order; within a row, unreadable cells first, then the checks in the order run.
+        for p in sorted(row_problems, key=lambda p: p.index):
+            problems.append(
+                Problem(
+                    file, sheet.sheet, rows[p.index].number, p.column, p.rule, p.severity, p.message
                 )
+            )
+        for record in typed:
+            if record["_index"] in rejected:
                 continue
-            first_seen[str(key)] = row.number
+            row = rows[record["_index"]]
+            for private in ("_index", "_failed", "_headers"):
+                del record[private]
             record.update(
                 plan=plan,
                 report_date=when,

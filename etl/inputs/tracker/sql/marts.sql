@@ -3,6 +3,23 @@
 -- Grain: plan_items one row per (plan, report_date, item_key); plan_registers one row per
 -- (plan, report_date, register, ref or description).
 
+-- Each item with the override in force for its period, if any: the latest override of that item
+-- in that period, unless it cleared the RAG. A view, so that an override recorded after this build
+-- (etl.records: tracker_overrides as a temp table on each connection) shows at once.
+CREATE OR REPLACE VIEW plan_items AS
+WITH in_force AS (
+    SELECT plan, report_date, item_key, rag AS override_rag, reason AS override_reason,
+           author AS override_author, created_at AS override_at
+    FROM tracker_overrides
+    QUALIFY row_number() OVER (PARTITION BY plan, report_date, item_key
+                               ORDER BY override_id DESC) = 1
+)
+SELECT r.*, o.override_rag, o.override_reason, o.override_author, o.override_at,
+       coalesce(o.override_rag, r.computed_rag) AS rag
+FROM plan_items_rated r
+LEFT JOIN (SELECT * FROM in_force WHERE override_rag IS NOT NULL) o
+    USING (plan, report_date, item_key);
+
 CREATE OR REPLACE TABLE plan_registers AS
 SELECT r.* FROM stg_tracker_registers r JOIN plan_periods p USING (load_id);
 
