@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.metrics import Polarity
+from etl.catalogue import Polarity
 from etl.published import MEASURES, NEEDS, Measure, normalise_name, round_half_away
 
 HEADLINE_MEASURES = ("pct_within_20_weeks_excl_exceptions", "pct_within_20_weeks")

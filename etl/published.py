@@ -38,7 +38,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from etl.metrics import Polarity
+from etl.catalogue import CATALOGUE, Metric, Polarity
 
 PUBLISHED_NAME = "published.duckdb"
 ENGLAND_CODE = "E92000001"
@@ -58,162 +58,80 @@ SYMBOLS = {
 
 @dataclass(frozen=True)
 class Measure:
-    """A published measure: where it comes from and how to judge it."""
+    """A published measure as the Benchmarking page groups it; what it means is the catalogue's
+    entry of the same key (:mod:`etl.catalogue`)."""
 
     key: str
-    title: str
-    unit: str  # "%" or "count"
-    polarity: Polarity
-    definition: str
-    decimals: int = 1
-    group: str = "EHC plans"
+    group: str
+
+    @property
+    def metric(self) -> Metric:
+        return CATALOGUE[self.key]
+
+    @property
+    def title(self) -> str:
+        return self.metric.shown_published_title
+
+    @property
+    def definition(self) -> str:
+        return self.metric.shown_published_definition
+
+    @property
+    def unit(self) -> str:
+        return self.metric.unit
+
+    @property
+    def polarity(self) -> Polarity:
+        return self.metric.polarity
+
+    @property
+    def decimals(self) -> int:
+        return self.metric.decimals
 
 
+# The published measures in the order the page, the CLI and the JSON list them, by group.
 MEASURES: dict[str, Measure] = {
-    m.key: m
-    for m in (
-        Measure(
-            "pct_within_20_weeks_excl_exceptions",
-            "EHC plans issued within 20 weeks (excluding exceptions)",
-            "%",
-            "higher_is_better",
-            "DfE's headline timeliness measure: of new plans issued in the calendar year, "
-            "excluding those where an exception to the 20-week limit applied, the share issued "
-            "within 20 weeks of the request.",
-            group="Timeliness",
+    key: Measure(key, group)
+    for group, keys in (
+        (
+            "Timeliness",
+            (
+                "pct_within_20_weeks_excl_exceptions",
+                "pct_within_20_weeks",
+                "pct_20_weeks_to_1_year",
+                "pct_over_1_year",
+                "pct_20_weeks_to_1_year_excl_exceptions",
+                "pct_over_1_year_excl_exceptions",
+                "plans_issued",
+            ),
         ),
-        Measure(
-            "pct_within_20_weeks",
-            "EHC plans issued within 20 weeks (including exceptions)",
-            "%",
-            "higher_is_better",
-            "Of all new plans issued in the calendar year, the share issued within 20 weeks.",
-            group="Timeliness",
+        (
+            "Requests and assessments",
+            (
+                "requests_received",
+                "pct_agreed_to_assess",
+                "pct_decisions_within_6_weeks",
+                "pct_assessments_plan_issued",
+            ),
         ),
-        Measure(
-            "pct_20_weeks_to_1_year",
-            "Plans issued after 20 weeks but within a year (including exceptions)",
-            "%",
-            "lower_is_better",
-            "Of all new plans issued in the year, the share issued after more than 20 weeks "
-            "but in under a year.",
-            group="Timeliness",
+        (
+            "Caseload",
+            (
+                "plans_in_place",
+                "new_plans",
+                "plans_ceased",
+            ),
         ),
-        Measure(
-            "pct_over_1_year",
-            "Plans issued after more than a year (including exceptions)",
-            "%",
-            "lower_is_better",
-            "Of all new plans issued in the year, the share issued a year or more after the "
-            "request.",
-            group="Timeliness",
+        (
+            "Annual reviews",
+            ("pct_annual_review_decisions_within_4_weeks",),
         ),
-        Measure(
-            "pct_20_weeks_to_1_year_excl_exceptions",
-            "Plans issued after 20 weeks but within a year (excluding exceptions)",
-            "%",
-            "lower_is_better",
-            "As above, over plans where no exception applied.",
-            group="Timeliness",
-        ),
-        Measure(
-            "pct_over_1_year_excl_exceptions",
-            "Plans issued after more than a year (excluding exceptions)",
-            "%",
-            "lower_is_better",
-            "As above, over plans where no exception applied.",
-            group="Timeliness",
-        ),
-        Measure(
-            "plans_issued",
-            "New EHC plans issued",
-            "count",
-            "neutral",
-            "New EHC plans issued in the calendar year (the timeliness denominator).",
-            decimals=0,
-            group="Timeliness",
-        ),
-        Measure(
-            "requests_received",
-            "Requests for an EHC needs assessment received",
-            "count",
-            "neutral",
-            "Initial requests for an EHC needs assessment received in the calendar year.",
-            decimals=0,
-            group="Requests and assessments",
-        ),
-        Measure(
-            "pct_agreed_to_assess",
-            "Requests agreed for assessment",
-            "%",
-            "neutral",
-            "Of requests received in the year, the share where the LA decided to assess.",
-            group="Requests and assessments",
-        ),
-        Measure(
-            "pct_decisions_within_6_weeks",
-            "Decisions whether to assess made within 6 weeks",
-            "%",
-            "higher_is_better",
-            "Of decisions whether to assess made in the year, the share made within 6 weeks "
-            "of the request.",
-            group="Requests and assessments",
-        ),
-        Measure(
-            "pct_assessments_plan_issued",
-            "Assessments that led to a plan",
-            "%",
-            "neutral",
-            "Of EHC needs assessments completed in the year, the share where a plan was issued.",
-            group="Requests and assessments",
-        ),
-        Measure(
-            "plans_in_place",
-            "EHC plans in place (January caseload)",
-            "count",
-            "neutral",
-            "Children and young people with an EHC plan maintained by the LA in January.",
-            decimals=0,
-            group="Caseload",
-        ),
-        Measure(
-            "new_plans",
-            "New EHC plans (by placement file)",
-            "count",
-            "neutral",
-            "New EHC plans made in the calendar year, from the placements file.",
-            decimals=0,
-            group="Caseload",
-        ),
-        Measure(
-            "plans_ceased",
-            "EHC plans ceased",
-            "count",
-            "neutral",
-            "EHC plans ceased in the calendar year, for any reason.",
-            decimals=0,
-            group="Caseload",
-        ),
-        Measure(
-            "pct_annual_review_decisions_within_4_weeks",
-            "Annual review decisions within 4 weeks",
-            "%",
-            "higher_is_better",
-            "Of annual review decisions made in the year, the share made within 4 weeks of the "
-            "review meeting.",
-            group="Annual reviews",
-        ),
-        Measure(
-            "tribunal_appeal_rate",
-            "SEND Tribunal appeal rate",
-            "%",
-            "lower_is_better",
-            "Appeals registered with the SEND Tribunal as a share of all appealable decisions "
-            "the LA made in the year (MoJ / DfE).",
-            decimals=2,
-            group="Tribunals",
+        (
+            "Tribunals",
+            ("tribunal_appeal_rate",),
         ),
     )
+    for key in keys
 }
 
 # Primary need codes in the need-mix files, with DfE's labels.
