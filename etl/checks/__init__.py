@@ -16,7 +16,7 @@ from typing import Any, Literal
 Severity = Literal["error", "query"]
 
 # The modules that declare rules, imported on first use of :func:`all_rules` (keeps `load` lean).
-RULE_MODULES: tuple[str, ...] = ()
+RULE_MODULES: tuple[str, ...] = ("etl.checks.published",)
 
 
 @dataclass

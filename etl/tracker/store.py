@@ -108,6 +108,12 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     con.register("rated", _rate(items, overrides))
     con.execute("CREATE OR REPLACE TABLE plan_items AS SELECT * FROM rated")
     con.unregister("rated")
+    # The RAG words in their order (worst first) for SQL that sorts or lists them: etl.rag's.
+    con.execute(
+        "CREATE OR REPLACE TABLE rag_scale AS "
+        "SELECT unnest($rags) AS rag, unnest(range(1, len($rags) + 1))::INTEGER AS rag_order",
+        {"rags": list(rag.RAG_VALUES)},
+    )
     con.execute(SQL_FILE.read_text())
 
 
