@@ -20,6 +20,13 @@ from typing import Final, Literal
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 Unit = Literal["%", "count", "days", "weeks"]
 
+# How a polarity reads in a sentence ("Higher is better.") on screen and in the docs.
+POLARITY_WORDS: Final[dict[Polarity, str]] = {
+    "higher_is_better": "higher is better",
+    "lower_is_better": "lower is better",
+    "neutral": "neither higher nor lower is better, so LAs are not ranked",
+}
+
 # Where figures come from; a fact from a public source names it.
 SEN2 = "Our SEN2 data (DESIGN §4)"
 DFE_EHCP = "DfE Explore Education Statistics, 'Education, health and care plans' (annual, June)"

@@ -237,8 +237,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     except pub.PublishedError as error:
         return _fail(args, str(error), EXIT_NOTHING)
     wh = duckdb.connect(":memory:")
-    escaped = str(warehouse_file).replace("'", "''")
-    wh.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
+    wh.execute("ATTACH ? AS warehouse (READ_ONLY)", [str(warehouse_file)])
     wh.execute("USE warehouse")
     try:
         la = _home(args, con)

@@ -21,13 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from etl.catalogue import CATALOGUE, TERMS, Metric  # noqa: E402
-
-POLARITY_WORDS = {
-    "higher_is_better": "higher is better",
-    "lower_is_better": "lower is better",
-    "neutral": "no better direction",
-}
+from etl.catalogue import CATALOGUE, POLARITY_WORDS, TERMS, Metric  # noqa: E402
 
 
 def _cell(text: str) -> str:

@@ -88,3 +88,7 @@ def test_definitions_carry_the_design_thresholds() -> None:
     text = " ".join(m.definition for m in CATALOGUE.values())
     for days in ("140 days", "98 days", "42 days", "365 days"):
         assert days in text
+
+
+def test_every_polarity_reads_in_words() -> None:
+    assert set(catalogue.POLARITY_WORDS) == set(get_args(Polarity))
