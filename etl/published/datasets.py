@@ -25,28 +25,35 @@ class Measure:
     key: str
     group: str
 
+    # Read from the catalogue, never stored here, so a title or definition has one home.
     @property
     def metric(self) -> Metric:
+        """The catalogue entry of this measure."""
         return CATALOGUE[self.key]
 
     @property
     def title(self) -> str:
+        """The title the published figure is shown under (DfE's wording)."""
         return self.metric.shown_published_title
 
     @property
     def definition(self) -> str:
+        """What the published figure counts (DfE's wording)."""
         return self.metric.shown_published_definition
 
     @property
     def unit(self) -> str:
+        """The unit: "%" or "count"."""
         return self.metric.unit
 
     @property
     def polarity(self) -> Polarity:
+        """Which direction is better; neutral measures are not ranked."""
         return self.metric.polarity
 
     @property
     def decimals(self) -> int:
+        """Decimal places the figure is published and compared to."""
         return self.metric.decimals
 
 
