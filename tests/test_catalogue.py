@@ -92,3 +92,10 @@ def test_definitions_carry_the_design_thresholds() -> None:
 
 def test_every_polarity_reads_in_words() -> None:
     assert set(catalogue.POLARITY_WORDS) == set(get_args(Polarity))
+
+
+def test_kpi_tiles_and_their_counts_are_catalogue_metrics() -> None:
+    from ui.components import KPI_COUNTS
+
+    for key, (numerator, denominator, _noun) in KPI_COUNTS.items():
+        assert {key, numerator, denominator} <= set(CATALOGUE)
