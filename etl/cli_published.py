@@ -111,6 +111,23 @@ def _report_payload(report: pub.PublishedReport) -> dict[str, Any]:
     }
 
 
+def summary_lines(report: pub.PublishedReport) -> list[str]:
+    """Human summary of a published load, one line per file."""
+    lines = []
+    for load in report.files:
+        if load.message:
+            lines.append(f"{load.path.name}: NOT LOADED — {load.message}")
+            continue
+        not_used = sum(load.not_used.values())
+        lines.append(
+            f"{load.path.name} ({load.dataset}; {load.release}): {load.rows_read:,} rows read, "
+            f"{load.rows_loaded:,} loaded, {not_used:,} not used, {load.rows_rejected:,} "
+            "rejected"
+        )
+    lines.extend(f"Note: {note}" for note in report.notes)
+    return lines
+
+
 def _load_exit(report: pub.PublishedReport) -> int:
     return EXIT_OK if report.rows_loaded else EXIT_NOTHING
 
@@ -121,7 +138,7 @@ def cmd_load_published(args: argparse.Namespace) -> int:
         report = pub.load_published(args.folder, folder, replace=args.replace)
     except pub.PublishedError as error:
         return _fail(args, str(error), EXIT_NOTHING)
-    _emit(args, _report_payload(report), "\n".join(pub.summary_lines(report)))
+    _emit(args, _report_payload(report), "\n".join(summary_lines(report)))
     return _load_exit(report)
 
 
@@ -152,7 +169,7 @@ def cmd_fetch_published(args: argparse.Namespace) -> int:
         for d in downloads
     ]
     human = [f"Downloaded {d.name} ({d.bytes:,} bytes) from {d.url}" for d in downloads]
-    _emit(args, payload, "\n".join(human + pub.summary_lines(report)))
+    _emit(args, payload, "\n".join(human + summary_lines(report)))
     return _load_exit(report)
 
 
@@ -220,8 +237,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     except pub.PublishedError as error:
         return _fail(args, str(error), EXIT_NOTHING)
     wh = duckdb.connect(":memory:")
-    escaped = str(warehouse_file).replace("'", "''")
-    wh.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
+    wh.execute("ATTACH ? AS warehouse (READ_ONLY)", [str(warehouse_file)])
     wh.execute("USE warehouse")
     try:
         la = _home(args, con)

@@ -13,17 +13,12 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.rag import RAG_LABELS, RAG_VALUES
 from ui.charts import FONT_SIZE, _base
 from ui.formatting import fmt_date
 
-RAG_ORDER = ["Red", "Amber", "Green", "Not started", "Complete"]
-RAG_LABELS = {
-    "Red": "✗ Red",
-    "Amber": "! Amber",
-    "Green": "✓ Green",
-    "Not started": "○ Not started",
-    "Complete": "★ Complete",
-}
+# The RAG words, their order and "✗ Red"-style labels are etl.rag's (declared once there).
+RAG_ORDER = list(RAG_VALUES)
 RAG_COLOURS = {
     "Red": "#D4351C",
     "Amber": "#F47738",

@@ -21,6 +21,7 @@ RULE_MODULES: tuple[str, ...] = (
     "etl.checks.cells",
     "etl.inputs.sen2.checks",
     "etl.inputs.tracker.checks",
+    "etl.checks.published",
 )
 
 

@@ -113,7 +113,8 @@ def milestones(
 
 def rag_counts(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict[str, int]:
     """How many milestones and actions in force are at each RAG (all five keys, zeros kept)."""
-    counts = dict.fromkeys(("Complete", "Not started", "Green", "Amber", "Red"), 0)
+    # Best first: the key order of the CLI JSON payload since it was first published.
+    counts: dict[str, int] = dict.fromkeys(reversed(RAG_VALUES), 0)
     for item in milestones(con, as_of):
         counts[item["rag"]] += 1
     return counts
@@ -244,8 +245,7 @@ QUERY_SPECS: dict[str, tuple[str, str, bool]] = {
     ),
     "plan_rag_summary": (
         f"""
-        WITH rags(rag, rag_order) AS (VALUES ('Red', 1), ('Amber', 2), ('Green', 3),
-                                             ('Not started', 4), ('Complete', 5)),
+        WITH rags AS (SELECT rag, rag_order FROM rag_scale),
         items AS (SELECT coalesce(workstream, 'Not given') AS workstream, rag
                   FROM plan_items_at($as_of::DATE) WHERE {_FILTER})
         SELECT w.workstream, r.rag, r.rag_order,
@@ -264,9 +264,8 @@ QUERY_SPECS: dict[str, tuple[str, str, bool]] = {
                    AS workstream, owner, start_date, end_date, pct_complete, expected_pct, rag,
                computed_rag, reported_status, disagreement, override_rag, override_reason,
                override_author, override_at, revised_date, reason, mitigation
-        FROM plan_items_at($as_of::DATE) WHERE {_FILTER}
-        ORDER BY CASE rag WHEN 'Red' THEN 1 WHEN 'Amber' THEN 2 WHEN 'Green' THEN 3
-                          WHEN 'Not started' THEN 4 ELSE 5 END, end_date, name
+        FROM plan_items_at($as_of::DATE) i WHERE {_FILTER}
+        ORDER BY (SELECT s.rag_order FROM rag_scale s WHERE s.rag = i.rag), end_date, name
         """,
         "Every milestone and action in force, worst RAG first, soonest end first.",
         False,
