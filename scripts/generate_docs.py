@@ -2,7 +2,8 @@
 
 Each generated block sits between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` in a Markdown
 file and is written by one function in :data:`BLOCKS`; the prose around the blocks is edited by
-hand. Run ``python scripts/generate_docs.py`` after changing the catalogue (``etl/catalogue.py``);
+hand. Run ``python scripts/generate_docs.py`` after changing the catalogue (``etl/catalogue.py``)
+or a rule (``etl.checks``);
 ``--check`` writes nothing and exits 1 naming each stale block (``tests/test_docs_fresh.py`` runs
 it).
 
@@ -22,6 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from etl.catalogue import CATALOGUE, POLARITY_WORDS, TERMS, Metric  # noqa: E402
+from etl.checks import rules_markdown  # noqa: E402
 
 
 def _cell(text: str) -> str:
@@ -85,6 +87,7 @@ BLOCKS: tuple[tuple[str, str, Callable[[], str]], ...] = (
     ("docs/metrics.md", "metric-terms", terms_block),
     ("docs/metrics.md", "metric-catalogue", catalogue_block),
     ("README.md", "metrics", readme_block),
+    ("README.md", "rules", rules_markdown),
 )
 
 

@@ -83,9 +83,12 @@ def all_rules() -> dict[str, Rule]:
 
 
 def rules_markdown() -> str:
-    """The README's rule table: code, severity, meaning, example — one row per rule."""
-    lines = ["| rule | severity | what it means | example message |", "|---|---|---|---|"]
+    """The README's rule table: code, area, severity, meaning, example — one row per rule."""
+    lines = [
+        "| rule | area | severity | what it means | example message |",
+        "|---|---|---|---|---|",
+    ]
     for r in all_rules().values():
-        example = r.example.replace("|", "\\|")
-        lines.append(f"| `{r.code}` | {r.severity} | {r.meaning} | {example} |")
+        cells = [c.replace("|", "\\|") for c in (r.meaning, r.example)]
+        lines.append(f"| `{r.code}` | {r.area} | {r.severity} | {cells[0]} | {cells[1]} |")
     return "\n".join(lines)
