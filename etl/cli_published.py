@@ -1,6 +1,8 @@
 """CLI commands for published benchmarks (issue 3): ``load-published``, ``fetch-published``,
 ``benchmark`` and ``reconcile``. Registered by ``etl.__main__``; same conventions (DESIGN §8):
 ``--data-dir``, ``--json``, exit 0 success, 1 nothing loaded / no data, 2 usage error.
+``etl.benchmark`` (and so pandas) is imported only inside the commands that use it, so every other
+``python -m etl`` command starts without it.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from etl import benchmark as bm
 from etl import config, fetch
 from etl import published as pub
+
+if TYPE_CHECKING:
+    from etl import benchmark as bm
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
@@ -174,6 +178,8 @@ def cmd_fetch_published(args: argparse.Namespace) -> int:
 
 
 def _home(args: argparse.Namespace, con: Any) -> bm.LA:
+    from etl import benchmark as bm
+
     text = args.la or config.settings().home_la
     if not text:
         raise bm.UnknownLA(
@@ -184,10 +190,14 @@ def _home(args: argparse.Namespace, con: Any) -> bm.LA:
 
 
 def _fmt(value: Any, measure: pub.Measure) -> str:
+    from etl import benchmark as bm
+
     return bm.format_value(value, measure) if value is not None else "—"
 
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
+    from etl import benchmark as bm
+
     folder = config.data_dir(args.data_dir)
     try:
         con = pub.connect(folder)
@@ -227,6 +237,8 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
     import duckdb
+
+    from etl import benchmark as bm
 
     folder = config.data_dir(args.data_dir)
     warehouse_file = config.warehouse_path(folder)
