@@ -75,11 +75,23 @@ def rule(code: str, severity: Severity, meaning: str, example: str, area: str) -
     return found
 
 
+# The order of areas in the rule table (a rule module declares one area).
+AREAS = ("file", "cell", "SEN2", "tracker", "published")
+
+
 def all_rules() -> dict[str, Rule]:
-    """Every declared rule, in declaration order (imports the rule modules on first call)."""
+    """Every declared rule, by area then in declaration order (imports the rule modules on first
+    call; the order does not depend on which module happened to be imported first)."""
     for name in RULE_MODULES:
         importlib.import_module(name)
-    return RULES
+    ranked = sorted(
+        enumerate(RULES.values()),
+        key=lambda item: (
+            AREAS.index(item[1].area) if item[1].area in AREAS else len(AREAS),
+            item[0],
+        ),
+    )
+    return {r.code: r for _, r in ranked}
 
 
 def rules_markdown() -> str:
