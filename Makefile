@@ -13,7 +13,7 @@ PUBLISHED_DIR ?= ../shared/reference-data
 export SEND_DATA_DIR := $(DATA_DIR)
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo chromium test lint format bench clean
+.PHONY: help run demo chromium test lint format docs bench clean
 
 help: ## Show this list
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ lint: $(VENV)/.dev ## ruff (lint + format check) and mypy
 
 format: $(VENV)/.dev ## Format the code with ruff
 	$(VENV)/bin/ruff format .
+
+docs: $(VENV)/.runtime ## Regenerate the generated tables in docs/metrics.md and the README
+	$(PY) scripts/generate_docs.py
 
 bench: $(VENV)/.dev ## Benchmark loading at `large` scale against pandas+openpyxl
 	$(PY) scripts/benchmark_load.py

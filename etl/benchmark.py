@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-import re
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.metrics import Polarity
+from etl.catalogue import Polarity
 from etl.published import MEASURES, NEEDS, Measure, normalise_name, round_half_away
 
 HEADLINE_MEASURES = ("pct_within_20_weeks_excl_exceptions", "pct_within_20_weeks")
@@ -590,10 +589,6 @@ def quartile_words(quartile: int | None) -> str:
         3: "third quarter",
         4: "bottom quarter (weakest 25% of LAs)",
     }.get(quartile or 0, "not ranked")
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 def england_latest(con: duckdb.DuckDBPyConnection, measure_key: str) -> dict[str, Any] | None:

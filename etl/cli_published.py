@@ -1,6 +1,8 @@
 """CLI commands for published benchmarks (issue 3): ``load-published``, ``fetch-published``,
 ``benchmark`` and ``reconcile``. Registered by ``etl.__main__``; same conventions (DESIGN §8):
 ``--data-dir``, ``--json``, exit 0 success, 1 nothing loaded / no data, 2 usage error.
+``etl.benchmark`` (and so pandas) is imported only inside the commands that use it, so every other
+``python -m etl`` command starts without it.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from etl import benchmark as bm
 from etl import config, fetch
 from etl import published as pub
 from etl.store import NoDatabase, Published, Warehouse
+
+if TYPE_CHECKING:
+    from etl import benchmark as bm
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
@@ -112,6 +116,23 @@ def _report_payload(report: pub.PublishedReport) -> dict[str, Any]:
     }
 
 
+def summary_lines(report: pub.PublishedReport) -> list[str]:
+    """Human summary of a published load, one line per file."""
+    lines = []
+    for load in report.files:
+        if load.message:
+            lines.append(f"{load.path.name}: NOT LOADED — {load.message}")
+            continue
+        not_used = sum(load.not_used.values())
+        lines.append(
+            f"{load.path.name} ({load.dataset}; {load.release}): {load.rows_read:,} rows read, "
+            f"{load.rows_loaded:,} loaded, {not_used:,} not used, {load.rows_rejected:,} "
+            "rejected"
+        )
+    lines.extend(f"Note: {note}" for note in report.notes)
+    return lines
+
+
 def _load_exit(report: pub.PublishedReport) -> int:
     return EXIT_OK if report.rows_loaded else EXIT_NOTHING
 
@@ -122,7 +143,7 @@ def cmd_load_published(args: argparse.Namespace) -> int:
         report = pub.load_published(args.folder, folder, replace=args.replace)
     except pub.PublishedError as error:
         return _fail(args, str(error), EXIT_NOTHING)
-    _emit(args, _report_payload(report), "\n".join(pub.summary_lines(report)))
+    _emit(args, _report_payload(report), "\n".join(summary_lines(report)))
     return _load_exit(report)
 
 
@@ -153,7 +174,7 @@ def cmd_fetch_published(args: argparse.Namespace) -> int:
         for d in downloads
     ]
     human = [f"Downloaded {d.name} ({d.bytes:,} bytes) from {d.url}" for d in downloads]
-    _emit(args, payload, "\n".join(human + pub.summary_lines(report)))
+    _emit(args, payload, "\n".join(human + summary_lines(report)))
     return _load_exit(report)
 
 
@@ -166,6 +187,8 @@ def _no_published(folder: Path) -> str:
 
 
 def _home(args: argparse.Namespace, published: Published) -> bm.LA:
+    from etl import benchmark as bm
+
     text = args.la or config.settings().home_la
     if not text:
         raise bm.UnknownLA(
@@ -176,10 +199,14 @@ def _home(args: argparse.Namespace, published: Published) -> bm.LA:
 
 
 def _fmt(value: Any, measure: pub.Measure) -> str:
+    from etl import benchmark as bm
+
     return bm.format_value(value, measure) if value is not None else "—"
 
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
+    from etl import benchmark as bm
+
     folder = config.data_dir(args.data_dir)
     try:
         published = Published.at(folder)
@@ -220,6 +247,8 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
+    from etl import benchmark as bm
+
     folder = config.data_dir(args.data_dir)
     try:
         warehouse = Warehouse.at(folder)

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any, TypeAlias
 
 import duckdb
@@ -26,15 +24,9 @@ import pandas as pd
 
 from etl.inputs.sen2.spec import SEN_TYPES
 from etl.metrics import pct
+from etl.store import query_sql
 
 Frame: TypeAlias = pd.DataFrame
-SQL_DIR = Path(__file__).parent / "sql" / "queries"
-
-
-@cache
-def sql_text(name: str) -> str:
-    """The SQL of the named query, from ``etl/sql/queries/<name>.sql`` (read once)."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -225,7 +217,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> Frame:
     the values given; ``None`` means no filter. Raises ``KeyError`` for an unknown name.
     """
     query = QUERIES[name]
-    sql = sql_text(name)
+    sql = query_sql(name)
     bound = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
     frame = con.execute(sql, bound).fetch_df() if bound else con.execute(sql).fetch_df()
     return query.finish(frame) if query.finish else frame

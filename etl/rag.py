@@ -22,10 +22,20 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
-Rag = Literal["Complete", "Not started", "Green", "Amber", "Red"]
-RAG_VALUES: Final[tuple[Rag, ...]] = ("Red", "Amber", "Green", "Not started", "Complete")
+# The RAG words, worst first: the order of every RAG list, filter and chart. Written only here.
+Rag = Literal["Red", "Amber", "Green", "Not started", "Complete"]
+RAG_VALUES: Final[tuple[Rag, ...]] = get_args(Rag)
+# A symbol beside each word, so a RAG never depends on colour (washed-out projectors, print).
+RAG_SYMBOLS: Final[dict[Rag, str]] = {
+    "Red": "✗",
+    "Amber": "!",
+    "Green": "✓",
+    "Not started": "○",
+    "Complete": "★",
+}
+RAG_LABELS: Final[dict[str, str]] = {rag: f"{RAG_SYMBOLS[rag]} {rag}" for rag in RAG_VALUES}
 
 
 @dataclass(frozen=True)

@@ -20,17 +20,22 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
-from types import TracebackType
-from typing import Any, ClassVar, TypeVar
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import duckdb
-import pandas as pd
 
-from etl import benchmark, config, metrics, queries, records
-from etl.benchmark import LA
+from etl import config, metrics, records
 from etl.published import published_path
 from etl.tracker import report as tracker_report
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from etl.benchmark import LA
+
+# Named queries (registered in etl.queries) and the SQL of the typed methods.
+QUERY_SQL_DIR = Path(__file__).parent / "sql" / "queries"
 SQL_DIR = Path(__file__).parent / "sql" / "store"
 
 DoorT = TypeVar("DoorT", bound="_Door")
@@ -41,9 +46,23 @@ class NoDatabase(FileNotFoundError):
 
 
 @cache
+def query_sql(name: str) -> str:
+    """The SQL of a named query, from ``etl/sql/queries/<name>.sql`` (read once)."""
+    return (QUERY_SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@cache
 def _sql(name: str) -> str:
     """SQL the typed methods run, from ``etl/sql/store/<name>.sql`` (read once)."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _benchmark() -> ModuleType:
+    # Imported on use: etl.benchmark brings pandas, which CLI commands other than the
+    # published-figure ones start without.
+    from etl import benchmark
+
+    return benchmark
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -117,9 +136,7 @@ def problem_list(
     and the dashboard alike. Takes a bare connection so the ETL can read the file it is building.
     """
     # Plain rows, not a DataFrame: row numbers stay integers (pandas would make them floats).
-    con.execute(
-        queries.sql_text("problems"), {"severities": severities, "rules": rules, "files": files}
-    )
+    con.execute(query_sql("problems"), {"severities": severities, "rules": rules, "files": files})
     return _rows(con)
 
 
@@ -140,12 +157,14 @@ class Warehouse(_Door):
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """Run a named query of ``etl.queries`` (``KeyError`` for an unknown name)."""
+        from etl import queries  # pandas, on use (see _benchmark)
+
         return queries.run(self.connection, name, **params)
 
     def meta(self) -> dict[str, Any] | None:
         """Snapshot date, synthetic flag and size of the data, or None for an empty warehouse."""
         # Plain values (a date stays a date), not pandas Timestamps.
-        cursor = self.connection.execute(queries.sql_text("meta"))
+        cursor = self.connection.execute(query_sql("meta"))
         names = [d[0] for d in cursor.description or []]
         row = cursor.fetchone()
         return None if row is None else dict(zip(names, row, strict=True))
@@ -204,52 +223,54 @@ class Published(_Door):
 
     def list_las(self, current_only: bool = False) -> list[LA]:
         """Every LA with published figures (current ones only: no pre-boundary-change LAs)."""
-        return benchmark.list_las(self.connection, current_only)
+        return _benchmark().list_las(self.connection, current_only)
 
     def resolve_la(self, text: str) -> LA:
-        """The LA a code, old code or name means (``benchmark.UnknownLA`` if none)."""
-        return benchmark.resolve_la(self.connection, text)
+        """The LA a code, old code or name means (``etl.benchmark.UnknownLA`` if none)."""
+        return _benchmark().resolve_la(self.connection, text)
 
     def neighbours(self, la_code: str) -> list[tuple[str, str]]:
         """The LA's statistical neighbours as (code, name)."""
-        return benchmark.neighbours(self.connection, la_code)
+        return _benchmark().neighbours(self.connection, la_code)
 
     def measure_position(self, la_code: str, measure: str, year: int) -> dict[str, Any]:
         """The LA beside its region, England and neighbours, with rank and quartile."""
-        return benchmark.measure_position(self.connection, self.resolve_la(la_code), measure, year)
+        return _benchmark().measure_position(
+            self.connection, self.resolve_la(la_code), measure, year
+        )
 
     def trend(self, la_code: str, measure: str, neighbours: list[str] | None) -> pd.DataFrame:
         """One row per series and year (``neighbours`` None = all of them, [] = none)."""
-        return benchmark.trend(self.connection, self.resolve_la(la_code), measure, neighbours)
+        return _benchmark().trend(self.connection, self.resolve_la(la_code), measure, neighbours)
 
     def all_las(self, measure: str, year: int) -> pd.DataFrame:
         """Every LA's value, rank and quartile for a measure and year."""
-        return benchmark.all_las(self.connection, measure, year)
+        return _benchmark().all_las(self.connection, measure, year)
 
     def benchmark(self, la_code: str, year: int | None, measures: tuple[str, ...] | None) -> Any:
         """Every measure (or those named) for the LA: position, rank, sources."""
-        return benchmark.benchmark(self.connection, self.resolve_la(la_code), year, measures)
+        return _benchmark().benchmark(self.connection, self.resolve_la(la_code), year, measures)
 
     def need_mix(self, la_code: str, measure: str) -> pd.DataFrame:
         """The share of plans by primary need: the LA, its region and England."""
-        return benchmark.need_mix(self.connection, self.resolve_la(la_code), measure)
+        return _benchmark().need_mix(self.connection, self.resolve_la(la_code), measure)
 
     def england_latest(self, measure: str) -> dict[str, Any] | None:
         """England's latest published value of a measure, with its year and release."""
-        return benchmark.england_latest(self.connection, measure)
+        return _benchmark().england_latest(self.connection, measure)
 
     def reconcile(self, warehouse: Warehouse, la_code: str, year: int) -> dict[str, Any]:
         """Our SEN2 20-week figures beside DfE's for the LA and year, with explanations."""
         la = self.resolve_la(la_code)
-        return benchmark.reconcile(warehouse.connection, self.connection, la, year)
+        return _benchmark().reconcile(warehouse.connection, self.connection, la, year)
 
     def reconcilable_years(self, warehouse: Warehouse, la_code: str) -> list[int]:
         """Calendar years our data covers in full and DfE has published for the LA."""
-        return benchmark.reconcilable_years(
+        return _benchmark().reconcilable_years(
             warehouse.connection, self.connection, self.resolve_la(la_code)
         )
 
 
 def explanation_cases(warehouse: Warehouse, year: int, reason: str) -> pd.DataFrame:
     """Row-level: the cases behind one reconciliation explanation (references only)."""
-    return benchmark.explanation_cases(warehouse.connection, year, reason)
+    return _benchmark().explanation_cases(warehouse.connection, year, reason)

@@ -600,9 +600,9 @@ def test_synthetic_missing_required_column_is_a_file_level_error(tmp_path: Path)
     con = _all(tmp_path / "data")
     try:
         assert con.execute("SELECT count(*) FROM pub_value").fetchone() == (0,)
-        (message,) = con.execute(
+        [(message,)] = con.execute(
             "SELECT message FROM pub_file WHERE dataset = 'timeliness_20_week'"
-        ).fetchone()
+        ).fetchall()
         assert "pc_plans_issued_20_weeks_ex" in message
         rules = con.execute('SELECT rule, severity, "row" FROM pub_problem').fetchall()
         assert rules == [("column_missing", "error", None)]
@@ -701,9 +701,9 @@ def test_neighbour_name_that_matches_no_la_is_reported(tmp_path: Path) -> None:
         assert con.execute("SELECT la_code, neighbour_code FROM pub_neighbour").fetchall() == [
             (pf.code("A"), pf.code("B"))
         ]
-        (message,) = con.execute(
+        [(message,)] = con.execute(
             "SELECT message FROM pub_problem WHERE rule = 'published_unknown_la'"
-        ).fetchone()
+        ).fetchall()
         assert "Atlantis" in message
     finally:
         con.close()

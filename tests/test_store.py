@@ -25,7 +25,7 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_named_query_has_one_sql_file_and_every_file_is_registered() -> None:
-    files = {path.stem for path in queries.SQL_DIR.glob("*.sql")}
+    files = {path.stem for path in store.QUERY_SQL_DIR.glob("*.sql")}
     assert files == set(queries.QUERIES)
 
 

@@ -14,14 +14,9 @@ import pandas as pd
 
 from etl import benchmark as bm
 from etl.benchmark import LA
+from etl.catalogue import POLARITY_WORDS, label
 from etl.published import MEASURES, Measure
 from ui.formatting import fmt_date
-
-POLARITY_WORDS = {
-    "higher_is_better": "higher is better",
-    "lower_is_better": "lower is better",
-    "neutral": "neither higher nor lower is better, so LAs are not ranked",
-}
 
 
 def _missing(value: Any) -> bool:
@@ -217,6 +212,9 @@ def need_mix_source(mix: pd.DataFrame) -> str:
     return f"{mix['period'].iloc[0]} · {mix['release'].iloc[0]}"
 
 
+WITHIN = label("within_20_weeks")  # "Within 20 weeks"
+
+
 def _signed(value: Any, pattern: str) -> str:
     return "—" if value is None else pattern.format(value)
 
@@ -232,10 +230,10 @@ def reconciliation_table(result: dict[str, Any]) -> pd.DataFrame:
             {
                 "Measure": line["title"],
                 "Ours: plans": line["ours_plans"],
-                "Ours: within 20 weeks": line["ours_within"],
+                f"Ours: {WITHIN.lower()}": line["ours_within"],
                 "Ours: %": _pct_or(line["ours_pct"], "no plans"),
                 "DfE: plans": line["dfe_plans"],
-                "DfE: within 20 weeks": line["dfe_within"],
+                f"DfE: {WITHIN.lower()}": line["dfe_within"],
                 "DfE: %": line["dfe_status"] or _pct_or(line["dfe_pct"], "—"),
                 "Difference: plans": _signed(line["difference_plans"], "{:+,d}"),
                 "Difference: percentage points": _signed(line["difference_pp"], "{:+.1f}"),

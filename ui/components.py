@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from etl.metrics import CATALOGUE
+from etl.catalogue import metric
 from ui import db
 from ui.formatting import (
     TABLE_COLUMNS,
@@ -201,25 +201,25 @@ def kpi_tile(
     ``etl.metrics.pct``; None means no plans). ``against`` names the comparison ("2025"); None
     shows no trend (e.g. a part-year count, which a full year would always beat).
     """
-    metric = CATALOGUE[metric_key]
-    shown = fmt_pct(value) if metric.unit == "%" else fmt_count(value)
+    entry = metric(metric_key)
+    shown = fmt_pct(value) if entry.unit == "%" else fmt_count(value)
     trend = (
-        describe_trend(value, previous, metric.unit, metric.polarity, against)
+        describe_trend(value, previous, entry.unit, entry.polarity, against)
         if against is not None
         else None
     )
     with st.container(border=True):
         st.metric(
-            metric.title,
+            entry.title,
             shown,
             delta=trend.text if trend else None,
             delta_color=JUDGEMENT_COLOUR.get(trend.judgement, "gray") if trend else "off",
             delta_arrow="off",
         )
         lines = [detail] if detail else []
-        lines.append(metric.definition)
-        if metric.caveat:
-            lines.append(metric.caveat)
+        lines.append(entry.definition)
+        if entry.caveat:
+            lines.append(entry.caveat)
         st.caption("  \n".join(lines))
     return trend
 

@@ -24,6 +24,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from etl.catalogue import Polarity, label
+
 # "public": DfE's (and others') published statistics, already public and suppressed at source.
 Mode = Literal["internal", "publish", "public"]
 SUPPRESSED = "c"
@@ -146,8 +148,6 @@ def one_year_earlier(day: dt.date) -> dt.date:
 
 # ---------------------------------------------------------------- trends and statuses in words
 
-Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
-
 
 @dataclass(frozen=True)
 class Trend:
@@ -233,36 +233,42 @@ class Column:
     parts: tuple[str | None, str] | None = None
 
 
+def _last_12_months(key: str) -> str:
+    # "Plans issued (excluding exceptions)" -> "Plans issued excluding exceptions, last 12 months"
+    return label(key).replace(" (", " ").replace(")", "") + ", last 12 months"
+
+
+# Columns named after a catalogue metric take its short label (one wording for tile, table, CSV).
 COLUMNS: dict[str, Column] = {
     "issue_month": Column("Month issued", "month"),
-    "plans_issued": Column("Plans issued", "count"),
-    "within_20_weeks": Column("Within 20 weeks", "count"),
+    "plans_issued": Column(label("plans_issued"), "count"),
+    "within_20_weeks": Column(label("within_20_weeks"), "count"),
     "after_20_weeks": Column("After 20 weeks", "count"),
-    "plans_issued_excl_exceptions": Column("Plans issued (excluding exceptions)", "count"),
-    "within_20_weeks_excl_exceptions": Column("Within 20 weeks (excluding exceptions)", "count"),
+    "plans_issued_excl_exceptions": Column(label("plans_issued_excl_exceptions"), "count"),
+    "within_20_weeks_excl_exceptions": Column(label("within_20_weeks_excl_exceptions"), "count"),
     "pct_within_20_weeks": Column(
-        "% within 20 weeks (including exceptions)", "pct", ("within_20_weeks", "plans_issued")
+        label("pct_within_20_weeks"), "pct", ("within_20_weeks", "plans_issued")
     ),
     "pct_within_20_weeks_excl_exceptions": Column(
-        "% within 20 weeks (excluding exceptions)",
+        label("pct_within_20_weeks_excl_exceptions"),
         "pct",
         ("within_20_weeks_excl_exceptions", "plans_issued_excl_exceptions"),
     ),
-    "rolling_plans_issued": Column("Plans issued, last 12 months", "count"),
-    "rolling_within_20_weeks": Column("Within 20 weeks, last 12 months", "count"),
+    "rolling_plans_issued": Column(_last_12_months("plans_issued"), "count"),
+    "rolling_within_20_weeks": Column(_last_12_months("within_20_weeks"), "count"),
     "rolling_plans_issued_excl_exceptions": Column(
-        "Plans issued excluding exceptions, last 12 months", "count"
+        _last_12_months("plans_issued_excl_exceptions"), "count"
     ),
     "rolling_within_20_weeks_excl_exceptions": Column(
-        "Within 20 weeks excluding exceptions, last 12 months", "count"
+        _last_12_months("within_20_weeks_excl_exceptions"), "count"
     ),
     "rolling_pct_within_20_weeks": Column(
-        "Rolling 12-month % within 20 weeks (including exceptions)",
+        f"Rolling 12-month {label('pct_within_20_weeks')}",
         "pct",
         ("rolling_within_20_weeks", "rolling_plans_issued"),
     ),
     "rolling_pct_within_20_weeks_excl_exceptions": Column(
-        "Rolling 12-month % within 20 weeks (excluding exceptions)",
+        f"Rolling 12-month {label('pct_within_20_weeks_excl_exceptions')}",
         "pct",
         ("rolling_within_20_weeks_excl_exceptions", "rolling_plans_issued_excl_exceptions"),
     ),
@@ -284,7 +290,7 @@ COLUMNS: dict[str, Column] = {
     "weeks_open": Column("Weeks open", "int"),
     "breach_date": Column("20-week date", "date"),
     "status": Column("Status", "text"),
-    "open_requests": Column("Open requests", "count"),
+    "open_requests": Column(label("open_requests"), "count"),
     "file": Column("File", "text"),
     "loaded_at": Column("Loaded at", "datetime"),
     "shape": Column("Shape", "text"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from etl.catalogue import label
 from etl.config import Settings
 from ui import charts
 from ui.components import ChartSpec
@@ -87,7 +88,7 @@ def breakdown_tabs(period: str) -> list[Tab]:
             ChartSpec(
                 "by_primary_need",
                 partial(charts.breakdown, category="primary_need"),
-                "Within 20 weeks by primary need",
+                f"{label('within_20_weeks')} by primary need",
                 f"EHC plans issued in {period} by primary need",
             ),
         ),
@@ -96,7 +97,7 @@ def breakdown_tabs(period: str) -> list[Tab]:
             ChartSpec(
                 "by_age_group",
                 partial(charts.breakdown, category="age_group"),
-                "Within 20 weeks by age at request",
+                f"{label('within_20_weeks')} by age at request",
                 f"EHC plans issued in {period} by age at request",
             ),
         ),

@@ -14,19 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from etl.config import Settings
-from etl.rag import RAG_VALUES
+from etl.rag import RAG_LABELS, RAG_VALUES
 from ui.charts import FONT_SIZE, _base
 from ui.formatting import fmt_date
 
-# Worst first, as etl.rag lists them.
-RAG_ORDER: list[str] = list(RAG_VALUES)
-RAG_LABELS = {
-    "Red": "✗ Red",
-    "Amber": "! Amber",
-    "Green": "✓ Green",
-    "Not started": "○ Not started",
-    "Complete": "★ Complete",
-}
+# The RAG words, their order and "✗ Red"-style labels are etl.rag's (declared once there).
+RAG_ORDER = list(RAG_VALUES)
 RAG_COLOURS = {
     "Red": "#D4351C",
     "Amber": "#F47738",

@@ -21,6 +21,7 @@ RULE_MODULES: tuple[str, ...] = (
     "etl.checks.cells",
     "etl.inputs.sen2.checks",
     "etl.inputs.tracker.checks",
+    "etl.checks.published",
 )
 
 
@@ -74,17 +75,32 @@ def rule(code: str, severity: Severity, meaning: str, example: str, area: str) -
     return found
 
 
+# The order of areas in the rule table (a rule module declares one area).
+AREAS = ("file", "cell", "SEN2", "tracker", "published")
+
+
 def all_rules() -> dict[str, Rule]:
-    """Every declared rule, in declaration order (imports the rule modules on first call)."""
+    """Every declared rule, by area then in declaration order (imports the rule modules on first
+    call; the order does not depend on which module happened to be imported first)."""
     for name in RULE_MODULES:
         importlib.import_module(name)
-    return RULES
+    ranked = sorted(
+        enumerate(RULES.values()),
+        key=lambda item: (
+            AREAS.index(item[1].area) if item[1].area in AREAS else len(AREAS),
+            item[0],
+        ),
+    )
+    return {r.code: r for _, r in ranked}
 
 
 def rules_markdown() -> str:
-    """The README's rule table: code, severity, meaning, example — one row per rule."""
-    lines = ["| rule | severity | what it means | example message |", "|---|---|---|---|"]
+    """The README's rule table: code, area, severity, meaning, example — one row per rule."""
+    lines = [
+        "| rule | area | severity | what it means | example message |",
+        "|---|---|---|---|---|",
+    ]
     for r in all_rules().values():
-        example = r.example.replace("|", "\\|")
-        lines.append(f"| `{r.code}` | {r.severity} | {r.meaning} | {example} |")
+        cells = [c.replace("|", "\\|") for c in (r.meaning, r.example)]
+        lines.append(f"| `{r.code}` | {r.area} | {r.severity} | {cells[0]} | {cells[1]} |")
     return "\n".join(lines)

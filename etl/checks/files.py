@@ -33,11 +33,11 @@ rule(
     "budget.csv: no sheet with recognisable SEN2 headers (e.g. ReceivedDate, …)",
     "file",
 )
-rule(
+COLUMN_MISSING = rule(
     "column_missing",
     "error",
-    "A sheet lacks a column its kind requires; the message lists the headers found and the "
-    "nearest field for each, and where to add an alias",
+    "A sheet or file lacks a column its kind requires, so nothing is loaded from the file; the "
+    "message lists the headers found, the nearest field for each and where to add an alias",
     "cases.csv: required column 'ReceivedDate' is missing (header found on row 3)",
     "file",
 )

@@ -113,7 +113,8 @@ def milestones(
 
 def rag_counts(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict[str, int]:
     """How many milestones and actions in force are at each RAG (all five keys, zeros kept)."""
-    counts = dict.fromkeys(("Complete", "Not started", "Green", "Amber", "Red"), 0)
+    # Best first: the key order of the CLI JSON payload since it was first published.
+    counts: dict[str, int] = dict.fromkeys(reversed(RAG_VALUES), 0)
     for item in milestones(con, as_of):
         counts[item["rag"]] += 1
     return counts

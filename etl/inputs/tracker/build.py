@@ -80,6 +80,12 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     """).to_arrow_table()
     rated = _rate(items)  # noqa: F841 - referenced by name in SQL
     con.execute("CREATE OR REPLACE TABLE plan_items_rated AS SELECT * FROM rated")
+    # The RAG words in their order (worst first) for SQL that sorts or lists them: etl.rag's.
+    con.execute(
+        "CREATE OR REPLACE TABLE rag_scale AS "
+        "SELECT unnest($rags) AS rag, unnest(range(1, len($rags) + 1))::INTEGER AS rag_order",
+        {"rags": list(rag.RAG_VALUES)},
+    )
     con.execute(SQL_FILE.read_text())
 
 

@@ -1,5 +1,4 @@
-WITH rags(rag, rag_order) AS (VALUES ('Red', 1), ('Amber', 2), ('Green', 3),
-                                     ('Not started', 4), ('Complete', 5)),
+WITH rags AS (SELECT rag, rag_order FROM rag_scale),
 items AS (
     SELECT coalesce(workstream, 'Not given') AS workstream, rag
     FROM plan_items_at($as_of::DATE)

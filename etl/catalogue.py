@@ -1,0 +1,500 @@
+"""The metric catalogue: every measure the dashboard, the CLI, the exports and the docs show, once.
+
+One :class:`Metric` per key — its title, short label, unit, decimals, polarity, numerator,
+denominator, definition, caveat and source — for our own figures (from the SEN2 data) and the
+published ones (DfE Explore Education Statistics, MoJ tribunal statistics) alike. Where we compute
+the same measure DfE publishes, both share one key, so the benchmark compares like with like; the
+published wording is kept beside ours (``published_title`` / ``published_definition``) where DfE
+words it differently.
+
+The counts themselves come from SQL (``etl/sql/marts.sql``) and the published files
+(``etl/published``); the definitions here follow DESIGN §4. ``docs/metrics.md`` and the README's
+metric section are generated from this module (``scripts/generate_docs.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
+Unit = Literal["%", "count", "days", "weeks"]
+
+# How a polarity reads in a sentence ("Higher is better.") on screen and in the docs.
+POLARITY_WORDS: Final[dict[Polarity, str]] = {
+    "higher_is_better": "higher is better",
+    "lower_is_better": "lower is better",
+    "neutral": "neither higher nor lower is better, so LAs are not ranked",
+}
+
+# Where figures come from; a fact from a public source names it.
+SEN2 = "Our SEN2 data (DESIGN §4)"
+DFE_EHCP = "DfE Explore Education Statistics, 'Education, health and care plans' (annual, June)"
+DFE_SEN2_MI = "DfE Explore Education Statistics, 'Education, health and care plans', sen2_mi series"
+MOJ_TRIBUNAL = "MoJ / DfE SEND Tribunal appeal rate by local authority (tribunal statistics)"
+BOTH = f"{SEN2}; published: {DFE_EHCP}"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A catalogue entry: what the number is called, its unit and exactly what it counts.
+
+    ``numerator`` and ``denominator`` say in words what is counted (empty for a plain count).
+    ``published_title`` / ``published_definition`` are DfE's wording for the published figure of
+    the same measure, where it differs from ours (empty: the same words apply).
+    """
+
+    key: str
+    title: str
+    short_label: str
+    unit: Unit
+    decimals: int
+    polarity: Polarity
+    definition: str
+    source: str
+    numerator: str = ""
+    denominator: str = ""
+    caveat: str = ""
+    published_title: str = ""
+    published_definition: str = ""
+
+    @property
+    def shown_published_title(self) -> str:
+        """The title the published figure is shown under (DfE's wording, else ours)."""
+        return self.published_title or self.title
+
+    @property
+    def shown_published_definition(self) -> str:
+        """The definition shown beside the published figure (DfE's wording, else ours)."""
+        return self.published_definition or self.definition
+
+
+_PLANS_IN_YEAR = "new EHC plans issued in the year"
+_PLANS_EXCL = "new EHC plans issued in the year whose 20-week exception flag is 0"
+
+_METRICS: Final[tuple[Metric, ...]] = (
+    # ------------------------------------------------------------ EHC plan timeliness (SEN2)
+    Metric(
+        "pct_within_20_weeks_excl_exceptions",
+        "EHC plans issued within 20 weeks (excluding exceptions)",
+        "% within 20 weeks (excluding exceptions)",
+        "%",
+        1,
+        "higher_is_better",
+        "Of plans issued in the year whose 20-week exception flag is 0, the share issued "
+        "within 140 days of the request being received. DfE's headline measure.",
+        BOTH,
+        numerator="those issued within 140 days of the request being received",
+        denominator=_PLANS_EXCL,
+        caveat="Plans with a blank exception flag are left out of this figure.",
+        published_definition="DfE's headline timeliness measure: of new plans issued in the "
+        "calendar year, excluding those where an exception to the 20-week limit applied, the "
+        "share issued within 20 weeks of the request.",
+    ),
+    Metric(
+        "pct_within_20_weeks",
+        "EHC plans issued within 20 weeks (including exceptions)",
+        "% within 20 weeks (including exceptions)",
+        "%",
+        1,
+        "higher_is_better",
+        "Of all plans issued in the year, the share issued within 140 days of the "
+        "request being received.",
+        BOTH,
+        numerator="those issued within 140 days of the request being received",
+        denominator=_PLANS_IN_YEAR,
+        published_definition="Of all new plans issued in the calendar year, the share issued "
+        "within 20 weeks.",
+    ),
+    Metric(
+        "plans_issued",
+        "EHC plans issued",
+        "Plans issued",
+        "count",
+        0,
+        "neutral",
+        "New EHC plans issued in the year (assessment outcome Y, outcome date in the year). "
+        "Transfers-in and historical plans are not counted.",
+        BOTH,
+        published_title="New EHC plans issued",
+        published_definition="New EHC plans issued in the calendar year (the timeliness "
+        "denominator).",
+    ),
+    Metric(
+        "within_20_weeks",
+        "Number of EHC plans issued within 20 weeks",
+        "Within 20 weeks",
+        "count",
+        0,
+        "higher_is_better",
+        "Plans issued in the year within 140 days of the request being received.",
+        SEN2,
+    ),
+    Metric(
+        "plans_issued_excl_exceptions",
+        "EHC plans issued (excluding exceptions)",
+        "Plans issued (excluding exceptions)",
+        "count",
+        0,
+        "neutral",
+        "Plans issued in the year whose 20-week exception flag is 0: the denominator of the "
+        "excluding-exceptions figure.",
+        SEN2,
+    ),
+    Metric(
+        "within_20_weeks_excl_exceptions",
+        "Number of EHC plans issued within 20 weeks (excluding exceptions)",
+        "Within 20 weeks (excluding exceptions)",
+        "count",
+        0,
+        "higher_is_better",
+        "Plans issued in the year whose 20-week exception flag is 0, issued within 140 days of "
+        "the request being received.",
+        SEN2,
+    ),
+    Metric(
+        "issued_over_52_weeks",
+        "Plans issued after more than a year",
+        "Issued after more than a year",
+        "count",
+        0,
+        "lower_is_better",
+        "Plans issued in the year 365 days or more after the request was received.",
+        SEN2,
+    ),
+    Metric(
+        "days_to_issue",
+        "Time from request to plan issued",
+        "Days to issue",
+        "weeks",
+        1,
+        "lower_is_better",
+        "Outcome date minus request received date; 20 weeks = 140 days.",
+        SEN2,
+    ),
+    # ------------------------------------------------------------ decisions and open requests
+    Metric(
+        "pct_decisions_within_6_weeks",
+        "Decisions to assess within 6 weeks",
+        "% decisions within 6 weeks",
+        "%",
+        1,
+        "higher_is_better",
+        "Of decisions whether to assess (request outcome Y or N) made in the year, the "
+        "share made within 42 days of the request.",
+        BOTH,
+        numerator="those made within 42 days of the request being received",
+        denominator="decisions whether to assess (request outcome Y or N) made in the year",
+        published_title="Decisions whether to assess made within 6 weeks",
+        published_definition="Of decisions whether to assess made in the year, the share made "
+        "within 6 weeks of the request.",
+    ),
+    Metric(
+        "decisions_made",
+        "Decisions whether to assess",
+        "Decisions made",
+        "count",
+        0,
+        "neutral",
+        "Decisions whether to assess (request outcome Y or N) made in the year.",
+        SEN2,
+    ),
+    Metric(
+        "decisions_within_6_weeks",
+        "Decisions to assess made within 6 weeks",
+        "Decisions within 6 weeks",
+        "count",
+        0,
+        "higher_is_better",
+        "Decisions whether to assess made in the year within 42 days of the request.",
+        SEN2,
+    ),
+    Metric(
+        "open_breached",
+        "Open requests past 20 weeks",
+        "Breached",
+        "count",
+        0,
+        "lower_is_better",
+        "Requests still open on the as-at date more than 140 days after they were "
+        "received: the 20-week deadline has passed.",
+        SEN2,
+    ),
+    Metric(
+        "open_at_risk",
+        "Open requests at risk (weeks 14–20)",
+        "At risk",
+        "count",
+        0,
+        "lower_is_better",
+        "Requests still open on the as-at date more than 98 days (14 weeks) but no more "
+        "than 140 days after they were received.",
+        SEN2,
+    ),
+    Metric(
+        "open_requests",
+        "Open requests",
+        "Open requests",
+        "count",
+        0,
+        "neutral",
+        "Requests received by the as-at date with no plan issued, no decision not to "
+        "assess or not to issue, and not withdrawn.",
+        SEN2,
+    ),
+    # ------------------------------------------------------------ published only (DfE, MoJ)
+    Metric(
+        "pct_20_weeks_to_1_year",
+        "Plans issued after 20 weeks but within a year (including exceptions)",
+        "% after 20 weeks, within a year",
+        "%",
+        1,
+        "lower_is_better",
+        "Of all new plans issued in the year, the share issued after more than 20 weeks "
+        "but in under a year.",
+        DFE_EHCP,
+        numerator="plans issued after more than 20 weeks but in under a year",
+        denominator="all new plans issued in the calendar year",
+    ),
+    Metric(
+        "pct_over_1_year",
+        "Plans issued after more than a year (including exceptions)",
+        "% after more than a year",
+        "%",
+        1,
+        "lower_is_better",
+        "Of all new plans issued in the year, the share issued a year or more after the request.",
+        DFE_EHCP,
+        numerator="plans issued a year or more after the request",
+        denominator="all new plans issued in the calendar year",
+    ),
+    Metric(
+        "pct_20_weeks_to_1_year_excl_exceptions",
+        "Plans issued after 20 weeks but within a year (excluding exceptions)",
+        "% after 20 weeks, within a year (excluding exceptions)",
+        "%",
+        1,
+        "lower_is_better",
+        "As above, over plans where no exception applied.",
+        DFE_EHCP,
+        numerator="plans issued after more than 20 weeks but in under a year",
+        denominator="new plans issued in the calendar year where no exception applied",
+    ),
+    Metric(
+        "pct_over_1_year_excl_exceptions",
+        "Plans issued after more than a year (excluding exceptions)",
+        "% after more than a year (excluding exceptions)",
+        "%",
+        1,
+        "lower_is_better",
+        "As above, over plans where no exception applied.",
+        DFE_EHCP,
+        numerator="plans issued a year or more after the request",
+        denominator="new plans issued in the calendar year where no exception applied",
+    ),
+    Metric(
+        "requests_received",
+        "Requests for an EHC needs assessment received",
+        "Requests received",
+        "count",
+        0,
+        "neutral",
+        "Initial requests for an EHC needs assessment received in the calendar year.",
+        f"{DFE_EHCP}; 2014–2022: {DFE_SEN2_MI}",
+    ),
+    Metric(
+        "pct_agreed_to_assess",
+        "Requests agreed for assessment",
+        "% agreed to assess",
+        "%",
+        1,
+        "neutral",
+        "Of requests received in the year, the share where the LA decided to assess.",
+        DFE_EHCP,
+        numerator="requests where the LA decided to assess",
+        denominator="requests received in the calendar year",
+    ),
+    Metric(
+        "pct_assessments_plan_issued",
+        "Assessments that led to a plan",
+        "% assessments leading to a plan",
+        "%",
+        1,
+        "neutral",
+        "Of EHC needs assessments completed in the year, the share where a plan was issued.",
+        DFE_EHCP,
+        numerator="assessments after which a plan was issued",
+        denominator="EHC needs assessments completed in the calendar year",
+    ),
+    Metric(
+        "plans_in_place",
+        "EHC plans in place (January caseload)",
+        "Plans in place",
+        "count",
+        0,
+        "neutral",
+        "Children and young people with an EHC plan maintained by the LA in January.",
+        DFE_EHCP,
+    ),
+    Metric(
+        "new_plans",
+        "New EHC plans (by placement file)",
+        "New plans",
+        "count",
+        0,
+        "neutral",
+        "New EHC plans made in the calendar year, from the placements file.",
+        DFE_EHCP,
+    ),
+    Metric(
+        "plans_ceased",
+        "EHC plans ceased",
+        "Plans ceased",
+        "count",
+        0,
+        "neutral",
+        "EHC plans ceased in the calendar year, for any reason.",
+        DFE_EHCP,
+    ),
+    Metric(
+        "pct_annual_review_decisions_within_4_weeks",
+        "Annual review decisions within 4 weeks",
+        "% review decisions within 4 weeks",
+        "%",
+        1,
+        "higher_is_better",
+        "Of annual review decisions made in the year, the share made within 4 weeks of the "
+        "review meeting.",
+        DFE_EHCP,
+        numerator="decisions made within 4 weeks of the review meeting",
+        denominator="annual review decisions made in the calendar year",
+    ),
+    Metric(
+        "tribunal_appeal_rate",
+        "SEND Tribunal appeal rate",
+        "Appeal rate",
+        "%",
+        2,
+        "lower_is_better",
+        "Appeals registered with the SEND Tribunal as a share of all appealable decisions "
+        "the LA made in the year (MoJ / DfE).",
+        MOJ_TRIBUNAL,
+        numerator="appeals registered with the SEND Tribunal",
+        denominator="appealable decisions the LA made in the calendar year",
+    ),
+)
+
+CATALOGUE: Final[dict[str, Metric]] = {m.key: m for m in _METRICS}
+
+
+def metric(key: str) -> Metric:
+    """The catalogue entry for ``key`` (a KeyError names the unknown key)."""
+    return CATALOGUE[key]
+
+
+def title(key: str) -> str:
+    """The metric's full title, as on a KPI tile."""
+    return CATALOGUE[key].title
+
+
+def label(key: str) -> str:
+    """The metric's short label, as a table column heading."""
+    return CATALOGUE[key].short_label
+
+
+@dataclass(frozen=True)
+class Term:
+    """A building block of the definitions (DESIGN §4): what "issued", "open" or "at risk" mean."""
+
+    key: str
+    name: str
+    definition: str
+
+
+# DESIGN §4 in the words docs/metrics.md and the README use; thresholds are the defaults of
+# ``[thresholds]`` in send_dashboard.toml.
+TERMS: Final[tuple[Term, ...]] = (
+    Term(
+        "plan_issued",
+        "Plan issued in year Y",
+        'SEN2 assessment outcome `Y` ("it was decided an EHC plan would be issued") with an '
+        "assessment outcome date in calendar year Y, and a request received date present and not "
+        "after the outcome date. Transfers-in and historical plans (`H`) are outside. An outcome "
+        "date before the received date is left out and listed as the query "
+        '`outcome_before_received`, as DfE marks such cases "not available".',
+    ),
+    Term(
+        "days_to_issue",
+        "Days to issue",
+        "assessment outcome date − request received date. 20 weeks = 140 days.",
+    ),
+    Term("within_20_weeks", "Within 20 weeks", "days to issue ≤ 140."),
+    Term(
+        "pct_within_20_weeks",
+        "% within 20 weeks, including exceptions",
+        "within 20 weeks ÷ all plans issued in the year.",
+    ),
+    Term(
+        "pct_within_20_weeks_excl_exceptions",
+        "% within 20 weeks, excluding exceptions (DfE's headline)",
+        "the same over plans whose 20-week exception flag (`Week20`) is 0. A blank flag is not "
+        "0: such plans count only in the including-exceptions figure and are listed as "
+        "`week20_missing`.",
+    ),
+    Term(
+        "bands",
+        "Bands",
+        "within 20 weeks (≤ 140 days); 20 to 52 weeks (141–364); over 52 weeks (≥ 365). "
+        "`issued_over_52_weeks` counts the last band.",
+    ),
+    Term(
+        "decision_within_6_weeks",
+        "Decision to assess within 6 weeks",
+        "requests with request outcome `Y` or `N` whose outcome date falls in the year (and is "
+        "not before the received date); within ⇔ outcome date − received date ≤ 42 days.",
+    ),
+    Term(
+        "open_request",
+        "Open request as at D",
+        "received on or before D; not withdrawn (`W`) or historical (`H`); no decision not to "
+        "assess (`N`) dated on or before D; no plan issued and no decision not to issue dated on "
+        "or before D. A decision recorded with no date is treated as already made.",
+    ),
+    Term("at_risk", "At risk", "open and D − received > 98 days (past week 14) but ≤ 140."),
+    Term(
+        "breached",
+        "Breached",
+        "open and D − received > 140 days. **Breach date** = received + 140 days.",
+    ),
+    Term(
+        "stage",
+        "Stage of an open request",
+        "*Awaiting decision to assess* (request outcome `A`, or decided after D); *Plan being "
+        "finalised* (decision to issue made, no issue date yet); otherwise *Assessment under "
+        "way*.",
+    ),
+    Term(
+        "year_as_at",
+        "Year and as-at date",
+        "`--as-of` defaults to the data's snapshot date; a year's counts run to the as-at date "
+        "when it falls inside that year, else to 31 December.",
+    ),
+    Term(
+        "percentages",
+        "Percentages",
+        'one decimal place, rounding half away from zero; no value (`null`, "no plans") when '
+        "the denominator is 0.",
+    ),
+    Term(
+        "age_group",
+        "Age group",
+        "age in whole years on the date the request was received: under 5, 5 to 10, 11 to 15, "
+        "16 to 19, 20 to 25.",
+    ),
+    Term(
+        "primary_need",
+        "Primary need",
+        "the rank-1 SEN need on the request's active plan (or on the request, for a flat case "
+        'list); "Not recorded" when there is none.',
+    ),
+)

@@ -1,0 +1,280 @@
+"""Build and publish ``published.duckdb``: find the files, read each with its publication's
+reader, write the tables (``build.sql``) and publish the new file atomically under the load lock,
+the same way the warehouse is published."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from etl.checks.published import FILE_UNREADABLE, UNKNOWN_LA
+from etl.published.areas import PREDECESSORS, normalise_name
+from etl.published.datasets import DATASET_BY_KEY, DATASETS, Dataset, dataset_for, find_files
+from etl.published.ees import read_ees
+from etl.published.neighbours import read_neighbours
+from etl.published.records import VALUE_FIELDS, FileLoad, PublishedError, Value
+from etl.published.tribunals import read_tribunals
+
+PUBLISHED_NAME = "published.duckdb"
+SQL_FILE = Path(__file__).with_name("build.sql")
+
+# Value columns that are not text in the database.
+_INTEGER_FIELDS = ("year", "release_rank", "source_row")
+_FLOAT_FIELDS = ("value", "numerator", "denominator")
+
+
+@dataclass
+class PublishedReport:
+    """What a published load did: one :class:`FileLoad` per file, notes, where it went."""
+
+    files: list[FileLoad]
+    notes: list[str]
+    published: bool
+    path: Path
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+
+def published_path(folder: Path) -> Path:
+    """The published-benchmarks database inside a data folder."""
+    return folder / PUBLISHED_NAME
+
+
+def _read(
+    dataset: Dataset, path: Path, directory: Callable[[], list[tuple[str, str, str, int]]]
+) -> FileLoad:
+    """One file through its publication's reader."""
+    if dataset.kind == "ees":
+        return read_ees(path, dataset)
+    if dataset.kind == "neighbours":
+        return read_neighbours(path)
+    return read_tribunals(path, directory())
+
+
+def load_published(
+    source: Path, folder: Path, *, publish: bool = True, replace: bool = False
+) -> PublishedReport:
+    """Find, read and publish the published files under ``source`` into ``folder``.
+
+    Datasets not found this time are kept from the previous published file (unless
+    ``replace``), so a user can load one new release file at a time.
+    """
+    from etl.warehouse import _lock, building  # one writer at a time per data folder
+
+    if not source.exists():
+        raise PublishedError(f"{source}: no such folder")
+    if source.is_file():
+        dataset = dataset_for(source)
+        if dataset is None:
+            raise PublishedError(
+                f"{source.name}: not a published file this tool knows (expected names like "
+                "timeliness_20_week.csv, requests.csv, sen2_mi.csv, stat_neighbours.csv)"
+            )
+        paths, notes = {dataset.key: source}, list[str]()
+    else:
+        paths, notes = find_files(source)
+    if not paths:
+        raise PublishedError(
+            f"{source}: no published files found under this folder (looked for "
+            + ", ".join(d.key + ".csv" for d in DATASETS if d.kind == "ees")
+            + ", the tribunal appeal-rate CSV and the statistical-neighbour lookup)"
+        )
+    loads: list[FileLoad] = []
+    # The tribunal table is matched to the LAs of the EES files, so it is read last.
+    for key in sorted(paths, key=lambda k: DATASET_BY_KEY[k].kind == "tribunals"):
+        dataset, path = DATASET_BY_KEY[key], paths[key]
+        try:
+            loads.append(_read(dataset, path, lambda: _la_directory(loads, folder)))
+        except (PublishedError, UnicodeDecodeError, csv.Error, OSError) as error:
+            failed = FileLoad(key, path, message=str(error))
+            rule = error.rule if isinstance(error, PublishedError) else FILE_UNREADABLE
+            failed.problem(None, None, rule, str(error))
+            loads.append(failed)
+    out = published_path(folder)
+    with _lock(folder):
+        previous = out if out.exists() and not replace else None
+        with building(folder, out, publish=publish) as con:
+            _build(con, loads, previous)
+    return PublishedReport(loads, notes, publish, out)
+
+
+def _la_directory(loads: list[FileLoad], folder: Path) -> list[tuple[str, str, str, int]]:
+    """(3-digit code, 9-character code, name, last year) of every LA in the files read so far,
+    or in the previously published file."""
+    latest: dict[str, tuple[str, str, str, int]] = {}
+    for load in loads:
+        for v in load.values:
+            if v.level == "LA" and v.year >= latest.get(v.area_code, ("", "", "", 0))[3]:
+                latest[v.area_code] = (v.old_la_code or "", v.area_code, v.area_name, v.year)
+    if not latest and published_path(folder).exists():
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute("ATTACH ? AS p (READ_ONLY)", [str(published_path(folder))])
+            for old, code, name, last in con.execute(
+                "SELECT coalesce(old_la_code, ''), la_code, la_name, last_year FROM p.pub_la"
+            ).fetchall():
+                latest[code] = (old, code, name, int(last))
+        finally:
+            con.close()
+    return list(latest.values())
+
+
+def _arrow(values: Iterable[Value]) -> pa.Table:
+    columns: dict[str, list[Any]] = {name: [] for name in VALUE_FIELDS}
+    for value in values:
+        for name in VALUE_FIELDS:
+            columns[name].append(getattr(value, name))
+    schema = pa.schema(
+        [
+            (name, pa.int64())
+            if name in _INTEGER_FIELDS
+            else (name, pa.float64())
+            if name in _FLOAT_FIELDS
+            else (name, pa.string())
+            for name in VALUE_FIELDS
+        ]
+    )
+    return pa.table(columns, schema=schema)
+
+
+@cache
+def _sections() -> dict[str, list[str]]:
+    """build.sql's statements by section ("-- name: tables" …)."""
+    sections: dict[str, list[str]] = {}
+    for part in re.split(r"^-- name: ", SQL_FILE.read_text(encoding="utf-8"), flags=re.M)[1:]:
+        name, _, body = part.partition("\n")
+        sections[name.strip()] = [s.strip() for s in body.split(";\n") if s.strip()]
+    return sections
+
+
+def _run(con: duckdb.DuckDBPyConnection, section: str, **params: Any) -> None:
+    """Run one section of build.sql, binding each statement the parameters it names."""
+    for statement in _sections()[section]:
+        bound = {k: v for k, v in params.items() if f"${k}" in statement}
+        con.execute(statement, bound or None)
+
+
+def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path | None) -> None:
+    """Create the published tables from this load plus kept datasets of the previous file."""
+    con.create_function("normalise_name", normalise_name, ["VARCHAR"], "VARCHAR")
+    new_values = _arrow(v for load in loads for v in load.values)
+    con.register("new_values", new_values)
+    _run(con, "tables")
+    con.unregister("new_values")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    _insert(
+        con,
+        "pub_file",
+        [
+            (
+                load.dataset,
+                load.path.name,
+                str(load.path),
+                load.release,
+                _sha256(load.path),
+                load.rows_read,
+                load.rows_loaded,
+                sum(load.not_used.values()),
+                load.rows_rejected,
+                load.message,
+                now,
+            )
+            for load in loads
+        ],
+    )
+    _insert(
+        con,
+        "pub_not_used",
+        [(load.dataset, load.path.name, r, n) for load in loads for r, n in load.not_used.items()],
+    )
+    _insert(con, "pub_neighbour_raw", [n for load in loads for n in load.neighbours])
+    loaded_datasets = [load.dataset for load in loads if not load.message]
+    if previous is not None:
+        con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
+        _run(con, "keep_previous", loaded=loaded_datasets)
+        if "stat_neighbours" not in loaded_datasets:
+            _run(con, "keep_previous_neighbours")
+        con.execute("DETACH prev")
+    _insert(
+        con,
+        "pub_problem",
+        [
+            (p["dataset"], p["file"], p["row"], p["column"], p["rule"], p["severity"], p["message"])
+            for load in loads
+            for p in load.problems
+        ],
+    )
+    _insert(
+        con,
+        "pub_predecessor",
+        [(succ, year, pred) for succ, (year, preds) in PREDECESSORS.items() for pred in preds],
+    )
+    _run(con, "derived")
+    unmatched = con.execute(
+        "SELECT DISTINCT name FROM pub_neighbour_unmatched ORDER BY name"
+    ).fetchall()
+    neighbours_file = next(
+        (load.path.name for load in loads if load.dataset == "stat_neighbours"), ""
+    )
+    _insert(
+        con,
+        "pub_problem",
+        [
+            (
+                "stat_neighbours",
+                neighbours_file,
+                None,
+                None,
+                UNKNOWN_LA.code,
+                "query",
+                f"statistical neighbour lookup names {name!r}, which matches no LA in the EES "
+                "files; it is left out of neighbour comparisons",
+            )
+            for (name,) in unmatched
+        ],
+    )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert many rows at once through Arrow (``executemany`` costs ~1 ms a row in DuckDB).
+    ``table`` is one of build.sql's own tables, never text from a file."""
+    if not rows:
+        return
+    names = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
+    frame = pa.table(columns)  # noqa: F841 - read by DuckDB's replacement scan below
+    con.execute(f"INSERT INTO {table} SELECT * FROM frame")
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def connect(folder: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published benchmarks in ``folder``."""
+    path = published_path(folder)
+    if not path.exists():
+        raise PublishedError(
+            f"No published figures loaded in {folder}. Load them with `python -m etl "
+            "load-published FOLDER` (e.g. ../shared/reference-data) or `python -m etl "
+            "fetch-published`."
+        )
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ? AS published (READ_ONLY)", [str(path)])
+    con.execute("USE published")
+    return con
