@@ -23,6 +23,7 @@ import duckdb
 import pytest
 
 from etl import published as pub
+from etl.store import Published
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference-data"
 REASON = f"the shared reference data is not at {REFERENCE}"
@@ -71,8 +72,9 @@ def _exclusive(path: Path) -> Iterator[None]:
 
 
 def open_published(folder: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a data folder's published.duckdb (tables unqualified)."""
-    return pub.connect(folder)
+    """A read-only connection to a data folder's published.duckdb (tables unqualified), through
+    the one door (``etl.store``)."""
+    return Published.at(folder).connection
 
 
 # --------------------------------------------------------------------------------------------

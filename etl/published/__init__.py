@@ -37,7 +37,6 @@ from etl.published.areas import ENGLAND_CODE, NAME_ALIASES, PREDECESSORS, normal
 from etl.published.build import (
     PUBLISHED_NAME,
     PublishedReport,
-    connect,
     load_published,
     published_path,
 )
@@ -87,7 +86,6 @@ __all__ = [
     "PublishedReport",
     "Value",
     "any_failed",
-    "connect",
     "dataset_for",
     "find_files",
     "find_header",

@@ -263,18 +263,3 @@ def _sha256(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
-
-
-def connect(folder: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published benchmarks in ``folder``."""
-    path = published_path(folder)
-    if not path.exists():
-        raise PublishedError(
-            f"No published figures loaded in {folder}. Load them with `python -m etl "
-            "load-published FOLDER` (e.g. ../shared/reference-data) or `python -m etl "
-            "fetch-published`."
-        )
-    con = duckdb.connect(":memory:")
-    con.execute("ATTACH ? AS published (READ_ONLY)", [str(path)])
-    con.execute("USE published")
-    return con
