@@ -75,7 +75,9 @@ class HeaderMatch(Generic[S]):
 # ---------------------------------------------------------------- aliases
 
 
-_LOOKUPS: dict[tuple[int, str, str], dict[str, str]] = {}
+# (id of the settings, kind, spec) → (those settings, the lookup). The settings object is kept
+# in the entry so that its id cannot be reused by another while the entry exists.
+_LOOKUPS: dict[tuple[int, str, str], tuple[object, dict[str, str]]] = {}
 
 
 def lookup(kind: str, spec: SheetSpec) -> dict[str, str]:
@@ -87,15 +89,16 @@ def lookup(kind: str, spec: SheetSpec) -> dict[str, str]:
 
     current = settings()
     key = (id(current), kind, spec.name)
-    found = _LOOKUPS.get(key)
-    if found is None:
-        extra = _extra_aliases(current.aliases.get(kind, {}), spec)
-        table: dict[str, str] = {}
-        for f in spec.fields:
-            for alias in (f.name, *f.aliases, *extra.get(f.name, ())):
-                table.setdefault(header_key(alias), f.name)
-        found = _LOOKUPS[key] = table
-    return found
+    cached = _LOOKUPS.get(key)
+    if cached is not None and cached[0] is current:
+        return cached[1]
+    extra = _extra_aliases(current.aliases.get(kind, {}), spec)
+    table: dict[str, str] = {}
+    for f in spec.fields:
+        for alias in (f.name, *f.aliases, *extra.get(f.name, ())):
+            table.setdefault(header_key(alias), f.name)
+    _LOOKUPS[key] = (current, table)
+    return table
 
 
 def _extra_aliases(

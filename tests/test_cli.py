@@ -1,30 +1,27 @@
-"""End to end: the CLI as a user runs it (a separate process) on fixtures of each SEN2 shape."""
+"""End to end: the CLI as a user runs it on fixtures of each SEN2 shape (in this process, and as
+a new process where it matters: see tests/cli_runner.py)."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests import cli_runner
 from tests import golden_fixture as gf
 from tests.test_golden import EXPECTED_2024, SHAPES
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def etl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
+def etl(
+    *args: str, env: dict[str, str] | None = None, as_process: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it: exit code, stdout, stderr (see tests/cli_runner.py)."""
+    return cli_runner.run(args, {**os.environ, **(env or {})}, as_process=as_process, timeout=120)
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
@@ -43,7 +40,8 @@ def test_load_then_kpis(shape: str, tmp_path: Path) -> None:
 def test_data_dir_from_environment(tmp_path: Path) -> None:
     source = gf.write_flat(tmp_path / "cases.csv")
     env = {"SEND_DATA_DIR": str(tmp_path / "envdata")}
-    assert etl("load", str(source), env=env).returncode == 0
+    # A real process: the environment is read at start-up as a user's shell would give it.
+    assert etl("load", str(source), env=env, as_process=True).returncode == 0
     assert (tmp_path / "envdata" / "warehouse.duckdb").exists()
 
 
@@ -76,13 +74,14 @@ def test_exit_codes(tmp_path: Path) -> None:
     data = tmp_path / "data"
     junk = tmp_path / "notes.csv"
     junk.write_text("hello,world\n1,2\n")
-    nothing = etl("load", str(junk), "--data-dir", str(data))
+    # Real processes: exit codes as a shell sees them.
+    nothing = etl("load", str(junk), "--data-dir", str(data), as_process=True)
     assert nothing.returncode == 1
     assert "no sheet with recognisable SEN2 headers" in nothing.stdout
-    assert etl("load", "--data-dir", str(data)).returncode == 2  # no PATH: usage error
+    assert etl("load", "--data-dir", str(data), as_process=True).returncode == 2  # no PATH
     assert etl("kpis", "--year", "twenty", "--data-dir", str(data)).returncode == 2
     # No data yet: a clear message, not a traceback.
-    empty = etl("kpis", "--data-dir", str(tmp_path / "empty"))
+    empty = etl("kpis", "--data-dir", str(tmp_path / "empty"), as_process=True)
     assert empty.returncode == 1
     assert "No data loaded yet" in empty.stderr
     assert "Traceback" not in empty.stderr

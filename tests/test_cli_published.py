@@ -1,5 +1,5 @@
 """End to end: ``load-published``, ``fetch-published``, ``benchmark`` and ``reconcile`` as a
-user runs them (a separate process), against the real shared files.
+user runs them (in this process: see tests/cli_runner.py), against the real shared files.
 
 Expected figures were read by hand from ``../shared/reference-data`` (comments say where).
 """
@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from tests import cli_runner
 from tests import published_fixture as pf
 from tests.published_fixture import real_published  # noqa: F401  (session fixture)
 
@@ -36,14 +36,7 @@ def etl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     base = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
     base.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
     base["SEND_CONFIG"] = str(REPO / "tests" / "no-such-settings.toml")
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env={**base, **(env or {})},
-        timeout=300,
-    )
+    return cli_runner.run(args, {**base, **(env or {})})
 
 
 def clean_failure(out: subprocess.CompletedProcess[str], code: int) -> str:
