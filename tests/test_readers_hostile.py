@@ -1,0 +1,233 @@
+"""Hostile inputs (issue 9): nothing crashes the load, nothing vanishes, limits refuse quickly.
+
+Each fixture is built here, byte by byte where the shape matters; the expected counts are worked
+out from the rows written.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from etl.config import Limits
+from etl.readers import FileProblem, read_file
+from tests import sen2_builders as b
+
+
+@pytest.fixture(autouse=True)
+def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    b.isolate_settings(monkeypatch, tmp_path)
+
+
+def _xlsx(path: Path, sheet_xml: str, dimension: str | None = None) -> Path:
+    """A minimal workbook with one sheet "Cases" holding ``sheet_xml`` rows; style 1 is a date."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats'
+            '-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            'worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0"?><Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0"?><workbook xmlns="{ns}" xmlns:r="{rel}"><sheets><sheet '
+            'name="Cases" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0"?><Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+            f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+            f'Type="{rel}/styles" Target="styles.xml"/></Relationships>'
+        ),
+        "xl/styles.xml": (
+            f'<?xml version="1.0"?><styleSheet xmlns="{ns}"><cellXfs count="2"><xf numFmtId="0"/>'
+            '<xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0"?><worksheet xmlns="{ns}">'
+            + (f'<dimension ref="{dimension}"/>' if dimension else "")
+            + f"<sheetData>{sheet_xml}</sheetData></worksheet>"
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+def _text(ref: str, value: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+def _number(ref: str, value: str, style: int = 0) -> str:
+    return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
+
+
+# --- item 5: crashes --------------------------------------------------------------------------
+
+
+def test_out_of_range_integer_is_a_cell_error_not_a_crash(tmp_path: Path) -> None:
+    # Module workbook, SEN need sheet: two rows; the second has a 20-digit rank. One rejected,
+    # one loaded, and a second file in the same command still loads.
+    path = b.write_module_workbook(
+        tmp_path / "need.xlsx",
+        person=[b.person("P1")],
+        requests=[b.request("R1", "P1")],
+        sen_need=[
+            {"request_id": "R1", "sen_type": "ASD", "sen_type_rank": 1},
+            {"request_id": "R1", "sen_type": "SLCN", "sen_type_rank": "99999999999999999999"},
+        ],
+    )
+    other = b.write_flat_csv(tmp_path / "cases.csv", [b.case("C1", "R9")])
+    report = b.load([path, other], tmp_path / "data")
+    errors = b.problems(report, "number_unreadable")
+    assert [(e[0], e[2]) for e in errors] == [("need.xlsx", 3)]
+    assert "too large" in b.messages(report, "number_unreadable")[0]
+    assert b.load_log(tmp_path / "data")["cases.csv"]["rows_loaded"] == 1
+    b.assert_nothing_lost(tmp_path / "data")
+
+
+def test_a_reader_panic_is_a_file_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pyo3 raises a Rust panic as PanicException, a BaseException: it must not escape the load.
+    class PanicException(BaseException):
+        pass
+
+    def panic(*args: object, **kwargs: object) -> None:
+        raise PanicException("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr("etl.readers.fastexcel.read_excel", panic)
+    path = _xlsx(tmp_path / "bad.xlsx", f'<row r="1">{_text("A1", "x")}</row>')
+    with pytest.raises(FileProblem) as caught:
+        read_file(path)
+    assert caught.value.rule == "file_unreadable"
+    assert "unwrap" in caught.value.message
+
+
+def test_keyboard_interrupt_still_stops_the_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stop(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("etl.readers.fastexcel.read_excel", stop)
+    path = _xlsx(tmp_path / "ok.xlsx", f'<row r="1">{_text("A1", "x")}</row>')
+    with pytest.raises(KeyboardInterrupt):
+        read_file(path)
+
+
+# --- item 6: limits ---------------------------------------------------------------------------
+
+
+def test_a_cell_at_xfd1048576_is_refused_before_reading(tmp_path: Path) -> None:
+    # Cells at A1 and XFD1048576: 16,384 x 1,048,576 = 17,179,869,184 cells to the reader, past
+    # the 25,000,000 cells per sheet default. Refused from the scan, without the reader.
+    sheet = (
+        f'<row r="1">{_text("A1", "ReceivedDate")}</row>'
+        f'<row r="1048576">{_text("XFD1048576", "x")}</row>'
+    )
+    path = _xlsx(tmp_path / "wide.xlsx", sheet, dimension="A1:XFD1048576")
+    assert path.stat().st_size < 2500
+    started = time.perf_counter()
+    with pytest.raises(FileProblem) as caught:
+        read_file(path)
+    assert time.perf_counter() - started < 5  # generous; the point is "not minutes"
+    assert caught.value.rule == "file_too_large"
+    assert "17,179,869,184 cells" in caught.value.message
+    assert "[limits] cells_per_sheet" in caught.value.message
+
+
+def test_the_other_files_of_the_command_still_load(tmp_path: Path) -> None:
+    wide = _xlsx(
+        tmp_path / "wide.xlsx",
+        f'<row r="1">{_text("A1", "x")}</row><row r="9"><c r="ZZZ9"><v>1</v></c></row>',
+    )
+    other = b.write_flat_csv(tmp_path / "cases.csv", [b.case("C1", "R1"), b.case("C2", "R2")])
+    report = b.load([wide, other], tmp_path / "data")
+    assert [p[4] for p in b.problems(report) if p[0] == "wide.xlsx"] == ["file_too_large"]
+    assert b.load_log(tmp_path / "data")["cases.csv"]["rows_loaded"] == 2
+
+
+@pytest.mark.parametrize(
+    ("limits", "sheet", "words"),
+    [
+        # Column D is the 4th; limit 3 cells a row.
+        (Limits(cells_per_row=3), f'<row r="1">{_text("D1", "x")}</row>', "column 4"),
+        (Limits(rows_per_sheet=5), f'<row r="6">{_text("A6", "x")}</row>', "row 6"),
+        # 7 x 6 = 42 characters... the exact check after reading (the scan allows for entities).
+        (Limits(chars_per_cell=40), f'<row r="1">{_text("A1", "abcdef" * 7)}</row>', "42 char"),
+        # The scan's quick refusal: 6 x 10 + 1 bytes of text with a 10 character limit.
+        (Limits(chars_per_cell=10), f'<row r="1">{_text("A1", "z" * 61)}</row>', "longer than"),
+    ],
+)
+def test_limits_from_the_settings(tmp_path: Path, limits: Limits, sheet: str, words: str) -> None:
+    path = _xlsx(tmp_path / "limit.xlsx", sheet)
+    with pytest.raises(FileProblem) as caught:
+        read_file(path, limits)
+    assert caught.value.rule == "file_too_large"
+    assert words in caught.value.message
+
+
+def test_uncompressed_size_limit(tmp_path: Path) -> None:
+    # 100,000 spaces pack into a few hundred bytes; the limit is on the unpacked size.
+    path = _xlsx(tmp_path / "bomb.xlsx", f'<row r="1">{_text("A1", "x")}</row>' + " " * 100_000)
+    with pytest.raises(FileProblem) as caught:
+        read_file(path, Limits(uncompressed_bytes=50_000))
+    assert "unpacks to" in caught.value.message
+
+
+def test_csv_limits(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("a,b\n" + ",".join(["1"] * 20) + "\n")
+    with pytest.raises(FileProblem) as caught:
+        read_file(path, Limits(cells_per_row=10))
+    assert "line 2 has 20 cells" in caught.value.message
+    path.write_text("a,b\n" + "x" * 50 + ",1\n")
+    with pytest.raises(FileProblem) as caught:
+        read_file(path, Limits(chars_per_cell=20))
+    assert "line 2 has a cell longer than 20" in caught.value.message
+    path.write_text("a\n1\n2\n3\n")
+    with pytest.raises(FileProblem) as caught:
+        read_file(path, Limits(rows_per_sheet=3))
+    assert "more than 3 rows" in caught.value.message
+
+
+def test_limits_in_the_settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.config import SettingsError, settings
+
+    config = tmp_path / "limits.toml"
+    config.write_text("[limits]\ncells_per_row = 100\n")
+    monkeypatch.setenv("SEND_CONFIG", str(config))
+    assert settings().limits.cells_per_row == 100
+    assert settings().limits.chars_per_cell == 32_767
+    config2 = tmp_path / "typo.toml"
+    config2.write_text("[limits]\ncels_per_row = 100\n")
+    monkeypatch.setenv("SEND_CONFIG", str(config2))
+    with pytest.raises(SettingsError, match="cels_per_row"):
+        settings()
+
+
+# --- item 10: odd files -----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "cases.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(FileProblem) as caught:
+        read_file(fifo)  # would block for ever if opened
+    assert caught.value.rule == "file_wrong_kind"
+    report = b.load([fifo], tmp_path / "data")
+    assert [p[4] for p in b.problems(report)] == ["file_wrong_kind"]
