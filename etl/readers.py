@@ -482,7 +482,9 @@ def _read_csv(path: Path, limits: Limits) -> RawSheet:
     while feed.position < len(lines):
         start = feed.position
         feed.record_start = start
-        reader = csv.reader(feed, delimiter=delimiter)
+        # strict: text after a closing quote ("b"x) is an error, not glued on, so a pair of stray
+        # quotes on different lines cannot merge those lines into one cell.
+        reader = csv.reader(feed, delimiter=delimiter, strict=True)
         try:
             for record in reader:
                 spread = feed.position - feed.record_start
@@ -532,8 +534,9 @@ def _read_csv(path: Path, limits: Limits) -> RawSheet:
                 (
                     line,
                     "csv_row_unreadable",
-                    f"{path.name} line {line} could not be read as CSV ({exc}); correct that "
-                    "line and load the file again",
+                    f'{path.name} line {line} could not be split into cells: a double quote (") '
+                    f"is not where CSV allows it ({exc}); remove the stray quote or put the whole "
+                    "cell in quotes, then load the file again",
                 )
             )
         feed.position = feed.record_start + 1  # restart on the line after the bad one

@@ -231,3 +231,90 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
     assert caught.value.rule == "file_wrong_kind"
     report = b.load([fifo], tmp_path / "data")
     assert [p[4] for p in b.problems(report)] == ["file_wrong_kind"]
+
+
+# --- item 1: a stray quote in a CSV -----------------------------------------------------------
+
+
+def _flat_csv_with_stray_quote(tmp_path: Path) -> Path:
+    # Header on line 1, cases C1..C5 on lines 2..6; C2's person id has a stray opening quote.
+    path = b.write_flat_csv(tmp_path / "cases.csv", [b.case(f"C{i}", f"R{i}") for i in range(1, 6)])
+    lines = path.read_text().splitlines(keepends=True)
+    lines[2] = lines[2].replace("C2,", '"C2,', 1)
+    path.write_text("".join(lines))
+    return path
+
+
+def test_a_stray_quote_rejects_its_line_and_the_rest_is_read(tmp_path: Path) -> None:
+    path = _flat_csv_with_stray_quote(tmp_path)
+    [sheet] = read_file(path)
+    assert sheet.row_numbers == [1, 2, 4, 5, 6]
+    assert [r[0] for r, _, _ in [(r, 0, 0) for r in sheet.rows]] == [
+        "PersonID",
+        "C1",
+        "C3",
+        "C4",
+        "C5",
+    ]
+    assert [(n, rule) for n, rule, _ in sheet.rejected] == [(3, "csv_row_unreadable")]
+    report = b.load(path, tmp_path / "data")
+    assert b.problems(report, "csv_row_unreadable") == [
+        ("cases.csv", None, 3, None, "csv_row_unreadable", "error")
+    ]
+    # 5 data lines read = 4 loaded + 1 rejected.
+    entry = b.load_log(tmp_path / "data")["cases.csv"]
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (5, 4, 1)
+
+
+def test_a_quoted_line_break_in_a_full_row_is_still_one_cell(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text('id,note,n\n1,"two\nlines",5\n2,plain,6\n')
+    [sheet] = read_file(path)
+    assert sheet.rows == [["id", "note", "n"], ["1", "two\nlines", "5"], ["2", "plain", "6"]]
+    assert sheet.row_numbers == [1, 2, 4]
+    assert sheet.rejected == []
+
+
+def test_a_quote_that_never_closes_rejects_one_line_each_time(tmp_path: Path) -> None:
+    # Lines 3 and 5 open a quote; 60 good lines follow, past the 50-line allowance.
+    body = ["id,name", "1,a", '2,"b', "3,c", '4,"d'] + [f"{i},x" for i in range(5, 65)]
+    path = tmp_path / "open.csv"
+    path.write_text("\n".join(body) + "\n")
+    [sheet] = read_file(path)
+    assert [n for n, _, _ in sheet.rejected] == [3, 5]
+    # 65 lines = 63 rows (header included) + 2 rejected.
+    assert sheet.height == 63
+
+
+# --- item 10: odd files -----------------------------------------------------------------------
+
+
+def test_a_semicolon_csv_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "semi.csv"
+    path.write_text("PersonID;ReceivedDate\nC1;2024-01-10\n")
+    [sheet] = read_file(path)
+    assert sheet.rows == [["PersonID", "ReceivedDate"], ["C1", "2024-01-10"]]
+
+
+def test_a_cp1252_byte_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "cp.csv"
+    path.write_bytes("name\nSin\xe9ad\n".encode("cp1252"))
+    [sheet] = read_file(path)
+    assert sheet.rows == [["name"], ["Sinéad"]]
+
+
+def test_a_workbook_named_xls_is_read_by_its_content(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "cases.xls", f'<row r="1">{_text("A1", "PersonID")}</row>')
+    [sheet] = read_file(path)
+    assert sheet.rows == [["PersonID"]]
+
+
+def test_a_date_formatted_13_digit_number_is_kept_for_the_date_parser(tmp_path: Path) -> None:
+    # B2 holds 1,700,000,000,000 in a date format: the reader alone would give a blank.
+    sheet_xml = (
+        f'<row r="1">{_text("A1", "id")}{_text("B1", "when")}</row>'
+        f'<row r="2">{_text("A2", "a")}{_number("B2", "1700000000000", style=1)}</row>'
+        f'<row r="3">{_text("A3", "b")}{_number("B3", "45000", style=1)}</row>'
+    )
+    [sheet] = read_file(_xlsx(tmp_path / "dates.xlsx", sheet_xml))
+    assert [r[1] for r in sheet.rows] == ["when", "1700000000000", "2023-03-15 00:00:00"]
