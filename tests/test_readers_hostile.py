@@ -318,3 +318,30 @@ def test_a_date_formatted_13_digit_number_is_kept_for_the_date_parser(tmp_path: 
     )
     [sheet] = read_file(_xlsx(tmp_path / "dates.xlsx", sheet_xml))
     assert [r[1] for r in sheet.rows] == ["when", "1700000000000", "2023-03-15 00:00:00"]
+
+
+def test_a_13_digit_number_in_a_date_cell_is_date_unreadable_not_blank(tmp_path: Path) -> None:
+    # Two cases, header on row 1 from column A. C2's plan-issued date cell holds a millisecond
+    # timestamp formatted as a date: its row (3) is rejected naming the value; C1 (row 2) loads.
+    import openpyxl
+
+    path = b.write_flat_xlsx(
+        tmp_path / "cases.xlsx",
+        [b.case("C1", "R1"), b.case("C2", "R2")],
+        title_rows=(),
+        header_row=1,
+        first_col=1,
+    )
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Cases"]
+    column = [c.value for c in sheet[1]].index("AssessmentOutcomeDate") + 1
+    cell = sheet.cell(row=3, column=column, value=1_700_000_000_000)
+    cell.number_format = "dd/mm/yyyy"
+    workbook.save(path)
+    report = b.load(path, tmp_path / "data")
+    assert b.problems(report, "date_unreadable") == [
+        ("cases.xlsx", "Cases", 3, "AssessmentOutcomeDate", "date_unreadable", "error")
+    ]
+    assert "1700000000000" in b.messages(report, "date_unreadable")[0]
+    entry = b.load_log(tmp_path / "data")["cases.xlsx"]
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (2, 1, 1)
