@@ -345,3 +345,25 @@ def test_a_13_digit_number_in_a_date_cell_is_date_unreadable_not_blank(tmp_path:
     assert "1700000000000" in b.messages(report, "date_unreadable")[0]
     entry = b.load_log(tmp_path / "data")["cases.xlsx"]
     assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (2, 1, 1)
+
+
+# --- item 2: a repeated header ----------------------------------------------------------------
+
+
+def test_the_first_header_wins_and_a_repeat_is_a_rejected_row(tmp_path: Path) -> None:
+    # Line 1 header (without UPN), cases on lines 2-3, the header again on line 4 with UPN too
+    # (more fields: the old best-scoring finder took it and lost lines 2-3), cases on 5-6.
+    columns = [c for c in b.FLAT_COLUMNS if c != "upn"]
+    rows = b.table([b.case(f"C{i}", f"R{i}") for i in range(1, 5)], columns=columns)
+    header = rows[0]
+    path = b.write_csv(
+        tmp_path / "cases.csv", [header, rows[1], rows[2], [*header, "UPN"], rows[3], rows[4]]
+    )
+    report = b.load(path, tmp_path / "data")
+    assert b.problems(report, "header_repeated") == [
+        ("cases.csv", None, 4, None, "header_repeated", "error")
+    ]
+    assert [r[2] for r in b.loaded_rows(tmp_path / "data", "requests")] == [2, 3, 5, 6]
+    # 5 rows below the header = 4 loaded + 1 rejected.
+    entry = b.load_log(tmp_path / "data")["cases.csv"]
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (5, 4, 1)

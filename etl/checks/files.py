@@ -71,3 +71,11 @@ rule(
     'cases.csv line 7: a double quote (") opens a cell that does not close on this line …',
     "file",
 )
+rule(
+    "header_repeated",
+    "error",
+    "A row below the header repeats the header (a second export pasted below, a page header); "
+    "it is not a record, so it is listed as rejected and the rows around it load",
+    "cases.xlsx [Cases] row 40 repeats the header row (row 4); not loaded as a record",
+    "file",
+)
