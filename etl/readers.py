@@ -89,6 +89,18 @@ class RawSheet:
         top = [c.slice(0, n).to_pylist() for c in self.columns]
         return [list(r) for r in zip(*top, strict=True)] if top else []
 
+    def filled_row_numbers(self) -> list[int]:
+        """The row numbers of rows with any non-blank cell (vectorised: cheap on big sheets)."""
+        if not self.columns:
+            return []
+        filled: pa.Array | None = None
+        for column in self.columns:
+            text = pc.utf8_trim_whitespace(column.cast(pa.string()))
+            has = pc.fill_null(pc.not_equal(text, ""), False)
+            filled = has if filled is None else pc.or_(filled, has)
+        assert filled is not None
+        return [self.row_numbers[i] for i in pc.indices_nonzero(filled).to_pylist()]
+
     @property
     def rows(self) -> list[list[Any]]:
         """Every row as a list (slow for big sheets; for tests and small files)."""

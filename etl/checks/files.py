@@ -79,3 +79,11 @@ rule(
     "cases.xlsx [Cases] row 40 repeats the header row (row 4); not loaded as a record",
     "file",
 )
+rule(
+    "sheet_not_loaded",
+    "error",
+    "A row of a sheet that was not recognised (see sheet_not_recognised): counted as read and "
+    "not loaded, so the load log adds up to every row of the file",
+    "cases.xlsx [Notes] row 3: this sheet was not recognised, so its rows were not loaded …",
+    "file",
+)
