@@ -18,6 +18,7 @@ import io
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,7 +329,17 @@ def _check_workbook(path: Path, limits: Limits) -> dict[str, _SheetScan]:
                     )
                 found[name] = scan
             return found
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,  # a damaged member
+        NotImplementedError,  # a compression method zipfile does not know
+        RuntimeError,  # an encrypted member
+        ElementTree.ParseError,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as exc:
         raise FileProblem(
             "file_unreadable",
             f"{path.name} could not be opened as a spreadsheet (is it really an .xlsx file, and "
@@ -470,6 +481,14 @@ def _delimiter(lines: list[str]) -> str:
     return best if counts[best] > counts[","] else ","
 
 
+def _holds_whole_rows(feed: _Lines, delimiter: str, width: int) -> bool:
+    """Whether a record spread over several lines swallowed lines that are whole rows by
+    themselves (as many delimiters as a row has): two stray quotes, not a cell holding a line
+    break. A note or address rarely has a row's worth of commas on one line."""
+    inner = feed.lines[feed.record_start + 1 : feed.position - 1]
+    return width >= 3 and any(line.count(delimiter) >= width - 1 for line in inner)
+
+
 def _read_csv(path: Path, limits: Limits) -> RawSheet:
     size = path.stat().st_size
     if size > limits.uncompressed_bytes:
@@ -500,7 +519,9 @@ def _read_csv(path: Path, limits: Limits) -> RawSheet:
         try:
             for record in reader:
                 spread = feed.position - feed.record_start
-                if spread > 1 and len(record) != width:
+                if spread > 1 and (
+                    len(record) != width or _holds_whole_rows(feed, delimiter, width)
+                ):
                     raise _RunawayQuote
                 if len(record) > limits.cells_per_row:
                     raise _too_large(

@@ -367,3 +367,16 @@ def test_the_first_header_wins_and_a_repeat_is_a_rejected_row(tmp_path: Path) ->
     # 5 rows below the header = 4 loaded + 1 rejected.
     entry = b.load_log(tmp_path / "data")["cases.csv"]
     assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (5, 4, 1)
+
+
+def test_two_stray_quotes_lines_apart_do_not_merge_the_rows_between(tmp_path: Path) -> None:
+    # Found by the fuzz script: a quote on line 3 and one on line 6 made one valid-looking
+    # record of the right width, swallowing lines 4-5. Lines 4 and 5 are whole rows (two commas
+    # each in a three-cell file), so it is two stray quotes: line 3 is rejected and reading goes
+    # on at line 4. Line 6's quote is inside an unquoted cell, which CSV reads as a character.
+    path = tmp_path / "pair.csv"
+    path.write_text('id,a,b\n1,x,y\n2,"x,y\n3,x,y\n4,x,y\n5,x",y\n6,x,y\n')
+    [sheet] = read_file(path)
+    assert [n for n, _, _ in sheet.rejected] == [3]
+    assert sheet.row_numbers == [1, 2, 4, 5, 6, 7]
+    assert sheet.rows[4] == ["5", 'x"', "y"]
