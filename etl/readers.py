@@ -176,16 +176,16 @@ def _is_zip(path: Path) -> bool:
 
 # --------------------------------------------------------------------------- workbooks
 
-# Cell references and rows as openpyxl, Excel and xlsxwriter write them (``r`` first).
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,4})([0-9]{1,9})"')
+# Cell references and rows as openpyxl, Excel and xlsxwriter write them (``r`` first). Only
+# references past column Z are matched one by one, so an ordinary sheet (A-Z) costs little.
+_WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,4})[0-9]')
+_NARROW_COLUMN = re.compile(rb'<c r="([A-Z])[0-9]')
 _ROW_REF = re.compile(rb'<row r="([0-9]{1,12})"')
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,4})([0-9]{1,9})"')
-# A numeric cell too large for any date: the reader turns it into a blank when the cell is
-# date-formatted, so the raw value is kept aside to put back (issue 9, item 4).
-_BIG_NUMBER = re.compile(
-    rb'<c r="([A-Z]{1,4})([0-9]{1,9})"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
-    rb"<v>(-?[0-9]{8,}(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|-?[0-9.]+[eE]\+?[0-9]+)</v>"
-)
+# Excel's built-in number formats that show a date or time.
+_DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+# A custom format is a date when it holds d, m, y, h or s outside quotes and brackets.
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 _CHUNK = 1 << 22
 _OVERLAP = 1 << 12  # longer than any cell element the patterns above match
 _SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -217,26 +217,56 @@ def _too_large(path: Path, what: str, limit_key: str, limit: int) -> FileProblem
     )
 
 
-def _scan_sheet(zf: zipfile.ZipFile, member: str, text_limit: int) -> _SheetScan:
+def _scan_sheet(
+    zf: zipfile.ZipFile, member: str, text_limit: int, date_styles: set[str], exact: bool = False
+) -> _SheetScan:
     """Stream one worksheet's XML (never whole in memory) for its extent and hostile cells."""
     scan = _SheetScan()
     long_text = re.compile(rb">[^<]{%d}" % (text_limit + 1))
+    # A number of 8 or more digits in a date-formatted cell: the reader turns any serial past
+    # about 95 million (year 262,000) into a blank, so the raw value is kept to put back.
+    big_number = (
+        re.compile(
+            rb'<c r="([A-Z]{1,4})([0-9]{1,9})" s="(?:%s)"(?: t="n")?>'
+            rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?"
+            rb"<v>(-?[0-9]{8,}(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|-?[0-9.]+[eE]\+?[0-9]+)</v>"
+            % "|".join(sorted(date_styles)).encode()
+        )
+        if date_styles
+        else None
+    )
     tail = b""
     with zf.open(member) as handle:
         while block := handle.read(_CHUNK):
             chunk = tail + block
-            if not scan.rows and (dim := _DIMENSION.search(chunk)):
-                scan.columns = _column_number(dim[1])
-                scan.rows = int(dim[2])
-            for letters, row in _CELL_REF.findall(chunk):
-                scan.columns = max(scan.columns, _column_number(letters))
-                scan.rows = max(scan.rows, int(row))
-            for row in _ROW_REF.findall(chunk):
-                scan.rows = max(scan.rows, int(row))
+            if dim := _DIMENSION.search(chunk):
+                scan.columns = max(scan.columns, _column_number(dim[1]))
+                scan.rows = max(scan.rows, int(dim[2]))
+            letters = _WIDE_COLUMN.findall(chunk)
+            if letters:
+                scan.columns = max(scan.columns, *map(_column_number, set(letters)))
+            elif exact:
+                narrow = _NARROW_COLUMN.findall(chunk)
+                if narrow:
+                    scan.columns = max(scan.columns, *map(_column_number, set(narrow)))
+            elif scan.columns == 0 and _NARROW_COLUMN.search(chunk):
+                # Columns A-Z only: the dimension tag's count, else 26 (a tag that lies hides at
+                # most 26 columns a row); not worth a match per cell unless a limit is at stake.
+                scan.columns = 26
+            rows = _ROW_REF.findall(chunk)
+            if rows:
+                scan.rows = max(scan.rows, *map(int, rows))
+            # A cell whose own reference lies below every row tag (the reader places it by the
+            # reference): only references with more digits than the furthest row are looked at.
+            further = re.findall(
+                rb'<c r="[A-Z]{1,4}([0-9]{%d,9})"' % (len(str(scan.rows)) + 1), chunk
+            )
+            if further:
+                scan.rows = max(scan.rows, *map(int, further))
             if long_text.search(chunk):
                 scan.longest_text = text_limit + 1
-            for letters, row, attributes, value in _BIG_NUMBER.findall(chunk):
-                if b' t="' not in attributes or b' t="n"' in attributes:
+            if big_number is not None:
+                for letters, row, value in big_number.findall(chunk):
                     scan.big_numbers[(int(row), _column_number(letters))] = value.decode()
             # Keep the end of the chunk so a cell split between two reads is still seen (a match
             # inside the overlap is simply found twice).
@@ -244,6 +274,29 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str, text_limit: int) -> _SheetScan
             if scan.longest_text:
                 break
     return scan
+
+
+def _date_styles(zf: zipfile.ZipFile) -> set[str]:
+    """The cell style indices (``s="…"``) whose number format shows a date."""
+    if "xl/styles.xml" not in zf.namelist():
+        return set()
+    root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    custom: dict[str, str] = {}
+    styles: set[str] = set()
+    for element in root.iter():
+        if element.tag.endswith("}numFmt"):
+            custom[element.get("numFmtId", "")] = element.get("formatCode", "")
+    for element in root.iter():
+        if not element.tag.endswith("}cellXfs"):
+            continue
+        for index, xf in enumerate(x for x in element if x.tag.endswith("}xf")):
+            number_format = xf.get("numFmtId", "0")
+            code = _FORMAT_NOISE.sub("", custom.get(number_format, "")).lower()
+            if (number_format.isdigit() and int(number_format) in _DATE_FORMAT_IDS) or any(
+                c in code for c in "dmyhs"
+            ):
+                styles.add(str(index))
+    return styles
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -294,9 +347,16 @@ def _check_workbook(path: Path, limits: Limits) -> dict[str, _SheetScan]:
                 parts = {}
             if not parts:  # not an xlsx (e.g. .ods): the size check above is what we can do
                 parts = {name: name for name in zf.namelist() if name.startswith("xl/worksheets/")}
+            date_styles = _date_styles(zf)
             found: dict[str, _SheetScan] = {}
             for part, name in parts.items():
-                scan = _scan_sheet(zf, part, limits.chars_per_cell * 6)
+                scan = _scan_sheet(zf, part, limits.chars_per_cell * 6, date_styles)
+                if scan.columns > limits.cells_per_row or (
+                    scan.rows * scan.columns > limits.cells_per_sheet
+                ):
+                    # The quick pass may have counted A-Z as 26 columns: count them exactly
+                    # before refusing.
+                    scan = _scan_sheet(zf, part, limits.chars_per_cell * 6, date_styles, True)
                 where = f"sheet '{name}'"
                 if scan.longest_text:
                     raise _too_large(

@@ -380,3 +380,22 @@ def test_two_stray_quotes_lines_apart_do_not_merge_the_rows_between(tmp_path: Pa
     assert [n for n, _, _ in sheet.rejected] == [3]
     assert sheet.row_numbers == [1, 2, 4, 5, 6, 7]
     assert sheet.rows[4] == ["5", 'x"', "y"]
+
+
+def test_a_big_number_in_a_plain_cell_is_left_to_the_reader(tmp_path: Path) -> None:
+    # Style 0 is General: the reader keeps the number itself, nothing is put back.
+    sheet_xml = f'<row r="1">{_text("A1", "id")}</row><row r="2">{_number("A2", "40000001")}</row>'
+    [sheet] = read_file(_xlsx(tmp_path / "ids.xlsx", sheet_xml))
+    assert sheet.rows == [["id"], ["40000001"]]
+
+
+def test_a_workbook_with_columns_a_to_z_is_counted_exactly_before_refusing(
+    tmp_path: Path,
+) -> None:
+    # No dimension tag; cells in A and C only. The quick pass counts up to 26 columns: 2 x 26 =
+    # 52 cells, past the limit of 10; the exact count, 2 rows x 3 columns = 6, passes.
+    sheet_xml = (
+        f'<row r="1">{_text("A1", "a")}{_text("C1", "c")}</row><row r="2">{_text("A2", "b")}</row>'
+    )
+    [sheet] = read_file(_xlsx(tmp_path / "narrow.xlsx", sheet_xml), Limits(cells_per_sheet=10))
+    assert sheet.rows == [["a", None, "c"], ["b", None, None]]
