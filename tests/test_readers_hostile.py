@@ -68,6 +68,12 @@ def _xlsx(path: Path, sheet_xml: str, dimension: str | None = None) -> Path:
     return path
 
 
+def _fate(tmp_path: Path, file: str) -> tuple[int, int, int]:
+    """(rows read, loaded, rejected) of one file in the load log of ``tmp_path / "data"``."""
+    entry = b.load_log(tmp_path / "data")[file]
+    return entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]
+
+
 def _text(ref: str, value: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
 
@@ -262,8 +268,7 @@ def test_a_stray_quote_rejects_its_line_and_the_rest_is_read(tmp_path: Path) -> 
         ("cases.csv", None, 3, None, "csv_row_unreadable", "error")
     ]
     # 5 data lines read = 4 loaded + 1 rejected.
-    entry = b.load_log(tmp_path / "data")["cases.csv"]
-    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (5, 4, 1)
+    assert _fate(tmp_path, "cases.csv") == (5, 4, 1)
 
 
 def test_a_quoted_line_break_in_a_full_row_is_still_one_cell(tmp_path: Path) -> None:
@@ -343,8 +348,7 @@ def test_a_13_digit_number_in_a_date_cell_is_date_unreadable_not_blank(tmp_path:
         ("cases.xlsx", "Cases", 3, "AssessmentOutcomeDate", "date_unreadable", "error")
     ]
     assert "1700000000000" in b.messages(report, "date_unreadable")[0]
-    entry = b.load_log(tmp_path / "data")["cases.xlsx"]
-    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (2, 1, 1)
+    assert _fate(tmp_path, "cases.xlsx") == (2, 1, 1)
 
 
 # --- item 2: a repeated header ----------------------------------------------------------------
@@ -365,8 +369,7 @@ def test_the_first_header_wins_and_a_repeat_is_a_rejected_row(tmp_path: Path) ->
     ]
     assert [r[2] for r in b.loaded_rows(tmp_path / "data", "requests")] == [2, 3, 5, 6]
     # 5 rows below the header = 4 loaded + 1 rejected.
-    entry = b.load_log(tmp_path / "data")["cases.csv"]
-    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (5, 4, 1)
+    assert _fate(tmp_path, "cases.csv") == (5, 4, 1)
 
 
 def test_two_stray_quotes_lines_apart_do_not_merge_the_rows_between(tmp_path: Path) -> None:
