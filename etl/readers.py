@@ -348,6 +348,17 @@ def _check_workbook(path: Path, limits: Limits) -> dict[str, _SheetScan]:
             if not parts:  # not an xlsx (e.g. .ods): the size check above is what we can do
                 parts = {name: name for name in zf.namelist() if name.startswith("xl/worksheets/")}
             date_styles = _date_styles(zf)
+            # Text shared between cells lives in its own part: one huge string there is as
+            # costly as one in a sheet.
+            if "xl/sharedStrings.xml" in zf.namelist():
+                shared = _scan_sheet(zf, "xl/sharedStrings.xml", limits.chars_per_cell * 6, set())
+                if shared.longest_text:
+                    raise _too_large(
+                        path,
+                        f"it holds a cell longer than {limits.chars_per_cell:,} characters",
+                        "chars_per_cell",
+                        limits.chars_per_cell,
+                    )
             found: dict[str, _SheetScan] = {}
             for part, name in parts.items():
                 scan = _scan_sheet(zf, part, limits.chars_per_cell * 6, date_styles)

@@ -402,3 +402,14 @@ def test_a_workbook_with_columns_a_to_z_is_counted_exactly_before_refusing(
     )
     [sheet] = read_file(_xlsx(tmp_path / "narrow.xlsx", sheet_xml), Limits(cells_per_sheet=10))
     assert sheet.rows == [["a", None, "c"], ["b", None, None]]
+
+
+def test_a_long_shared_string_is_refused_before_reading(tmp_path: Path) -> None:
+    # Text Excel shares between cells lives in xl/sharedStrings.xml: 61 characters with a
+    # 10-character limit is past the scan's 6 x 10 bytes.
+    path = _xlsx(tmp_path / "shared.xlsx", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", f"<sst><si><t>{'q' * 61}</t></si></sst>")
+    with pytest.raises(FileProblem) as caught:
+        read_file(path, Limits(chars_per_cell=10))
+    assert "it holds a cell longer than 10 characters" in caught.value.message
