@@ -574,16 +574,25 @@ def _read_csv(path: Path, limits: Limits) -> RawSheet:
         )
     text = _decode(raw)
     lines = io.StringIO(text, newline="").readlines()
-    feed = _Lines(lines)
     delimiter = _delimiter(lines)
-    csv.field_size_limit(max(limits.chars_per_cell, 1))
+    # The csv module's cell limit is process-wide: set for this file, put back afterwards.
+    previous_limit = csv.field_size_limit(max(limits.chars_per_cell, 1))
+    try:
+        return _split_csv(path, lines, delimiter, limits)
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _split_csv(path: Path, lines: list[str], delimiter: str, limits: Limits) -> RawSheet:
+    """Split the lines into rows; a line that cannot be split is rejected and reading goes on
+    at the next line."""
+    feed = _Lines(lines)
     rows: list[list[Any]] = []
     numbers: list[int] = []
     rejected: list[tuple[int, str, str]] = []
     width = 0  # the widest one-line row so far: what a record spread over lines must match
     while feed.position < len(lines):
-        start = feed.position
-        feed.record_start = start
+        feed.record_start = feed.position
         # strict: text after a closing quote ("b"x) is an error, not glued on, so a pair of stray
         # quotes on different lines cannot merge those lines into one cell.
         reader = csv.reader(feed, delimiter=delimiter, strict=True)
