@@ -329,8 +329,10 @@ def _check_workbook(path: Path, limits: Limits) -> dict[str, _SheetScan]:
     """
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        return {}
+    except zipfile.BadZipFile:
+        return {}  # not a zip at all: the reader knows the older formats
+    except _ZIP_ERRORS as exc:
+        raise _unreadable_zip(path, exc) from exc
     try:
         with zf:
             total = sum(info.file_size for info in zf.infolist())
@@ -400,22 +402,30 @@ def _check_workbook(path: Path, limits: Limits) -> dict[str, _SheetScan]:
                     )
                 found[name] = scan
             return found
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,  # a damaged member
-        NotImplementedError,  # a compression method zipfile does not know
-        RuntimeError,  # an encrypted member
-        ElementTree.ParseError,
-        OSError,
-        EOFError,
-        ValueError,
-    ) as exc:
-        raise FileProblem(
-            "file_unreadable",
-            f"{path.name} could not be opened as a spreadsheet (is it really an .xlsx file, and "
-            f"not damaged?): {exc}",
-        ) from exc
+    except _ZIP_ERRORS as exc:
+        raise _unreadable_zip(path, exc) from exc
+
+
+# What a damaged or unusual zip raises from the standard library (found by the fuzz script).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,  # a damaged member
+    NotImplementedError,  # a zip version or compression method zipfile does not know
+    RuntimeError,  # an encrypted member
+    ElementTree.ParseError,
+    OSError,
+    EOFError,
+    ValueError,
+)
+
+
+def _unreadable_zip(path: Path, exc: BaseException) -> FileProblem:
+    return FileProblem(
+        "file_unreadable",
+        f"{path.name} could not be opened as a spreadsheet (is it really an .xlsx file, and not "
+        f"damaged? Open it in Excel and save it again): {_first_line(exc)}",
+    )
 
 
 def _reader_failure(exc: BaseException) -> bool:

@@ -413,3 +413,17 @@ def test_a_long_shared_string_is_refused_before_reading(tmp_path: Path) -> None:
     with pytest.raises(FileProblem) as caught:
         read_file(path, Limits(chars_per_cell=10))
     assert "it holds a cell longer than 10 characters" in caught.value.message
+
+
+def test_a_zip_of_an_unknown_version_is_unreadable_not_a_crash(tmp_path: Path) -> None:
+    # Found by the fuzz script: zipfile raises NotImplementedError ("zip file version 9.3") when
+    # the central directory asks for a newer unzipper. Bytes 6-7 of its first entry say which.
+    path = _xlsx(tmp_path / "version.xlsx", f'<row r="1">{_text("A1", "x")}</row>')
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6 : entry + 8] = (93).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(FileProblem) as caught:
+        read_file(path)
+    assert caught.value.rule == "file_unreadable"
+    assert "zip file version 9.3" in caught.value.message
