@@ -13,7 +13,7 @@ PUBLISHED_DIR ?= ../shared/reference-data
 export SEND_DATA_DIR := $(DATA_DIR)
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo chromium test lint format docs bench clean
+.PHONY: help run demo chromium test lint format docs bench fuzz clean
 
 help: ## Show this list
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ docs: $(VENV)/.runtime ## Regenerate the generated tables in docs/metrics.md and
 
 bench: $(VENV)/.dev ## Benchmark loading at `large` scale against pandas+openpyxl
 	$(PY) scripts/benchmark_load.py
+
+fuzz: $(VENV)/.dev ## Fuzz the loader: 1000 seeded hostile inputs (figures: docs/reliability.md)
+	$(PY) scripts/fuzz_loader.py --cases 1000
 
 clean: ## Delete generated data and the virtual environment
 	rm -rf $(VENV) $(DATA_DIR)/warehouse.duckdb $(DATA_DIR)/published.duckdb $(DATA_DIR)/demo

@@ -134,7 +134,18 @@ def _emit(args: argparse.Namespace, payload: Any, human: str) -> None:
         print(human)
 
 
-def _report_text(report: LoadReport, verb: str) -> str:
+def _nothing_found(paths: list[Path]) -> str:
+    """What to say when the paths given hold no file to read (an empty folder, say)."""
+    return (
+        "No spreadsheet or CSV file found in "
+        + ", ".join(str(p) for p in paths)
+        + ". Give .xlsx or .csv files, or a folder holding them (sub-folders are not searched)."
+    )
+
+
+def _report_text(report: LoadReport, verb: str, paths: list[Path]) -> str:
+    if not report.files:
+        return _nothing_found(paths)
     lines = []
     by_file = {s["file"]: s for s in report.summary}
     for result in report.files:
@@ -201,8 +212,9 @@ def cmd_load(args: argparse.Namespace) -> int:
             "files": [_file_json(r, report) for r in report.files],
             "problems": [p for p in report.problems if p["file"] in new],
             "published": report.published,
+            **({} if report.files else {"message": _nothing_found(args.paths)}),
         },
-        _report_text(report, "loaded"),
+        _report_text(report, "loaded", args.paths),
     )
     return _load_exit(report)
 
@@ -226,8 +238,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = run_load(args.paths, folder, replace=True, publish=False)
     _emit(
         args,
-        {"files": [_file_json(r, report) for r in report.files], "problems": report.problems},
-        "Checked (nothing was loaded):\n" + _report_text(report, "would load"),
+        {
+            "files": [_file_json(r, report) for r in report.files],
+            "problems": report.problems,
+            **({} if report.files else {"message": _nothing_found(args.paths)}),
+        },
+        "Checked (nothing was loaded):\n" + _report_text(report, "would load", args.paths),
     )
     return _load_exit(report)
 
@@ -446,9 +462,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "published": report.published and plan_report.published,
         },
         f"Synthetic demo data ({args.scale}, seed {args.seed}) written to {out}\n"
-        + _report_text(report, "loaded")
+        + _report_text(report, "loaded", paths)
         + "\nImprovement-plan trackers:\n"
-        + _report_text(plan_report, "loaded"),
+        + _report_text(plan_report, "loaded", trackers),
     )
     return max(_load_exit(report), _load_exit(plan_report))
 

@@ -45,6 +45,16 @@ class _Reading(_Section):
     header_search_rows: int = Field(default=30, ge=1, le=1000)
 
 
+class _Limits(_Section):
+    # Issue 9: a file past these is refused before the reader allocates for it. Excel's own
+    # limits, except the uncompressed size and the cells per sheet, which bound memory.
+    cells_per_row: int = Field(default=16_384, ge=1)
+    chars_per_cell: int = Field(default=32_767, ge=1)
+    rows_per_sheet: int = Field(default=1_048_576, ge=1)
+    cells_per_sheet: int = Field(default=25_000_000, ge=1)
+    uncompressed_bytes: int = Field(default=3_000_000_000, ge=1)
+
+
 class _Rag(_Section):
     green_max_gap: float = Field(default=10, ge=0)
     amber_max_gap: float = Field(default=25, ge=0)
@@ -64,11 +74,23 @@ class _SettingsFile(_Section):
 
     thresholds: _Thresholds = Field(default_factory=_Thresholds)
     reading: _Reading = Field(default_factory=_Reading)
+    limits: _Limits = Field(default_factory=_Limits)
     rag: _Rag = Field(default_factory=_Rag)
     benchmark: _Benchmark = Field(default_factory=_Benchmark)
     published: _Published = Field(default_factory=_Published)
     # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
     aliases: dict[str, dict[str, dict[str, list[str]]]] = {}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sizes past which an input file is refused at once ([limits] in the settings file)."""
+
+    cells_per_row: int = 16_384
+    chars_per_cell: int = 32_767
+    rows_per_sheet: int = 1_048_576
+    cells_per_sheet: int = 25_000_000
+    uncompressed_bytes: int = 3_000_000_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +112,7 @@ class Settings:
     rag_green_max_gap: float = 10
     rag_amber_max_gap: float = 25
     rag_point_amber_days: int = 14
+    limits: Limits = field(default_factory=Limits)
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -141,6 +164,7 @@ def _read_settings(path: str) -> Settings:
         rag_green_max_gap=r.green_max_gap,
         rag_amber_max_gap=r.amber_max_gap,
         rag_point_amber_days=r.point_amber_days,
+        limits=Limits(**parsed.limits.model_dump()),
     )
 
 

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from etl.parse import cell_text
 
 if TYPE_CHECKING:
@@ -214,11 +217,12 @@ def find_header(
     search_rows: int,
     accept: Callable[[S, dict[str, int]], bool] | None = None,
 ) -> HeaderMatch[S] | None:
-    """The best (spec, header row) among the first ``search_rows`` rows, or None.
+    """The first row among the first ``search_rows`` that is a header, with its spec, or None.
 
-    Best = most fields matched; on a tie the earlier candidate (more specific specs are listed
-    first), then the earlier row. ``accept`` may refuse a match (say, one lacking required
-    columns) before it is compared.
+    The first row wins (issue 9): a header repeated lower down is data gone wrong, not the real
+    header, and taking it would lose every row above it. On that row the spec with most fields
+    matched wins; on a tie the earlier candidate (more specific specs are listed first).
+    ``accept`` may refuse a match (say, one lacking required columns) before it is compared.
     """
     top = sheet.head(search_rows)
     best: tuple[int, int, int, dict[str, int], dict[str, str]] | None = None
@@ -231,6 +235,8 @@ def find_header(
                 continue
             if best is None or (len(columns), -order) > (best[0], -best[1]):
                 best = (len(columns), order, index, columns, headers)
+        if best is not None:
+            break
     if best is None:
         return None
     _, order, index, columns, headers = best
@@ -241,6 +247,23 @@ def find_header(
         if i not in used and (text := cell_text(cell))
     ]
     return HeaderMatch(candidates[order], index, columns, headers, unmatched)
+
+
+def repeated_header_rows(body: Sequence[pa.Array], match: HeaderMatch[Any]) -> list[int]:
+    """Indices of body rows that repeat the header (a second export pasted below the first, a
+    page header): at least half the matched header cells, and two or more, spelt again in
+    their own columns (compared as header keys). Vectorised, so a big sheet costs little."""
+    needed = max(2, (len(match.columns) + 1) // 2)
+    hits: pa.Array | None = None
+    for name, index in match.columns.items():
+        if index >= len(body):
+            continue
+        keys = pc.replace_substring_regex(pc.utf8_lower(body[index]), "[^0-9a-z]+", "")
+        same = pc.cast(pc.fill_null(pc.equal(keys, header_key(match.headers[name])), False), "int8")
+        hits = same if hits is None else pc.add(hits, same)
+    if hits is None:
+        return []
+    return list(pc.indices_nonzero(pc.greater_equal(hits, needed)).to_pylist())
 
 
 def headerless_columns(sheet: RawSheet, match: HeaderMatch[Any]) -> list[int]:

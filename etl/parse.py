@@ -157,6 +157,9 @@ def _from_serial(serial: float, raw: str) -> Parsed:
     return Parsed(EXCEL_EPOCH + dt.timedelta(days=int(serial)))
 
 
+# Whole numbers are exact in a float up to 2**53; no count or rank here comes near it.
+MAX_WHOLE = 2**53
+
 _YES = {"1", "y", "yes", "true", "t"}
 _NO = {"0", "n", "no", "false", "f"}
 
@@ -210,6 +213,12 @@ def parse_int(raw: Any) -> Parsed:
         return Parsed(error=f"'{text}' is not a whole number", rule="number_unreadable")
     if not number.is_integer():
         return Parsed(error=f"'{text}' is not a whole number", rule="number_unreadable")
+    if abs(number) > MAX_WHOLE:
+        # Stored as a 64-bit integer; beyond 2**53 a float is not even exact.
+        return Parsed(
+            error=f"'{text}' is too large a number (at most {MAX_WHOLE:,})",
+            rule="number_unreadable",
+        )
     return Parsed(int(number))
 
 

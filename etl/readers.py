@@ -15,13 +15,21 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
+import stat
+import zipfile
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import fastexcel
 import pyarrow as pa
+import pyarrow.compute as pc
+from defusedxml import ElementTree
+
+from etl.config import Limits, settings
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -45,10 +53,18 @@ class RawSheet:
     sheet: str | None  # None for a CSV file
     columns: list[pa.Array]  # string arrays, one per column, all the same length
     row_numbers: list[int]
+    # Rows the reader could not split into cells (a CSV line with a runaway quote): (row number,
+    # rule, message). They count as read and rejected, so the load log still adds up.
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)
 
     @classmethod
     def from_rows(
-        cls, file: str, sheet: str | None, rows: list[list[Any]], row_numbers: list[int]
+        cls,
+        file: str,
+        sheet: str | None,
+        rows: list[list[Any]],
+        row_numbers: list[int],
+        rejected: list[tuple[int, str, str]] | None = None,
     ) -> RawSheet:
         """Build from row lists (cells as text or None), e.g. a parsed CSV or a test fixture."""
         width = max((len(r) for r in rows), default=0)
@@ -59,7 +75,7 @@ class RawSheet:
             )
             for i in range(width)
         ]
-        return cls(file, sheet, columns, row_numbers)
+        return cls(file, sheet, columns, row_numbers, rejected or [])
 
     @property
     def label(self) -> str:
@@ -73,6 +89,18 @@ class RawSheet:
         """The first n rows as lists of cell text (None for a blank cell)."""
         top = [c.slice(0, n).to_pylist() for c in self.columns]
         return [list(r) for r in zip(*top, strict=True)] if top else []
+
+    def filled_row_numbers(self) -> list[int]:
+        """The row numbers of rows with any non-blank cell (vectorised: cheap on big sheets)."""
+        if not self.columns:
+            return []
+        filled: pa.Array | None = None
+        for column in self.columns:
+            text = pc.utf8_trim_whitespace(column.cast(pa.string()))
+            has = pc.fill_null(pc.not_equal(text, ""), False)
+            filled = has if filled is None else pc.or_(filled, has)
+        assert filled is not None
+        return [self.row_numbers[i] for i in pc.indices_nonzero(filled).to_pylist()]
 
     @property
     def rows(self) -> list[list[Any]]:
@@ -93,6 +121,7 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     """Expand folders into the spreadsheet / CSV files they hold (sorted, not recursive)."""
     files: list[Path] = []
     for path in paths:
+        # is_dir follows links without opening anything, so a FIFO is never read here.
         if path.is_dir():
             files.extend(
                 sorted(
@@ -108,68 +137,530 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return files
 
 
-def read_file(path: Path) -> list[RawSheet]:
-    """Read every sheet of a workbook, or a CSV file, into RawSheets. Raises FileProblem."""
-    if not path.exists():
-        raise FileProblem("file_missing", f"{path} does not exist")
+def read_file(path: Path, limits: Limits | None = None) -> list[RawSheet]:
+    """Read every sheet of a workbook, or a CSV file, into RawSheets. Raises FileProblem.
+
+    A file past ``limits`` (default: the settings' ``[limits]``) is refused before it is read.
+    """
+    limits = limits or settings().limits
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise FileProblem("file_missing", f"{path} does not exist") from None
+    except OSError as exc:
+        raise FileProblem("file_unreadable", f"{path} cannot be opened: {exc.strerror}") from exc
+    if not stat.S_ISREG(mode):
+        # A FIFO or device would block or never end; only regular files are opened.
+        raise FileProblem(
+            "file_wrong_kind",
+            f"{path.name} is not a regular file (a pipe, device or socket); save the data as an "
+            ".xlsx or .csv file and load that",
+        )
     suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES or (suffix in CSV_SUFFIXES and _is_zip(path)):
+        # A workbook named .csv is read for what it is.
+        return list(_read_workbook(path, limits))
     if suffix in CSV_SUFFIXES:
-        return [_read_csv(path)]
-    if suffix in SPREADSHEET_SUFFIXES:
-        return list(_read_workbook(path))
+        return [_read_csv(path, limits)]
     raise FileProblem(
         "file_wrong_kind",
         f"{path.name} is not a spreadsheet or CSV file (expected .xlsx or .csv)",
     )
 
 
-def _read_workbook(path: Path) -> Iterator[RawSheet]:
+def _is_zip(path: Path) -> bool:
+    """Whether the file starts like a zip (xlsx, xlsm, ods), whatever its name says."""
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
+# --------------------------------------------------------------------------- workbooks
+
+# Cell references and rows as openpyxl, Excel and xlsxwriter write them (``r`` first). Only
+# references past column Z are matched one by one, so an ordinary sheet (A-Z) costs little.
+_WIDE_COLUMN = re.compile(rb'<c r="([A-Z]{2,4})[0-9]')
+_NARROW_COLUMN = re.compile(rb'<c r="([A-Z])[0-9]')
+_ROW_REF = re.compile(rb'<row r="([0-9]{1,12})"')
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,4})([0-9]{1,9})"')
+# Excel's built-in number formats that show a date or time.
+_DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+# A custom format is a date when it holds d, m, y, h or s outside quotes and brackets.
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+_CHUNK = 1 << 22
+_OVERLAP = 1 << 12  # longer than any cell element the patterns above match
+_SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+@dataclass
+class _SheetScan:
+    """What the pre-read scan found in one worksheet part."""
+
+    rows: int = 0
+    columns: int = 0
+    longest_text: int = 0  # bytes of the longest text between two tags
+    big_numbers: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → value
+
+
+def _too_large(path: Path, what: str, limit_key: str, limit: int) -> FileProblem:
+    return FileProblem(
+        "file_too_large",
+        f"{path.name} was not read: {what}, past the limit of {limit:,} ([limits] {limit_key} in "
+        "the settings file). Delete the unused rows, columns or cells (or split the file) and "
+        "save it again, or raise the limit if the file is genuine",
+    )
+
+
+def _scan_sheet(
+    zf: zipfile.ZipFile, member: str, text_limit: int, date_styles: set[str], exact: bool = False
+) -> _SheetScan:
+    """Stream one worksheet's XML (never whole in memory) for its extent and hostile cells."""
+    scan = _SheetScan()
+    long_text = re.compile(rb">[^<]{%d}" % (text_limit + 1))
+    # A number of 8 or more digits in a date-formatted cell: the reader turns any serial past
+    # about 95 million (year 262,000) into a blank, so the raw value is kept to put back.
+    big_number = (
+        re.compile(
+            rb'<c r="([A-Z]{1,4})([0-9]{1,9})" s="(?:%s)"(?: t="n")?>'
+            rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?"
+            rb"<v>(-?[0-9]{8,}(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|-?[0-9.]+[eE]\+?[0-9]+)</v>"
+            % "|".join(sorted(date_styles)).encode()
+        )
+        if date_styles
+        else None
+    )
+    tail = b""
+    with zf.open(member) as handle:
+        while block := handle.read(_CHUNK):
+            chunk = tail + block
+            if dim := _DIMENSION.search(chunk):
+                scan.columns = max(scan.columns, _column_number(dim[1]))
+                scan.rows = max(scan.rows, int(dim[2]))
+            letters = _WIDE_COLUMN.findall(chunk)
+            if letters:
+                scan.columns = max(scan.columns, *map(_column_number, set(letters)))
+            elif exact:
+                narrow = _NARROW_COLUMN.findall(chunk)
+                if narrow:
+                    scan.columns = max(scan.columns, *map(_column_number, set(narrow)))
+            elif scan.columns == 0 and _NARROW_COLUMN.search(chunk):
+                # Columns A-Z only: the dimension tag's count, else 26 (a tag that lies hides at
+                # most 26 columns a row); not worth a match per cell unless a limit is at stake.
+                scan.columns = 26
+            rows = _ROW_REF.findall(chunk)
+            if rows:
+                scan.rows = max(scan.rows, *map(int, rows))
+            # A cell whose own reference lies below every row tag (the reader places it by the
+            # reference): only references with more digits than the furthest row are looked at.
+            further = re.findall(
+                rb'<c r="[A-Z]{1,4}([0-9]{%d,9})"' % (len(str(scan.rows)) + 1), chunk
+            )
+            if further:
+                scan.rows = max(scan.rows, *map(int, further))
+            if long_text.search(chunk):
+                scan.longest_text = text_limit + 1
+            if big_number is not None:
+                for letters, row, value in big_number.findall(chunk):
+                    scan.big_numbers[(int(row), _column_number(letters))] = value.decode()
+            # Keep the end of the chunk so a cell split between two reads is still seen (a match
+            # inside the overlap is simply found twice).
+            tail = chunk[-_OVERLAP:]
+            if scan.longest_text:
+                break
+    return scan
+
+
+def _date_styles(zf: zipfile.ZipFile) -> set[str]:
+    """The cell style indices (``s="…"``) whose number format shows a date."""
+    if "xl/styles.xml" not in zf.namelist():
+        return set()
+    root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    custom: dict[str, str] = {}
+    styles: set[str] = set()
+    for element in root.iter():
+        if element.tag.endswith("}numFmt"):
+            custom[element.get("numFmtId", "")] = element.get("formatCode", "")
+    for element in root.iter():
+        if not element.tag.endswith("}cellXfs"):
+            continue
+        for index, xf in enumerate(x for x in element if x.tag.endswith("}xf")):
+            number_format = xf.get("numFmtId", "0")
+            code = _FORMAT_NOISE.sub("", custom.get(number_format, "")).lower()
+            if (number_format.isdigit() and int(number_format) in _DATE_FORMAT_IDS) or any(
+                c in code for c in "dmyhs"
+            ):
+                styles.add(str(index))
+    return styles
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name → sheet name, from the workbook's own list (defusedxml: no entity
+    expansion or external entities)."""
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    }
+    parts: dict[str, str] = {}
+    for sheet in ElementTree.fromstring(zf.read("xl/workbook.xml")).iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        target = targets.get(sheet.get(f"{{{_SHEET_REL}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part in names:
+            parts[part] = sheet.get("name", "")
+    return parts
+
+
+def _check_workbook(path: Path, limits: Limits) -> dict[str, _SheetScan]:
+    """Refuse a workbook past the limits before the reader allocates anything for it.
+
+    The xlsx reader sizes each sheet by its furthest cell: one cell at XFD1048576 in a 2 KB file
+    makes it ask for hundreds of gigabytes and abort the process. Returns each sheet's scan, by
+    sheet name. A file that is not a zip (an old .xls) is left to the reader.
+    """
     try:
-        workbook = fastexcel.read_excel(path)
-    except Exception as exc:  # fastexcel raises several error types for corrupt files
-        # The reader's own message is several lines of internals; the first says what is wrong.
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        return {}  # not a zip at all: the reader knows the older formats
+    except _ZIP_ERRORS as exc:
+        raise _unreadable_zip(path, exc) from exc
+    try:
+        with zf:
+            total = sum(info.file_size for info in zf.infolist())
+            if total > limits.uncompressed_bytes:
+                raise _too_large(
+                    path,
+                    f"it unpacks to {total:,} bytes",
+                    "uncompressed_bytes",
+                    limits.uncompressed_bytes,
+                )
+            try:
+                parts = _sheet_parts(zf)
+            except ElementTree.ParseError:
+                parts = {}
+            if not parts:  # not an xlsx (e.g. .ods): the size check above is what we can do
+                parts = {name: name for name in zf.namelist() if name.startswith("xl/worksheets/")}
+            date_styles = _date_styles(zf)
+            # Text shared between cells lives in its own part: one huge string there is as
+            # costly as one in a sheet.
+            if "xl/sharedStrings.xml" in zf.namelist():
+                shared = _scan_sheet(zf, "xl/sharedStrings.xml", limits.chars_per_cell * 6, set())
+                if shared.longest_text:
+                    raise _too_large(
+                        path,
+                        f"it holds a cell longer than {limits.chars_per_cell:,} characters",
+                        "chars_per_cell",
+                        limits.chars_per_cell,
+                    )
+            found: dict[str, _SheetScan] = {}
+            for part, name in parts.items():
+                scan = _scan_sheet(zf, part, limits.chars_per_cell * 6, date_styles)
+                if scan.columns > limits.cells_per_row or (
+                    scan.rows * scan.columns > limits.cells_per_sheet
+                ):
+                    # The quick pass may have counted A-Z as 26 columns: count them exactly
+                    # before refusing.
+                    scan = _scan_sheet(zf, part, limits.chars_per_cell * 6, date_styles, True)
+                where = f"sheet '{name}'"
+                if scan.longest_text:
+                    raise _too_large(
+                        path,
+                        f"{where} has a cell longer than {limits.chars_per_cell:,} characters",
+                        "chars_per_cell",
+                        limits.chars_per_cell,
+                    )
+                if scan.columns > limits.cells_per_row:
+                    raise _too_large(
+                        path,
+                        f"{where} reaches column {scan.columns:,}",
+                        "cells_per_row",
+                        limits.cells_per_row,
+                    )
+                if scan.rows > limits.rows_per_sheet:
+                    raise _too_large(
+                        path,
+                        f"{where} reaches row {scan.rows:,}",
+                        "rows_per_sheet",
+                        limits.rows_per_sheet,
+                    )
+                if scan.rows * scan.columns > limits.cells_per_sheet:
+                    raise _too_large(
+                        path,
+                        f"{where} spans {scan.rows:,} rows by {scan.columns:,} columns "
+                        f"({scan.rows * scan.columns:,} cells, counting the empty ones)",
+                        "cells_per_sheet",
+                        limits.cells_per_sheet,
+                    )
+                found[name] = scan
+            return found
+    except _ZIP_ERRORS as exc:
+        raise _unreadable_zip(path, exc) from exc
+
+
+# What a damaged or unusual zip raises from the standard library (found by the fuzz script).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,  # a damaged member
+    NotImplementedError,  # a zip version or compression method zipfile does not know
+    RuntimeError,  # an encrypted member
+    ElementTree.ParseError,
+    OSError,
+    EOFError,
+    ValueError,
+)
+
+
+def _unreadable_zip(path: Path, exc: BaseException) -> FileProblem:
+    return FileProblem(
+        "file_unreadable",
+        f"{path.name} could not be opened as a spreadsheet (is it really an .xlsx file, and not "
+        f"damaged? Open it in Excel and save it again): {_first_line(exc)}",
+    )
+
+
+def _reader_failure(exc: BaseException) -> bool:
+    """Whether an exception is the reader failing on the file: any ordinary error, or a panic
+    inside the Rust reader, which pyo3 raises as ``PanicException`` (a ``BaseException``, so an
+    ``except Exception`` misses it)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def _first_line(exc: BaseException) -> str:
+    # The reader's own message is several lines of internals; the first says what is wrong.
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _read_workbook(path: Path, limits: Limits) -> Iterator[RawSheet]:
+    scans = _check_workbook(path, limits)
+    # The reader picks its format by the file's name; a zip named .xls (or .csv) is handed over
+    # as bytes so that it goes by the content instead.
+    source: Path | bytes = path
+    if path.suffix.lower() not in (".xlsx", ".xlsm") and _is_zip(path):
+        source = path.read_bytes()
+    try:
+        workbook = fastexcel.read_excel(source)
+    except BaseException as exc:
+        if not _reader_failure(exc):
+            raise
         raise FileProblem(
             "file_unreadable",
             f"{path.name} could not be opened as a spreadsheet (is it really an .xlsx file, and "
-            f"not open or password-protected?): {reason}",
+            f"not open or password-protected?): {_first_line(exc)}",
         ) from exc
+    sheets = []
     for name in workbook.sheet_names:
         try:
             batch = workbook.load_sheet(
                 name, header_row=None, skip_rows=0, dtypes="string"
             ).to_arrow()
-        except Exception as exc:
+        except BaseException as exc:
+            if not _reader_failure(exc):
+                raise
             raise FileProblem(
-                "file_unreadable", f"sheet '{name}' of {path.name} could not be read: {exc}", name
+                "file_unreadable",
+                f"sheet '{name}' of {path.name} could not be read: {_first_line(exc)}; open it "
+                "in Excel, check the cells look right and save it again",
+                name,
             ) from exc
         columns = [batch.column(i) for i in range(batch.num_columns)]
-        yield RawSheet(path.name, name, columns, list(range(1, batch.num_rows + 1)))
+        scan = scans.get(name)
+        if scan and scan.big_numbers:
+            columns = _restore_big_numbers(columns, scan.big_numbers)
+        for column in columns:
+            longest = pc.max(pc.utf8_length(column)).as_py() if len(column) else None
+            if longest is not None and longest > limits.chars_per_cell:
+                raise _too_large(
+                    path,
+                    f"sheet '{name}' has a cell of {longest:,} characters",
+                    "chars_per_cell",
+                    limits.chars_per_cell,
+                )
+        sheets.append(RawSheet(path.name, name, columns, list(range(1, batch.num_rows + 1))))
+    return iter(sheets)
 
 
-def _read_csv(path: Path) -> RawSheet:
-    raw = path.read_bytes()
+def _restore_big_numbers(
+    columns: list[pa.Array], big: dict[tuple[int, int], str]
+) -> list[pa.Array]:
+    """Put back numbers the reader blanked (a 13-digit id in a date-formatted cell), so that
+    the date parser reports them instead of a silent blank."""
+    restored = list(columns)
+    by_column: dict[int, list[tuple[int, str]]] = {}
+    for (row, col), value in big.items():
+        by_column.setdefault(col - 1, []).append((row - 1, value))
+    for index, cells in by_column.items():
+        if index >= len(restored):
+            continue
+        values = restored[index].to_pylist()
+        for row, value in cells:
+            if row < len(values) and values[row] is None:
+                values[row] = value
+        restored[index] = pa.array(values, pa.string())
+    return restored
+
+
+# --------------------------------------------------------------------------- CSV
+
+# A quoted cell may hold line breaks (an address, a note); one still open after this many lines
+# is a stray quote, not a cell.
+MAX_LINES_PER_RECORD = 50
+
+
+class _RunawayQuote(Exception):
+    """A quoted cell ran past MAX_LINES_PER_RECORD lines."""
+
+
+class _Lines:
+    """The CSV's lines, fed to ``csv.reader`` one at a time so that a record that swallows too
+    many lines can be stopped and the reading restarted on the next line."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.position = 0  # index of the next line to hand out
+        self.record_start = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        if self.position - self.record_start >= MAX_LINES_PER_RECORD:
+            raise _RunawayQuote
+        line = self.lines[self.position]
+        self.position += 1
+        return line
+
+
+def _decode(raw: bytes) -> str:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            text = raw.decode(encoding)
-            break
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise FileProblem("file_unreadable", f"{path.name} is not readable text")
-    if "\x00" in text[:4096]:
-        raise FileProblem("file_unreadable", f"{path.name} looks like a binary file, not a CSV")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # cp1252 leaves five bytes undefined; latin-1 maps every byte, so nothing is refused here.
+    return raw.decode("latin-1")
+
+
+def _delimiter(lines: list[str]) -> str:
+    """Comma, or semicolon / tab when the first lines use those instead (a European Excel
+    saves "CSV" with semicolons)."""
+    sample = "".join(lines[:20])
+    counts = {d: sample.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def _holds_whole_rows(feed: _Lines, delimiter: str, width: int) -> bool:
+    """Whether a record spread over several lines swallowed lines that are whole rows by
+    themselves (as many delimiters as a row has): two stray quotes, not a cell holding a line
+    break. A note or address rarely has a row's worth of commas on one line."""
+    inner = feed.lines[feed.record_start + 1 : feed.position - 1]
+    return width >= 3 and any(line.count(delimiter) >= width - 1 for line in inner)
+
+
+def _read_csv(path: Path, limits: Limits) -> RawSheet:
+    size = path.stat().st_size
+    if size > limits.uncompressed_bytes:
+        raise _too_large(
+            path, f"it is {size:,} bytes", "uncompressed_bytes", limits.uncompressed_bytes
+        )
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise FileProblem(
+            "file_unreadable",
+            f"{path.name} looks like a binary file, not a CSV; save it from its program as CSV",
+        )
+    text = _decode(raw)
+    lines = io.StringIO(text, newline="").readlines()
+    delimiter = _delimiter(lines)
+    # The csv module's cell limit is process-wide: set for this file, put back afterwards.
+    previous_limit = csv.field_size_limit(max(limits.chars_per_cell, 1))
+    try:
+        return _split_csv(path, lines, delimiter, limits)
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _split_csv(path: Path, lines: list[str], delimiter: str, limits: Limits) -> RawSheet:
+    """Split the lines into rows; a line that cannot be split is rejected and reading goes on
+    at the next line."""
+    feed = _Lines(lines)
     rows: list[list[Any]] = []
     numbers: list[int] = []
-    line = 1
-    try:
-        for record in reader:
-            rows.append([cell if cell != "" else None for cell in record])
-            numbers.append(line)
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise FileProblem(
-            "file_unreadable", f"{path.name} line {line} could not be read as CSV: {exc}"
-        ) from exc
-    return RawSheet.from_rows(path.name, None, rows, numbers)
+    rejected: list[tuple[int, str, str]] = []
+    width = 0  # the widest one-line row so far: what a record spread over lines must match
+    while feed.position < len(lines):
+        feed.record_start = feed.position
+        # strict: text after a closing quote ("b"x) is an error, not glued on, so a pair of stray
+        # quotes on different lines cannot merge those lines into one cell.
+        reader = csv.reader(feed, delimiter=delimiter, strict=True)
+        try:
+            for record in reader:
+                spread = feed.position - feed.record_start
+                if spread > 1 and (
+                    len(record) != width or _holds_whole_rows(feed, delimiter, width)
+                ):
+                    raise _RunawayQuote
+                if len(record) > limits.cells_per_row:
+                    raise _too_large(
+                        path,
+                        f"line {feed.record_start + 1} has {len(record):,} cells",
+                        "cells_per_row",
+                        limits.cells_per_row,
+                    )
+                if spread == 1:
+                    width = max(width, len(record))
+                if len(rows) + len(rejected) >= limits.rows_per_sheet:
+                    raise _too_large(
+                        path,
+                        f"it has more than {limits.rows_per_sheet:,} rows",
+                        "rows_per_sheet",
+                        limits.rows_per_sheet,
+                    )
+                rows.append([cell if cell != "" else None for cell in record])
+                numbers.append(feed.record_start + 1)
+                feed.record_start = feed.position
+            break
+        except _RunawayQuote:
+            line = feed.record_start + 1
+            rejected.append(
+                (
+                    line,
+                    "csv_row_unreadable",
+                    f'{path.name} line {line}: a double quote (") opens a cell that does not '
+                    "close on this line, so the line cannot be split into cells; remove the "
+                    "stray quote or close it, then load the file again",
+                )
+            )
+        except csv.Error as exc:
+            line = feed.record_start + 1
+            if "field larger than field limit" in str(exc):
+                raise _too_large(
+                    path,
+                    f"line {line} has a cell longer than {limits.chars_per_cell:,} characters",
+                    "chars_per_cell",
+                    limits.chars_per_cell,
+                ) from exc
+            rejected.append(
+                (
+                    line,
+                    "csv_row_unreadable",
+                    f'{path.name} line {line} could not be split into cells: a double quote (") '
+                    f"is not where CSV allows it ({exc}); remove the stray quote or put the whole "
+                    "cell in quotes, then load the file again",
+                )
+            )
+        feed.position = feed.record_start + 1  # restart on the line after the bad one
+    return RawSheet.from_rows(path.name, None, rows, numbers, rejected)

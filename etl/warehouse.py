@@ -65,7 +65,8 @@ def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) 
     """
     result = FileResult(path, "staged")
     try:
-        result.content_hash = content_hash(path) if path.exists() else ""
+        # is_file, not exists: a FIFO exists, and hashing it would wait for ever.
+        result.content_hash = content_hash(path) if path.is_file() else ""
         sheets = read_file(path)
         context = StageContext(path, pseudo, as_of)
         kinds = inputs.kinds()
@@ -81,6 +82,32 @@ def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) 
                 + ", and no ".join(k.looks_like for k in reversed(kinds))
                 + "; nothing was loaded",
             )
+        # Lines the reader could not split into cells are read and rejected (issue 9).
+        for sheet in sheets:
+            for row, rule, message in sheet.rejected:
+                staged.problems.append(
+                    Problem(path.name, sheet.sheet, row, None, rule, "error", message)
+                )
+                staged.rows_read += 1
+        # Every kind says which sheets with data it did not load (sheet_not_recognised); their
+        # rows are read and rejected, so the load log adds up to the file's rows (issue 9).
+        unloaded = {p.sheet for p in staged.problems if p.rule == "sheet_not_recognised"}
+        for sheet in sheets:
+            if sheet.sheet in unloaded:
+                for row in sheet.filled_row_numbers():
+                    staged.problems.append(
+                        Problem(
+                            path.name,
+                            sheet.sheet,
+                            row,
+                            None,
+                            "sheet_not_loaded",
+                            "error",
+                            f"{sheet.label} row {row}: this sheet was not recognised, so its rows "
+                            "were not loaded (see the sheet_not_recognised query for why)",
+                        )
+                    )
+                    staged.rows_read += 1
         result.staged = staged
         result.problems = staged.problems
         result.rows_read = staged.rows_read

@@ -177,11 +177,18 @@ def test_notes_sheet_is_a_query_and_the_rest_loads(tmp_path: Path) -> None:
         },
     )
     report = b.load(path, tmp_path / "data")
+    # Issue 9: the sheet's two rows are read and rejected, so the load log adds up.
     assert b.problems(report) == [
-        ("modules.xlsx", "Notes", None, None, "sheet_not_recognised", "query")
+        ("modules.xlsx", "Notes", None, None, "sheet_not_recognised", "query"),
+        ("modules.xlsx", "Notes", 1, None, "sheet_not_loaded", "error"),
+        ("modules.xlsx", "Notes", 2, None, "sheet_not_loaded", "error"),
     ]
     assert "not loaded" in b.messages(report, "sheet_not_recognised")[0]
     assert b.counts(tmp_path / "data") == {"person": 1, "requests": 1, "assessment": 0}
+    # Person row 2 + Requests row 2 loaded, Notes rows 1-2 rejected: 4 read.
+    entry = b.load_log(tmp_path / "data")["modules.xlsx"]
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (4, 2, 2)
+    b.assert_nothing_lost(tmp_path / "data")
     # Empty sheets are layout, not data: no query for them.
     empty = b.write_module_workbook(
         tmp_path / "with_blank.xlsx", person=[b.person("P2")], extra_sheets={"Sheet2": []}

@@ -124,3 +124,26 @@ def test_demo_will_not_replace_real_data(tmp_path: Path) -> None:
     # The real data is untouched: still the 14 golden requests.
     out = etl("kpis", "--json", "--year", "2024", "--as-of", "2025-03-31", "--data-dir", str(data))
     assert json.loads(out.stdout)["data"]["synthetic"] is False
+
+
+def test_an_empty_folder_says_what_to_give(tmp_path: Path) -> None:
+    # Issue 9, item 10: it used to print nothing.
+    empty = tmp_path / "inbox"
+    empty.mkdir()
+    out = etl("load", str(empty), "--data-dir", str(tmp_path / "data"))
+    assert out.returncode == 1
+    assert "No spreadsheet or CSV file found in" in out.stdout
+    assert "Give .xlsx or .csv files" in out.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_does_not_block_the_load(tmp_path: Path) -> None:
+    fifo = tmp_path / "cases.csv"
+    os.mkfifo(fifo)
+    good = gf.write_flat(tmp_path / "good.csv")
+    out = etl("load", str(fifo), str(good), "--data-dir", str(tmp_path / "data"), "--json")
+    assert out.returncode == 0, out.stderr
+    files = {f["file"]: f for f in json.loads(out.stdout)["files"]}
+    assert files["cases.csv"]["status"] == "failed"
+    assert "not a regular file" in files["cases.csv"]["message"]
+    assert files["good.csv"]["status"] == "staged"

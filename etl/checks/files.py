@@ -55,3 +55,35 @@ rule(
     "cases.csv: columns not used by this tool (not stored): Surname, Team",
     "file",
 )
+rule(
+    "file_too_large",
+    "error",
+    "The file passes a size limit in the settings ([limits]: cells per row, characters per "
+    "cell, rows or cells per sheet, unpacked bytes), so it is refused before it is read",
+    "big.xlsx was not read: sheet 'Data' reaches column 16,384, past the limit of 16,384 …",
+    "file",
+)
+rule(
+    "csv_row_unreadable",
+    "error",
+    "A CSV line cannot be split into cells (a double quote that does not close on its line); "
+    "the line is rejected and the lines after it are still read",
+    'cases.csv line 7: a double quote (") opens a cell that does not close on this line …',
+    "file",
+)
+rule(
+    "header_repeated",
+    "error",
+    "A row below the header repeats the header (a second export pasted below, a page header); "
+    "it is not a record, so it is listed as rejected and the rows around it load",
+    "cases.xlsx [Cases] row 40 repeats the header row (row 4); not loaded as a record",
+    "file",
+)
+rule(
+    "sheet_not_loaded",
+    "error",
+    "A row of a sheet that was not recognised (see sheet_not_recognised): counted as read and "
+    "not loaded, so the load log adds up to every row of the file",
+    "cases.xlsx [Notes] row 3: this sheet was not recognised, so its rows were not loaded …",
+    "file",
+)

@@ -26,6 +26,7 @@ from etl.headers import (
     header_key,
     headerless_columns,
     match_row,
+    repeated_header_rows,
     sheet_hint,
 )
 from etl.inputs.sen2 import checks
@@ -202,6 +203,27 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         body = [c.take(keep) for c in body]
         numbers = [numbers[i] for i in keep.to_pylist()]
     problems: list[Problem] = []
+    # A header repeated lower down is not a record: listed as rejected (counted as read), and
+    # left out before the cells are cast so it raises no misleading cell errors.
+    repeated = repeated_header_rows(body, rec.match)
+    if repeated:
+        header_row = sheet.row_numbers[rec.header_index]
+        problems.extend(
+            Problem(
+                sheet.file,
+                sheet.sheet,
+                numbers[i],
+                None,
+                "header_repeated",
+                "error",
+                f"{sheet.label} row {numbers[i]} repeats the header row (row {header_row}); "
+                "not loaded as a record",
+            )
+            for i in repeated
+        )
+        keep_rows = pa.array(sorted(set(range(len(numbers))) - set(repeated)), pa.int64())
+        body = [c.take(keep_rows) for c in body]
+        numbers = [numbers[i] for i in keep_rows.to_pylist()]
     bad_rows: set[int] = set()
     typed: dict[str, pa.Array] = {}
 
@@ -387,7 +409,7 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             )
     else:
         tables[module.name] = build(module)
-    return StagedSheet(sheet, module.name, tables, problems, n, rec.unknown)
+    return StagedSheet(sheet, module.name, tables, problems, n + len(repeated), rec.unknown)
 
 
 SOURCE_FIELDS = [

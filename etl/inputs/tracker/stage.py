@@ -616,8 +616,13 @@ def stage_workbook(
         if id(sheet) in matched_sheets:
             continue
         known = {header_key(n) for n in (*SUMMARY_SHEET_NAMES, *NOT_USED_SHEET_NAMES)}
-        if header_key(sheet.sheet) in known or not any(
-            parse.cell_text(c) for row in sheet.rows for c in row
+        # A sheet holding nothing but its own name as a title ("Risks" with no risks yet) is
+        # empty, not unrecognised: its rows would otherwise be listed as rejected (issue 9).
+        if header_key(sheet.sheet) in known or all(
+            header_key(text) == header_key(sheet.sheet)
+            for row in sheet.rows
+            for c in row
+            if (text := parse.cell_text(c))
         ):
             continue
         problems.append(
