@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from etl import config
 from ui import components, db
 
 # An emoji favicon is drawn locally; a ":material/..." one is fetched from fonts.gstatic.com,
@@ -22,6 +23,15 @@ BENCHMARK = st.Page("pages/benchmark.py", title="Benchmarking", icon=":material/
 IMPROVEMENT_PLAN = st.Page(
     "pages/improvement_plan.py", title="Improvement plan", icon=":material/flag:"
 )
+
+try:
+    config.settings()
+except config.SettingsError as problem:
+    # Every figure depends on the settings (thresholds, aliases): show none until they are right.
+    st.error(
+        f"The settings file has a mistake, so no figures are shown until it is fixed. {problem}"
+    )
+    st.stop()
 
 page = st.navigation([OVERVIEW, TIMELINESS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY])
 components.apply_style()

@@ -371,3 +371,17 @@ def test_a_file_with_every_row_rejected_says_nothing_loaded(
     log = table_with(at, "Rows read")
     assert list(log["File"]) == ["cases.csv", "bad.csv"]
     assert list(log["Status"]) == ["✓ Loaded", "✗ Nothing loaded (every row rejected)"]
+
+
+def test_a_mistake_in_the_settings_file_shows_no_figures(
+    golden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "settings.toml"
+    bad.write_text("[thresholds]\nwithin_dayz = 140\n", encoding="utf-8")
+    monkeypatch.setenv("SEND_CONFIG", str(bad))
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    [error] = at.error
+    assert "within_dayz: unknown setting" in error.value
+    assert not at.metric and not charts(at)

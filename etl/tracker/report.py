@@ -13,29 +13,6 @@ import duckdb
 
 from etl.rag import RAG_VALUES
 
-# JSON field order of `python -m etl milestones --json`.
-MILESTONE_FIELDS = (
-    "plan",
-    "report_date",
-    "kind",
-    "ref",
-    "name",
-    "workstream",
-    "owner",
-    "start",
-    "end",
-    "pct_complete",
-    "rag",
-    "computed_rag",
-    "reported_status",
-    "disagreement",
-    "override",
-    "revised_date",
-    "reason",
-    "mitigation",
-    "source",
-)
-
 
 def has_trackers(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the warehouse has tracker tables with at least one period."""
