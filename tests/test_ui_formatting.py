@@ -216,15 +216,25 @@ def test_suppress_count(count: int, expected: str) -> None:
 @pytest.mark.parametrize(
     ("pct", "numerator", "denominator", "expected"),
     [
-        (45.0, 9, 20, "45.0%"),  # denominator 20 is enough; numerator 9 is not suppressed
+        # From the rounded counts (issue 9): 9 → 10 of 20 → 50.0%, not the exact 45.0%.
+        (45.0, 9, 20, "50.0%"),
         (47.4, 9, 19, "c"),  # denominator under 20
         (30.0, 6, 20, "c"),  # numerator 1–7 is suppressed, so the % would reveal it
         (0.0, 0, 25, "0.0%"),  # zero is not a small number to hide
         (None, 0, 0, "no plans"),  # nothing to disclose
         (100.0, 40, 40, "100.0%"),
+        # The issue's cases: 15 of 41 shows as 15 of 40 = 37.5% (36.6% would give away 41);
+        # 19 of 20 as 20 of 20 = 100.0% (95.0% beside 20 / 20 would reveal one child).
+        (36.6, 15, 41, "37.5%"),
+        (95.0, 19, 20, "100.0%"),
+        # 1,234 of 2,468 → 1,235 of 2,470 = 50.0%.
+        (50.0, 1234, 2468, "50.0%"),
+        (12.0, None, 50, "c"),  # a % whose count is unknown cannot be checked: suppressed
     ],
 )
-def test_suppress_pct(pct: float | None, numerator: int, denominator: int, expected: str) -> None:
+def test_suppress_pct(
+    pct: float | None, numerator: int | None, denominator: int, expected: str
+) -> None:
     assert suppress_pct(pct, numerator, denominator) == expected
 
 
@@ -247,10 +257,10 @@ def test_display_table_publish_mode_applies_every_rule() -> None:
         _bands_frame(), "publish", ["band", "plans_issued", "pct_of_plans_issued"]
     )
     assert list(table.columns) == ["Time to issue", "Plans issued", "% of plans issued"]
-    # 23 → 25, 12 → 10, 3 → c; percentages over 38 plans: 60.5% kept, 31.6% kept,
-    # 7.9% suppressed because its numerator (3) is suppressed.
+    # 23 → 25, 12 → 10, 3 → c; percentages from the rounded counts over 38 → 40 plans:
+    # 25 / 40 = 62.5%, 10 / 40 = 25.0%; 7.9% suppressed because its numerator (3) is.
     assert list(table["Plans issued"]) == ["25", "10", "c"]
-    assert list(table["% of plans issued"]) == ["60.5%", "31.6%", "c"]
+    assert list(table["% of plans issued"]) == ["62.5%", "25.0%", "c"]
 
 
 def test_display_table_internal_mode_is_exact() -> None:
@@ -339,3 +349,45 @@ def test_to_csv_internal_real_data_has_no_synthetic_line() -> None:
 def test_export_filename_states_snapshot_and_mode() -> None:
     context = ExportContext("publish", "x", SNAPSHOT)
     assert export_filename("ehcp bands/2026", context) == "ehcp_bands_2026_2026-11-01_publish.csv"
+
+
+def test_rolling_percentages_are_shown_with_the_counts_they_rest_on() -> None:
+    from ui.formatting import TABLE_COLUMNS
+
+    frame = pd.DataFrame(
+        {
+            "issue_month": [dt.date(2026, 9, 1)],
+            "plans_issued": [41],
+            "within_20_weeks": [15],
+            "pct_within_20_weeks": [36.6],
+            "plans_issued_excl_exceptions": [41],
+            "within_20_weeks_excl_exceptions": [15],
+            "pct_within_20_weeks_excl_exceptions": [36.6],
+            "rolling_plans_issued": [412],
+            "rolling_within_20_weeks": [203],
+            "rolling_pct_within_20_weeks": [49.3],
+            "rolling_plans_issued_excl_exceptions": [388],
+            "rolling_within_20_weeks_excl_exceptions": [199],
+            "rolling_pct_within_20_weeks_excl_exceptions": [51.3],
+        }
+    )
+    table = display_table(frame, "publish", TABLE_COLUMNS["issued_monthly"])
+    row = dict(zip(table.columns, table.iloc[0], strict=True))
+    # 412 → 410, 203 → 205: 205 / 410 = 50.0%; 388 → 390, 199 → 200: 200 / 390 = 51.28… → 51.3%.
+    rolling = [v for k, v in row.items() if "last 12 months" in k or "Rolling" in k]
+    assert rolling == ["410", "205", "50.0%", "390", "200", "51.3%"]
+    # The month itself: 15 of 41 → 15 of 40, 37.5%.
+    assert [row["Plans issued"], row[table.columns[2]], row[table.columns[3]]] == [
+        "40",
+        "15",
+        "37.5%",
+    ]
+
+
+def test_load_log_row_counts_follow_publish_rules() -> None:
+    frame = pd.DataFrame(
+        {"file": ["a.csv"], "rows_read": [42], "rows_loaded": [39], "rows_rejected": [3]}
+    )
+    table = display_table(frame, "publish")
+    assert list(table.iloc[0]) == ["a.csv", "40", "40", "c"]
+    assert list(display_table(frame, "internal").iloc[0]) == ["a.csv", "42", "39", "3"]

@@ -295,11 +295,12 @@ COLUMNS: dict[str, Column] = {
     "loaded_at": Column("Loaded at", "datetime"),
     "shape": Column("Shape", "text"),
     "message": Column("Message", "text"),
-    "rows_read": Column("Rows read", "int"),
-    "rows_loaded": Column("Rows loaded", "int"),
-    "rows_rejected": Column("Rows rejected", "int"),
-    "rows_superseded": Column("Rows superseded", "int"),
-    "queries": Column("Queries", "int"),
+    # Rows are records about children: counts, so publish mode rounds and suppresses them too.
+    "rows_read": Column("Rows read", "count"),
+    "rows_loaded": Column("Rows loaded", "count"),
+    "rows_rejected": Column("Rows rejected", "count"),
+    "rows_superseded": Column("Rows superseded", "count"),
+    "queries": Column("Queries", "count"),
     "sheet": Column("Sheet", "text"),
     "row": Column("Row", "int"),
     "column": Column("Column", "text"),
@@ -322,7 +323,12 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "issued_monthly": [
         "issue_month",
         *_WITHIN_BOTH_WAYS,
+        # Each rolling percentage with the counts it rests on, so that an export shows them.
+        "rolling_plans_issued",
+        "rolling_within_20_weeks",
         "rolling_pct_within_20_weeks",
+        "rolling_plans_issued_excl_exceptions",
+        "rolling_within_20_weeks_excl_exceptions",
         "rolling_pct_within_20_weeks_excl_exceptions",
     ],
     "weeks_to_issue": ["weeks_to_issue", "plans_issued", "within_20_weeks", "after_20_weeks"],
@@ -369,22 +375,32 @@ def suppress_count(value: Any) -> str:
     number = int(value)
     if 1 <= number <= 7:
         return SUPPRESSED
+    return f"{_round_to_5(number):,}"
+
+
+def _round_to_5(number: int) -> int:
     # Integers never sit exactly half-way between multiples of 5, so plain rounding is exact.
-    return f"{int(5 * math.floor(number / 5 + 0.5)):,}"
+    return int(5 * math.floor(number / 5 + 0.5))
 
 
 def suppress_pct(value: Any, numerator: Any, denominator: Any) -> str:
-    """Publish-mode percentage: "c" when the denominator is under 20 or the numerator is 1–7.
+    """Publish-mode percentage, computed from the rounded counts (DESIGN §7, issue 9).
 
-    A zero denominator still reads "no plans": there is nothing to disclose.
+    "c" when the denominator is under 20, the numerator is 1–7, or either count is unknown;
+    otherwise the numerator and denominator are each rounded to the nearest 5 and the percentage
+    is taken from those, so it says no more than the rounded counts beside it: 15 of 41 shows
+    as 15 of 40, 37.5%, never 36.6% (which gives away 41). ``value``, the exact percentage, is
+    not used. A zero denominator still reads "no plans": there is nothing to disclose.
     """
+    del value  # the exact figure would reveal the exact counts
     if _missing(denominator) or int(denominator) == 0:
         return fmt_pct(None)
-    if int(denominator) < MIN_PUBLISH_DENOMINATOR:
+    if int(denominator) < MIN_PUBLISH_DENOMINATOR or _missing(numerator):
         return SUPPRESSED
-    if not _missing(numerator) and 1 <= int(numerator) <= 7:
+    if 1 <= int(numerator) <= 7:
         return SUPPRESSED
-    return fmt_pct(value)
+    rounded = _round_to_5(int(numerator)) / _round_to_5(int(denominator))
+    return fmt_pct(round_half_away(100 * rounded, 1))
 
 
 def display_table(
