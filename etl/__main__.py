@@ -147,7 +147,8 @@ def _report_text(report: LoadReport, verb: str, paths: list[Path]) -> str:
     if not report.files:
         return _nothing_found(paths)
     lines = []
-    by_file = {s["file"]: s for s in report.summary}
+    # Keyed by load, not by name: two files may share a name in different folders.
+    by_load = {s["load_id"]: s for s in report.summary}
     for result in report.files:
         if result.status == "skipped":
             lines.append(f"{result.path.name}: {result.message}")
@@ -155,15 +156,14 @@ def _report_text(report: LoadReport, verb: str, paths: list[Path]) -> str:
         if result.status == "failed":
             lines.append(f"{result.path.name}: NOT LOADED — {result.message}")
             continue
-        s = by_file.get(result.path.name, {})
+        s = by_load.get(result.load_id, {})
         lines.append(
             f"{result.path.name} ({result.shape}): {s.get('rows_read', 0)} rows read, "
             f"{s.get('rows_loaded', 0)} {verb}, {s.get('rows_rejected', 0)} rejected, "
             f"{s.get('rows_superseded', 0)} superseded by a newer file, "
             f"{s.get('queries', 0)} queries"
         )
-    new_files = {r.path.name for r in report.files if r.status != "skipped"}
-    problems = [p for p in report.problems if p["file"] in new_files]
+    problems = report.new_problems
     if problems:
         counts: dict[tuple[str, str], int] = {}
         for p in problems:
@@ -205,12 +205,11 @@ def cmd_load(args: argparse.Namespace) -> int:
         report = run_load(
             args.paths, folder, replace=args.replace, as_of=args.as_of, progress=progress
         )
-    new = {r.path.name for r in report.files if r.status != "skipped"}
     _emit(
         args,
         {
             "files": [_file_json(r, report) for r in report.files],
-            "problems": [p for p in report.problems if p["file"] in new],
+            "problems": report.new_problems,
             "published": report.published,
             **({} if report.files else {"message": _nothing_found(args.paths)}),
         },

@@ -128,15 +128,19 @@ def problem_list(
     severities: list[str] | None = None,
     rules: list[str] | None = None,
     files: list[str] | None = None,
+    loads: list[int] | None = None,
 ) -> list[dict[str, Any]]:
     """The problem list as dicts (file, sheet, row, column, rule, severity, message), file by
-    file in sheet and row order.
+    file in sheet and row order; ``loads`` keeps only the problems of those loads (files).
 
     The one problem-list query (``etl/sql/queries/problems.sql``), for the CLI, the load report
     and the dashboard alike. Takes a bare connection so the ETL can read the file it is building.
     """
     # Plain rows, not a DataFrame: row numbers stay integers (pandas would make them floats).
-    con.execute(query_sql("problems"), {"severities": severities, "rules": rules, "files": files})
+    con.execute(
+        query_sql("problems"),
+        {"severities": severities, "rules": rules, "files": files, "loads": loads},
+    )
     return _rows(con)
 
 

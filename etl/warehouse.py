@@ -55,6 +55,8 @@ class LoadReport:
     published: bool
     summary: list[dict[str, Any]] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
+    # The problems of the files this load read (not those of earlier loads).
+    new_problems: list[dict[str, Any]] = field(default_factory=list)
 
 
 def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) -> FileResult:
@@ -303,9 +305,11 @@ def run_load(
                 records.store(con, folder)
             build(con)
             summary, problems = _read_summaries(con)
+            report = LoadReport(results, publish, summary, problems)
+            report.new_problems = _problems_of(con, [r.load_id for r in new if r.load_id])
         if replace and publish:
             records.clear(folder)
-        return LoadReport(results, publish, summary, problems)
+        return report
 
 
 @contextmanager
@@ -366,6 +370,13 @@ def _known_hashes(db: Path) -> dict[str, int]:
     finally:
         con.close()
     return {h: i for h, i in rows if h}
+
+
+def _problems_of(con: duckdb.DuckDBPyConnection, load_ids: list[int]) -> list[dict[str, Any]]:
+    """The problems of these loads only (two files may share a name in different folders)."""
+    from etl.store import problem_list
+
+    return problem_list(con, loads=load_ids)
 
 
 def _read_summaries(

@@ -147,3 +147,28 @@ def test_a_fifo_does_not_block_the_load(tmp_path: Path) -> None:
     assert files["cases.csv"]["status"] == "failed"
     assert "not a regular file" in files["cases.csv"]["message"]
     assert files["good.csv"]["status"] == "staged"
+
+
+def test_files_that_share_a_name_are_reported_apart(tmp_path: Path) -> None:
+    # Two extracts called cases.csv in different folders, in one command: two rows and three.
+    header = "Person ID,Request ID,ReceivedDate,RequestOutcome\n"
+    for folder, rows in (("march", 2), ("april", 3)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "cases.csv").write_text(
+            header + "".join(f"P{folder}{i},R{folder}{i},2025-0{i + 1}-01,A\n" for i in range(rows))
+        )
+    paths = [str(tmp_path / f / "cases.csv") for f in ("march", "april")]
+    text = etl("load", *paths, "--data-dir", str(tmp_path / "data")).stdout
+    assert "cases.csv (flat case list): 2 rows read, 2 loaded" in text
+    assert "cases.csv (flat case list): 3 rows read, 3 loaded" in text
+    # A later load reports only its own file's problems, not an earlier file's of the same name.
+    bad = tmp_path / "may" / "cases.csv"
+    bad.parent.mkdir()
+    bad.write_text(header + "Pmay0,Rmay0,31/02/2025,A\n")
+    out = json.loads(etl("load", str(bad), "--data-dir", str(tmp_path / "data"), "--json").stdout)
+    assert [p["rule"] for p in out["problems"] if p["severity"] == "error"] == ["date_impossible"]
+    later = tmp_path / "june" / "cases.csv"
+    later.parent.mkdir()
+    later.write_text(header + "Pjune0,Rjune0,2025-06-01,A\n")
+    out = json.loads(etl("load", str(later), "--data-dir", str(tmp_path / "data"), "--json").stdout)
+    assert [p for p in out["problems"] if p["severity"] == "error"] == []
