@@ -37,6 +37,8 @@ class Query:
     description: str
     row_level: bool = False
     finish: Callable[[Frame], Frame] | None = None
+    # Parameters a caller may leave out, with the value they then take (None: no filter).
+    optional: tuple[str, ...] = ()
 
 
 def _add_pct(frame: Frame, pairs: dict[str, tuple[str, str]]) -> Frame:
@@ -176,6 +178,7 @@ QUERIES: dict[str, Query] = {
     "problems": Query(
         "The problem list (one row per problem on a cell, row or file), filtered.",
         row_level=True,
+        optional=("severities", "rules", "files", "loads"),
     ),
     # The Improvement plan page (improvement-plan trackers, etl/tracker/). $as_of is a report
     # date or NULL (latest); list parameters filter, NULL = no filter.
@@ -218,6 +221,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> Frame:
     """
     query = QUERIES[name]
     sql = query_sql(name)
-    bound = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
+    given = {**dict.fromkeys(query.optional), **params}
+    bound = {k: (list(v) if isinstance(v, tuple) else v) for k, v in given.items()}
     frame = con.execute(sql, bound).fetch_df() if bound else con.execute(sql).fetch_df()
     return query.finish(frame) if query.finish else frame
