@@ -488,7 +488,7 @@ MODE_TEXT = {
     "internal": "Internal - exact figures, not for publication",
     "publish": "Publish - counts 1 to 7 shown as c, other counts rounded to the nearest 5, "
     "percentages and averages suppressed (c) when based on fewer than 20 or on a "
-    "suppressed count",
+    "suppressed count, other percentages computed from the rounded counts",
     "public": "Public - published statistics, already public: exported as published, "
     "suppressed at source where the publisher did so",
 }
