@@ -17,7 +17,7 @@ state = components.start_page(
 components.section(
     "Load log",
     "One row per file. Every row read is loaded, rejected (an error on the row), or superseded "
-    "(the same record loaded again from a later file).",
+    "(the same record in a later file; a superseded row's problems leave the list).",
 )
 load_log = db.query("load_log")
 components.table_with_download(

@@ -291,13 +291,17 @@ def test_flat_list_without_request_id_keys_by_person_and_date(tmp_path: Path) ->
     assert b.counts(tmp_path / "data") == {"person": 2, "requests": 3, "assessment": 2}
     b.assert_nothing_lost(tmp_path / "data")
 
-    # A later list with C1's 10/01/2024 request again supersedes line 2 rather than duplicating.
+    # A later list with C1's 10/01/2024 request again supersedes line 2 rather than duplicating,
+    # and line 5 too, line 2's duplicate: that request now comes from the later list, so the
+    # duplicate leaves the problem list (issue 9). Line 5 fed nothing else (C1's person record is
+    # line 2's, and it had no assessment): 2 superseded.
     later = b.write_flat_csv(
         tmp_path / "later.csv", [b.case("C1", None, request_outcome="N")], columns=columns
     )
-    b.load(later, tmp_path / "data")
+    report = b.load(later, tmp_path / "data")
     assert b.counts(tmp_path / "data")["requests"] == 3
-    assert b.load_log(tmp_path / "data")["cases.csv"]["rows_superseded"] == 1
+    assert b.load_log(tmp_path / "data")["cases.csv"]["rows_superseded"] == 2
+    assert _key_problems(report) == []
     b.assert_nothing_lost(tmp_path / "data")
 
 

@@ -2,18 +2,31 @@
 -- one problem on one cell/row of one file. {loaded_rows} is the union of each kind's
 -- <kind>_loaded_rows table (names from the registry, never from a file).
 
+CREATE OR REPLACE TEMP TABLE all_loaded_rows AS
+SELECT DISTINCT load_id, source_sheet, source_row FROM ({loaded_rows});
+
+-- Rows whose record a later file holds and that no module loaded (issue 9): they count as
+-- superseded and their row problems leave the list, so a newer file repeating the same bad row
+-- lists it once. File-level problems (no row) are never superseded.
+CREATE OR REPLACE TEMP TABLE superseded_rows AS
+SELECT DISTINCT load_id, source_sheet, source_row FROM superseded
+EXCEPT SELECT load_id, source_sheet, source_row FROM all_loaded_rows;
+
 CREATE OR REPLACE TABLE problems AS
-SELECT * FROM file_problems
-UNION ALL SELECT * FROM build_problems
-UNION ALL SELECT * FROM query_problems;
+SELECT * FROM (
+    SELECT * FROM file_problems
+    UNION ALL SELECT * FROM build_problems
+    UNION ALL SELECT * FROM query_problems
+) p
+WHERE p."row" IS NULL OR NOT EXISTS (
+    SELECT 1 FROM superseded_rows s
+    WHERE s.load_id = p.load_id AND s.source_sheet IS NOT DISTINCT FROM p.sheet
+      AND s.source_row = p."row");
 
 -- Per file: every row read ends up loaded, rejected (an error on the row) or superseded (the same
 -- record loaded again from a later file). rows_read = rows_loaded + rows_rejected + rows_superseded.
 CREATE OR REPLACE TABLE load_log AS
-WITH loaded_rows AS (
-    SELECT DISTINCT load_id, source_sheet, source_row FROM ({loaded_rows})
-),
-rejected_rows AS (
+WITH rejected_rows AS (
     SELECT DISTINCT load_id, sheet AS source_sheet, "row" AS source_row
     FROM problems WHERE severity = 'error' AND "row" IS NOT NULL
 ),
@@ -23,7 +36,7 @@ row_fate AS (
            CASE WHEN bool_or(kind = 'rejected') THEN 'rejected'
                 WHEN bool_or(kind = 'loaded') THEN 'loaded'
                 ELSE 'superseded' END AS fate
-    FROM (SELECT *, 'loaded' AS kind FROM loaded_rows
+    FROM (SELECT *, 'loaded' AS kind FROM all_loaded_rows
           UNION ALL SELECT *, 'rejected' FROM rejected_rows
           UNION ALL SELECT load_id, source_sheet, source_row, 'superseded' FROM superseded)
     GROUP BY load_id, source_sheet, source_row

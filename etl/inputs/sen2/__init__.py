@@ -32,7 +32,11 @@ class Sen2Kind:
 
     @property
     def staging(self) -> dict[str, pa.Schema]:
-        return {f"stg_{name}": _stage.staging_schema(MODULES[name]) for name in _build.MODULE_ORDER}
+        tables = {
+            f"stg_{name}": _stage.staging_schema(MODULES[name]) for name in _build.MODULE_ORDER
+        }
+        # Rows rejected while staging, keyed, so that a later file's record supersedes them.
+        return {**tables, "stg_sen2_rejected": _stage.REJECTED_SCHEMA}
 
     def create_tables(self, con: duckdb.DuckDBPyConnection) -> None:
         """No tables beyond staging."""

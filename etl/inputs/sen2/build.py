@@ -3,7 +3,9 @@
 Each module's staging rows are ranked: a repeated id on one sheet is a duplicate (error), the
 same record in a later file or on another sheet supersedes the earlier one (the latest load wins),
 and a row whose parent was not kept is an orphan (error). Modules are built parent first, so a
-rejected request takes its assessments with it, each pointing back to it.
+rejected request takes its assessments with it, each pointing back to it. A later load also
+supersedes an earlier one's duplicates, and the rows staging rejected (``stg_sen2_rejected``) of a
+record it holds, so that their problems are not listed twice.
 """
 
 from __future__ import annotations
@@ -72,14 +74,15 @@ def canonical_sql() -> str:
         parts.append(f"""
         CREATE OR REPLACE TEMP TABLE ranked_{name} AS
         -- A repeated id on one sheet is a duplicate (error); the same record in a later file, or
-        -- on another sheet, supersedes the earlier one (the latest load wins).
+        -- on another sheet, supersedes the earlier one (the latest load wins), duplicates and all.
         SELECT *, row_number() OVER (PARTITION BY {key}, dup_rank = 1
                                      ORDER BY load_id DESC, source_sheet DESC, source_row)
                       AS version_rank
         FROM (SELECT *,
                      row_number() OVER (PARTITION BY load_id, source_sheet, {key}
                                         ORDER BY source_row) AS dup_rank,
-                     min(source_row) OVER (PARTITION BY load_id, source_sheet, {key}) AS first_row
+                     min(source_row) OVER (PARTITION BY load_id, source_sheet, {key}) AS first_row,
+                     max(load_id) OVER (PARTITION BY {key}) AS latest_load
               FROM stg_{name});
         INSERT INTO build_problems
         SELECT load_id, source_file, source_sheet, source_row, NULL, 'key_missing', 'error',
@@ -89,10 +92,11 @@ def canonical_sql() -> str:
         SELECT load_id, source_file, source_sheet, source_row, NULL, 'duplicate_key', 'error',
                'Duplicate {title} id: the same id is already on row ' || first_row ||
                ' of this sheet; only the first row was loaded'
-        FROM ranked_{name} WHERE dup_rank > 1 AND {key} IS NOT NULL;
+        FROM ranked_{name} WHERE dup_rank > 1 AND {key} IS NOT NULL AND load_id = latest_load;
         INSERT INTO superseded
         SELECT '{name}', load_id, source_sheet, source_row FROM ranked_{name}
-        WHERE version_rank > 1 AND dup_rank = 1;""")
+        WHERE (version_rank > 1 AND dup_rank = 1)
+           OR (dup_rank > 1 AND {key} IS NOT NULL AND load_id < latest_load);""")
         links = PARENT_LINKS[name]
         keep = f"dup_rank = 1 AND version_rank = 1 AND {key} IS NOT NULL"
         if links:
@@ -105,7 +109,7 @@ def canonical_sql() -> str:
             parent_names = " or ".join(f"{ARTICLE[p]} {PARENT_LABEL[p]}" for p, _ in links)
             parts.append(f"""
             CREATE OR REPLACE TABLE {name} AS
-            SELECT * EXCLUDE (dup_rank, version_rank, first_row) FROM ranked_{name}
+            SELECT * EXCLUDE (dup_rank, version_rank, first_row, latest_load) FROM ranked_{name}
             WHERE {keep} AND ({conditions});
             INSERT INTO build_problems
             SELECT load_id, source_file, source_sheet, source_row, NULL, 'orphan_row', 'error',
@@ -115,9 +119,30 @@ def canonical_sql() -> str:
         else:
             parts.append(f"""
             CREATE OR REPLACE TABLE {name} AS
-            SELECT * EXCLUDE (dup_rank, version_rank, first_row) FROM ranked_{name}
+            SELECT * EXCLUDE (dup_rank, version_rank, first_row, latest_load) FROM ranked_{name}
             WHERE {keep};""")
     return "\n".join(parts)
+
+
+# Modules whose rows rejected while staging are keyed (``stg_sen2_rejected``), with the staging
+# table and key column a later file's rows of that module are matched on.
+REJECTED_KEYS = {"person": "person_key", "requests": "request_key"}
+
+
+def superseded_rejected_sql() -> str:
+    """SQL that adds to ``superseded`` each row rejected while staging whose record a later load
+    holds (loaded, or rejected again): the later file's version, and its problems, stand."""
+    later = " UNION ALL ".join(
+        f"SELECT '{module}' AS module, {key} AS key, load_id FROM stg_{module}"
+        for module, key in REJECTED_KEYS.items()
+    )
+    return f"""
+    INSERT INTO superseded
+    SELECT r.module, r.load_id, r.source_sheet, r.source_row
+    FROM stg_sen2_rejected r
+    WHERE EXISTS (
+        SELECT 1 FROM ({later} UNION ALL SELECT module, key, load_id FROM stg_sen2_rejected) l
+        WHERE l.module = r.module AND l.key = r.key AND l.load_id > r.load_id);"""
 
 
 def render(sql_file: str) -> str:
@@ -138,6 +163,7 @@ def render(sql_file: str) -> str:
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Canonical tables, the SEN2 data-quality queries and the marts, from the staging tables."""
     con.execute(canonical_sql())
+    con.execute(superseded_rejected_sql())
     con.execute(render("loaded_rows.sql"))
     run_checks(con)
     con.execute(render("marts.sql"))

@@ -309,18 +309,9 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         return memo["person"]
 
     def request_keys() -> list[str | None]:
-        # Without a request id (no column, or a blank cell) a request is its child + received date.
-        ids = column("request_id").to_pylist()
-        people = column(person_source).to_pylist()
-        received = column("received_date").to_pylist()
-        return [
-            pseudo("request", i)
-            if i is not None
-            else pseudo("request", f"{p}|{d.isoformat()}")
-            if p and d
-            else None
-            for i, p, d in zip(ids, people, received, strict=True)
-        ]
+        return _request_keys(
+            pseudo, column("request_id"), column(person_source), column("received_date")
+        )
 
     def own_keys() -> list[str | None]:
         """The module's own key; without an id column, one per parent (and rank, if any)."""
@@ -409,6 +400,9 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             )
     else:
         tables[module.name] = build(module)
+    tables["sen2_rejected"] = _rejected_table(
+        sheet, module, typed, person_source, numbers, bad_rows, pseudo
+    )
     return StagedSheet(sheet, module.name, tables, problems, n + len(repeated), rec.unknown)
 
 
@@ -417,6 +411,77 @@ SOURCE_FIELDS = [
     pa.field("source_sheet", pa.string()),
     pa.field("source_row", pa.int64()),
 ]
+
+
+# Rows rejected while staging, with the key their record would have had, so that a later file
+# holding the same record supersedes them (issue 9): only modules whose key is always a keyed hash.
+REJECTED_SCHEMA = pa.schema(
+    [pa.field("module", pa.string()), pa.field("key", pa.string()), *SOURCE_FIELDS]
+)
+
+
+def _request_keys(
+    pseudo: Pseudonymiser, ids: pa.Array, people: pa.Array, received: pa.Array
+) -> list[str | None]:
+    """Request keys: the request id; without one (no column, or a blank cell) the child +
+    received date; None when neither is known."""
+    return [
+        pseudo("request", i)
+        if i is not None
+        else pseudo("request", f"{p}|{d.isoformat()}")
+        if p and d
+        else None
+        for i, p, d in zip(ids.to_pylist(), people.to_pylist(), received.to_pylist(), strict=True)
+    ]
+
+
+def _rejected_table(
+    sheet: RawSheet,
+    module: Module,
+    typed: dict[str, pa.Array],
+    person_source: str,
+    numbers: list[int],
+    bad_rows: set[int],
+    pseudo: Pseudonymiser,
+) -> pa.Table:
+    """The rejected rows of a sheet that a later file's record can supersede, each with the key
+    staging gives that record: a Person row its child's, a Requests row its request's, and a
+    case-list row (which feeds person, request and assessment) its request's, under module
+    'requests'. The other modules key rows by system ids as written (assessment, plan, need…),
+    which are not kept for a row that was not loaded, and a row with no usable id cannot be
+    matched: both are left out, and stay rejected."""
+    rows = sorted(bad_rows)
+    taken = pa.array(rows, pa.int64())
+
+    def column(name: str) -> pa.Array:
+        values = typed.get(name)
+        return values.take(taken) if values is not None else pa.nulls(len(rows), pa.string())
+
+    keys: list[str | None]
+    if module.name == "person":
+        target = "person"
+        keys = [
+            pseudo("person", v) if v is not None else None
+            for v in column(person_source).to_pylist()
+        ]
+    elif module.name in ("requests", "flat"):
+        target = "requests"
+        keys = _request_keys(
+            pseudo, column("request_id"), column(person_source), column("received_date")
+        )
+    else:
+        target, keys = module.name, []
+    kept = [(row, key) for row, key in zip(rows, keys, strict=False) if key is not None]
+    return pa.table(
+        {
+            "module": [target] * len(kept),
+            "key": [key for _, key in kept],
+            "source_file": [sheet.file] * len(kept),
+            "source_sheet": [sheet.sheet] * len(kept),
+            "source_row": [numbers[row] for row, _ in kept],
+        },
+        schema=REJECTED_SCHEMA,
+    )
 
 
 def staging_schema(module: Module) -> pa.Schema:
