@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -499,7 +500,14 @@ def main(argv: list[str] | None = None) -> int:
     except config.SettingsError as problem:
         print(f"Settings file problem: {problem}", file=sys.stderr)
         return 2
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except BrokenPipeError:
+        # The reader of our output went away (``python -m etl kpis --json | head``): stop
+        # quietly, as other command-line tools do, instead of printing a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

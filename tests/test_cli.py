@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,20 @@ def test_files_that_share_a_name_are_reported_apart(tmp_path: Path) -> None:
     later.write_text(header + "Pjune0,Rjune0,2025-06-01,A\n")
     out = json.loads(etl("load", str(later), "--data-dir", str(tmp_path / "data"), "--json").stdout)
     assert [p for p in out["problems"] if p["severity"] == "error"] == []
+
+
+def test_output_closed_early_stops_quietly(tmp_path: Path) -> None:
+    """``python -m etl rules --json | head -1``: the reader leaves; no traceback, exit 0."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "etl", "rules", "--json"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # go away before it writes, like `head` would after one line
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0
+    assert "Traceback" not in error
