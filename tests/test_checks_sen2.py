@@ -749,11 +749,12 @@ def test_person_without_header_edge_cases() -> None:
 
 
 def _everything_wrong() -> duckdb.DuckDBPyConnection:
-    """A database on which every one of the nine checks finds at least one problem."""
+    """A database on which every one of the checks finds at least one problem."""
     return make_con(
         requests=[
             request("R1", D(2024, 3, 1), "N", D(2024, 2, 1)),  # decision before received
             request("R2", FUTURE, "Y", None),  # in the future; Y without a date
+            request("R3", D(2024, 3, 1), None, None),  # outcome blank: pending, with a query
         ],
         assessment=[
             # Outcome before received (1 Jan < 1 Mar); request R1 was refused (N);
@@ -765,12 +766,14 @@ def _everything_wrong() -> duckdb.DuckDBPyConnection:
         person=[
             person(upn_status=None, sen2_key="S1"),  # no UPN, ULN or reason
             person(upn_status="malformed", sen2_key="S9"),  # malformed; header S9 not loaded
+            # UN99 is not one of DfE's codes; a ULN of 3 digits is not 10.
+            person(upn_unknown="UN99", uln="123"),
         ],
         sen2=[{"sen2_key": "S1"}],
     )
 
 
-def test_checks_holds_all_nine_loaded_row_checks_in_order() -> None:
+def test_checks_holds_every_loaded_row_check_in_order() -> None:
     # The row checks run while staging take arrays, not a connection: they are not in CHECKS.
     row_checks = {
         "check_sen2_required_blank",
@@ -783,7 +786,7 @@ def test_checks_holds_all_nine_loaded_row_checks_in_order() -> None:
         for name, obj in inspect.getmembers(checks, inspect.isfunction)
         if name.startswith("check_sen2_") and name not in row_checks
     ]
-    assert len(CHECKS) == 9
+    assert len(CHECKS) == len(named) == 11
     assert set(CHECKS) == set(named)
     # Listed in the order they are defined (so the problem list reads in the module's order).
     assert tuple(sorted(named, key=lambda f: inspect.getsourcelines(f)[1])) == CHECKS
@@ -823,6 +826,8 @@ def test_each_check_emits_its_own_rule() -> None:
         "check_sen2_upn_malformed": {"upn_malformed"},
         "check_sen2_date_in_future": {"date_in_future"},
         "check_sen2_person_without_header": {"orphan_row"},
+        "check_sen2_outcome_blank_pending": {"outcome_blank_pending"},
+        "check_sen2_code_not_in_list": {"code_not_in_list", "format_unexpected"},
     }
 
 
@@ -849,6 +854,9 @@ def test_run_checks_fills_query_problems_with_every_check() -> None:
         "upn_malformed": 1,
         "date_in_future": 2,
         "orphan_row": 1,
+        "outcome_blank_pending": 1,
+        "code_not_in_list": 1,
+        "format_unexpected": 1,
     }
 
 

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.checks import RowProblem, rule
+from etl.inputs.sen2.spec import MODULES
 
 # ---------------------------------------------------------------- rules found while building
 
@@ -170,7 +171,49 @@ rule(
     "SEN2",
 )
 
+rule(
+    "outcome_blank_pending",
+    "query",
+    "A request's outcome is blank: loaded as A (decision yet to be made), so the case stays open "
+    "and on the watchlist until an outcome is recorded",
+    "RequestOutcome is blank; loaded as A (decision yet to be made)",
+    "SEN2",
+)
+rule(
+    "code_not_in_list",
+    "query",
+    "A descriptive code (one no figure here depends on: ethnicity, UPNunknown, request source, "
+    "DP, PlanRes, PlanWBP, SEN setting, review outcome, cease reason, DMO / DCO / DSCO) is not in "
+    "DfE's list; the row is loaded and the value kept as written",
+    "DP: 'Y' is not one of DfE's codes (E, H, I, S)",
+    "SEN2",
+)
+rule(
+    "format_unexpected",
+    "query",
+    "A reference number is not in DfE's format (URN 6 digits, UKPRN 8, ULN 10, LA codes 3); the "
+    "row is loaded and the value kept as written",
+    "URN: '12345' is not 6 digits",
+    "SEN2",
+)
+
 Check = Callable[[duckdb.DuckDBPyConnection], duckdb.DuckDBPyRelation]
+
+# The SEN2 table and field of every text field checked after loading (issue 10).
+_CHECKED = [
+    (table, f)
+    for table, module in MODULES.items()
+    for f in module.fields
+    if f.kind == "text" and (f.codes or f.pattern)
+]
+_PATTERN_WORDS = {
+    "urn": "6 digits",
+    "ukprn": "8 digits",
+    "uln": "10 digits",
+    "la_code": "a 3-digit LA code",
+    "transfer_la": "a 3-digit LA code",
+    "exported": "a 3-digit LA code (or the date the child moved out)",
+}
 
 
 def check_sen2_outcome_before_received(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
@@ -294,6 +337,71 @@ def check_sen2_person_without_header(con: duckdb.DuckDBPyConnection) -> duckdb.D
     """)
 
 
+def check_sen2_outcome_blank_pending(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A blank request outcome: loaded as A (pending), listed so the LA can fill it in."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'RequestOutcome',
+               'outcome_blank_pending', 'query',
+               'RequestOutcome is blank; loaded as A (decision yet to be made), so the request '
+               || 'counts as open until an outcome is recorded'
+        FROM requests WHERE request_outcome IS NULL
+    """)
+
+
+def check_sen2_code_not_in_list(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A descriptive code outside DfE's list, or a reference number not in DfE's format.
+
+    Only table and column names from the spec are put into the SQL; the lists, patterns and
+    message words are bound as parameters.
+    """
+    parts: list[str] = []
+    params: dict[str, object] = {}
+    present = _columns(con)
+    for i, (table, f) in enumerate(_CHECKED):
+        if f.name not in present.get(table, set()):
+            continue  # a table held in part (the unit tests): nothing of this field to check
+        params[f"label{i}"] = f.aliases[0] if f.aliases else f.name
+        if f.codes:
+            params[f"codes{i}"] = list(f.codes)
+            params[f"shown{i}"] = ", ".join(sorted(f.codes))
+            parts.append(f"""
+                SELECT load_id, source_file, source_sheet, source_row, $label{i},
+                       'code_not_in_list', 'query',
+                       $label{i} || ': ''' || {f.name} || ''' is not one of DfE''s codes ('
+                       || $shown{i} || '); loaded as written'
+                FROM {table}
+                WHERE {f.name} IS NOT NULL AND NOT list_contains($codes{i}, {f.name})""")
+        else:
+            params[f"pattern{i}"] = f.pattern
+            params[f"words{i}"] = _PATTERN_WORDS.get(f.name, "in DfE's format")
+            parts.append(f"""
+                SELECT load_id, source_file, source_sheet, source_row, $label{i},
+                       'format_unexpected', 'query',
+                       $label{i} || ': ''' || {f.name} || ''' is not ' || $words{i}
+                       || '; loaded as written'
+                FROM {table}
+                WHERE {f.name} IS NOT NULL AND NOT regexp_full_match({f.name}, $pattern{i})""")
+    if not parts:
+        return con.sql(_NO_PROBLEMS)
+    return con.sql(" UNION ALL ".join(parts), params=params)
+
+
+_NO_PROBLEMS = """
+    SELECT NULL::INTEGER AS load_id, NULL AS file, NULL AS sheet, NULL::INTEGER AS "row",
+           NULL AS "column", NULL AS rule, NULL AS severity, NULL AS message WHERE FALSE"""
+
+
+def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """The SEN2 tables the connection holds, each with its column names."""
+    found: dict[str, set[str]] = {}
+    for table in MODULES:
+        try:
+            found[table] = set(con.table(table).columns)
+        except duckdb.CatalogException:
+            continue
+    return found
+
+
 # In the order their problems are listed.
 CHECKS: tuple[Check, ...] = (
     check_sen2_outcome_before_received,
@@ -305,6 +413,8 @@ CHECKS: tuple[Check, ...] = (
     check_sen2_upn_malformed,
     check_sen2_date_in_future,
     check_sen2_person_without_header,
+    check_sen2_outcome_blank_pending,
+    check_sen2_code_not_in_list,
 )
 
 

@@ -24,6 +24,12 @@ SELECT r.request_key,
        a.assessment_outcome,
        a.assessment_outcome_date,
        a.week20 AS exception_applies,
+       -- Exported: the child moved out of the LA before the assessment finished (issue 10). The
+       -- return holds the LA moved to (3 digits, XSD 2024); an LA list may hold the date instead.
+       r.exported IS NOT NULL AS exported,
+       CASE WHEN r.exported IS NOT NULL
+            THEN try_strptime(r.exported, ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y'])::DATE
+       END AS exported_date,
        coalesce(n.sen_type, 'Not recorded') AS primary_need,
        CASE WHEN p.birth_date IS NULL OR p.birth_date > r.received_date THEN NULL
             ELSE date_sub('year', p.birth_date, r.received_date) END AS age_at_request,
@@ -81,7 +87,8 @@ WHERE request_outcome IN ('Y', 'N')
   AND request_outcome_date >= received_date;
 
 -- Open requests as at a date: received by then, not withdrawn / historical, no plan issued and no
--- decision not to assess / not to issue on or before that date. Grain: one row per open request.
+-- decision not to assess / not to issue on or before that date, and not exported (moved out of the
+-- LA) by then. Grain: one row per open request.
 CREATE OR REPLACE MACRO open_requests(as_of) AS TABLE
 SELECT request_key,
        -- 10 hex characters: no clashes in practice even across all of England's requests.
@@ -105,7 +112,10 @@ WHERE received_date <= as_of
   -- Every condition below is NULL-safe: a blank outcome means no decision yet.
   AND NOT coalesce(request_outcome = 'N' AND coalesce(request_outcome_date <= as_of, TRUE), FALSE)
   AND coalesce(assessment_outcome, 'A') NOT IN ('W', 'H')
-  AND NOT coalesce(assessment_outcome IN ('Y', 'N') AND assessment_outcome_date <= as_of, FALSE);
+  AND NOT coalesce(assessment_outcome IN ('Y', 'N') AND assessment_outcome_date <= as_of, FALSE)
+  -- Exported ends the request's open life on its date; with only the LA moved to (no date), it
+  -- is not open at any date (docs/decisions.md, issue 10).
+  AND NOT (exported AND coalesce(exported_date <= as_of, TRUE));
 
 -- Headline counts for calendar year y up to and including as_of (open requests: see above).
 CREATE OR REPLACE MACRO ehcp_counts(y, as_of) AS TABLE
