@@ -327,11 +327,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             f"{e['open_at_risk']} at risk (weeks 14–20)",
             f"Annual reviews (as at {reviews['as_of']})",
             f"  Overdue: {reviews['reviews_overdue']} of {reviews['plans_due']} plans due a review"
-            + (
-                ""
-                if reviews["pct_overdue"] is None
-                else f" ({reviews['pct_overdue']:.1f}%)"
-            ),
+            + ("" if reviews["pct_overdue"] is None else f" ({reviews['pct_overdue']:.1f}%)"),
             "  Review decisions within 4 weeks of the meeting: "
             + (
                 "no decisions"

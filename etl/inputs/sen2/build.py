@@ -182,7 +182,8 @@ def normalise_codes(con: duckdb.DuckDBPyConnection) -> None:
             else:
                 con.execute(
                     f"UPDATE {name} SET {f.name} = {normal} "
-                    f"WHERE NOT regexp_full_match({f.name}, $p) AND regexp_full_match({normal}, $p)",
+                    f"WHERE NOT regexp_full_match({f.name}, $p) "
+                    f"AND regexp_full_match({normal}, $p)",
                     {"p": f.pattern},
                 )
 

@@ -402,6 +402,174 @@ def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     return found
 
 
+# ---------------------------------------------------------------- cross-row rules (issue 10)
+# All queries: the rows are loaded. DfE's COLLECT makes most of these errors to clear before the
+# return is authorised, but here an error means "row not loaded", and none of these makes a row
+# unusable for the figures; rejecting would lose plans (docs/decisions.md, issue 10).
+
+rule(
+    "rank1_need_count",
+    "query",
+    "An active plan does not have exactly one SEN need of rank 1 (SENtypeRank 1)",
+    "This active plan has 2 SEN needs of rank 1; it should have exactly one",
+    "SEN2",
+)
+rule(
+    "too_many_details",
+    "query",
+    "More than two Plan Detail rows for one named plan, or more than two Placement Detail rows "
+    "or SEN needs for one active plan (DfE allows at most two of each)",
+    "This is Plan Detail row 3 of its named plan; DfE allows at most two",
+    "SEN2",
+)
+rule(
+    "cease_reason_missing",
+    "query",
+    "A plan has a cease date but no reason it ceased (CeaseReason)",
+    "The plan ceased on 31/08/2024 but CeaseReason is blank",
+    "SEN2",
+)
+rule(
+    "date_after_reference",
+    "query",
+    "A date is after the return's reference date (the census day on its SEN2 header)",
+    "ReviewMeeting 20/01/2025 is after the return's reference date 16/01/2025",
+    "SEN2",
+)
+rule(
+    "age_over_25",
+    "query",
+    "The child or young person was over 25 at the start of the academic year (1 September) of "
+    "the return's reference date",
+    "Aged 26 on 1 September 2024, the start of the academic year of the reference date",
+    "SEN2",
+)
+rule(
+    "review_decision_before_meeting",
+    "query",
+    "The annual review decision date (LastReview) is before the review meeting; the review is "
+    "left out of the 4-week decision figure",
+    "Review decision date 01/06/2023 is before the review meeting (15/06/2023)",
+    "SEN2",
+)
+
+
+def check_sen2_rank1_need_count(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """An active plan with no rank-1 SEN need, or more than one."""
+    return con.sql("""
+        WITH ranks AS (
+            SELECT ap.load_id, ap.source_file, ap.source_sheet, ap.source_row,
+                   count(sn.sen_need_key) FILTER (WHERE sn.sen_type_rank = 1) AS rank1
+            FROM active_plans ap
+            LEFT JOIN sen_need sn
+              ON sn.active_plan_key = ap.active_plan_key
+              OR (sn.active_plan_key IS NULL AND sn.request_key = ap.request_key)
+            GROUP BY ALL)
+        SELECT load_id, source_file, source_sheet, source_row, 'SENtypeRank', 'rank1_need_count',
+               'query',
+               'This active plan has ' || CASE WHEN rank1 = 0 THEN 'no SEN need' ELSE rank1 ||
+               ' SEN needs' END || ' of rank 1; it should have exactly one'
+        FROM ranks WHERE rank1 <> 1
+    """)
+
+
+def check_sen2_too_many_details(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """The third and later Plan Detail / Placement Detail / SEN need rows of one plan."""
+    parts = []
+    for table, parent, what, whose in (
+        ("plan_detail", "named_plan_key", "Plan Detail", "named plan"),
+        ("placement_detail", "active_plan_key", "Placement Detail", "active plan"),
+        ("sen_need", "active_plan_key", "SEN need", "active plan"),
+    ):
+        parts.append(f"""
+            SELECT load_id, source_file, source_sheet, source_row, NULL, 'too_many_details',
+                   'query',
+                   'This is {what} row ' || n || ' of its {whose}; DfE allows at most two'
+            FROM (SELECT *, row_number() OVER (PARTITION BY {parent}
+                                              ORDER BY load_id, source_sheet, source_row) AS n
+                  FROM {table} WHERE {parent} IS NOT NULL)
+            WHERE n > 2""")
+    return con.sql(" UNION ALL ".join(parts))
+
+
+def check_sen2_cease_reason_missing(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A named plan with a cease date and no cease reason."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'CeaseReason',
+               'cease_reason_missing', 'query',
+               'The plan ceased on ' || strftime(cease_date, '%d/%m/%Y')
+               || ' but CeaseReason is blank'
+        FROM named_plan WHERE cease_date IS NOT NULL AND cease_reason IS NULL
+    """)
+
+
+# Each request's reference date: its child's SEN2 header (none without one: not checked).
+_REFERENCE = """
+    reference AS (
+        SELECT r.request_key, s.reference_date
+        FROM requests r JOIN person p USING (person_key) JOIN sen2 s ON s.sen2_key = p.sen2_key
+        WHERE s.reference_date IS NOT NULL),
+    plan_request AS (
+        SELECT np.*, coalesce(np.request_key, a.request_key) AS via_request
+        FROM named_plan np LEFT JOIN assessment a USING (assessment_key))"""
+
+
+def check_sen2_date_after_reference(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A request, decision, plan or review date after the return's reference date."""
+    dates = (
+        ("requests", "request_key", "received_date", "ReceivedDate"),
+        ("requests", "request_key", "request_outcome_date", "RequestOutcomeDate"),
+        ("assessment", "request_key", "assessment_outcome_date", "AssessmentOutcomeDate"),
+        ("plan_request", "via_request", "start_date", "StartDate"),
+        ("plan_request", "via_request", "cease_date", "CeaseDate"),
+        ("active_plans", "request_key", "review_meeting", "ReviewMeeting"),
+        ("active_plans", "request_key", "last_review", "LastReview"),
+    )
+    parts = [
+        f"""
+        SELECT t.load_id, t.source_file, t.source_sheet, t.source_row, '{label}',
+               'date_after_reference', 'query',
+               '{label} ' || strftime(t.{column}, '%d/%m/%Y') || ' is after the return''s '
+               || 'reference date ' || strftime(ref.reference_date, '%d/%m/%Y')
+        FROM {table} t JOIN reference ref ON ref.request_key = t.{link}
+        WHERE t.{column} > ref.reference_date"""
+        for table, link, column, label in dates
+    ]
+    return con.sql(f"WITH {_REFERENCE} " + " UNION ALL ".join(parts))
+
+
+def check_sen2_age_over_25(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A child over 25 on 1 September of the academic year of the return's reference date."""
+    return con.sql("""
+        WITH aged AS (
+            SELECT p.*,
+                   make_date(year(s.reference_date) - CASE WHEN month(s.reference_date) < 9
+                                                           THEN 1 ELSE 0 END, 9, 1) AS year_start
+            FROM person p JOIN sen2 s ON s.sen2_key = p.sen2_key
+            WHERE s.reference_date IS NOT NULL AND p.birth_date IS NOT NULL)
+        SELECT load_id, source_file, source_sheet, source_row, 'PersonBirthDate', 'age_over_25',
+               'query',
+               'Aged ' || date_sub('year', birth_date, year_start) || ' on 1 September '
+               || year(year_start) || ', the start of the academic year of the reference date; '
+               || 'EHC plans run to the end of the academic year in which the young person turns 25'
+        FROM aged WHERE date_sub('year', birth_date, year_start) > 25
+    """)
+
+
+def check_sen2_review_decision_before_meeting(
+    con: duckdb.DuckDBPyConnection,
+) -> duckdb.DuckDBPyRelation:
+    """An annual review decision dated before its meeting."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'LastReview',
+               'review_decision_before_meeting', 'query',
+               'Review decision date ' || strftime(last_review, '%d/%m/%Y')
+               || ' is before the review meeting (' || strftime(review_meeting, '%d/%m/%Y')
+               || '); left out of the 4-week decision figure'
+        FROM active_plans WHERE last_review < review_meeting
+    """)
+
+
 # In the order their problems are listed.
 CHECKS: tuple[Check, ...] = (
     check_sen2_outcome_before_received,
@@ -415,6 +583,12 @@ CHECKS: tuple[Check, ...] = (
     check_sen2_person_without_header,
     check_sen2_outcome_blank_pending,
     check_sen2_code_not_in_list,
+    check_sen2_rank1_need_count,
+    check_sen2_too_many_details,
+    check_sen2_cease_reason_missing,
+    check_sen2_date_after_reference,
+    check_sen2_age_over_25,
+    check_sen2_review_decision_before_meeting,
 )
 
 

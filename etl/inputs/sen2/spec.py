@@ -636,10 +636,7 @@ FLAT = Module(
     FLAT.name,
     FLAT.title,
     FLAT.sheet_names,
-    tuple(
-        replace(f, required=False) if f.name == "assessment_outcome" else f
-        for f in FLAT.fields
-    ),
+    tuple(replace(f, required=False) if f.name == "assessment_outcome" else f for f in FLAT.fields),
     FLAT.key,
     borrows_aliases=True,
 )
