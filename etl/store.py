@@ -177,6 +177,16 @@ class Warehouse(_Door):
         """The headline EHC plan figures (``etl.metrics.ehcp_kpis``; keys fixed by the CLI)."""
         return metrics.ehcp_kpis(self.connection, year, as_of)
 
+    # The ``annual_reviews`` KPI keys (fixed by the CLI) and the catalogue entry of each.
+    ANNUAL_REVIEW_METRICS = {
+        "plans_due": "annual_review_plans_due",
+        "reviews_overdue": "annual_reviews_overdue",
+        "pct_overdue": "pct_annual_reviews_overdue",
+        "decisions_made": "annual_review_decisions",
+        "decisions_within_4_weeks": "annual_review_decisions_within_4_weeks",
+        "pct_decisions_within_4_weeks": "pct_annual_review_decisions_within_4_weeks",
+    }
+
     def annual_reviews(self, as_of: dt.date | None = None) -> dict[str, Any]:
         """The ``annual_reviews`` KPI section (keys fixed by the CLI) as at a date (default: the
         snapshot). Definitions: ``etl.catalogue`` (``pct_annual_reviews_overdue``, …)."""

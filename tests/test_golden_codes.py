@@ -190,3 +190,12 @@ def test_cross_row_rules_are_queries_and_keep_every_row(tmp_path: Path) -> None:
     con = _con(data)
     for read, ok in con.execute("SELECT rows_read, rows_loaded FROM load_log").fetchall():
         assert ok == read
+
+
+def test_every_annual_review_kpi_has_a_catalogue_entry() -> None:
+    from etl.catalogue import CATALOGUE
+
+    assert set(Warehouse.ANNUAL_REVIEW_METRICS) == set(EXPECTED_REVIEWS) - {"as_of"}
+    assert set(Warehouse.ANNUAL_REVIEW_METRICS.values()) <= set(CATALOGUE)
+    # Our 4-week figure shares DfE's published key, so Benchmarking compares like with like.
+    assert "pct_annual_review_decisions_within_4_weeks" in Warehouse.ANNUAL_REVIEW_METRICS.values()
