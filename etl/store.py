@@ -178,7 +178,7 @@ class Warehouse(_Door):
         return metrics.ehcp_kpis(self.connection, year, as_of)
 
     # The ``annual_reviews`` KPI keys (fixed by the CLI) and the catalogue entry of each.
-    ANNUAL_REVIEW_METRICS = {
+    ANNUAL_REVIEW_METRICS: ClassVar[dict[str, str]] = {
         "plans_due": "annual_review_plans_due",
         "reviews_overdue": "annual_reviews_overdue",
         "pct_overdue": "pct_annual_reviews_overdue",
