@@ -370,10 +370,8 @@ _METRICS: Final[tuple[Metric, ...]] = (
         BOTH,
         numerator="review decisions made at most 28 days (4 weeks) after the review meeting",
         denominator="review decisions recorded for plans due a review, as at the date",
-        caveat="SEN2 holds only each plan's latest review, so the figure is most reliable at the "
-        "return's reference date. DfE's figure is for the January census return (plans due a "
-        "review at the census, every decision recorded); use the reference date as the as-at "
-        "date to compare like with like.",
+        caveat="SEN2 holds each plan's latest review only: most reliable at the return's "
+        "reference date, the date DfE's figure is taken at.",
         published_definition="Of annual review decisions made in the year, the share made "
         "within 4 weeks of the review meeting.",
     ),
