@@ -141,3 +141,34 @@ def show(state: db.DataState, as_at: dt.date) -> None:
             columns=REVIEW_COLUMNS,
         ),
     )
+
+
+# ---------------------------------------------------------------- Benchmarking (issue 10)
+# Our 4-week figure shares DfE's catalogue key, so the Benchmarking page can put it beside DfE's
+# published one when that measure is chosen: one call, ``reviews_view.benchmark_comparison``,
+# under the page's headline tiles (left to the lead to wire up; see the issue 10 notes).
+FOUR_WEEKS = "pct_annual_review_decisions_within_4_weeks"
+
+
+def comparison_text(figures: dict[str, Any], as_at: dt.date) -> str | None:
+    """Our figure in a sentence, for beside DfE's (None when no decision is recorded)."""
+    made = int(figures["decisions_made"])
+    if not made:
+        return None
+    pct = figures["pct_decisions_within_4_weeks"]
+    return (
+        f"Our SEN2 data as at {fmt_date(as_at)}: {pct:.1f}% of annual review decisions within 4 "
+        f"weeks of the meeting ({fmt_x_of_y(figures['decisions_within_4_weeks'], made)}). DfE's "
+        "figure for a calendar year comes from the return at the January census after it."
+    )
+
+
+def benchmark_comparison(measure_key: str, state: db.DataState) -> None:
+    """On Benchmarking, under the tiles: our own figure of the chosen measure, where we compute
+    the 4-week review measure and data is loaded (nothing otherwise)."""
+    if measure_key != FOUR_WEEKS or not state.available or state.snapshot_date is None:
+        return
+    figures = db.query("annual_reviews", as_of=state.snapshot_date).iloc[0].to_dict()
+    text = comparison_text(figures, state.snapshot_date)
+    if text:
+        st.caption(text)
