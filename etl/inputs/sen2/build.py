@@ -168,24 +168,24 @@ NORMAL = "regexp_replace(upper(trim({column})), '\\.0+$', '')"
 def normalise_codes(con: duckdb.DuckDBPyConnection) -> None:
     """Write each checked text cell (a code list or a pattern, issue 10) in its normal form when
     that form is valid: ``un1`` → ``UN1``, ``1.0`` → ``1``, ``123456.0`` → ``123456``. A value
-    that is still not valid is kept as written; the checks list it as a query."""
+    that is still not valid is kept as written; the checks list it as a query. One UPDATE per
+    table; only names from the spec go into the SQL, the lists and patterns are bound."""
     for name in MODULE_ORDER:
-        for f in MODULES[name].fields:
+        sets: list[str] = []
+        params: dict[str, object] = {}
+        for i, f in enumerate(MODULES[name].fields):
             if f.kind != "text" or not (f.codes or f.pattern):
                 continue
             normal = NORMAL.format(column=f.name)
             if f.codes:
-                con.execute(
-                    f"UPDATE {name} SET {f.name} = {normal} WHERE list_contains($codes, {normal})",
-                    {"codes": list(f.codes)},
-                )
+                params[f"v{i}"] = list(f.codes)
+                valid = f"list_contains($v{i}, {normal})"
             else:
-                con.execute(
-                    f"UPDATE {name} SET {f.name} = {normal} "
-                    f"WHERE NOT regexp_full_match({f.name}, $p) "
-                    f"AND regexp_full_match({normal}, $p)",
-                    {"p": f.pattern},
-                )
+                params[f"v{i}"] = f.pattern
+                valid = f"regexp_full_match({normal}, $v{i})"
+            sets.append(f"{f.name} = CASE WHEN {valid} THEN {normal} ELSE {f.name} END")
+        if sets:
+            con.execute(f"UPDATE {name} SET {', '.join(sets)}", params)
 
 
 def fill_blanks(con: duckdb.DuckDBPyConnection) -> None:
