@@ -122,6 +122,12 @@ ACTIVE: dict[str, tuple[dt.date | None, str | None, dt.date | None]] = {
     "Q11": (D(2024, 12, 20), None, None),
     "Q12": (D(2023, 6, 15), "M", D(2023, 6, 1)),
 }
+# 2025 items: request source (1-5) and phase-transfer review dates (due, final).
+SOURCES = {"Q1": 1, "Q4": 2, "Q8": 3}
+PHASE: dict[str, tuple[dt.date | None, dt.date | None]] = {
+    "Q8": (D(2025, 2, 15), None),
+    "Q9": (D(2024, 2, 15), D(2024, 3, 1)),
+}
 NEEDS = {"Q5": "ASD", "Q6": "SEMH", "Q7": "SLCN", "Q8": "ASD", "Q9": "MLD"}
 
 
@@ -148,8 +154,9 @@ def tables() -> Tables:
                 "RequestOutcome",
                 "RequestOutcomeDate",
                 "Exported",
+                "RequestSource",
             ],
-            [list(r) for r in REQUESTS],
+            [[*r, SOURCES.get(r[0])] for r in REQUESTS],
         ),
         "Assessments": (
             [
@@ -184,8 +191,13 @@ def tables() -> Tables:
                 "ReviewMeeting",
                 "ReviewOutcome",
                 "LastReview",
+                "PhaseTransferDueDate",
+                "PhaseTransferFinalDate",
             ],
-            [[f"AP{q}", q, m, o, d] for q, (m, o, d) in ACTIVE.items()],
+            [
+                [f"AP{q}", q, m, o, d, *PHASE.get(q, (None, None))]
+                for q, (m, o, d) in ACTIVE.items()
+            ],
         ),
         "Placement Detail": (
             ["placementdetailtableid", "activeplanstableid", "URN", "PlacementRank", "EntryDate"],

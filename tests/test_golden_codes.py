@@ -67,6 +67,27 @@ def test_every_row_loads_including_dp_codes_and_un4_to_un7(loaded: Path) -> None
     assert con.execute("SELECT count(*) FROM requests").fetchone() == (12,)
 
 
+def test_2025_items_load(loaded: Path) -> None:
+    con = _con(loaded)
+    # Designated officers on the SEN2 header: DMO Y, DCO R (recruiting), DSCO N.
+    assert con.execute("SELECT la_code, dmo, dco, dsco FROM sen2").fetchall() == [
+        ("202", "Y", "R", "N")
+    ]
+    # Request source, a number in the workbook (3 → "3"), loads as its code.
+    assert sorted(
+        con.execute(
+            "SELECT request_source FROM requests WHERE request_source IS NOT NULL"
+        ).fetchall()
+    ) == [("1",), ("2",), ("3",)]
+    assert con.execute(
+        "SELECT start_date, phase_transfer_due_date, phase_transfer_final_date "
+        "FROM mart_active_plans WHERE phase_transfer_due_date IS NOT NULL ORDER BY 1"
+    ).fetchall() == [
+        (D(2023, 1, 16), D(2024, 2, 15), D(2024, 3, 1)),  # Q9
+        (D(2024, 6, 20), D(2025, 2, 15), None),  # Q8
+    ]
+
+
 def test_only_the_planted_queries(loaded: Path) -> None:
     rows = sorted(_con(loaded).execute("SELECT rule, severity FROM problems").fetchall())
     assert rows == [
