@@ -183,7 +183,7 @@ def test_every_code_and_well_formed_number_loads_quietly() -> None:
                 "uln": ["1234567890"],
                 "la_code": ["202"],
                 "transfer_la": ["938"],
-                "exported": ["202", "2024-12-02", "2/12/2024"],
+                "exported": ["202", "2024-12-02", "2/12/2024", "2024-Dec-02 00:00:00"],
             }[f.name]
         values[(table, f.name)] = [*cells, None]
     con = _con_with(values)

@@ -160,7 +160,7 @@ ULN_PATTERN = r"\d{10}"
 LA_CODE_PATTERN = r"\d{3}"
 # Exported holds the code of the LA the child moved to (XSD 2024); some LA lists hold the date the
 # child left instead, which this tool also accepts (docs/decisions.md, issue 10).
-EXPORTED_PATTERN = r"\d{3}|\d{4}-\d{2}-\d{2}( 00:00:00)?|\d{1,2}/\d{1,2}/\d{4}"
+EXPORTED_PATTERN = r"\d{3}|\d{4}-(\d{2}|[A-Za-z]{3})-\d{2}( 00:00:00)?|\d{1,2}/\d{1,2}/\d{4}"
 
 
 @dataclass(frozen=True)

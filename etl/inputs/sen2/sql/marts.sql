@@ -28,7 +28,8 @@ SELECT r.request_key,
        -- return holds the LA moved to (3 digits, XSD 2024); an LA list may hold the date instead.
        r.exported IS NOT NULL AS exported,
        CASE WHEN r.exported IS NOT NULL
-            THEN try_strptime(r.exported, ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y'])::DATE
+            THEN try_strptime(r.exported, ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y',
+                                           '%Y-%b-%d %H:%M:%S'])::DATE
        END AS exported_date,
        coalesce(n.sen_type, 'Not recorded') AS primary_need,
        CASE WHEN p.birth_date IS NULL OR p.birth_date > r.received_date THEN NULL
