@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from etl.config import settings
-from etl.inputs.sen2.checks import run_checks
+from etl.inputs.sen2.checks import filled, run_checks
 from etl.inputs.sen2.spec import MODULES
 from etl.inputs.sen2.stage import KEY_COLUMNS
 
@@ -170,7 +170,12 @@ def normalise_codes(con: duckdb.DuckDBPyConnection) -> None:
     that form is valid: ``un1`` → ``UN1``, ``1.0`` → ``1``, ``123456.0`` → ``123456``. A value
     that is still not valid is kept as written; the checks list it as a query. One UPDATE per
     table; only names from the spec go into the SQL, the lists and patterns are bound."""
-    for name in MODULE_ORDER:
+    checked = [
+        name
+        for name in MODULE_ORDER
+        if any(f.kind == "text" and (f.codes or f.pattern) for f in MODULES[name].fields)
+    ]
+    for name in sorted(filled(con, checked)):
         sets: list[str] = []
         params: dict[str, object] = {}
         for i, f in enumerate(MODULES[name].fields):
