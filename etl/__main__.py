@@ -293,10 +293,12 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         return EXIT_NOTHING
     with warehouse:
         ehcp = warehouse.kpis(args.year, args.as_of)
+        reviews = warehouse.annual_reviews(args.as_of)
         meta = warehouse.meta()
         milestones = warehouse.rag_counts(args.as_of)
     payload = {
         "ehcp": ehcp,
+        "annual_reviews": reviews,
         "data": {
             "snapshot_date": meta["snapshot_date"].isoformat() if meta else None,
             "synthetic": bool(meta["synthetic"]) if meta else None,
@@ -324,6 +326,16 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             f" ({e['decisions_within_6_weeks']} of {e['decisions_made']})",
             f"  Open requests: {e['open_requests']} — {e['open_breached']} past 20 weeks, "
             f"{e['open_at_risk']} at risk (weeks 14–20)",
+            f"Annual reviews (as at {reviews['as_of']})",
+            f"  Overdue: {reviews['reviews_overdue']} of {reviews['plans_due']} plans due a review"
+            + ("" if reviews["pct_overdue"] is None else f" ({reviews['pct_overdue']:.1f}%)"),
+            "  Review decisions within 4 weeks of the meeting: "
+            + (
+                "no decisions"
+                if reviews["pct_decisions_within_4_weeks"] is None
+                else f"{reviews['pct_decisions_within_4_weeks']:.1f}%"
+            )
+            + f" ({reviews['decisions_within_4_weeks']} of {reviews['decisions_made']})",
         ]
     )
     if any(milestones.values()):

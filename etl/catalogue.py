@@ -239,7 +239,7 @@ _METRICS: Final[tuple[Metric, ...]] = (
         0,
         "neutral",
         "Requests received by the as-at date with no plan issued, no decision not to "
-        "assess or not to issue, and not withdrawn.",
+        "assess or not to issue, not withdrawn and not exported (moved out of the LA).",
         SEN2,
     ),
     # ------------------------------------------------------------ published only (DfE, MoJ)
@@ -363,11 +363,80 @@ _METRICS: Final[tuple[Metric, ...]] = (
         "%",
         1,
         "higher_is_better",
-        "Of annual review decisions made in the year, the share made within 4 weeks of the "
-        "review meeting.",
-        DFE_EHCP,
-        numerator="decisions made within 4 weeks of the review meeting",
-        denominator="annual review decisions made in the calendar year",
+        "Of plans due a review (active at the as-at date and started at least 12 months "
+        "before it) whose annual review meeting and decision (LastReview) are both recorded on "
+        "or before the as-at date, the decision not before the meeting: the share whose decision "
+        "came at most 28 days after the meeting.",
+        BOTH,
+        numerator="review decisions made at most 28 days (4 weeks) after the review meeting",
+        denominator="review decisions recorded for plans due a review, as at the date",
+        caveat="SEN2 holds each plan's latest review only: most reliable at the return's "
+        "reference date, the date DfE's figure is taken at.",
+        published_definition="Of annual review decisions made in the year, the share made "
+        "within 4 weeks of the review meeting.",
+    ),
+    # ------------------------------------------------------------ annual reviews (issue 10)
+    Metric(
+        "annual_review_plans_due",
+        "Plans due an annual review",
+        "Plans due a review",
+        "count",
+        0,
+        "neutral",
+        "EHC plans active at the as-at date (Named plan start date on or before it, no cease "
+        "date on or before it, with an Active plans record) that started at least 12 months "
+        "before it, so should have had an annual review by then. Without a Named plan the date "
+        "the plan was issued stands in for its start; a plan with neither is left out.",
+        SEN2,
+    ),
+    Metric(
+        "annual_reviews_overdue",
+        "Annual reviews overdue",
+        "Reviews overdue",
+        "count",
+        0,
+        "lower_is_better",
+        "Plans due a review whose last review (the ReviewMeeting date, else the review "
+        "decision date) on or before the as-at date is more than 12 months before it, or, with "
+        "no review recorded, whose start is more than 12 months before it.",
+        SEN2,
+        caveat="SEN2 holds each plan's latest review only: at an earlier as-at date a review "
+        "recorded after that date hides any earlier one, so the plan may show as overdue.",
+    ),
+    Metric(
+        "pct_annual_reviews_overdue",
+        "Annual reviews overdue (% of plans due)",
+        "% reviews overdue",
+        "%",
+        1,
+        "lower_is_better",
+        "Annual reviews overdue as a share of plans due an annual review, as at the date.",
+        SEN2,
+        numerator="plans due a review with no review in the last 12 months",
+        denominator="plans active at the date that started at least 12 months before it",
+    ),
+    Metric(
+        "annual_review_decisions",
+        "Annual review decisions recorded",
+        "Review decisions",
+        "count",
+        0,
+        "neutral",
+        "Plans due a review whose annual review meeting and decision (LastReview) are both "
+        "recorded on or before the as-at date, the decision not before the meeting (a decision "
+        "dated before its meeting is listed as `review_decision_before_meeting`).",
+        SEN2,
+    ),
+    Metric(
+        "annual_review_decisions_within_4_weeks",
+        "Annual review decisions within 4 weeks",
+        "Decisions within 4 weeks",
+        "count",
+        0,
+        "higher_is_better",
+        "Annual review decisions recorded whose decision date is at most 28 days after the "
+        "review meeting (the 4 weeks the SEND Regulations 2014 allow for notifying the decision).",
+        SEN2,
     ),
     Metric(
         "tribunal_appeal_rate",
@@ -458,7 +527,10 @@ TERMS: Final[tuple[Term, ...]] = (
         "Open request as at D",
         "received on or before D; not withdrawn (`W`) or historical (`H`); no decision not to "
         "assess (`N`) dated on or before D; no plan issued and no decision not to issue dated on "
-        "or before D. A decision recorded with no date is treated as already made.",
+        "or before D; not exported (moved out of the LA before the assessment finished) on or "
+        "before D. A decision recorded with no date is treated as already made; a blank request "
+        "outcome is pending (`A`, listed as `outcome_blank_pending`); an `Exported` holding the LA "
+        "moved to rather than a date closes the request at every date.",
     ),
     Term("at_risk", "At risk", "open and D − received > 98 days (past week 14) but ≤ 140."),
     Term(

@@ -166,6 +166,21 @@ QUERIES: dict[str, Query] = {
         row_level=True,
         finish=_need_names,
     ),
+    "annual_reviews": Query(
+        "Annual reviews as at a date: plans due a review, reviews overdue, and review decisions "
+        "made within 4 weeks of the meeting, with their percentages (issue 10).",
+        finish=lambda frame: _add_pct(
+            frame,
+            {
+                "pct_overdue": ("reviews_overdue", "plans_due"),
+                "pct_decisions_within_4_weeks": ("decisions_within_4_weeks", "decisions_made"),
+            },
+        ),
+    ),
+    "annual_review_status": Query(
+        "Plans active on the as-at date by annual review position: no review recorded, overdue "
+        "(by how long), reviewed in the last 12 months, not yet due.",
+    ),
     "load_log": Query(
         "One row per file loaded: what happened to every row it held.",
     ),

@@ -177,6 +177,35 @@ class Warehouse(_Door):
         """The headline EHC plan figures (``etl.metrics.ehcp_kpis``; keys fixed by the CLI)."""
         return metrics.ehcp_kpis(self.connection, year, as_of)
 
+    # The ``annual_reviews`` KPI keys (fixed by the CLI) and the catalogue entry of each.
+    ANNUAL_REVIEW_METRICS: ClassVar[dict[str, str]] = {
+        "plans_due": "annual_review_plans_due",
+        "reviews_overdue": "annual_reviews_overdue",
+        "pct_overdue": "pct_annual_reviews_overdue",
+        "decisions_made": "annual_review_decisions",
+        "decisions_within_4_weeks": "annual_review_decisions_within_4_weeks",
+        "pct_decisions_within_4_weeks": "pct_annual_review_decisions_within_4_weeks",
+    }
+
+    def annual_reviews(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        """The ``annual_reviews`` KPI section (keys fixed by the CLI) as at a date (default: the
+        snapshot). Definitions: ``etl.catalogue`` (``pct_annual_reviews_overdue``, …)."""
+        as_of = as_of or metrics.snapshot_date(self.connection)
+        row = self.query("annual_reviews", as_of=as_of).iloc[0]
+        counts = {
+            k: int(row[k])
+            for k in ("plans_due", "reviews_overdue", "decisions_made", "decisions_within_4_weeks")
+        }
+        return {
+            "as_of": as_of.isoformat(),
+            "plans_due": counts["plans_due"],
+            "reviews_overdue": counts["reviews_overdue"],
+            "pct_overdue": row["pct_overdue"],
+            "decisions_made": counts["decisions_made"],
+            "decisions_within_4_weeks": counts["decisions_within_4_weeks"],
+            "pct_decisions_within_4_weeks": row["pct_decisions_within_4_weeks"],
+        }
+
     def problems(
         self,
         *,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from etl.config import settings
-from ui import components, db
+from ui import components, db, reviews_view
 from ui import timeliness_view as view
 from ui.formatting import (
     STATUS_BADGES,
@@ -96,3 +96,5 @@ components.table_with_download(
         row_level=True,
     ),
 )
+
+reviews_view.show(state, as_at)

@@ -355,35 +355,41 @@ def test_malformed_upn_is_a_query(tmp_path: Path) -> None:
     assert b.query(tmp_path / "data", "SELECT upn_status FROM person") == [("malformed",)]
 
 
-def test_unknown_upn_reason_rejects_the_child_and_so_their_requests(tmp_path: Path) -> None:
-    # "UN4" is not a reason code: Person row 2 is rejected, and both of P1's requests then point
-    # to a child that was not loaded. A typo in an optional reason removes the child entirely.
+def test_off_list_upn_reason_is_a_query_and_keeps_the_child(tmp_path: Path) -> None:
+    # Issue 10: UN4 is one of DfE's ten codes (XSD 2024: UN1-UN10) and loads quietly; "UN11" is
+    # not, but a reason code drives no figure: the child and both their requests are loaded and
+    # the code is listed as a query (before, the child was rejected and their requests orphaned).
     path = b.write_module_workbook(
         tmp_path / "codes.xlsx",
-        person=[b.person("P1", upn_unknown="UN4")],
-        requests=[b.request("R1", "P1"), b.request("R2", "P1")],
+        person=[b.person("P1", upn_unknown="UN4"), b.person("P2", upn_unknown="un11")],
+        requests=[b.request("R1", "P1"), b.request("R2", "P2"), b.request("R3", "P2")],
     )
     report = b.load(path, tmp_path / "data")
-    assert _code_problems(report) == [
-        ("codes.xlsx", "Person", 2, "UPNunknown", "code_unknown", "error")
+    assert b.problems(report, "code_not_in_list") == [
+        ("codes.xlsx", "Person", 3, "UPNunknown", "code_not_in_list", "query")
     ]
-    assert b.problems(report, "orphan_row") == [
-        ("codes.xlsx", "Requests", 2, None, "orphan_row", "error"),
-        ("codes.xlsx", "Requests", 3, None, "orphan_row", "error"),
+    assert b.problems(report, "orphan_row") == []
+    assert b.counts(tmp_path / "data") == {"person": 2, "requests": 3, "assessment": 0}
+    assert b.query(tmp_path / "data", "SELECT upn_unknown FROM person ORDER BY 1") == [
+        ("UN4",),
+        ("un11",),
     ]
-    assert b.counts(tmp_path / "data") == {"person": 0, "requests": 0, "assessment": 0}
     b.assert_nothing_lost(tmp_path / "data")
 
 
 def test_numeric_codes_written_as_numbers(tmp_path: Path) -> None:
-    # RequestSource is a number code: the xlsx cell 2 arrives as 2.0 and must match "2".
+    # RequestSource is a number code: the xlsx cell 2 arrives as 2.0 and must load as "2". 7 is
+    # not a source code: the request is loaded, the code kept as written, with a query.
     path = b.write_module_workbook(
         tmp_path / "codes.xlsx",
         person=[b.person("P1")],
         requests=[b.request("R1", "P1", request_source=2), b.request("R2", "P1", request_source=7)],
     )
     report = b.load(path, tmp_path / "data")
-    assert _code_problems(report) == [
-        ("codes.xlsx", "Requests", 3, "RequestSource", "code_unknown", "error")
+    assert b.problems(report, "code_not_in_list") == [
+        ("codes.xlsx", "Requests", 3, "RequestSource", "code_not_in_list", "query")
     ]
-    assert b.query(tmp_path / "data", "SELECT request_source FROM requests") == [("2",)]
+    assert b.query(tmp_path / "data", "SELECT request_source FROM requests ORDER BY 1") == [
+        ("2",),
+        ("7",),
+    ]

@@ -60,6 +60,7 @@ SCHEMAS: dict[str, tuple[str, pa.Schema]] = {
         pa.schema(
             [
                 pa.field("request_key", pa.string()),
+                pa.field("person_key", pa.string()),
                 pa.field("received_date", pa.date32()),
                 pa.field("request_outcome", pa.string()),
                 pa.field("request_outcome_date", pa.date32()),
@@ -72,6 +73,7 @@ SCHEMAS: dict[str, tuple[str, pa.Schema]] = {
         pa.schema(
             [
                 pa.field("request_key", pa.string()),
+                pa.field("assessment_key", pa.string()),
                 pa.field("assessment_outcome", pa.string()),
                 pa.field("assessment_outcome_date", pa.date32()),
                 pa.field("week20", pa.bool_()),
@@ -83,6 +85,8 @@ SCHEMAS: dict[str, tuple[str, pa.Schema]] = {
         "Person",
         pa.schema(
             [
+                pa.field("person_key", pa.string()),
+                pa.field("birth_date", pa.date32()),
                 pa.field("upn_status", pa.string()),
                 pa.field("uln", pa.string()),
                 pa.field("upn_unknown", pa.string()),
@@ -91,7 +95,63 @@ SCHEMAS: dict[str, tuple[str, pa.Schema]] = {
             ]
         ),
     ),
-    "sen2": ("SEN2", pa.schema([pa.field("sen2_key", pa.string()), *SOURCE_FIELDS])),
+    "sen2": (
+        "SEN2",
+        pa.schema(
+            [
+                pa.field("sen2_key", pa.string()),
+                pa.field("reference_date", pa.date32()),
+                *SOURCE_FIELDS,
+            ]
+        ),
+    ),
+    # The plan modules, for the cross-row rules (issue 10).
+    "named_plan": (
+        "Named Plan",
+        pa.schema(
+            [
+                pa.field("named_plan_key", pa.string()),
+                pa.field("assessment_key", pa.string()),
+                pa.field("request_key", pa.string()),
+                pa.field("start_date", pa.date32()),
+                pa.field("cease_date", pa.date32()),
+                pa.field("cease_reason", pa.string()),
+                *SOURCE_FIELDS,
+            ]
+        ),
+    ),
+    "plan_detail": (
+        "Plan Detail",
+        pa.schema([pa.field("named_plan_key", pa.string()), *SOURCE_FIELDS]),
+    ),
+    "active_plans": (
+        "Active Plan",
+        pa.schema(
+            [
+                pa.field("active_plan_key", pa.string()),
+                pa.field("request_key", pa.string()),
+                pa.field("review_meeting", pa.date32()),
+                pa.field("last_review", pa.date32()),
+                *SOURCE_FIELDS,
+            ]
+        ),
+    ),
+    "placement_detail": (
+        "Placement Detail",
+        pa.schema([pa.field("active_plan_key", pa.string()), *SOURCE_FIELDS]),
+    ),
+    "sen_need": (
+        "SEN Need",
+        pa.schema(
+            [
+                pa.field("sen_need_key", pa.string()),
+                pa.field("active_plan_key", pa.string()),
+                pa.field("request_key", pa.string()),
+                pa.field("sen_type_rank", pa.int64()),
+                *SOURCE_FIELDS,
+            ]
+        ),
+    ),
 }
 
 
@@ -749,11 +809,14 @@ def test_person_without_header_edge_cases() -> None:
 
 
 def _everything_wrong() -> duckdb.DuckDBPyConnection:
-    """A database on which every one of the nine checks finds at least one problem."""
+    """A database on which every one of the checks finds at least one problem."""
     return make_con(
         requests=[
             request("R1", D(2024, 3, 1), "N", D(2024, 2, 1)),  # decision before received
             request("R2", FUTURE, "Y", None),  # in the future; Y without a date
+            request("R3", D(2024, 3, 1), None, None),  # outcome blank: pending, with a query
+            # R4: child P1, whose return's reference date is 16 Jan 2025; received after it.
+            {**request("R4", D(2025, 2, 1), "A", None), "person_key": "P1"},
         ],
         assessment=[
             # Outcome before received (1 Jan < 1 Mar); request R1 was refused (N);
@@ -765,12 +828,29 @@ def _everything_wrong() -> duckdb.DuckDBPyConnection:
         person=[
             person(upn_status=None, sen2_key="S1"),  # no UPN, ULN or reason
             person(upn_status="malformed", sen2_key="S9"),  # malformed; header S9 not loaded
+            # UN99 is not one of DfE's codes; a ULN of 3 digits is not 10.
+            person(upn_unknown="UN99", uln="123"),
+            # P1: 26 on 1 Sep 2024 (the academic year of the 16 Jan 2025 reference date).
+            {**person(sen2_key="S1"), "person_key": "P1", "birth_date": D(1998, 1, 1)},
         ],
-        sen2=[{"sen2_key": "S1"}],
+        sen2=[{"sen2_key": "S1", "reference_date": D(2025, 1, 16)}],
+        # NP1 ceased with no reason, and has three plan details (one too many).
+        named_plan=[{"named_plan_key": "NP1", "request_key": "R4", "cease_date": D(2024, 8, 31)}],
+        plan_detail=[{"named_plan_key": "NP1"}] * 3,
+        # AP1 has no rank-1 need; its review decision is dated before its meeting.
+        active_plans=[
+            {
+                "active_plan_key": "AP1",
+                "request_key": "R4",
+                "review_meeting": D(2024, 6, 15),
+                "last_review": D(2024, 6, 1),
+            }
+        ],
+        sen_need=[{"sen_need_key": "N1", "active_plan_key": "AP1", "sen_type_rank": 2}],
     )
 
 
-def test_checks_holds_all_nine_loaded_row_checks_in_order() -> None:
+def test_checks_holds_every_loaded_row_check_in_order() -> None:
     # The row checks run while staging take arrays, not a connection: they are not in CHECKS.
     row_checks = {
         "check_sen2_required_blank",
@@ -783,7 +863,7 @@ def test_checks_holds_all_nine_loaded_row_checks_in_order() -> None:
         for name, obj in inspect.getmembers(checks, inspect.isfunction)
         if name.startswith("check_sen2_") and name not in row_checks
     ]
-    assert len(CHECKS) == 9
+    assert len(CHECKS) == len(named) == 17
     assert set(CHECKS) == set(named)
     # Listed in the order they are defined (so the problem list reads in the module's order).
     assert tuple(sorted(named, key=lambda f: inspect.getsourcelines(f)[1])) == CHECKS
@@ -823,6 +903,14 @@ def test_each_check_emits_its_own_rule() -> None:
         "check_sen2_upn_malformed": {"upn_malformed"},
         "check_sen2_date_in_future": {"date_in_future"},
         "check_sen2_person_without_header": {"orphan_row"},
+        "check_sen2_outcome_blank_pending": {"outcome_blank_pending"},
+        "check_sen2_code_not_in_list": {"code_not_in_list", "format_unexpected"},
+        "check_sen2_rank1_need_count": {"rank1_need_count"},
+        "check_sen2_too_many_details": {"too_many_details"},
+        "check_sen2_cease_reason_missing": {"cease_reason_missing"},
+        "check_sen2_date_after_reference": {"date_after_reference"},
+        "check_sen2_age_over_25": {"age_over_25"},
+        "check_sen2_review_decision_before_meeting": {"review_decision_before_meeting"},
     }
 
 
@@ -849,6 +937,15 @@ def test_run_checks_fills_query_problems_with_every_check() -> None:
         "upn_malformed": 1,
         "date_in_future": 2,
         "orphan_row": 1,
+        "outcome_blank_pending": 1,
+        "code_not_in_list": 1,
+        "format_unexpected": 1,
+        "rank1_need_count": 1,
+        "too_many_details": 1,
+        "cease_reason_missing": 1,
+        "date_after_reference": 1,  # R4 received 1 Feb 2025
+        "age_over_25": 1,
+        "review_decision_before_meeting": 1,
     }
 
 

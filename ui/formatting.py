@@ -307,6 +307,9 @@ COLUMNS: dict[str, Column] = {
     "rule": Column("Rule", "text"),
     "severity": Column("Severity", "text"),
     "problems": Column("Problems", "int"),
+    # Annual reviews (issue 10, ui/reviews_view.py).
+    "review_status": Column("Annual review position", "text"),
+    "plans": Column("EHC plans", "count"),
 }
 
 

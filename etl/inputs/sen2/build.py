@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from etl.config import settings
-from etl.inputs.sen2.checks import run_checks
+from etl.inputs.sen2.checks import filled, run_checks
 from etl.inputs.sen2.spec import MODULES
 from etl.inputs.sen2.stage import KEY_COLUMNS
 
@@ -160,10 +160,56 @@ def render(sql_file: str) -> str:
     )
 
 
+# How a code or pattern-checked text cell is compared: trimmed, upper case, and a whole number
+# written by a spreadsheet as "1.0" read as "1".
+NORMAL = "regexp_replace(upper(trim({column})), '\\.0+$', '')"
+
+
+def normalise_codes(con: duckdb.DuckDBPyConnection) -> None:
+    """Write each checked text cell (a code list or a pattern, issue 10) in its normal form when
+    that form is valid: ``un1`` → ``UN1``, ``1.0`` → ``1``, ``123456.0`` → ``123456``. A value
+    that is still not valid is kept as written; the checks list it as a query. One UPDATE per
+    table; only names from the spec go into the SQL, the lists and patterns are bound."""
+    checked = [
+        name
+        for name in MODULE_ORDER
+        if any(f.kind == "text" and (f.codes or f.pattern) for f in MODULES[name].fields)
+    ]
+    for name in sorted(filled(con, checked)):
+        sets: list[str] = []
+        params: dict[str, object] = {}
+        for i, f in enumerate(MODULES[name].fields):
+            if f.kind != "text" or not (f.codes or f.pattern):
+                continue
+            normal = NORMAL.format(column=f.name)
+            if f.codes:
+                params[f"v{i}"] = list(f.codes)
+                valid = f"list_contains($v{i}, {normal})"
+            else:
+                params[f"v{i}"] = f.pattern
+                valid = f"regexp_full_match({normal}, $v{i})"
+            sets.append(f"{f.name} = CASE WHEN {valid} THEN {normal} ELSE {f.name} END")
+        if sets:
+            con.execute(f"UPDATE {name} SET {', '.join(sets)}", params)
+
+
+def fill_blanks(con: duckdb.DuckDBPyConnection) -> None:
+    """A blank cell in a required column with a meaning (``Field.if_blank``: a blank request
+    outcome is pending, A) takes that value once the checks have listed it as a query."""
+    for name in MODULE_ORDER:
+        for f in MODULES[name].fields:
+            if f.if_blank is not None:
+                con.execute(
+                    f"UPDATE {name} SET {f.name} = $v WHERE {f.name} IS NULL", {"v": f.if_blank}
+                )
+
+
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Canonical tables, the SEN2 data-quality queries and the marts, from the staging tables."""
     con.execute(canonical_sql())
     con.execute(superseded_rejected_sql())
     con.execute(render("loaded_rows.sql"))
+    normalise_codes(con)
     run_checks(con)
+    fill_blanks(con)
     con.execute(render("marts.sql"))

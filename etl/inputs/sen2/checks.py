@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.checks import RowProblem, rule
+from etl.inputs.sen2.spec import MODULES
 
 # ---------------------------------------------------------------- rules found while building
 
@@ -170,7 +171,49 @@ rule(
     "SEN2",
 )
 
+rule(
+    "outcome_blank_pending",
+    "query",
+    "A request's outcome is blank: loaded as A (decision yet to be made), so the case stays open "
+    "and on the watchlist until an outcome is recorded",
+    "RequestOutcome is blank; loaded as A (decision yet to be made)",
+    "SEN2",
+)
+rule(
+    "code_not_in_list",
+    "query",
+    "A descriptive code (one no figure here depends on: ethnicity, UPNunknown, request source, "
+    "DP, PlanRes, PlanWBP, SEN setting, review outcome, cease reason, DMO / DCO / DSCO) is not in "
+    "DfE's list; the row is loaded and the value kept as written",
+    "DP: 'Y' is not one of DfE's codes (E, H, I, S)",
+    "SEN2",
+)
+rule(
+    "format_unexpected",
+    "query",
+    "A reference number is not in DfE's format (URN 6 digits, UKPRN 8, ULN 10, LA codes 3); the "
+    "row is loaded and the value kept as written",
+    "URN: '12345' is not 6 digits",
+    "SEN2",
+)
+
 Check = Callable[[duckdb.DuckDBPyConnection], duckdb.DuckDBPyRelation]
+
+# The SEN2 table and field of every text field checked after loading (issue 10).
+_CHECKED = [
+    (table, f)
+    for table, module in MODULES.items()
+    for f in module.fields
+    if f.kind == "text" and (f.codes or f.pattern)
+]
+_PATTERN_WORDS = {
+    "urn": "6 digits",
+    "ukprn": "8 digits",
+    "uln": "10 digits",
+    "la_code": "a 3-digit LA code",
+    "transfer_la": "a 3-digit LA code",
+    "exported": "a 3-digit LA code (or the date the child moved out)",
+}
 
 
 def check_sen2_outcome_before_received(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
@@ -294,6 +337,248 @@ def check_sen2_person_without_header(con: duckdb.DuckDBPyConnection) -> duckdb.D
     """)
 
 
+def check_sen2_outcome_blank_pending(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A blank request outcome: loaded as A (pending), listed so the LA can fill it in."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'RequestOutcome',
+               'outcome_blank_pending', 'query',
+               'RequestOutcome is blank; loaded as A (decision yet to be made), so the request '
+               || 'counts as open until an outcome is recorded'
+        FROM requests WHERE request_outcome IS NULL
+    """)
+
+
+def check_sen2_code_not_in_list(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A descriptive code outside DfE's list, or a reference number not in DfE's format.
+
+    Only table and column names from the spec are put into the SQL; the lists, patterns and
+    message words are bound as parameters.
+    """
+    parts: list[str] = []
+    params: dict[str, object] = {}
+    present = _columns(con)
+    for i, (table, f) in enumerate(_CHECKED):
+        if f.name not in present.get(table, set()):
+            continue  # a table held in part (the unit tests): nothing of this field to check
+        params[f"label{i}"] = f.aliases[0] if f.aliases else f.name
+        if f.codes:
+            params[f"codes{i}"] = list(f.codes)
+            params[f"shown{i}"] = ", ".join(sorted(f.codes))
+            parts.append(f"""
+                SELECT load_id, source_file, source_sheet, source_row, $label{i},
+                       'code_not_in_list', 'query',
+                       $label{i} || ': ''' || {f.name} || ''' is not one of DfE''s codes ('
+                       || $shown{i} || '); loaded as written'
+                FROM {table}
+                WHERE {f.name} IS NOT NULL AND NOT list_contains($codes{i}, {f.name})""")
+        else:
+            params[f"pattern{i}"] = f.pattern
+            params[f"words{i}"] = _PATTERN_WORDS.get(f.name, "in DfE's format")
+            parts.append(f"""
+                SELECT load_id, source_file, source_sheet, source_row, $label{i},
+                       'format_unexpected', 'query',
+                       $label{i} || ': ''' || {f.name} || ''' is not ' || $words{i}
+                       || '; loaded as written'
+                FROM {table}
+                WHERE {f.name} IS NOT NULL AND NOT regexp_full_match({f.name}, $pattern{i})""")
+    if not parts:
+        return con.sql(_NO_PROBLEMS)
+    return con.sql(" UNION ALL ".join(parts), params=params)
+
+
+_NO_PROBLEMS = """
+    SELECT NULL::INTEGER AS load_id, NULL AS file, NULL AS sheet, NULL::INTEGER AS "row",
+           NULL AS "column", NULL AS rule, NULL AS severity, NULL AS message WHERE FALSE"""
+
+
+def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """The SEN2 tables the connection holds with at least one row, each with its column names
+    (an empty table has nothing to check, and skipping it keeps every load quick)."""
+    found: dict[str, set[str]] = {}
+    for table in MODULES:
+        try:
+            found[table] = set(con.table(table).columns)
+        except duckdb.CatalogException:
+            continue
+    return {t: found[t] for t in filled(con, list(found))}
+
+
+def filled(con: duckdb.DuckDBPyConnection, tables: list[str]) -> set[str]:
+    """Which of ``tables`` (names from the spec) hold at least one row, in one statement."""
+    if not tables:
+        return set()
+    sql = " UNION ALL ".join(f"SELECT '{t}' AS t FROM (SELECT 1 FROM {t} LIMIT 1)" for t in tables)
+    return {row[0] for row in con.sql(sql).fetchall()}
+
+
+# ---------------------------------------------------------------- cross-row rules (issue 10)
+# All queries: the rows are loaded. DfE's COLLECT makes most of these errors to clear before the
+# return is authorised, but here an error means "row not loaded", and none of these makes a row
+# unusable for the figures; rejecting would lose plans (docs/decisions.md, issue 10).
+
+rule(
+    "rank1_need_count",
+    "query",
+    "An active plan does not have exactly one SEN need of rank 1 (SENtypeRank 1)",
+    "This active plan has 2 SEN needs of rank 1; it should have exactly one",
+    "SEN2",
+)
+rule(
+    "too_many_details",
+    "query",
+    "More than two Plan Detail rows for one named plan, or more than two Placement Detail rows "
+    "or SEN needs for one active plan (DfE allows at most two of each)",
+    "This is Plan Detail row 3 of its named plan; DfE allows at most two",
+    "SEN2",
+)
+rule(
+    "cease_reason_missing",
+    "query",
+    "A plan has a cease date but no reason it ceased (CeaseReason)",
+    "The plan ceased on 31/08/2024 but CeaseReason is blank",
+    "SEN2",
+)
+rule(
+    "date_after_reference",
+    "query",
+    "A date is after the return's reference date (the census day on its SEN2 header)",
+    "ReviewMeeting 20/01/2025 is after the return's reference date 16/01/2025",
+    "SEN2",
+)
+rule(
+    "age_over_25",
+    "query",
+    "The child or young person was over 25 at the start of the academic year (1 September) of "
+    "the return's reference date",
+    "Aged 26 on 1 September 2024, the start of the academic year of the reference date",
+    "SEN2",
+)
+rule(
+    "review_decision_before_meeting",
+    "query",
+    "The annual review decision date (LastReview) is before the review meeting; the review is "
+    "left out of the 4-week decision figure",
+    "Review decision date 01/06/2023 is before the review meeting (15/06/2023)",
+    "SEN2",
+)
+
+
+def check_sen2_rank1_need_count(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """An active plan with no rank-1 SEN need, or more than one."""
+    return con.sql("""
+        WITH ranks AS (
+            SELECT ap.load_id, ap.source_file, ap.source_sheet, ap.source_row,
+                   count(sn.sen_need_key) FILTER (WHERE sn.sen_type_rank = 1) AS rank1
+            FROM active_plans ap
+            LEFT JOIN sen_need sn
+              ON sn.active_plan_key = ap.active_plan_key
+              OR (sn.active_plan_key IS NULL AND sn.request_key = ap.request_key)
+            GROUP BY ALL)
+        SELECT load_id, source_file, source_sheet, source_row, 'SENtypeRank', 'rank1_need_count',
+               'query',
+               'This active plan has ' || CASE WHEN rank1 = 0 THEN 'no SEN need' ELSE rank1 ||
+               ' SEN needs' END || ' of rank 1; it should have exactly one'
+        FROM ranks WHERE rank1 <> 1
+    """)
+
+
+def check_sen2_too_many_details(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """The third and later Plan Detail / Placement Detail / SEN need rows of one plan."""
+    parts = []
+    for table, parent, what, whose in (
+        ("plan_detail", "named_plan_key", "Plan Detail", "named plan"),
+        ("placement_detail", "active_plan_key", "Placement Detail", "active plan"),
+        ("sen_need", "active_plan_key", "SEN need", "active plan"),
+    ):
+        parts.append(f"""
+            SELECT load_id, source_file, source_sheet, source_row, NULL, 'too_many_details',
+                   'query',
+                   'This is {what} row ' || n || ' of its {whose}; DfE allows at most two'
+            FROM (SELECT *, row_number() OVER (PARTITION BY {parent}
+                                              ORDER BY load_id, source_sheet, source_row) AS n
+                  FROM {table} WHERE {parent} IS NOT NULL)
+            WHERE n > 2""")
+    return con.sql(" UNION ALL ".join(parts))
+
+
+def check_sen2_cease_reason_missing(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A named plan with a cease date and no cease reason."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'CeaseReason',
+               'cease_reason_missing', 'query',
+               'The plan ceased on ' || strftime(cease_date, '%d/%m/%Y')
+               || ' but CeaseReason is blank'
+        FROM named_plan WHERE cease_date IS NOT NULL AND cease_reason IS NULL
+    """)
+
+
+# Each request's reference date: its child's SEN2 header (none without one: not checked).
+_REFERENCE = """
+    reference AS (
+        SELECT r.request_key, s.reference_date
+        FROM requests r JOIN person p USING (person_key) JOIN sen2 s ON s.sen2_key = p.sen2_key
+        WHERE s.reference_date IS NOT NULL),
+    plan_request AS (
+        SELECT np.*, coalesce(np.request_key, a.request_key) AS via_request
+        FROM named_plan np LEFT JOIN assessment a USING (assessment_key))"""
+
+
+def check_sen2_date_after_reference(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A request, decision, plan or review date after the return's reference date."""
+    dates = (
+        ("requests", "request_key", "received_date", "ReceivedDate"),
+        ("requests", "request_key", "request_outcome_date", "RequestOutcomeDate"),
+        ("assessment", "request_key", "assessment_outcome_date", "AssessmentOutcomeDate"),
+        ("plan_request", "via_request", "start_date", "StartDate"),
+        ("plan_request", "via_request", "cease_date", "CeaseDate"),
+        ("active_plans", "request_key", "review_meeting", "ReviewMeeting"),
+        ("active_plans", "request_key", "last_review", "LastReview"),
+    )
+    parts = [
+        f"""
+        SELECT t.load_id, t.source_file, t.source_sheet, t.source_row, '{label}',
+               'date_after_reference', 'query',
+               '{label} ' || strftime(t.{column}, '%d/%m/%Y') || ' is after the return''s '
+               || 'reference date ' || strftime(ref.reference_date, '%d/%m/%Y')
+        FROM {table} t JOIN reference ref ON ref.request_key = t.{link}
+        WHERE t.{column} > ref.reference_date"""
+        for table, link, column, label in dates
+    ]
+    return con.sql(f"WITH {_REFERENCE} " + " UNION ALL ".join(parts))
+
+
+def check_sen2_age_over_25(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """A child over 25 on 1 September of the academic year of the return's reference date."""
+    return con.sql("""
+        WITH aged AS (
+            SELECT p.*,
+                   make_date(year(s.reference_date) - CASE WHEN month(s.reference_date) < 9
+                                                           THEN 1 ELSE 0 END, 9, 1) AS year_start
+            FROM person p JOIN sen2 s ON s.sen2_key = p.sen2_key
+            WHERE s.reference_date IS NOT NULL AND p.birth_date IS NOT NULL)
+        SELECT load_id, source_file, source_sheet, source_row, 'PersonBirthDate', 'age_over_25',
+               'query',
+               'Aged ' || date_sub('year', birth_date, year_start) || ' on 1 September '
+               || year(year_start) || ', the start of the academic year of the reference date; '
+               || 'EHC plans run to the end of the academic year in which the young person turns 25'
+        FROM aged WHERE date_sub('year', birth_date, year_start) > 25
+    """)
+
+
+def check_sen2_review_decision_before_meeting(
+    con: duckdb.DuckDBPyConnection,
+) -> duckdb.DuckDBPyRelation:
+    """An annual review decision dated before its meeting."""
+    return con.sql("""
+        SELECT load_id, source_file, source_sheet, source_row, 'LastReview',
+               'review_decision_before_meeting', 'query',
+               'Review decision date ' || strftime(last_review, '%d/%m/%Y')
+               || ' is before the review meeting (' || strftime(review_meeting, '%d/%m/%Y')
+               || '); left out of the 4-week decision figure'
+        FROM active_plans WHERE last_review < review_meeting
+    """)
+
+
 # In the order their problems are listed.
 CHECKS: tuple[Check, ...] = (
     check_sen2_outcome_before_received,
@@ -305,10 +590,39 @@ CHECKS: tuple[Check, ...] = (
     check_sen2_upn_malformed,
     check_sen2_date_in_future,
     check_sen2_person_without_header,
+    check_sen2_outcome_blank_pending,
+    check_sen2_code_not_in_list,
+    check_sen2_rank1_need_count,
+    check_sen2_too_many_details,
+    check_sen2_cease_reason_missing,
+    check_sen2_date_after_reference,
+    check_sen2_age_over_25,
+    check_sen2_review_decision_before_meeting,
 )
 
 
+# The tables a check finds its problems in: when all of them are empty (a case list has no plan
+# modules; a Blade set may have no SEN2 header) the check is skipped.
+NEEDS: dict[Check, tuple[str, ...]] = {
+    check_sen2_rank1_need_count: ("active_plans",),
+    check_sen2_too_many_details: ("plan_detail", "placement_detail", "sen_need"),
+    check_sen2_cease_reason_missing: ("named_plan",),
+    check_sen2_date_after_reference: ("sen2",),
+    check_sen2_age_over_25: ("sen2",),
+    check_sen2_review_decision_before_meeting: ("active_plans",),
+}
+
+
 def run_checks(con: duckdb.DuckDBPyConnection) -> None:
-    """Add every check's problems to ``query_problems`` in the warehouse being built."""
+    """Add every check's problems to ``query_problems`` in the warehouse being built, in one
+    statement (UNION ALL: one insert costs far less than one per check). A check whose tables
+    are all empty is skipped (``NEEDS``)."""
+    has_rows = filled(con, sorted({t for tables in NEEDS.values() for t in tables}))
+    combined: duckdb.DuckDBPyRelation | None = None
     for check in CHECKS:
-        check(con).insert_into("query_problems")
+        if check in NEEDS and not has_rows & set(NEEDS[check]):
+            continue
+        found = check(con)
+        combined = found if combined is None else combined.union(found)
+    if combined is not None:
+        combined.insert_into("query_problems")

@@ -8,11 +8,12 @@ ignores case, spaces and punctuation (see ``etl.headers``); extra aliases can be
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Kind = Literal["id", "date", "code", "flag", "int", "text", "upn"]
 
+# XSD 2024 ``requestoutcometype`` / ``assessmentoutcometype``.
 REQUEST_OUTCOMES = {
     "Y": "LA proceeded with an assessment",
     "N": "LA decided not to proceed with an assessment",
@@ -27,6 +28,8 @@ ASSESSMENT_OUTCOMES = {
     "W": "Withdrawn or ceased before decision whether to issue",
     "H": "Historical – decision to issue made before the collection period",
 }
+# XSD 2024 ``sentype`` (12 codes) and DS, Down Syndrome, new in the SEN2 2025 guide item 5.8a
+# (MastodonC witan.sen2 dictionary.clj).
 SEN_TYPES = {
     "SPLD": "Specific learning difficulty",
     "MLD": "Moderate learning difficulty",
@@ -42,15 +45,28 @@ SEN_TYPES = {
     "DS": "Down Syndrome",
     "OTH": "Other difficulty",
 }
+# ---------------------------------------------------------------- code lists (issue 10)
+# Where each list comes from. "XSD 2024" is DfE's SEN2 2024 XML schema as kept in Social
+# Finance's liia-tools (``liiatools/spec/sen2/SEN2_schema_2024.xsd``, commit 81996262); the
+# descriptions are the XSD's own where it gives them. tests/test_sen2_codes.py holds the XSD's
+# enumerations and checks these lists against them.
+XSD_2024 = "DfE SEN2 2024 XSD (liia-tools liiatools/spec/sen2/SEN2_schema_2024.xsd)"
+
+# XSD 2024 ``unknownupntype``: UN1-UN10. The XSD gives no descriptions; those for UN1, 2, 3, 5, 8,
+# 9, 10 are the SEN2 guide's (SEN2_REFERENCE.md §1.2, via data-to-insight ssd-data-model).
 UPN_UNKNOWN_REASONS = {
     "UN1": "Aged under 6, not yet assigned a UPN",
     "UN2": "Never attended a state-funded school in England",
     "UN3": "Educated outside England",
+    "UN4": "Reason code UN4 (listed in the 2024 XSD without a description)",
     "UN5": "Sources reflect discrepancies preventing reliable matching",
+    "UN6": "Reason code UN6 (listed in the 2024 XSD without a description)",
+    "UN7": "Reason code UN7 (listed in the 2024 XSD without a description)",
     "UN8": "New to LA, UPN or ULN not yet known",
     "UN9": "Never attended a state-funded school or FE setting in England",
     "UN10": "Request resulted in no further action before UPN or ULN known",
 }
+# SEN2 2026 guide (SEN2_REFERENCE.md §1.2, from a public XML reader citing it); not in XSD 2024.
 REQUEST_SOURCES = {
     "1": "Young person or parent",
     "2": "School or other education setting",
@@ -58,6 +74,7 @@ REQUEST_SOURCES = {
     "4": "Social care professionals",
     "5": "Other",
 }
+# XSD 2024 ``sextype`` (M, F, U); 1/2/0/9 are the older GenderCurrent codes (d2i SEND tool).
 SEXES = {
     "M": "Male",
     "F": "Female",
@@ -67,8 +84,83 @@ SEXES = {
     "0": "Not stated",
     "9": "Neither",
 }
-CEASE_REASONS = {str(i): f"Reason {i}" for i in range(1, 10)}
+# XSD 2024 ``ceasereasontype``.
+CEASE_REASONS = {
+    "1": "Reached maximum age",
+    "2": "Ongoing educational or training needs being met without an EHC plan",
+    "3": "Moved on to higher education",
+    "4": "Moved on to paid employment, excluding apprenticeships",
+    "5": "Transferred to another LA",
+    "6": "Young person no longer wishes to engage in education",
+    "7": "Child or young person has moved abroad",
+    "8": "Child or young person deceased",
+    "9": "Other",
+}
+# XSD 2024 ``ranktype``.
 PLACEMENT_RANKS = {"1": "Primary", "2": "Secondary"}
+# XSD 2024 ``dptype``: personal budget, direct payments. A code, not a yes/no flag.
+DIRECT_PAYMENTS = {
+    "E": "Education only",
+    "S": "Social care only",
+    "H": "Health only",
+    "I": "Integrated payment for a combination of the above",
+}
+# XSD 2024 ``restype`` (PlanRes, RES).
+RESIDENTIAL = {"A": "38 to 51 weeks", "B": "52 weeks"}
+# XSD 2024 ``wbptype`` (PlanWBP, WBP).
+WORK_BASED = {"A": "Apprenticeships", "T": "Traineeships", "S": "Supported internships"}
+# XSD 2024 ``reviewoutcometype`` (ReviewOutcome).
+REVIEW_OUTCOMES = {
+    "A": "Amend the EHC plan",
+    "C": "Cease the EHC plan",
+    "M": "Maintain the EHC plan",
+}
+# XSD 2024 ``sensettingtype`` (codes only); descriptions from the SEN2 2025 guide items 4.7c / 5.7c
+# (SEN2_REFERENCE.md §1.2, via MastodonC witan.sen2 dictionary.clj).
+SEN_SETTINGS = {
+    "OLA": "Other – arrangements made by the LA (s61, EOTAS)",
+    "EHE": "Elective home education",
+    "EYP": "Early years provider with no GIAS URN",
+    "OPA": "Other – arrangements made by parents or young person (s42(5)), excluding EHE",
+    "OTH": "Other",
+    "NEET": "Not in education, employment or training (aged 16-25)",
+    "NIEC": "Not in education or training – notice to cease issued",
+    "NIEO": "Not in education or training – other",
+}
+# XSD 2024 ``ethnicitytype`` (CBDS main codes).
+ETHNICITIES = {
+    "WBRI": "White British",
+    "WIRI": "White Irish",
+    "WIRT": "Traveller of Irish heritage",
+    "WOTH": "Any other White background",
+    "WROM": "Gypsy/Roma",
+    "MWBC": "White and Black Caribbean",
+    "MWBA": "White and Black African",
+    "MWAS": "White and Asian",
+    "MOTH": "Any other mixed background",
+    "AIND": "Indian",
+    "APKN": "Pakistani",
+    "ABAN": "Bangladeshi",
+    "AOTH": "Any other Asian background",
+    "BCRB": "Caribbean",
+    "BAFR": "African",
+    "BOTH": "Any other black background",
+    "CHNE": "Chinese",
+    "OOTH": "Any other ethnic group",
+    "REFU": "Refused",
+    "NOBT": "Information not yet obtained",
+}
+# XSD 2024 DMO and DCO (Y, N, R); DSCO (2025 return, not in XSD 2024) assumed to share the list.
+# R is "Recruiting" (EES ``sen2_dmo_dco`` notes, SEN2_REFERENCE.md §1.2).
+DESIGNATED_OFFICER = {"Y": "Yes", "N": "No", "R": "Recruiting"}
+# Patterns, XSD 2024: URN 6 digits, UKPRN 8, ULN 10, LA codes (LEA, TransferLA, Exported) 3.
+URN_PATTERN = r"\d{6}"
+UKPRN_PATTERN = r"\d{8}"
+ULN_PATTERN = r"\d{10}"
+LA_CODE_PATTERN = r"\d{3}"
+# Exported holds the code of the LA the child moved to (XSD 2024); some LA lists hold the date the
+# child left instead, which this tool also accepts (docs/decisions.md, issue 10).
+EXPORTED_PATTERN = r"\d{3}|\d{4}-(\d{2}|[A-Za-z]{3})-\d{2}( 00:00:00)?|\d{1,2}/\d{1,2}/\d{4}"
 
 
 @dataclass(frozen=True)
@@ -80,6 +172,11 @@ class Field:
     aliases: tuple[str, ...] = ()
     required: bool = False
     codes: dict[str, str] | None = None
+    # Checked after loading, not while staging (issue 10): a "text" field with ``codes`` or a
+    # ``pattern`` keeps an off-list value as written, with a query, instead of rejecting the row.
+    pattern: str | None = None
+    # A required column whose blank cell has a meaning: loaded as this value, with a query.
+    if_blank: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,10 +235,11 @@ PERSON_FIELDS = (
             "Unique Learner Number",
             "ULN - Young person unique learner number",
         ),
+        pattern=ULN_PATTERN,
     ),
     Field(
         "upn_unknown",
-        "code",
+        "text",
         (
             "UPNunknown",
             "UPN and ULN unavailable – Reason",
@@ -156,7 +254,7 @@ PERSON_FIELDS = (
         ("PersonBirthDate", "Date of Birth", "Date of Birth (ccyy-mm-dd)", "DOB", "Birth date"),
     ),
     Field("sex", "code", ("Sex", "GenderCurrent", "Gender"), codes=SEXES),
-    Field("ethnicity", "text", ("Ethnicity",)),
+    Field("ethnicity", "text", ("Ethnicity",), codes=ETHNICITIES),
 )
 
 REQUEST_FIELDS = (
@@ -176,7 +274,7 @@ REQUEST_FIELDS = (
     ),
     Field(
         "request_source",
-        "code",
+        "text",
         (
             "RequestSource",
             "rquestsource",
@@ -202,10 +300,11 @@ REQUEST_FIELDS = (
         ("RequestOutcome", "Request Outcome", "Decision to assess"),
         required=True,
         codes=REQUEST_OUTCOMES,
+        if_blank="A",
     ),
     Field("request_mediation", "flag", ("RequestMediation", "Request Mediation")),
     Field("request_tribunal", "flag", ("RequestTribunal", "Request Tribunal")),
-    Field("exported", "text", ("Exported",)),
+    Field("exported", "text", ("Exported",), pattern=EXPORTED_PATTERN),
 )
 
 ASSESSMENT_FIELDS = (
@@ -264,9 +363,33 @@ MODULES: dict[str, Module] = {
             ("SEN2", "Header", "Return details"),
             (
                 SEN2_ID,
-                Field("la_code", "text", ("LEA", "LA Number", "LA code", "Local authority code")),
+                Field(
+                    "la_code",
+                    "text",
+                    ("LEA", "LA Number", "LA code", "Local authority code"),
+                    pattern=LA_CODE_PATTERN,
+                ),
                 Field("reference_date", "date", ("ReferenceDate", "Reference Date", "Census date")),
                 Field("collection_year", "int", ("Year", "Collection year")),
+                # Designated officers (XSD 2024 DMO, DCO; DSCO from the 2025 return).
+                Field(
+                    "dmo",
+                    "text",
+                    ("DMO", "Designated Medical Officer"),
+                    codes=DESIGNATED_OFFICER,
+                ),
+                Field(
+                    "dco",
+                    "text",
+                    ("DCO", "Designated Clinical Officer"),
+                    codes=DESIGNATED_OFFICER,
+                ),
+                Field(
+                    "dsco",
+                    "text",
+                    ("DSCO", "Designated Social Care Officer"),
+                    codes=DESIGNATED_OFFICER,
+                ),
             ),
             key="sen2_id",
         ),
@@ -307,15 +430,25 @@ MODULES: dict[str, Module] = {
                     "date",
                     ("StartDate", "EHC plan start date", "Date of current EHC plan"),
                 ),
-                Field("plan_res", "text", ("PlanRes", "Residential settings")),
-                Field("plan_wbp", "text", ("PlanWBP", "PlanWPB", "Work-based learning activity")),
+                Field("plan_res", "text", ("PlanRes", "Residential settings"), codes=RESIDENTIAL),
+                Field(
+                    "plan_wbp",
+                    "text",
+                    ("PlanWBP", "PlanWPB", "Work-based learning activity"),
+                    codes=WORK_BASED,
+                ),
                 Field("pb", "flag", ("PB", "Personal budget taken up")),
                 Field("oa", "flag", ("OA", "Personal budget – organised arrangements")),
-                Field("dp", "flag", ("DP", "Personal budget – direct payments")),
+                Field(
+                    "dp",
+                    "text",
+                    ("DP", "Personal budget – direct payments"),
+                    codes=DIRECT_PAYMENTS,
+                ),
                 Field("cease_date", "date", ("CeaseDate", "Date EHC plan ceased")),
                 Field(
                     "cease_reason",
-                    "code",
+                    "text",
                     ("CeaseReason", "Reason EHC plan ceased"),
                     codes=CEASE_REASONS,
                 ),
@@ -330,9 +463,19 @@ MODULES: dict[str, Module] = {
             (
                 Field("plan_detail_id", "id", ("plandetailtableid", "Plan detail ID")),
                 NAMED_PLAN_ID,
-                Field("urn", "text", ("URN", "URN – Unique Reference Number")),
-                Field("ukprn", "text", ("UKPRN", "UKPRN - UK Provider Reference Number")),
-                Field("sen_setting", "text", ("SENsetting", "SEN setting - establishment type")),
+                Field("urn", "text", ("URN", "URN – Unique Reference Number"), pattern=URN_PATTERN),
+                Field(
+                    "ukprn",
+                    "text",
+                    ("UKPRN", "UKPRN - UK Provider Reference Number"),
+                    pattern=UKPRN_PATTERN,
+                ),
+                Field(
+                    "sen_setting",
+                    "text",
+                    ("SENsetting", "SEN setting - establishment type"),
+                    codes=SEN_SETTINGS,
+                ),
                 Field("sen_setting_other", "text", ("SENsettingOther", "SEN setting – Other")),
                 Field(
                     "placement_rank",
@@ -361,17 +504,37 @@ MODULES: dict[str, Module] = {
                     "transfer_la",
                     "text",
                     ("TransferLA", "EHC plan transferred in from another LA during calendar year"),
+                    pattern=LA_CODE_PATTERN,
                 ),
                 Field("review_meeting", "date", ("ReviewMeeting", "Annual review meeting date")),
-                Field("review_outcome", "text", ("ReviewOutcome", "Annual review decision")),
+                Field(
+                    "review_outcome",
+                    "text",
+                    ("ReviewOutcome", "Annual review decision"),
+                    codes=REVIEW_OUTCOMES,
+                ),
                 Field(
                     "review_draft",
                     "date",
                     ("ReviewDraft", "Annual review – date draft amended EHC plan issued"),
                 ),
                 Field("last_review", "date", ("LastReview", "Annual review decision date")),
-                Field("res", "text", ("RES",)),
-                Field("wbp", "text", ("WBP",)),
+                # 2025 return (witan.sen2 marks them >= v1.3): phase-transfer review dates.
+                Field(
+                    "phase_transfer_due_date",
+                    "date",
+                    (
+                        "PhaseTransferDueDate",
+                        "Phase transfer review – due date for any amended plan",
+                    ),
+                ),
+                Field(
+                    "phase_transfer_final_date",
+                    "date",
+                    ("PhaseTransferFinalDate", "Phase transfer review – final plan date"),
+                ),
+                Field("res", "text", ("RES",), codes=RESIDENTIAL),
+                Field("wbp", "text", ("WBP",), codes=WORK_BASED),
             ),
             key="active_plan_id",
             parents=("request_id",),
@@ -385,9 +548,19 @@ MODULES: dict[str, Module] = {
                     "placement_detail_id", "id", ("placementdetailtableid", "Placement detail ID")
                 ),
                 ACTIVE_PLAN_ID,
-                Field("urn", "text", ("URN", "URN – Unique Reference Number")),
-                Field("ukprn", "text", ("UKPRN", "UKPRN – UK Provider Reference Number")),
-                Field("sen_setting", "text", ("SENsetting", "SEN Setting - Establishment type")),
+                Field("urn", "text", ("URN", "URN – Unique Reference Number"), pattern=URN_PATTERN),
+                Field(
+                    "ukprn",
+                    "text",
+                    ("UKPRN", "UKPRN – UK Provider Reference Number"),
+                    pattern=UKPRN_PATTERN,
+                ),
+                Field(
+                    "sen_setting",
+                    "text",
+                    ("SENsetting", "SEN Setting - Establishment type"),
+                    codes=SEN_SETTINGS,
+                ),
                 Field("sen_setting_other", "text", ("SENsettingOther", "Not in education – Other")),
                 Field(
                     "placement_rank",
@@ -403,8 +576,8 @@ MODULES: dict[str, Module] = {
                     "flag",
                     ("ResourcedProvisionIndicator", "Resourced provision indicator"),
                 ),
-                Field("res", "text", ("RES", "Residential settings")),
-                Field("wbp", "text", ("WBP", "Work-based learning activity")),
+                Field("res", "text", ("RES", "Residential settings"), codes=RESIDENTIAL),
+                Field("wbp", "text", ("WBP", "Work-based learning activity"), codes=WORK_BASED),
             ),
             key="placement_detail_id",
             parents=("active_plan_id",),
@@ -463,10 +636,7 @@ FLAT = Module(
     FLAT.name,
     FLAT.title,
     FLAT.sheet_names,
-    tuple(
-        Field(f.name, f.kind, f.aliases, False, f.codes) if f.name == "assessment_outcome" else f
-        for f in FLAT.fields
-    ),
+    tuple(replace(f, required=False) if f.name == "assessment_outcome" else f for f in FLAT.fields),
     FLAT.key,
     borrows_aliases=True,
 )

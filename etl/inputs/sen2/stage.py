@@ -254,7 +254,7 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
                 for i, p in errors
             ]
         )
-        if f.required:
+        if f.required and f.if_blank is None:  # else loaded as f.if_blank, with a query (build)
             reject(checks.check_sen2_required_blank(raw, header, f.kind))
 
     n = len(numbers)

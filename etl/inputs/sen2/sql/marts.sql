@@ -24,6 +24,13 @@ SELECT r.request_key,
        a.assessment_outcome,
        a.assessment_outcome_date,
        a.week20 AS exception_applies,
+       -- Exported: the child moved out of the LA before the assessment finished (issue 10). The
+       -- return holds the LA moved to (3 digits, XSD 2024); an LA list may hold the date instead.
+       r.exported IS NOT NULL AS exported,
+       CASE WHEN r.exported IS NOT NULL
+            THEN try_strptime(r.exported, ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y',
+                                           '%Y-%b-%d %H:%M:%S'])::DATE
+       END AS exported_date,
        coalesce(n.sen_type, 'Not recorded') AS primary_need,
        CASE WHEN p.birth_date IS NULL OR p.birth_date > r.received_date THEN NULL
             ELSE date_sub('year', p.birth_date, r.received_date) END AS age_at_request,
@@ -81,7 +88,8 @@ WHERE request_outcome IN ('Y', 'N')
   AND request_outcome_date >= received_date;
 
 -- Open requests as at a date: received by then, not withdrawn / historical, no plan issued and no
--- decision not to assess / not to issue on or before that date. Grain: one row per open request.
+-- decision not to assess / not to issue on or before that date, and not exported (moved out of the
+-- LA) by then. Grain: one row per open request.
 CREATE OR REPLACE MACRO open_requests(as_of) AS TABLE
 SELECT request_key,
        -- 10 hex characters: no clashes in practice even across all of England's requests.
@@ -105,7 +113,10 @@ WHERE received_date <= as_of
   -- Every condition below is NULL-safe: a blank outcome means no decision yet.
   AND NOT coalesce(request_outcome = 'N' AND coalesce(request_outcome_date <= as_of, TRUE), FALSE)
   AND coalesce(assessment_outcome, 'A') NOT IN ('W', 'H')
-  AND NOT coalesce(assessment_outcome IN ('Y', 'N') AND assessment_outcome_date <= as_of, FALSE);
+  AND NOT coalesce(assessment_outcome IN ('Y', 'N') AND assessment_outcome_date <= as_of, FALSE)
+  -- Exported ends the request's open life on its date; with only the LA moved to (no date), it
+  -- is not open at any date (docs/decisions.md, issue 10).
+  AND NOT (exported AND coalesce(exported_date <= as_of, TRUE));
 
 -- Headline counts for calendar year y up to and including as_of (open requests: see above).
 CREATE OR REPLACE MACRO ehcp_counts(y, as_of) AS TABLE
@@ -180,3 +191,63 @@ SELECT m.issue_month,
 FROM months m LEFT JOIN counts c USING (issue_month)
 WINDOW w AS (ORDER BY m.issue_month ROWS BETWEEN 11 PRECEDING AND CURRENT ROW);
 
+
+-- Annual reviews (issue 10; definitions in etl/catalogue.py and docs/decisions.md). Grain: one row
+-- per active plans record (SEN2 module 5a), with its plan's start and cease dates (Named plan,
+-- linked through the request; without one, the date the plan was issued) and review fields.
+CREATE OR REPLACE TABLE mart_active_plans AS
+WITH plan AS (
+    SELECT coalesce(np.request_key, a.request_key) AS request_key,
+           max(np.start_date) AS start_date,
+           -- A cease date counts only on the latest plan of the request.
+           arg_max(np.cease_date, np.start_date) AS cease_date
+    FROM named_plan np LEFT JOIN assessment a USING (assessment_key)
+    WHERE coalesce(np.request_key, a.request_key) IS NOT NULL
+    GROUP BY 1
+)
+SELECT ap.active_plan_key, ap.request_key, f.person_key, f.la_code, f.primary_need,
+       coalesce(p.start_date,
+                CASE WHEN f.assessment_outcome = 'Y' THEN f.assessment_outcome_date END)
+           AS start_date,
+       p.cease_date,
+       -- The review: the meeting date; where only the decision date is recorded, it stands in.
+       coalesce(ap.review_meeting, ap.last_review) AS review_date,
+       ap.review_meeting, ap.review_outcome, ap.last_review AS review_decision_date,
+       CASE WHEN ap.last_review >= ap.review_meeting
+            THEN datediff('day', ap.review_meeting, ap.last_review) END AS days_to_decision,
+       ap.phase_transfer_due_date, ap.phase_transfer_final_date,
+       ap.source_file, ap.source_row
+FROM active_plans ap
+JOIN fact_request f USING (request_key)
+LEFT JOIN plan p USING (request_key);
+
+-- Plans active at as_of with their review position. Active: started on or before as_of, not ceased
+-- on or before it. Due: started at least 12 months before as_of. Overdue: due, and no review on or
+-- before as_of within the last 12 months (the deadline, the last review or else the start + 12
+-- months, is before as_of). A decision counts when the meeting and the decision are both on or
+-- before as_of, the decision not before the meeting; within 4 weeks: at most 28 days later.
+CREATE OR REPLACE MACRO annual_review_plans(as_of) AS TABLE
+SELECT *,
+       start_date + INTERVAL 12 MONTH <= as_of AS due,
+       CASE WHEN review_date <= as_of THEN review_date END AS reviewed_on,
+       (coalesce(CASE WHEN review_date <= as_of THEN review_date END, start_date)
+           + INTERVAL 12 MONTH)::DATE AS review_deadline,
+       due AND review_deadline < as_of AS overdue,
+       CASE WHEN NOT due THEN 'Not yet due'
+            WHEN NOT overdue THEN 'Reviewed in the last 12 months'
+            WHEN reviewed_on IS NULL THEN 'No review recorded'
+            WHEN review_deadline + INTERVAL 3 MONTH >= as_of THEN 'Overdue up to 3 months'
+            WHEN review_deadline + INTERVAL 6 MONTH >= as_of THEN 'Overdue 3 to 6 months'
+            ELSE 'Overdue more than 6 months' END AS review_status,
+       due AND review_meeting <= as_of AND review_decision_date <= as_of
+           AND days_to_decision IS NOT NULL AS decision_made,
+       decision_made AND days_to_decision <= 28 AS decision_within_4_weeks
+FROM mart_active_plans
+WHERE start_date <= as_of AND (cease_date IS NULL OR cease_date > as_of);
+
+CREATE OR REPLACE MACRO annual_review_counts(as_of) AS TABLE
+SELECT count(*) FILTER (WHERE due) AS plans_due,
+       count(*) FILTER (WHERE overdue) AS reviews_overdue,
+       count(*) FILTER (WHERE decision_made) AS decisions_made,
+       count(*) FILTER (WHERE decision_within_4_weeks) AS decisions_within_4_weeks
+FROM annual_review_plans(as_of);
