@@ -11,12 +11,14 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.checks import Problem
 from etl.config import settings
 from etl.headers import missing_required
 from etl.inputs.kind import StageContext, Staged
 from etl.inputs.sen2 import build as _build
+from etl.inputs.sen2 import shapes as _shapes
 from etl.inputs.sen2 import stage as _stage
 from etl.inputs.sen2.spec import FLAT, MODULES
 from etl.readers import FileProblem, RawSheet
@@ -44,8 +46,43 @@ class Sen2Kind:
     def recognise(
         self, sheets: list[RawSheet], context: StageContext
     ) -> list[tuple[RawSheet, _stage.Recognised | None]] | None:
-        """Each sheet with its module (None for a sheet that is not SEN2); None when none is."""
-        found = [(sheet, _stage.recognise(sheet)) for sheet in sheets]
+        """Each sheet with its module (None for a sheet that is not SEN2); None when none is.
+
+        The XML return and a stacked template sheet are first cut into one sheet per module
+        (:mod:`.shapes`); a block of either that cannot be matched refuses the whole file."""
+        if sheets and sheets[0].xml_root is not None:
+            parts = _shapes.xml_modules(sheets, context.pseudo)
+            found = [(sheet, _stage.recognise(sheet)) for sheet in parts]
+            for sheet, rec in found:
+                if rec is None:
+                    raise FileProblem(
+                        "column_missing",
+                        f"{sheet.file}: the <{(sheet.sheet or '').rsplit('/', 1)[-1]}> records "
+                        f"(line {sheet.row_numbers[0]}) hold no SEN2 elements this tool knows; "
+                        "nothing was loaded",
+                        sheet.sheet,
+                    )
+            return found
+        found = []
+        for sheet in sheets:
+            blocks = _shapes.split_stacked(sheet)
+            if blocks is None:
+                found.append((sheet, _stage.recognise(sheet)))
+                continue
+            for block in blocks:
+                rec = _stage.recognise(block)
+                if rec is None:
+                    raise FileProblem(
+                        "column_missing",
+                        f"{sheet.label}: DfE's stacked submission template, but the block titled "
+                        f"on row {_shapes.title_row(block)} ({MODULES[block.part or ''].title}) "
+                        "has no header row of SEN2 column labels below its title, so the file "
+                        "cannot be read correctly and nothing was loaded. Put the module's "
+                        "column labels on the row under its title, or save each module on its "
+                        "own sheet",
+                        sheet.sheet,
+                    )
+                found.append((block, rec))
         return found if any(rec for _, rec in found) else None
 
     def stage(
@@ -88,9 +125,11 @@ class Sen2Kind:
             recognised.append((sheet, rec))
         staged = Staged(shape="", rows_read=0, problems=problems)
         shapes = set()
+        per_child = False
         for sheet, rec in recognised:
             result = _stage.stage(sheet, rec, context.pseudo)
             shapes.add(result.shape)
+            per_child = per_child or result.per_child
             staged.problems.extend(result.problems)
             staged.rows_read += result.rows_read
             for module, table in result.tables.items():
@@ -112,16 +151,44 @@ class Sen2Kind:
                         + ", ".join(result.unknown_columns),
                     )
                 )
-        if shapes == {"flat"}:
+        xml = any(sheet.xml_root for sheet, _ in recognised)
+        stacked = any(sheet.part and not sheet.xml_root for sheet, _ in recognised)
+        if xml:
+            staged.shape = "SEN2 XML return"
+        elif stacked:
+            staged.shape = "SEN2 submission template (stacked modules)"
+        elif shapes == {"flat"}:
             staged.shape = "flat case list"
         elif len(shapes) == 1:
             staged.shape = f"SEN2 module: {MODULES[shapes.pop()].title}"
         else:
             staged.shape = f"SEN2 module workbook ({len(recognised)} sheets)"
+        if per_child:
+            staged.shape += "; request ids numbered within each child"
+        _link_return(staged)
         return staged
 
     def build(self, con: duckdb.DuckDBPyConnection) -> None:
         _build.build(con)
+
+
+def _link_return(staged: Staged) -> None:
+    """What a file's own header record says about the rest of it: the reference date is the
+    file's snapshot date, and a file with one header record (the XML return, the template) has
+    its children belong to it, so their LA is known."""
+    header = staged.tables.get("stg_sen2")
+    if header is None or header.num_rows == 0:
+        return
+    dates = [d for d in header.column("reference_date").to_pylist() if d is not None]
+    if dates:
+        staged.as_of = max(dates)
+    keys = {k for k in header.column("sen2_key").to_pylist() if k is not None}
+    person = staged.tables.get("stg_person")
+    if len(keys) == 1 and person is not None and person.num_rows:
+        key = next(iter(keys))
+        index = person.schema.get_field_index("sen2_key")
+        filled = pc.fill_null(person.column(index), pa.scalar(key, pa.string()))
+        staged.tables["stg_person"] = person.set_column(index, "sen2_key", filled)
 
 
 KIND = Sen2Kind()

@@ -1,0 +1,210 @@
+"""Issue 10: the golden children in every SEN2 shape an LA holds give the same figures.
+
+Each shape is written by ``tests/sen2_shapes.py`` from the one hand-made set of children in
+``tests/golden_fixture.py``; the expected figures are worked out by hand in ``tests/test_golden.py``
+(``EXPECTED_2024``), and the snapshot figures below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.__main__ import main
+from etl.metrics import ehcp_kpis
+from etl.warehouse import run_load
+from tests import golden_fixture as gf
+from tests import sen2_builders as b
+from tests import sen2_shapes as shapes
+from tests.test_golden import EXPECTED_2024
+
+SHAPES: dict[str, Callable[[Path], Path]] = {
+    "xml": lambda tmp: shapes.write_xml(tmp / "sen2_return.xml"),
+    "pre_submission": lambda tmp: shapes.write_pre_submission(tmp / "pre_submission.xlsx"),
+    "template_modules": lambda tmp: shapes.write_template_modules(tmp / "template.xlsx"),
+    "stacked_template": lambda tmp: shapes.write_stacked_template(tmp / "stacked.xlsx"),
+    "d2i": lambda tmp: shapes.write_d2i(tmp / "d2i"),
+    "d2i_converter": lambda tmp: shapes.write_d2i_converter(tmp / "converted.xlsx"),
+    "blade_full": lambda tmp: shapes.write_blade_full(tmp / "blade"),
+    "workbook": lambda tmp: gf.write_workbook(tmp / "sen2.xlsx"),
+}
+# Shapes that state the return's reference date (31 March 2025): it is the snapshot date.
+WITH_REFERENCE_DATE = {"xml", "stacked_template", "blade_full"}
+# Shapes that carry the primary need (Data to Insight's tool has no SEN need module).
+WITH_NEED = set(SHAPES) - {"d2i", "d2i_converter"}
+
+
+@pytest.fixture(autouse=True)
+def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    b.isolate_settings(monkeypatch, tmp_path)
+
+
+@pytest.fixture(params=sorted(SHAPES))
+def shape(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def loaded(shape: str, tmp_path: Path) -> Path:
+    report = run_load([SHAPES[shape](tmp_path)], tmp_path / "data")
+    assert report.published
+    assert [r.message for r in report.files if r.status == "failed"] == []
+    return tmp_path / "data"
+
+
+def test_kpis_are_the_hand_worked_figures_in_every_shape(loaded: Path) -> None:
+    con = duckdb.connect(str(loaded / "warehouse.duckdb"), read_only=True)
+    assert ehcp_kpis(con, 2024, dt.date(2025, 3, 31)) == EXPECTED_2024
+
+
+def test_every_row_is_loaded(loaded: Path) -> None:
+    b.assert_nothing_lost(loaded)
+    con = duckdb.connect(str(loaded / "warehouse.duckdb"), read_only=True)
+    rejected = con.execute("SELECT sum(rows_rejected) FROM load_log").fetchone()
+    assert rejected == (0,)
+    errors = con.execute("SELECT rule, message FROM problems WHERE severity = 'error'").fetchall()
+    assert errors == []
+
+
+def test_primary_need_and_plans_link(shape: str, loaded: Path) -> None:
+    con = duckdb.connect(str(loaded / "warehouse.duckdb"), read_only=True)
+    rows = con.execute(
+        "SELECT primary_need, count(*) FROM mart_plans_issued WHERE issue_year = 2024 "
+        "GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    if shape in WITH_NEED:
+        # ASD: R1, R2, R5; SEMH: R3, R7; SLCN: R4.
+        assert rows == [("ASD", 3), ("SEMH", 2), ("SLCN", 1)]
+    else:
+        assert rows == [("Not recorded", 6)]
+
+
+def test_plan_details_link_through_the_request(tmp_path: Path) -> None:
+    # The pre-submission workbook's Plan Detail sheet has no namedplantableid: each of the 7
+    # plans written (R1-R5, R7, R12) keeps its one plan detail.
+    run_load([shapes.write_pre_submission(tmp_path / "p.xlsx")], tmp_path / "data")
+    assert b.query(tmp_path / "data", "SELECT count(*) FROM plan_detail") == [(7,)]
+    assert b.query(tmp_path / "data", "SELECT count(*) FROM named_plan") == [(7,)]
+
+
+def test_snapshot_is_the_reference_date(shape: str, loaded: Path) -> None:
+    con = duckdb.connect(str(loaded / "warehouse.duckdb"), read_only=True)
+    snapshot = con.execute("SELECT snapshot_date FROM warehouse_meta").fetchone()
+    # Without a reference date: the latest event in the data, R10's decision on 10 March 2025.
+    expected = dt.date(2025, 3, 31) if shape in WITH_REFERENCE_DATE else dt.date(2025, 3, 10)
+    assert snapshot == (expected,)
+
+
+def test_xml_rows_are_element_lines(tmp_path: Path) -> None:
+    path = shapes.write_xml(tmp_path / "r.xml")
+    report = run_load([path], tmp_path / "data")
+    found = {(p["sheet"], p["rule"]) for p in report.problems}
+    assert ("Persons/Person/Requests/Assessment", "week20_missing") in found
+    lines = path.read_text().splitlines()
+    for p in report.problems:
+        if p["rule"] == "week20_missing":
+            # The row is the line of R2's <Assessment> start tag.
+            assert lines[p["row"] - 1].strip() == "<Assessment>"
+
+
+def test_xml_la_code_reaches_the_requests(tmp_path: Path) -> None:
+    run_load([shapes.write_xml(tmp_path / "r.xml")], tmp_path / "data")
+    assert b.query(tmp_path / "data", "SELECT DISTINCT la_code FROM fact_request") == [("201",)]
+
+
+def test_xml_stores_no_name_or_upn(tmp_path: Path) -> None:
+    run_load([shapes.write_xml(tmp_path / "r.xml")], tmp_path / "data")
+    blob = (tmp_path / "data" / "warehouse.duckdb").read_bytes()
+    assert b"SurnameP1" not in blob and b"Z000000000001" not in blob
+
+
+HOSTILE = {
+    "billion laughs": (
+        '<?xml version="1.0"?><!DOCTYPE Message [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+        '<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]><Message><Persons><Person><UPN>&d;</UPN>'
+        "</Person></Persons></Message>"
+    ),
+    "external entity": (
+        '<?xml version="1.0"?><!DOCTYPE Message [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<Message><Persons><Person><UPN>&x;</UPN></Person></Persons></Message>"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_xml_is_refused_whole(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "evil.xml"
+    path.write_text(HOSTILE[name])
+    report = run_load([path], tmp_path / "data")
+    [result] = report.files
+    assert result.status == "failed"
+    assert "document type (DTD)" in result.message
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("<Children><Child/></Children>", "root element is <Children>"),
+        (
+            "<Message><Persons><Person><UPN>A</UPN><Pet><Name>x</Name></Pet></Person></Persons>"
+            "</Message>",
+            "<Pet> records at Persons/Person/Pet",
+        ),
+        ("<Message><Persons>", "not well-formed"),
+    ],
+)
+def test_xml_that_is_not_a_return_is_refused(text: str, says: str, tmp_path: Path) -> None:
+    path = tmp_path / "other.xml"
+    path.write_text(text)
+    [result] = run_load([path], tmp_path / "data").files
+    assert result.status == "failed"
+    assert says in result.message
+
+
+def test_stacked_template_without_block_titles_is_refused(tmp_path: Path) -> None:
+    # A "Data Entry Template" whose titles were deleted: its header rows cannot be told apart,
+    # so nothing is loaded (read as a case list it would give wrong figures, the issue's bug).
+    path = shapes.write_stacked_template(tmp_path / "t.xlsx")
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Data Entry Template"]
+    for row in sheet.iter_rows():
+        if row[0].value in shapes.TITLES.values():
+            row[0].value = None
+    workbook.save(path)
+    [result] = run_load([path], tmp_path / "data").files
+    assert result.status == "failed"
+    assert "submission template" in result.message
+
+
+def test_stacked_block_without_header_is_refused(tmp_path: Path) -> None:
+    path = shapes.write_stacked_template(tmp_path / "t.xlsx")
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Data Entry Template"]
+    rows = list(sheet.iter_rows())
+    for i, row in enumerate(rows):
+        if row[0].value == "Requests Records":
+            for cell in rows[i + 1]:
+                cell.value = None
+    workbook.save(path)
+    code = main(["load", str(path), "--data-dir", str(tmp_path / "data"), "--json"])
+    assert code == 1
+
+
+def test_partial_load_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = shapes.write_xml(tmp_path / "good.xml")
+    bad = tmp_path / "bad.xml"
+    bad.write_text(HOSTILE["external entity"])
+    code = main(["load", str(good), str(bad), "--data-dir", str(tmp_path / "data"), "--json"])
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 3
+    assert [f["status"] for f in payload["files"]] == ["staged", "failed"]
