@@ -447,6 +447,10 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
     return staged
 
 
+# Modules whose rows link by the child. Other modules' sheets may carry the child's id too (DfE's
+# pre-submission workbook and template, Data to Insight's tool): it is read, to number requests
+# within each child, but not kept (those rows link through their request).
+LINKED_BY_PERSON = ("person", "requests", "flat")
 # Ids of the plan a detail row belongs to, which may instead come from the request (at most one
 # named plan and one active plan per request: the XSD's maxOccurs).
 BY_REQUEST = ("named_plan_id", "active_plan_id")
@@ -556,7 +560,9 @@ def staging_schema(module: Module) -> pa.Schema:
         pa.field(f.name, ARROW_TYPES[f.kind]) for f in module.fields if f.kind not in ("id", "upn")
     ]
     fields += [
-        pa.field(KEY_COLUMNS[f.name][0], pa.string()) for f in module.fields if f.kind == "id"
+        pa.field(KEY_COLUMNS[f.name][0], pa.string())
+        for f in module.fields
+        if f.kind == "id" and (f.name != "person_id" or module.name in LINKED_BY_PERSON)
     ]
     if module.name == "person":
         fields.append(pa.field("upn_status", pa.string()))
