@@ -739,7 +739,8 @@ class _XmlTarget:
             self.root = local
         else:
             parent.has_children = True
-        where = f"{parent.path}/{local}" if parent and parent.path else ("" if not parent else local)
+        # The root's path is "", so its children's paths start with their own names.
+        where = "" if parent is None else (f"{parent.path}/{local}" if parent.path else local)
         self.stack.append(
             _Element(local, where, self.count, self.line(), parent.number if parent else None)
         )

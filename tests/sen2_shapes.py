@@ -73,7 +73,7 @@ def write_xml(path: Path, reference_date: dt.date = REFERENCE_DATE) -> Path:
         ET.SubElement(source, tag).text = value
     persons = ET.SubElement(message, "Persons")
     for request in gf.REQUESTS:
-        rid, pid, received, r_out, r_date, a_out, a_date, week20, need = request
+        _rid, pid, received, r_out, r_date, a_out, a_date, week20, need = request
         upn, reason, dob = gf.PEOPLE[pid]
         person = ET.SubElement(persons, "Person")
         ET.SubElement(person, "Surname").text = f"Surname{pid}"
@@ -389,9 +389,7 @@ def write_d2i(folder: Path) -> Path:
             [number[pid], "", "", _uk(dob), "U", "NOBT", "", upn or "", "", reason or ""]
             for pid, (upn, reason, dob) in gf.PEOPLE.items()
         ],
-        "m2": [
-            [number[r[1]], 1, _uk(r[2]), 0, _uk(r[4]), r[3], 0, 0, "", ""] for r in gf.REQUESTS
-        ],
+        "m2": [[number[r[1]], 1, _uk(r[2]), 0, _uk(r[4]), r[3], 0, 0, "", ""] for r in gf.REQUESTS],
         "m3": [
             [number[r[1]], 1, r[5], _uk(r[6]), 0, 0, 0, 0, "" if r[7] is None else int(r[7])]
             for r in gf.REQUESTS
@@ -524,12 +522,20 @@ def write_blade_full(folder: Path, reference_date: dt.date = REFERENCE_DATE) -> 
             if r[5]
         ],
         "namedplan": [
-            {"namedplantableid": f"NP{r[0]}", "assessmenttableid": f"A{r[0]}", "startdate": _blade(r[6])}
+            {
+                "namedplantableid": f"NP{r[0]}",
+                "assessmenttableid": f"A{r[0]}",
+                "startdate": _blade(r[6]),
+            }
             for r in plans
         ],
         "plandetail": [
-            {"plandetailtableid": f"PD{r[0]}", "namedplantableid": f"NP{r[0]}", "urn": URN,
-             "placementrank": 1}
+            {
+                "plandetailtableid": f"PD{r[0]}",
+                "namedplantableid": f"NP{r[0]}",
+                "urn": URN,
+                "placementrank": 1,
+            }
             for r in plans
         ],
         "activeplans": [
@@ -539,8 +545,12 @@ def write_blade_full(folder: Path, reference_date: dt.date = REFERENCE_DATE) -> 
         ],
         "placementdetail": [],
         "senneed": [
-            {"senneedtableid": f"N{r[0]}", "activeplanstableid": f"AP{r[0]}", "sentype": r[8],
-             "sentyperank": 1}
+            {
+                "senneedtableid": f"N{r[0]}",
+                "activeplanstableid": f"AP{r[0]}",
+                "sentype": r[8],
+                "sentyperank": 1,
+            }
             for r in gf.REQUESTS
             if r[8]
         ],

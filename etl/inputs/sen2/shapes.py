@@ -52,7 +52,9 @@ _TITLES = {
     "senneed": "sen_need",
     "senneeds": "sen_need",
 }
-TITLE_KEYS = {f"{base}{suffix}": m for base, m in _TITLES.items() for suffix in ("record", "records")}
+TITLE_KEYS = {
+    f"{base}{suffix}": m for base, m in _TITLES.items() for suffix in ("record", "records")
+}
 
 
 def _title_rows(sheet: RawSheet) -> list[tuple[int, str]]:
@@ -220,8 +222,10 @@ def xml_modules(sheets: list[RawSheet], pseudo: Pseudonymiser) -> list[RawSheet]
             # The second record with the same id under one parent is numbered.
             seen[raw] = seen.get(raw, 0) + 1
             if seen[raw] > 1:
-                raw = f"{raw}#{seen[raw]}" if module in ("person", "requests") else pseudo(
-                    module, f"{raw}#{seen[raw]}"
+                raw = (
+                    f"{raw}#{seen[raw]}"
+                    if module in ("person", "requests")
+                    else pseudo(module, f"{raw}#{seen[raw]}")
                 )
             ids[number] = raw
             body.append([raw, parent_id, *(row[i] for i in keep)])
