@@ -208,3 +208,15 @@ def test_partial_load_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     payload = json.loads(capsys.readouterr().out)
     assert code == 3
     assert [f["status"] for f in payload["files"]] == ["staged", "failed"]
+
+
+def test_la_code_of_each_file_through_the_door(tmp_path: Path) -> None:
+    from etl.store import Warehouse
+
+    run_load([shapes.write_xml(tmp_path / "r.xml")], tmp_path / "data")
+    run_load([shapes.write_stacked_template(tmp_path / "t.xlsx")], tmp_path / "data")
+    with Warehouse.at(tmp_path / "data") as warehouse:
+        frame = warehouse.query("sen2_la_codes")
+    rows = [tuple(r) for r in frame[["la_code", "file"]].itertuples(index=False)]
+    # Newest file first; both say LA 201.
+    assert rows == [("201", "t.xlsx"), ("201", "r.xml")]
