@@ -254,15 +254,21 @@ def _save(workbook: openpyxl.Workbook, path: Path) -> Path:
     return path
 
 
-def write_pre_submission(path: Path) -> Path:
-    """DfE's pre-submission workbook: one sheet per module, Blade names, no own ids."""
+OWN_IDS = {"named_plan": ("namedplantableid", "NP"), "active_plans": ("activeplanstableid", "AP")}
+
+
+def write_pre_submission(path: Path, own_ids: bool = False) -> Path:
+    """DfE's pre-submission workbook: one sheet per module, Blade names, no own ids (with
+    ``own_ids``, the Named Plan and Active Plan sheets carry theirs, ``NP<request>`` and
+    ``AP<request>``, while Plan Detail and SEN Need still name only the request)."""
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for module, (header, rows) in _modules(PRE_SUBMISSION).items():
         sheet = workbook.create_sheet(SHEETS[module])
-        sheet.append(header)
+        own = OWN_IDS.get(module) if own_ids else None
+        sheet.append([own[0], *header] if own else header)
         for row in rows:
-            sheet.append(row)
+            sheet.append([f"{own[1]}{row[1]}", *row] if own else row)
     return _save(workbook, path)
 
 

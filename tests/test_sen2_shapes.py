@@ -84,12 +84,22 @@ def test_primary_need_and_plans_link(shape: str, loaded: Path) -> None:
         assert rows == [("Not recorded", 6)]
 
 
-def test_plan_details_link_through_the_request(tmp_path: Path) -> None:
+@pytest.mark.parametrize("own_ids", [False, True])
+def test_plan_details_link_through_the_request(own_ids: bool, tmp_path: Path) -> None:
     # The pre-submission workbook's Plan Detail sheet has no namedplantableid: each of the 7
-    # plans written (R1-R5, R7, R12) keeps its one plan detail.
-    run_load([shapes.write_pre_submission(tmp_path / "p.xlsx")], tmp_path / "data")
-    assert b.query(tmp_path / "data", "SELECT count(*) FROM plan_detail") == [(7,)]
-    assert b.query(tmp_path / "data", "SELECT count(*) FROM named_plan") == [(7,)]
+    # plans written (R1-R5, R7, R12) keeps its one plan detail, linked to its plan, whether the
+    # Named Plan sheet has ids of its own or not; likewise the 8 needs (R1-R5, R7, R12, R14).
+    path = shapes.write_pre_submission(tmp_path / "p.xlsx", own_ids=own_ids)
+    report = run_load([path], tmp_path / "data")
+    assert [p for p in report.problems if p["severity"] == "error"] == []
+    data = tmp_path / "data"
+    assert b.query(data, "SELECT count(*) FROM named_plan") == [(7,)]
+    assert b.query(
+        data, "SELECT count(*) FROM plan_detail JOIN named_plan USING (named_plan_key)"
+    ) == [(7,)]
+    assert b.query(
+        data, "SELECT count(*) FROM sen_need JOIN active_plans USING (active_plan_key)"
+    ) == [(8,)]
 
 
 def test_snapshot_is_the_reference_date(shape: str, loaded: Path) -> None:

@@ -126,8 +126,9 @@ class Sen2Kind:
         staged = Staged(shape="", rows_read=0, problems=problems)
         shapes = set()
         per_child = False
-        for sheet, rec in recognised:
-            result = _stage.stage(sheet, rec, context.pseudo)
+        results = [_stage.stage(sheet, rec, context.pseudo) for sheet, rec in recognised]
+        _link_through_requests(results)
+        for (sheet, rec), result in zip(recognised, results, strict=True):
             shapes.add(result.shape)
             per_child = per_child or result.per_child
             staged.problems.extend(result.problems)
@@ -170,6 +171,48 @@ class Sen2Kind:
 
     def build(self, con: duckdb.DuckDBPyConnection) -> None:
         _build.build(con)
+
+
+# A detail sheet that names only its request: the plan module it belongs to, and its key column.
+_PLAN_OF = {
+    "named_plan_id": ("named_plan", "named_plan_key"),
+    "active_plan_id": ("active_plans", "active_plan_key"),
+}
+
+
+def _link_through_requests(results: list[_stage.StagedSheet]) -> None:
+    """Point detail rows that name only their request (DfE's pre-submission workbook) at the
+    plan of that request in the same file, when the plan sheet has ids of its own; without one,
+    staging already keyed both alike from the request."""
+    plans: dict[str, dict[str, str]] = {}
+    for result in results:
+        for module, key in _PLAN_OF.values():
+            table = result.tables.get(module)
+            if table is None or "request_key" not in table.schema.names:
+                continue
+            found = plans.setdefault(key, {})
+            for request, plan in zip(
+                table.column("request_key").to_pylist(), table.column(key).to_pylist(), strict=True
+            ):
+                if request is not None and plan is not None:
+                    found.setdefault(request, plan)
+    for result in results:
+        for id_name in result.by_request:
+            _, key = _PLAN_OF[id_name]
+            found = plans.get(key, {})
+            table = result.tables[result.shape]
+            index = table.schema.get_field_index(key)
+            linked = [
+                found.get(request, plan) if request is not None else plan
+                for request, plan in zip(
+                    table.column("request_key").to_pylist(),
+                    table.column(index).to_pylist(),
+                    strict=True,
+                )
+            ]
+            result.tables[result.shape] = table.set_column(
+                index, key, pa.array(linked, pa.string())
+            )
 
 
 def _link_return(staged: Staged) -> None:

@@ -97,6 +97,7 @@ class StagedSheet:
     rows_read: int
     unknown_columns: list[str] = field(default_factory=list)
     per_child: bool = False  # request ids were numbers within each child
+    by_request: list[str] = field(default_factory=list)  # plan ids taken from the request
 
 
 def _module_hint(sheet: RawSheet) -> Module | None:
@@ -319,6 +320,7 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         return [pseudo(kind, v) if v is not None else None for v in values]
 
     memo: dict[str, list[str | None]] = {}
+    by_request: set[str] = set()  # plan ids taken from the request (see keys_for)
 
     def person_keys() -> list[str | None]:
         if module.name not in ("person", "requests", "flat"):
@@ -367,6 +369,7 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         if name == target.key:
             return own_keys()
         if name in BY_REQUEST and name not in typed and "request_id" in typed:
+            by_request.add(name)
             # A plan detail, placement or need that names only its request (DfE's
             # pre-submission workbook and template): its plan is the one of that request, keyed
             # as a plan sheet without its own id keys it (see own_keys).
@@ -444,6 +447,7 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
     )
     staged = StagedSheet(sheet, module.name, tables, problems, n + len(repeated), rec.unknown)
     staged.per_child = per_child
+    staged.by_request = sorted(by_request)
     return staged
 
 
