@@ -230,3 +230,23 @@ def test_la_code_of_each_file_through_the_door(tmp_path: Path) -> None:
     rows = [tuple(r) for r in frame[["la_code", "file"]].itertuples(index=False)]
     # Newest file first; both say LA 201.
     assert rows == [("201", "t.xlsx"), ("201", "r.xml")]
+
+
+def test_snapshot_from_a_title_row(tmp_path: Path) -> None:
+    # A case list whose title says "as at 31/03/2025": that is its snapshot, not R10's decision
+    # on 10 March 2025 (the latest event in the data).
+    records = [b.case("C1", "R1")]
+    path = b.write_flat_xlsx(
+        tmp_path / "cases.xlsx", records, title_rows=("SEN2 case list as at 31/03/2025",)
+    )
+    run_load([path], tmp_path / "data")
+    assert b.query(tmp_path / "data", "SELECT snapshot_date FROM warehouse_meta") == [
+        (dt.date(2025, 3, 31),)
+    ]
+
+
+def test_as_of_still_applies_without_a_stated_date(tmp_path: Path) -> None:
+    run_load([gf.write_workbook(tmp_path / "w.xlsx")], tmp_path / "data", as_of=dt.date(2025, 4, 1))
+    assert b.query(tmp_path / "data", "SELECT snapshot_date FROM warehouse_meta") == [
+        (dt.date(2025, 4, 1),)
+    ]

@@ -6,6 +6,8 @@ rows), :mod:`.build` (canonical tables, checks, marts; SQL in ``sql/``), demo da
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +23,7 @@ from etl.inputs.sen2 import build as _build
 from etl.inputs.sen2 import shapes as _shapes
 from etl.inputs.sen2 import stage as _stage
 from etl.inputs.sen2.spec import FLAT, MODULES
+from etl.parse import parse_date
 from etl.readers import FileProblem, RawSheet
 
 
@@ -167,6 +170,8 @@ class Sen2Kind:
         if per_child:
             staged.shape += "; request ids numbered within each child"
         _link_return(staged)
+        if staged.as_of is None:
+            staged.as_of = _title_date([sheet.head(rec.header_index) for sheet, rec in recognised])
         return staged
 
     def build(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -213,6 +218,24 @@ def _link_through_requests(results: list[_stage.StagedSheet]) -> None:
             result.tables[result.shape] = table.set_column(
                 index, key, pa.array(linked, pa.string())
             )
+
+
+# "SEN2 case list as at 31/03/2025", "Reference date: 2025-01-16" in a title row above a header.
+_TITLE_DATE = re.compile(r"\b(?:as at|as of|reference date|census date)\b[:\s-]*(.+)$", re.I)
+
+
+def _title_date(titles: list[list[list[Any]]]) -> dt.date | None:
+    """The snapshot date a title row above a header states ("… as at 31/03/2025"), if any."""
+    found = set()
+    for rows in titles:
+        for row in rows:
+            for cell in row:
+                match = _TITLE_DATE.search(str(cell)) if cell is not None else None
+                if match:
+                    parsed = parse_date(match[1].strip().rstrip("."))
+                    if parsed.value is not None and parsed.error is None:
+                        found.add(parsed.value)
+    return max(found) if len(found) == 1 else None
 
 
 def _link_return(staged: Staged) -> None:
