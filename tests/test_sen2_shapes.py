@@ -250,3 +250,37 @@ def test_as_of_still_applies_without_a_stated_date(tmp_path: Path) -> None:
     assert b.query(tmp_path / "data", "SELECT snapshot_date FROM warehouse_meta") == [
         (dt.date(2025, 4, 1),)
     ]
+
+
+@pytest.mark.parametrize(
+    ("limits", "says"),
+    [
+        # Records end child first: the 4th <PlanDetail> (R4's, inside the 4th <Person>) is the
+        # first record past a limit of 3.
+        ({"rows_per_sheet": 3}, "more than 3 <PlanDetail> records"),
+        # "Forename" + the golden child's id ("ForenameP10") is 11 characters.
+        ({"chars_per_cell": 10}, "holds more than 10 characters"),
+        ({"uncompressed_bytes": 1_000}, "bytes"),
+    ],
+)
+def test_xml_goes_through_the_limits(limits: dict[str, int], says: str, tmp_path: Path) -> None:
+    from etl.config import Limits
+    from etl.readers import FileProblem, read_file
+
+    path = shapes.write_xml(tmp_path / "r.xml")
+    with pytest.raises(FileProblem) as refused:
+        read_file(path, Limits(**limits))
+    assert refused.value.rule == "file_too_large"
+    assert says in refused.value.message
+
+
+def test_xml_without_line_breaks_is_numbered_by_position(tmp_path: Path) -> None:
+    path = shapes.write_xml(tmp_path / "r.xml")
+    path.write_text("".join(line.strip() for line in path.read_text().splitlines()))
+    report = run_load([path], tmp_path / "data")
+    b.assert_nothing_lost(tmp_path / "data")
+    week20 = [(p["sheet"], p["row"]) for p in report.problems if p["rule"] == "week20_missing"]
+    # R2's assessment is the 2nd <Assessment> in the file.
+    assert week20 == [("Persons/Person/Requests/Assessment (numbered by position)", 2)]
+    con = duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True)
+    assert ehcp_kpis(con, 2024, dt.date(2025, 3, 31)) == EXPECTED_2024
