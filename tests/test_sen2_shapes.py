@@ -284,3 +284,33 @@ def test_xml_without_line_breaks_is_numbered_by_position(tmp_path: Path) -> None
     assert week20 == [("Persons/Person/Requests/Assessment (numbered by position)", 2)]
     con = duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True)
     assert ehcp_kpis(con, 2024, dt.date(2025, 3, 31)) == EXPECTED_2024
+
+
+def test_one_repeated_request_id_is_a_duplicate_not_per_child_numbering(tmp_path: Path) -> None:
+    # Request ids 1-9, then 9 again for a tenth child by mistake: a duplicate (error on row 11),
+    # not a sign that ids restart for each child (that needs most rows sharing a number; here 2
+    # of 10 do).
+    people = [b.person(f"C{i}") for i in range(1, 11)]
+    requests = [b.request(str(i), f"C{i}") for i in range(1, 10)] + [b.request("9", "C10")]
+    path = b.write_module_workbook(tmp_path / "m.xlsx", person=people, requests=requests)
+    report = run_load([path], tmp_path / "data")
+    assert b.problems(report, "duplicate_key") == [
+        ("m.xlsx", "Requests", 11, None, "duplicate_key", "error")
+    ]
+    assert "within each child" not in report.files[0].shape
+
+
+def test_request_numbers_restarting_for_each_child(tmp_path: Path) -> None:
+    # Three children, each with requests numbered 1, 2: six requests, not two.
+    people = [b.person(f"C{i}") for i in range(1, 4)]
+    requests = [
+        b.request(str(n), f"C{i}", received_date=D(2024, n, i)) for i in range(1, 4) for n in (1, 2)
+    ]
+    path = b.write_module_workbook(tmp_path / "m.xlsx", person=people, requests=requests)
+    report = run_load([path], tmp_path / "data")
+    assert [p for p in report.problems if p["severity"] == "error"] == []
+    assert b.counts(tmp_path / "data", ("requests",)) == {"requests": 6}
+    assert report.files[0].shape.endswith("request ids numbered within each child")
+
+
+D = dt.date

@@ -461,12 +461,14 @@ BY_REQUEST = ("named_plan_id", "active_plan_id")
 # Request id headers that only ever hold a number within each child: the Data to Insight
 # converter's ``requests_id`` and its SEND tool's "Request Records ID".
 PER_CHILD_HEADERS = {"requestsid", "requestrecordsid"}
+PER_CHILD_MAX = 50  # no child has more requests than this in one return
 
 
 def _per_child_requests(typed: dict[str, pa.Array], rec: Recognised) -> bool:
     """Whether a sheet's request ids are numbers within each child rather than ids of their
-    own: the header says so, or one id is used by two different children on the sheet (1, 2, …
-    restarting for each child)."""
+    own: the header says so, or the ids look like per-child counters — whole numbers from 1 to
+    at most ``PER_CHILD_MAX``, most rows sharing their number with another child. (One id
+    repeated by mistake among real ids is a duplicate, not this: the rule needs most rows.)"""
     if "request_id" not in typed or "person_id" not in typed:
         return False
     if header_key(rec.headers.get("request_id", "")) in PER_CHILD_HEADERS:
@@ -474,10 +476,19 @@ def _per_child_requests(typed: dict[str, pa.Array], rec: Recognised) -> bool:
     pairs = pa.table({"r": typed["request_id"], "p": typed["person_id"]}).filter(
         pc.and_(typed["request_id"].is_valid(), typed["person_id"].is_valid())
     )
-    if pairs.num_rows == 0:
+    if pairs.num_rows < 2:
         return False
+    for value in pc.unique(pairs.column("r")).to_pylist():
+        try:
+            number = float(value)
+        except ValueError:
+            return False
+        if not number.is_integer() or not 1 <= number <= PER_CHILD_MAX:
+            return False
     children = pairs.group_by("r").aggregate([("p", "count_distinct")])
-    return bool(pc.max(children.column("p_count_distinct")).as_py() > 1)
+    shared = pc.filter(children.column("r"), pc.greater(children.column("p_count_distinct"), 1))
+    in_shared = pc.sum(pc.cast(pc.is_in(pairs.column("r"), value_set=shared), "int64")).as_py()
+    return bool((in_shared or 0) * 2 >= pairs.num_rows)
 
 
 SOURCE_FIELDS = [
