@@ -314,3 +314,36 @@ def test_request_numbers_restarting_for_each_child(tmp_path: Path) -> None:
 
 
 D = dt.date
+
+
+# As at the return's reference date, 31 March 2025, in calendar year 2025 (its year):
+EXPECTED_AT_REFERENCE_DATE = {
+    "year": 2025,
+    "as_of": "2025-03-31",
+    "plans_issued": 0,  # R10's plan is agreed but not issued
+    "plans_issued_excl_exceptions": 0,
+    "within_20_weeks": 0,
+    "within_20_weeks_excl_exceptions": 0,
+    "pct_within_20_weeks": None,
+    "pct_within_20_weeks_excl_exceptions": None,
+    "issued_over_52_weeks": 0,
+    "decisions_made": 1,  # R10: 3 Feb → 10 Mar 2025 = 25 + 10 = 35 days, within 6 weeks
+    "decisions_within_6_weeks": 1,
+    "pct_decisions_within_6_weeks": 100.0,
+    # Open: R8 (2 Sep 2024 + 28+31+30+31+31+28+31 = 210 days: breached), R9 (2 Dec 2024 +
+    # 29+31+28+31 = 119 days: at risk, > 98), R10 (3 Feb 2025 + 25+31 = 56 days: on track).
+    "open_requests": 3,
+    "open_at_risk": 1,
+    "open_breached": 1,
+}
+
+
+@pytest.mark.parametrize("name", sorted(WITH_REFERENCE_DATE))
+def test_kpis_default_to_the_reference_date(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_load([SHAPES[name](tmp_path)], tmp_path / "data")
+    assert main(["kpis", "--json", "--data-dir", str(tmp_path / "data")]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["ehcp"] == EXPECTED_AT_REFERENCE_DATE
+    assert payload["data"]["snapshot_date"] == "2025-03-31"
