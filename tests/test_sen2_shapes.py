@@ -347,3 +347,11 @@ def test_kpis_default_to_the_reference_date(
     payload = json.loads(capsys.readouterr().out)
     assert payload["ehcp"] == EXPECTED_AT_REFERENCE_DATE
     assert payload["data"]["snapshot_date"] == "2025-03-31"
+
+
+def test_deeply_nested_xml_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "deep.xml"
+    path.write_text("<Message>" + "<a>" * 100_000 + "</a>" * 100_000 + "</Message>")
+    [result] = run_load([path], tmp_path / "data").files
+    assert result.status == "failed"
+    assert "more than 32 deep" in result.message
