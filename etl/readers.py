@@ -862,7 +862,11 @@ def _read_xml(path: Path, limits: Limits) -> list[RawSheet]:
     sheets = []
     for name, table in sorted(target.tables.items(), key=lambda kv: int(kv[1].numbers[0])):
         # Header row first, as a sheet has it.
-        values = {XML_ID: table.numbers, XML_PARENT: table.parents, **table.columns}
+        values: dict[str, list[str | None]] = {
+            XML_ID: list(table.numbers),
+            XML_PARENT: table.parents,
+            **table.columns,
+        }
         columns = [pa.array([tag, *column], pa.string()) for tag, column in values.items()]
         lines = table.lines
         sheet_name = name or target.root or ""
