@@ -415,21 +415,24 @@ def write_d2i(folder: Path) -> Path:
 def write_d2i_converter(path: Path) -> Path:
     """The tables Data to Insight's XML converter makes (element names, ``child_id``,
     ``requests_id`` within each child, ``assessment_id`` within each request, and the child's
-    name, which must never be read), as a workbook."""
+    name, which must never be read), as a workbook with sheets "1" to "5" as its zip names its
+    files. Sheet 4 is a named plan flattened with its plan details, sheet 5 an active plan with
+    its placements and first need, one row per detail: R1 has two of each (ranks 1 and 2), every
+    other plan one, so R1's plan and need are written twice."""
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     number = {pid: i for i, pid in enumerate(gf.PEOPLE, start=1)}
-    persons = workbook.create_sheet("persons")
+    persons = workbook.create_sheet("1")
     persons.append(["FamilyName", "Firstname", "PersonBirthDate", "UPN", "UPNunknown", "child_id"])
     for pid, (upn, reason, dob) in gf.PEOPLE.items():
         persons.append([f"Surname{pid}", f"Forename{pid}", _iso(dob), upn, reason, number[pid]])
-    requests = workbook.create_sheet("requests")
+    requests = workbook.create_sheet("2")
     requests.append(
         ["ReceivedDate", "RequestOutcomeDate", "RequestOutcome", "child_id", "requests_id"]
     )
     for r in gf.REQUESTS:
         requests.append([_iso(r[2]), _iso(r[4]), r[3], number[r[1]], 1])
-    assessments = workbook.create_sheet("assessments")
+    assessments = workbook.create_sheet("3")
     assessments.append(
         [
             "AssessmentOutcome",
@@ -446,6 +449,76 @@ def write_d2i_converter(path: Path) -> Path:
             assessments.append(
                 [r[5], _iso(r[6]), _flag(r[7]), f"Forename{r[1]}", number[r[1]], 1, 1]
             )
+    ranks = {"R1": (1, 2)}
+    plans = workbook.create_sheet("4")
+    plans.append(
+        [
+            "StartDate",
+            "URN",
+            "PlacementRank",
+            "SENunitIndicator",
+            "ResourcedProvisionIndicator",
+            "PlanRes",
+            "PlanWPB",
+            "PB",
+            "CeaseDate",
+            "name",
+            "child_id",
+            "requests_id",
+            "assessment_id",
+        ]
+    )
+    for r in _plans():
+        for rank in ranks.get(r[0], (1,)):
+            plans.append(
+                [_iso(r[6]), URN, rank, 0, 0, None, None, 0, None, "x", number[r[1]], 1, 1]
+            )
+    active = workbook.create_sheet("5")
+    active.append(
+        [
+            "TransferLA",
+            "URN",
+            "SENSetting",
+            "PlacementRank",
+            "EntryDate",
+            "SENunitIndicator",
+            "ResourcedProvisionIndicator",
+            "RES",
+            "WPB",
+            "SENtype",
+            "SENtypeRank",
+            "ReviewMeeting",
+            "ReviewOutcome",
+            "LastReview",
+            "name",
+            "child_id",
+            "requests_id",
+        ]
+    )
+    for r in gf.REQUESTS:
+        if r[8]:
+            for rank in ranks.get(r[0], (1,)):
+                active.append(
+                    [
+                        None,
+                        URN,
+                        None,
+                        rank,
+                        _iso(r[6] or r[2]),
+                        0,
+                        0,
+                        None,
+                        None,
+                        r[8],
+                        1,
+                        None,
+                        None,
+                        None,
+                        "x",
+                        number[r[1]],
+                        1,
+                    ]
+                )
     return _save(workbook, path)
 
 

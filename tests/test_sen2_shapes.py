@@ -36,7 +36,7 @@ SHAPES: dict[str, Callable[[Path], Path]] = {
 # Shapes that state the return's reference date (31 March 2025): it is the snapshot date.
 WITH_REFERENCE_DATE = {"xml", "stacked_template", "blade_full"}
 # Shapes that carry the primary need (Data to Insight's tool has no SEN need module).
-WITH_NEED = set(SHAPES) - {"d2i", "d2i_converter"}
+WITH_NEED = set(SHAPES) - {"d2i"}
 
 
 @pytest.fixture(autouse=True)
@@ -355,3 +355,30 @@ def test_deeply_nested_xml_is_refused(tmp_path: Path) -> None:
     [result] = run_load([path], tmp_path / "data").files
     assert result.status == "failed"
     assert "more than 32 deep" in result.message
+
+
+def test_converter_flattened_plans_are_split_into_their_modules(tmp_path: Path) -> None:
+    # Sheet 4: 7 plans (R1-R5, R7, R12), R1 with two plan details -> 8 rows, 7 named plans,
+    # 8 plan details. Sheet 5: 8 active plans (R1-R5, R7, R12, R14), R1 with two placements ->
+    # 9 rows, 8 active plans, 9 placements, 8 needs. Every row loaded once, none rejected.
+    report = run_load([shapes.write_d2i_converter(tmp_path / "c.xlsx")], tmp_path / "data")
+    assert [p for p in report.problems if p["severity"] == "error"] == []
+    data = tmp_path / "data"
+    tables = ("named_plan", "plan_detail", "active_plans", "placement_detail", "sen_need")
+    assert b.counts(data, tables) == {
+        "named_plan": 7,
+        "plan_detail": 8,
+        "active_plans": 8,
+        "placement_detail": 9,
+        "sen_need": 8,
+    }
+    assert b.query(
+        data, "SELECT count(*) FROM plan_detail JOIN named_plan USING (named_plan_key)"
+    ) == [(8,)]
+    assert b.query(
+        data,
+        "SELECT count(*) FROM placement_detail JOIN active_plans USING (active_plan_key)",
+    ) == [(9,)]
+    [log] = b.load_log(data).values()
+    # 14 persons + 14 requests + 11 assessments + 8 + 9 detail rows.
+    assert (log["rows_read"], log["rows_loaded"]) == (56, 56)

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from etl.checks import Problem
 from etl.config import settings
-from etl.headers import missing_required
+from etl.headers import HeaderMatch, match_row, missing_required
 from etl.inputs.kind import StageContext, Staged
 from etl.inputs.sen2 import build as _build
 from etl.inputs.sen2 import shapes as _shapes
@@ -129,7 +129,42 @@ class Sen2Kind:
         staged = Staged(shape="", rows_read=0, problems=problems)
         shapes = set()
         per_child = False
+        # A sheet holding a plan and its details on one row each (Data to Insight's converter)
+        # is staged once per module it holds; its rows are counted once.
+        shared: list[bool] = [False] * len(recognised)
+        for index in range(len(recognised)):
+            sheet, rec = recognised[index]
+            extras = _flattened(sheet, rec)
+            if extras:
+                used = {h for extra in extras for h in extra.headers.values()}
+                rec.unknown = [u for u in rec.unknown if u not in used]
+                shared[index] = True
+                recognised.extend((sheet, extra) for extra in extras)
+                shared.extend([True] * len(extras))
         results = [_stage.stage(sheet, rec, context.pseudo) for sheet, rec in recognised]
+        first = {id(sheet): i for i, (sheet, _) in reversed(list(enumerate(recognised)))}
+        seen_problems: set[tuple[Any, ...]] = set()
+        for index, ((sheet, _), result) in enumerate(zip(recognised, results, strict=True)):
+            if not shared[index]:
+                continue
+            if first[id(sheet)] != index:
+                result.rows_read = 0
+            if result.shape in _ONE_PER_REQUEST:
+                table = result.tables[result.shape]
+                seen: set[str] = set()
+                keep = []
+                for i, key in enumerate(table.column(_build.OWN_KEY[result.shape]).to_pylist()):
+                    if key is None or key not in seen:
+                        keep.append(i)
+                        seen.add(key)
+                result.tables[result.shape] = table.take(pa.array(keep, pa.int64()))
+            unique = []
+            for p in result.problems:
+                mark = (p.sheet, p.row, p.column, p.rule)
+                if mark not in seen_problems:
+                    seen_problems.add(mark)
+                    unique.append(p)
+            result.problems = unique
         _link_through_requests(results)
         for (sheet, rec), result in zip(recognised, results, strict=True):
             shapes.add(result.shape)
@@ -176,6 +211,45 @@ class Sen2Kind:
 
     def build(self, con: duckdb.DuckDBPyConnection) -> None:
         _build.build(con)
+
+
+# Modules that appear on one row with their details in a flattened table, and those of them
+# that hold one record per request (repeated on each detail row; the first row is kept).
+_FAMILIES = {
+    "named_plan": ("named_plan", "plan_detail"),
+    "plan_detail": ("named_plan", "plan_detail"),
+    "active_plans": ("active_plans", "placement_detail", "sen_need"),
+    "placement_detail": ("active_plans", "placement_detail", "sen_need"),
+    "sen_need": ("active_plans", "placement_detail", "sen_need"),
+}
+_ONE_PER_REQUEST = ("named_plan", "active_plans", "sen_need")
+
+
+def _flattened(sheet: RawSheet, rec: _stage.Recognised) -> list[_stage.Recognised]:
+    """The other modules of a plan's family whose own columns (two or more that no other
+    module of the family has) are on this sheet's header row too: Data to Insight's converter
+    writes a named plan with its plan details, an active plan with its placements and first
+    need, one row per detail. Only when each can be linked (its required columns are there)."""
+    family = _FAMILIES.get(rec.module.name)
+    if family is None or sheet.xml_root is not None:
+        return []
+    row = sheet.head(rec.header_index + 1)[rec.header_index]
+    extras = []
+    for name in family:
+        if name == rec.module.name:
+            continue
+        module = MODULES[name]
+        others = {f.name for m in family if m != name for f in MODULES[m].fields}
+        columns, headers = match_row(row, "sen2", module)
+        own = [f for f in columns if module.field(f).kind != "id" and f not in others]
+        if len(own) < 2:
+            continue
+        match = HeaderMatch(module, rec.header_index, columns, headers, [])
+        required = _stage.required_columns(module)
+        if missing_required(match, required, _stage.label_of(module), "sen2"):
+            continue
+        extras.append(_stage.Recognised(module, rec.header_index, columns, headers, [], match))
+    return extras
 
 
 # A detail sheet that names only its request: the plan module it belongs to, and its key column.

@@ -431,7 +431,8 @@ MODULES: dict[str, Module] = {
                     ),
                 ),
                 Field("res", "text", ("RES", "Residential Settings")),
-                Field("wbp", "text", ("WBP", "Worked based learning activity")),
+                # "WPB": Data to Insight's converter's spelling.
+                Field("wbp", "text", ("WBP", "Worked based learning activity", "WPB")),
             ),
             key="active_plan_id",
             parents=("request_id",),

@@ -279,7 +279,11 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         request = pc.binary_join_element_wise(typed["person_id"], typed["request_id"], "#")
         for name in [f for f in typed if module.field(f).kind == "id"]:
             if name not in ("person_id", "request_id"):
-                typed[name] = pc.binary_join_element_wise(request, typed[name], "#")
+                # Kept as a keyed hash: the composite holds the child's id.
+                within = pc.binary_join_element_wise(request, typed[name], "#").to_pylist()
+                typed[name] = pa.array(
+                    [pseudo("within", v) if v is not None else None for v in within], pa.string()
+                )
         typed["request_id"] = request
     # Keys: the module's own id; a requests row without one is keyed by person + received date.
     person_source = "person_id" if "person_id" in typed else "upn"
