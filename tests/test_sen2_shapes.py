@@ -382,3 +382,25 @@ def test_converter_flattened_plans_are_split_into_their_modules(tmp_path: Path) 
     [log] = b.load_log(data).values()
     # 14 persons + 14 requests + 11 assessments + 8 + 9 detail rows.
     assert (log["rows_read"], log["rows_loaded"]) == (56, 56)
+
+
+def test_one_child_written_twice_in_xml_is_a_duplicate(tmp_path: Path) -> None:
+    # Two <Person> records with the same UPN, each with one request on a different date: one
+    # child (the second Person row is a duplicate_key error) with both requests.
+    person = (
+        "<Person><UPN>A123456789012</UPN><Requests><ReceivedDate>{}</ReceivedDate>"
+        "<RequestOutcome>A</RequestOutcome></Requests></Person>"
+    )
+    path = tmp_path / "twice.xml"
+    path.write_text(
+        "<Message>\n<Persons>\n"
+        + person.format("2024-01-10")
+        + "\n"
+        + person.format("2024-02-10")
+        + "\n</Persons>\n</Message>\n"
+    )
+    report = run_load([path], tmp_path / "data")
+    assert b.problems(report, "duplicate_key") == [
+        ("twice.xml", "Persons/Person", 4, None, "duplicate_key", "error")
+    ]
+    assert b.counts(tmp_path / "data", ("person", "requests")) == {"person": 1, "requests": 2}

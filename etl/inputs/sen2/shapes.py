@@ -219,14 +219,13 @@ def xml_modules(sheets: list[RawSheet], pseudo: Pseudonymiser) -> list[RawSheet]
                 raw = f"{parent_id}|{values.get('ReceivedDate') or ''}"
             else:
                 raw = pseudo(module, f"xml|{parent_id}")
-            # The second record with the same id under one parent is numbered.
+            # The second record with the same id under one parent is numbered. Not a child: two
+            # <Person> records with one UPN are the same child written twice, which the build
+            # lists as a duplicate (their requests stay with that child).
             seen[raw] = seen.get(raw, 0) + 1
-            if seen[raw] > 1:
-                raw = (
-                    f"{raw}#{seen[raw]}"
-                    if module in ("person", "requests")
-                    else pseudo(module, f"{raw}#{seen[raw]}")
-                )
+            if seen[raw] > 1 and module != "person":
+                count = seen[raw]
+                raw = f"{raw}#{count}" if module == "requests" else pseudo(module, f"{raw}#{count}")
             ids[number] = raw
             body.append([raw, parent_id, *(row[i] for i in keep)])
         columns = [_OWN_ID[module], parent_column, *(header[i] for i in keep)]
