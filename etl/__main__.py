@@ -2,7 +2,8 @@
 
 Every command takes ``--data-dir DIR`` (env ``SEND_DATA_DIR``, default ``./data``) and ``--json``
 (JSON and nothing else on stdout). Exit codes: 0 success (rows may still have been rejected),
-1 nothing could be loaded / no data, 2 usage error.
+1 nothing could be loaded / no data, 2 usage error, 3 (load and check) some files loaded but at
+least one file was refused whole.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from etl.store import NoDatabase, Warehouse
 from etl.tracker import report as tracker_report
 from etl.warehouse import LoadReport, run_load
 
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 
 def _date(text: str) -> dt.date:
@@ -59,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--as-of",
         type=_date,
-        help="snapshot date of these files (default: the latest date in the data)",
+        help="snapshot date of these files (default: the return's own reference date, else "
+        "the latest date in the data)",
     )
     _common(load)
 
@@ -197,7 +199,10 @@ def _load_exit(report: LoadReport) -> int:
         return EXIT_OK
     new_ids = {r.load_id for r in report.files if r.status == "staged"}
     loaded = sum(s["rows_loaded"] for s in report.summary if s["load_id"] in new_ids)
-    return EXIT_OK if loaded else EXIT_NOTHING
+    if not loaded:
+        return EXIT_NOTHING
+    # Some files loaded, but one was refused whole: not a success a script should pass over.
+    return EXIT_PARTIAL if any(r.status == "failed" for r in report.files) else EXIT_OK
 
 
 def cmd_load(args: argparse.Namespace) -> int:

@@ -287,8 +287,10 @@ def missing_required(
 ) -> tuple[str, str] | None:
     """(what is missing, what may help) for required columns the header lacks; None if all there.
 
-    It names each missing column, then the headers found that matched nothing with the nearest
-    field for each, so the user can add the right alias: "'Date Request Received' may be
+    Only the groups in ``required`` are asked for: each input kind passes the columns its sheet's
+    own shape needs (issue 10). The message names every missing column at once, then every
+    header found on the row, then, for each missing column, the unmatched header nearest to any
+    of its spellings, so the user can add the right alias: "'Date Request Received' may be
     ReceivedDate; add it under [aliases.sen2.requests]".
     """
     missing = [group for group in required if not any(n in match.columns for n in group)]
@@ -297,20 +299,30 @@ def missing_required(
     names = " and ".join(" or ".join(f"'{label(n)}'" for n in group) for group in missing)
     plural = "s" if len(missing) > 1 else ""
     message = f"required column{plural} {names} {'are' if plural else 'is'} missing"
+    found = sorted(
+        [(i, match.headers[name]) for name, i in match.columns.items()] + list(match.unmatched)
+    )
     detail = ""
-    wanted = {header_key(label(n)): label(n) for group in missing for n in group}
-    wanted.update({header_key(n): label(n) for group in missing for n in group})
+    if found:
+        shown = ", ".join(f"'{t}'" for _, t in found[:30])
+        more = f" and {len(found) - 30} more" if len(found) > 30 else ""
+        detail += f". Headers found: {shown}{more}"
+    spellings = {f.name: (f.name, *f.aliases) for f in match.spec.fields}
+    unmatched = {header_key(text): text for _, text in match.unmatched}
     hints = []
-    for _, text in match.unmatched:
-        close = difflib.get_close_matches(header_key(text), list(wanted), n=1, cutoff=0.5)
-        if close:
-            hints.append(
-                f"'{text}' may be {wanted[close[0]]}; add it under "
-                f"[aliases.{kind}.{match.spec.name}] in the settings file"
-            )
-    if match.unmatched:
-        found = ", ".join(f"'{t}'" for _, t in match.unmatched[:12])
-        detail += f". Other headers found: {found}"
+    for group in missing:
+        for name in group:
+            wanted = {header_key(a) for a in (label(name), *spellings.get(name, (name,)))}
+            best: tuple[float, str] | None = None
+            for key, text in unmatched.items():
+                score = max(difflib.SequenceMatcher(None, key, w).ratio() for w in wanted)
+                if score >= 0.5 and (best is None or score > best[0]):
+                    best = (score, text)
+            if best is not None:
+                hints.append(
+                    f"'{best[1]}' may be {label(name)}; add it under "
+                    f"[aliases.{kind}.{match.spec.name}] in the settings file"
+                )
     if hints:
         detail += ". " + "; ".join(hints)
     return message, detail

@@ -184,6 +184,10 @@ QUERIES: dict[str, Query] = {
     "load_log": Query(
         "One row per file loaded: what happened to every row it held.",
     ),
+    "sen2_la_codes": Query(
+        "The LA code each loaded SEN2 file states (XML LEA, header record LA number), newest "
+        "file first: where the dashboard can take the home LA from.",
+    ),
     "problem_options": Query(
         "Problem counts by severity, rule and file (also the choices for the filters).",
     ),

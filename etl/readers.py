@@ -33,6 +33,7 @@ from etl.config import Limits, settings
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
+XML_SUFFIXES = {".xml"}
 
 
 class FileProblem(Exception):
@@ -56,6 +57,13 @@ class RawSheet:
     # Rows the reader could not split into cells (a CSV line with a runaway quote): (row number,
     # rule, message). They count as read and rejected, so the load log still adds up.
     rejected: list[tuple[int, str, str]] = field(default_factory=list)
+    # What the reader knows this sheet holds, beyond its name: for an XML file, the root
+    # element's name (each sheet is one kind of record, named by its element path). None for
+    # spreadsheets and CSV files, whose sheets are recognised by their headers.
+    xml_root: str | None = None
+    # A part of a sheet that an input kind cut out for itself (say, one module of a stacked
+    # template), named by that kind; None for a whole sheet.
+    part: str | None = None
 
     @classmethod
     def from_rows(
@@ -128,7 +136,7 @@ def expand_paths(paths: list[Path]) -> list[Path]:
                     p
                     for p in path.iterdir()
                     if p.is_file()
-                    and p.suffix.lower() in SPREADSHEET_SUFFIXES | CSV_SUFFIXES
+                    and p.suffix.lower() in SPREADSHEET_SUFFIXES | CSV_SUFFIXES | XML_SUFFIXES
                     and not p.name.startswith(("~$", "."))
                 )
             )
@@ -162,9 +170,11 @@ def read_file(path: Path, limits: Limits | None = None) -> list[RawSheet]:
         return list(_read_workbook(path, limits))
     if suffix in CSV_SUFFIXES:
         return [_read_csv(path, limits)]
+    if suffix in XML_SUFFIXES:
+        return _read_xml(path, limits)
     raise FileProblem(
         "file_wrong_kind",
-        f"{path.name} is not a spreadsheet or CSV file (expected .xlsx or .csv)",
+        f"{path.name} is not a spreadsheet, CSV or XML file (expected .xlsx, .csv or .xml)",
     )
 
 
@@ -664,3 +674,208 @@ def _split_csv(path: Path, lines: list[str], delimiter: str, limits: Limits) -> 
             )
         feed.position = feed.record_start + 1  # restart on the line after the bad one
     return RawSheet.from_rows(path.name, None, rows, numbers, rejected)
+
+
+# --------------------------------------------------------------------------- XML
+
+# An XML file is read as tables of records: every element that holds other elements is one
+# record of the table named by its element path ("Persons/Person/Requests"), its leaf children
+# (elements holding only text) are the columns. Each record carries its own sequence number and
+# its parent's, so that an input kind can rebuild the nesting. The row number a user sees is the
+# line of the record's start tag (when records share lines, as in a file without line breaks,
+# their position in the file instead; the sheet name then says so).
+XML_ID = "_element"  # the record's sequence number in the file (1 = the root element)
+XML_PARENT = "_parent"  # the sequence number of the element that holds it
+MAX_XML_DEPTH = 32  # SEN2 nests 7 deep; deeper is not a return
+MAX_XML_TABLES = 1_000  # distinct record paths
+
+
+@dataclass
+class _Element:
+    tag: str
+    path: str
+    number: int
+    line: int
+    parent: int | None
+    fields: dict[str, str | None] = field(default_factory=dict)
+    text: list[str] = field(default_factory=list)
+    size: int = 0
+    has_children: bool = False
+
+
+@dataclass
+class _XmlTable:
+    numbers: list[str] = field(default_factory=list)
+    parents: list[str | None] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    # tag → its value in each record so far (tags in first-seen order)
+    columns: dict[str, list[str | None]] = field(default_factory=dict)
+
+
+class _XmlTarget:
+    """The parser's target: records by element path, checked against the limits as they come
+    (nothing but the records is kept: no element tree)."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path = path
+        self.limits = limits
+        self.stack: list[_Element] = []
+        self.tables: dict[str, _XmlTable] = {}
+        self.root: str | None = None
+        self.count = 0
+        self.line = lambda: 0  # set once the parser exists
+
+    def start(self, tag: str, attrs: Any) -> None:
+        local = tag.rsplit("}", 1)[-1]  # a namespace, if any, is not part of the name
+        if len(self.stack) >= MAX_XML_DEPTH:
+            raise FileProblem(
+                "file_unreadable",
+                f"{self.path.name} nests elements more than {MAX_XML_DEPTH} deep (line "
+                f"{self.line()}); a SEN2 return nests 7 deep, so this file was not read",
+            )
+        self.count += 1
+        parent = self.stack[-1] if self.stack else None
+        if parent is None:
+            self.root = local
+        else:
+            parent.has_children = True
+        # The root's path is "", so its children's paths start with their own names.
+        where = "" if parent is None else (f"{parent.path}/{local}" if parent.path else local)
+        self.stack.append(
+            _Element(local, where, self.count, self.line(), parent.number if parent else None)
+        )
+
+    def data(self, text: str) -> None:
+        if not self.stack:
+            return
+        element = self.stack[-1]
+        if element.has_children:
+            return  # whitespace between child elements
+        element.size += len(text)
+        if element.size > self.limits.chars_per_cell:
+            raise _too_large(
+                self.path,
+                f"element <{element.tag}> on line {element.line} holds more than "
+                f"{self.limits.chars_per_cell:,} characters",
+                "chars_per_cell",
+                self.limits.chars_per_cell,
+            )
+        element.text.append(text)
+
+    def end(self, tag: str) -> None:
+        element = self.stack.pop()
+        parent = self.stack[-1] if self.stack else None
+        if not element.has_children:
+            if parent is not None:
+                value = "".join(element.text).strip() or None
+                # A leaf repeated in one record keeps its first value.
+                parent.fields.setdefault(element.tag, value)
+            return
+        table = self.tables.get(element.path)
+        if table is None:
+            if len(self.tables) >= MAX_XML_TABLES:
+                raise FileProblem(
+                    "file_unreadable",
+                    f"{self.path.name} holds more than {MAX_XML_TABLES:,} kinds of record; it "
+                    "is not a SEN2 return, so it was not read",
+                )
+            table = self.tables[element.path] = _XmlTable()
+        rows = len(table.numbers)
+        if rows >= self.limits.rows_per_sheet:
+            raise _too_large(
+                self.path,
+                f"it has more than {self.limits.rows_per_sheet:,} <{element.tag}> records",
+                "rows_per_sheet",
+                self.limits.rows_per_sheet,
+            )
+        for tag_name in element.fields:
+            if tag_name not in table.columns:
+                if len(table.columns) + 2 >= self.limits.cells_per_row:
+                    raise _too_large(
+                        self.path,
+                        f"<{element.tag}> records hold more than {self.limits.cells_per_row:,} "
+                        "kinds of element",
+                        "cells_per_row",
+                        self.limits.cells_per_row,
+                    )
+                table.columns[tag_name] = [None] * rows
+        if (rows + 1) * (len(table.columns) + 2) > self.limits.cells_per_sheet:
+            raise _too_large(
+                self.path,
+                f"its <{element.tag}> records hold more than "
+                f"{self.limits.cells_per_sheet:,} values",
+                "cells_per_sheet",
+                self.limits.cells_per_sheet,
+            )
+        table.numbers.append(str(element.number))
+        table.parents.append(None if element.parent is None else str(element.parent))
+        table.lines.append(element.line)
+        fields = element.fields
+        for tag_name, values in table.columns.items():
+            values.append(fields.get(tag_name))
+
+
+def _read_xml(path: Path, limits: Limits) -> list[RawSheet]:
+    """Read an XML file as tables of records (see the comment above ``XML_ID``), streamed: the
+    file is fed to the parser a block at a time and no element tree is built. A DTD is refused
+    outright (defusedxml), so entity expansion ("billion laughs") and external entities never
+    run: a SEN2 return has no DTD."""
+    from xml.parsers.expat import ExpatError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    size = path.stat().st_size
+    if size > limits.uncompressed_bytes:
+        raise _too_large(
+            path, f"it is {size:,} bytes", "uncompressed_bytes", limits.uncompressed_bytes
+        )
+    target = _XmlTarget(path, limits)
+    parser = DefusedXMLParser(forbid_dtd=True)
+    # The expat parser underneath: defusedxml's handlers that refuse a DTD and entities stay on
+    # it; the element and text handlers go straight to the target (the ElementTree wrappers
+    # around them cost a third of the time), which reads the line of each start tag.
+    expat = parser.parser
+    expat.StartElementHandler = target.start
+    expat.EndElementHandler = target.end
+    expat.CharacterDataHandler = target.data
+    target.line = lambda: int(expat.CurrentLineNumber)
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                expat.Parse(block, False)
+        expat.Parse(b"", True)
+    except DefusedXmlException as exc:
+        raise FileProblem(
+            "file_unreadable",
+            f"{path.name} declares a document type (DTD) or entities "
+            f"({type(exc).__name__}). A SEN2 return never does, and such declarations can make "
+            "a reader expand text without end or open other files, so it was not read. Export "
+            "the return again from your case management system",
+        ) from exc
+    except (ElementTree.ParseError, ExpatError) as exc:
+        raise FileProblem(
+            "file_unreadable",
+            f"{path.name} is not well-formed XML ({exc}); export it again, or open it in a "
+            "text editor at that line",
+        ) from exc
+    sheets = []
+    for name, table in sorted(target.tables.items(), key=lambda kv: int(kv[1].numbers[0])):
+        # Header row first, as a sheet has it.
+        values: dict[str, list[str | None]] = {
+            XML_ID: list(table.numbers),
+            XML_PARENT: table.parents,
+            **table.columns,
+        }
+        columns = [pa.array([tag, *column], pa.string()) for tag, column in values.items()]
+        lines = table.lines
+        sheet_name = name or target.root or ""
+        if len(set(lines)) < len(lines):
+            lines = list(range(1, len(lines) + 1))
+            sheet_name += " (numbered by position)"
+        sheet = RawSheet(path.name, sheet_name, columns, [lines[0], *lines])
+        sheet.xml_root = target.root
+        sheets.append(sheet)
+    if target.root is None:
+        raise FileProblem("file_unreadable", f"{path.name} holds no XML element")
+    return sheets

@@ -200,8 +200,7 @@ def _insert_file(
             result.message,
             result.rows_read,
             synthetic,
-            # A tracker's report date lives with its period; the SEN2 snapshot date is not moved.
-            as_of if result.staged is None or result.staged.sets_snapshot else None,
+            _snapshot(result, as_of),
         ],
     )
     if result.problems:
@@ -217,6 +216,14 @@ def _insert_file(
             "load_id", pa.array([result.load_id] * table.num_rows, pa.int32())
         )
         con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
+
+
+def _snapshot(result: FileResult, as_of: dt.date | None) -> dt.date | None:
+    """A file's snapshot date: the date it states itself (a SEN2 return's reference date), else
+    the load's --as-of. A tracker's report date lives with its period instead."""
+    if result.staged is not None and result.staged.as_of is not None:
+        return result.staged.as_of
+    return as_of if result.staged is None or result.staged.sets_snapshot else None
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:

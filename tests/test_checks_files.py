@@ -252,8 +252,10 @@ def test_cli_load_exit_codes(tmp_path: Path) -> None:
         tmp_path / "rejected.csv", [b.case("C9", "R9", received_date="31/02/2024")]
     )
     data = str(tmp_path / "data")
-    # Something loaded (the broken file alongside does not matter) -> 0.
-    assert main(["load", str(good), str(bad), "--data-dir", data]) == 0
+    # Something loaded but a file alongside was refused whole -> 3 (issue 10: a script must not
+    # take it for a full load).
+    assert main(["load", str(good), str(bad), "--data-dir", data]) == 3
+    assert main(["load", str(good), "--data-dir", str(tmp_path / "d1")]) == 0
     # Nothing could be loaded: an unreadable file, or a file whose every row is rejected -> 1.
     assert main(["load", str(bad), "--data-dir", str(tmp_path / "d2")]) == 1
     assert main(["load", str(all_rejected), "--data-dir", str(tmp_path / "d3")]) == 1
@@ -286,7 +288,7 @@ def test_cli_json_is_json_and_nothing_else(
     code = main(["load", str(good), str(bad), "--data-dir", str(tmp_path / "data"), "--json"])
     out = capsys.readouterr().out
     payload = json.loads(out)  # the whole of stdout parses
-    assert code == 0
+    assert code == 3  # one file loaded, one refused
     files = {f["file"]: f for f in payload["files"]}
     assert (files["cases.csv"]["status"], files["cases.csv"]["rows_loaded"]) == ("staged", 2)
     assert files["modules.xlsx"]["status"] == "failed"

@@ -143,7 +143,7 @@ def test_a_fifo_does_not_block_the_load(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     good = gf.write_flat(tmp_path / "good.csv")
     out = etl("load", str(fifo), str(good), "--data-dir", str(tmp_path / "data"), "--json")
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 3, out.stderr  # one file loaded, one refused
     files = {f["file"]: f for f in json.loads(out.stdout)["files"]}
     assert files["cases.csv"]["status"] == "failed"
     assert "not a regular file" in files["cases.csv"]["message"]

@@ -91,9 +91,27 @@ def test_missing_column_message_suggests_the_nearest_field() -> None:
     )
     assert missing == (
         "required column 'ReceivedDate' is missing",
-        ". Other headers found: 'Date Request Received'. 'Date Request Received' may be "
-        "ReceivedDate; add it under [aliases.sen2.requests] in the settings file",
+        ". Headers found: 'Request ID', 'Date Request Received', 'RequestOutcome', 'Person ID'. "
+        "'Date Request Received' may be ReceivedDate; add it under [aliases.sen2.requests] in "
+        "the settings file",
     )
+
+
+def test_missing_columns_are_named_all_at_once_each_with_its_nearest_header() -> None:
+    sheet = _sheet(["Request ID", "Date Request Received", "Req Outcome", "Person ID"])
+    found = headers.find_header(sheet, [MODULES["requests"]], "sen2", min_columns=2, search_rows=9)
+    assert found is not None
+    missing = headers.missing_required(
+        found,
+        [("received_date",), ("request_outcome",)],
+        lambda n: MODULES["requests"].field(n).aliases[0],
+        "sen2",
+    )
+    assert missing is not None
+    message, detail = missing
+    assert message == "required columns 'ReceivedDate' and 'RequestOutcome' are missing"
+    assert "'Date Request Received' may be ReceivedDate" in detail
+    assert "'Req Outcome' may be RequestOutcome" in detail
 
 
 def test_alias_keyed_by_any_known_spelling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -52,6 +52,9 @@ class Staged:
     # Whether the load's --as-of becomes this file's snapshot date (a tracker's report date lives
     # with its period instead).
     sets_snapshot: bool = True
+    # The snapshot date the file states itself (a SEN2 return's reference date), if any; it
+    # wins over the load's --as-of (a query notes a difference).
+    as_of: dt.date | None = None
 
 
 class InputKind(Protocol):

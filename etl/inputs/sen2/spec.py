@@ -209,13 +209,30 @@ PERSON_ID = Field(
         "LA Child ID",
         "Person reference",
         "Child reference",
+        # DfE's submission template (its note in brackets is ignored) and Data to Insight's SEND
+        # tool ("Person ID"; its converter writes ``child_id``, read as "Child ID").
+        "Person ID (This must be a unique ID for each Person record)",
     ),
 )
 UPN = Field("upn", "upn", ("UPN", "UPN – Unique Pupil Number", "Unique Pupil Number"))
 REQUEST_ID = Field(
     "request_id",
     "id",
-    ("requeststableid", "Request ID", "RequestID", "Request reference", "Case ID"),
+    (
+        "requeststableid",
+        "Request ID",
+        "RequestID",
+        "Request reference",
+        "Case ID",
+        # DfE's submission template ("Requests record ID (This must be a unique ID …)"; source:
+        # MastodonC/witan.sen2 blade/template.clj).
+        "Requests record ID",
+        # Data to Insight's SEND tool (data-to-insight/SEND-tool-onefile python_app.py):
+        # "Requests Record ID" (modules 2-3) and "Request Records ID" (4-5); its XML converter
+        # writes ``requests_id``, a number within each child (see stage.PER_CHILD_HEADERS).
+        "Request Records ID",
+        "requests_id",
+    ),
 )
 ASSESSMENT_ID = Field("assessment_id", "id", ("assessmenttableid", "Assessment ID"))
 NAMED_PLAN_ID = Field("named_plan_id", "id", ("namedplantableid", "Named plan ID"))
@@ -234,6 +251,8 @@ PERSON_FIELDS = (
             "ULN",
             "Unique Learner Number",
             "ULN - Young person unique learner number",
+            # DfE's submission template and Data to Insight's SEND tool.
+            "ULN - Young Persons Unique Learner Number",
         ),
         pattern=ULN_PATTERN,
     ),
@@ -245,6 +264,7 @@ PERSON_FIELDS = (
             "UPN and ULN unavailable – Reason",
             "UPN and ULN unavailable - reason",
             "UPN unknown reason",
+            "UPN and ULN unavailable reason",  # Data to Insight's SEND tool
         ),
         codes=UPN_UNKNOWN_REASONS,
     ),
@@ -304,7 +324,16 @@ REQUEST_FIELDS = (
     ),
     Field("request_mediation", "flag", ("RequestMediation", "Request Mediation")),
     Field("request_tribunal", "flag", ("RequestTribunal", "Request Tribunal")),
-    Field("exported", "text", ("Exported",), pattern=EXPORTED_PATTERN),
+    Field(
+        "exported",
+        "text",
+        (
+            "Exported",
+            # DfE's submission template (and Data to Insight's SEND tool, capitalised).
+            "Exported - Child or young person moves out of LA before assessment is completed",
+        ),
+        pattern=EXPORTED_PATTERN,
+    ),
 )
 
 ASSESSMENT_FIELDS = (
@@ -318,6 +347,7 @@ ASSESSMENT_FIELDS = (
             "Assessment outcome – decision to issue EHC plan",
             "Assessment outcome - decision to issue EHC plan",
             "Decision to issue",
+            "Assessment Outcome To Issue EHCP",  # Data to Insight's SEND tool
         ),
         required=True,
         codes=ASSESSMENT_OUTCOMES,
@@ -348,6 +378,7 @@ ASSESSMENT_FIELDS = (
             "20 week exception",
             "Exception applies",
             "20-week exception",
+            "Twenty Weeks Time Limit Exceptions Apply",  # Data to Insight's SEND tool
         ),
     ),
 )
@@ -413,7 +444,7 @@ MODULES: dict[str, Module] = {
             "assessment",
             "Assessments",
             ("Assessments", "Assessment"),
-            (*ASSESSMENT_FIELDS, REQUEST_ID),
+            (*ASSESSMENT_FIELDS, REQUEST_ID, PERSON_ID),
             key="assessment_id",
             parents=("request_id",),
         ),
@@ -425,6 +456,7 @@ MODULES: dict[str, Module] = {
                 NAMED_PLAN_ID,
                 ASSESSMENT_ID,
                 REQUEST_ID,
+                PERSON_ID,
                 Field(
                     "start_date",
                     "date",
@@ -434,7 +466,12 @@ MODULES: dict[str, Module] = {
                 Field(
                     "plan_wbp",
                     "text",
-                    ("PlanWBP", "PlanWPB", "Work-based learning activity"),
+                    (
+                        "PlanWBP",
+                        "PlanWPB",
+                        "Work-based learning activity",
+                        "Worked based learning activity",  # Data to Insight's SEND tool
+                    ),
                     codes=WORK_BASED,
                 ),
                 Field("pb", "flag", ("PB", "Personal budget taken up")),
@@ -463,6 +500,8 @@ MODULES: dict[str, Module] = {
             (
                 Field("plan_detail_id", "id", ("plandetailtableid", "Plan detail ID")),
                 NAMED_PLAN_ID,
+                REQUEST_ID,
+                PERSON_ID,
                 Field("urn", "text", ("URN", "URN – Unique Reference Number"), pattern=URN_PATTERN),
                 Field(
                     "ukprn",
@@ -491,7 +530,8 @@ MODULES: dict[str, Module] = {
                 ),
             ),
             key="plan_detail_id",
-            parents=("named_plan_id",),
+            # DfE's pre-submission workbook links a plan detail through its request.
+            parents=("named_plan_id", "request_id"),
         ),
         Module(
             "active_plans",
@@ -500,10 +540,15 @@ MODULES: dict[str, Module] = {
             (
                 ACTIVE_PLAN_ID,
                 REQUEST_ID,
+                PERSON_ID,
                 Field(
                     "transfer_la",
                     "text",
-                    ("TransferLA", "EHC plan transferred in from another LA during calendar year"),
+                    (
+                        "TransferLA",
+                        "EHC plan transferred in from another LA during calendar year",
+                        "EHC Plan (Transfer)",  # Data to Insight's SEND tool
+                    ),
                     pattern=LA_CODE_PATTERN,
                 ),
                 Field("review_meeting", "date", ("ReviewMeeting", "Annual review meeting date")),
@@ -518,7 +563,19 @@ MODULES: dict[str, Module] = {
                     "date",
                     ("ReviewDraft", "Annual review – date draft amended EHC plan issued"),
                 ),
-                Field("last_review", "date", ("LastReview", "Annual review decision date")),
+                Field(
+                    "last_review",
+                    "date",
+                    (
+                        "LastReview",
+                        "Annual review decision date",
+                        # DfE's submission template and Data to Insight's SEND tool. Read as the
+                        # decision date by its wording; witan.sen2's template reader maps this
+                        # column to the meeting date instead (see docs/decisions.md, issue 10).
+                        "EHC Plan Review Decisions Date",
+                        "EHCP review decisions date",
+                    ),
+                ),
                 # 2025 return (witan.sen2 marks them >= v1.3): phase-transfer review dates.
                 Field(
                     "phase_transfer_due_date",
@@ -533,8 +590,14 @@ MODULES: dict[str, Module] = {
                     "date",
                     ("PhaseTransferFinalDate", "Phase transfer review – final plan date"),
                 ),
-                Field("res", "text", ("RES",), codes=RESIDENTIAL),
-                Field("wbp", "text", ("WBP",), codes=WORK_BASED),
+                Field("res", "text", ("RES", "Residential Settings"), codes=RESIDENTIAL),
+                # "WPB": Data to Insight's converter's spelling.
+                Field(
+                    "wbp",
+                    "text",
+                    ("WBP", "Worked based learning activity", "WPB"),
+                    codes=WORK_BASED,
+                ),
             ),
             key="active_plan_id",
             parents=("request_id",),
@@ -548,6 +611,8 @@ MODULES: dict[str, Module] = {
                     "placement_detail_id", "id", ("placementdetailtableid", "Placement detail ID")
                 ),
                 ACTIVE_PLAN_ID,
+                REQUEST_ID,
+                PERSON_ID,
                 Field("urn", "text", ("URN", "URN – Unique Reference Number"), pattern=URN_PATTERN),
                 Field(
                     "ukprn",
@@ -580,7 +645,7 @@ MODULES: dict[str, Module] = {
                 Field("wbp", "text", ("WBP", "Work-based learning activity"), codes=WORK_BASED),
             ),
             key="placement_detail_id",
-            parents=("active_plan_id",),
+            parents=("active_plan_id", "request_id"),
         ),
         Module(
             "sen_need",
@@ -590,14 +655,21 @@ MODULES: dict[str, Module] = {
                 Field("sen_need_id", "id", ("senneedtableid", "SEN need ID")),
                 ACTIVE_PLAN_ID,
                 REQUEST_ID,
+                PERSON_ID,
                 Field(
                     "sen_type",
                     "code",
-                    ("SENtype", "SEN type", "Need type"),
+                    # "SEN Type of Need": DfE's submission template (witan.sen2 template.clj).
+                    ("SENtype", "SEN type", "Need type", "SEN Type of Need"),
                     required=True,
                     codes=SEN_TYPES,
                 ),
-                Field("sen_type_rank", "int", ("SENtypeRank", "SEN type rank", "Need rank")),
+                Field(
+                    "sen_type_rank",
+                    "int",
+                    # The template's "SEN Type of Need rank (1=Primary, 2=Secondary)".
+                    ("SENtypeRank", "SEN type rank", "Need rank", "SEN Type of Need rank"),
+                ),
             ),
             key="sen_need_id",
             parents=("active_plan_id", "request_id"),
@@ -651,5 +723,24 @@ IGNORED_COLUMNS = (
     "Surname",
     "Forename",
     "PostCode",
+    # DfE's submission template: the record type and the LA repeated from the header record
+    # (witan.sen2 template.clj), and the header's transmission details.
+    "Record Type",
+    "LA (From Header Record)",
+    "Collection Name",
+    "Collection",
+    "Source Level",
+    "SourceLevel",
+    "Software Code",
+    "SoftwareCode",
+    "Release",
+    "Serial Number",
+    "SerialNo",
+    "Date & Time (ccyy-mm-ddThh:mm:ss)",
+    "DateTime",
+    # Data to Insight's converter: the child's name (never read) and its own row counters.
+    "name",
+    "FamilyName",
+    "Firstname",
 )
 IGNORED_SUFFIX = "orderseqcolumn"

@@ -69,6 +69,11 @@ _BLADE_MODULE = {
 }
 
 
+# Request id spellings that only module files use (DfE's template, Data to Insight's SEND tool and
+# converter): a lone sheet with one is the Requests module, not a case list.
+MODULE_REQUEST_HEADERS = {"requestsrecordid", "requestrecordsid", "requestsid"}
+
+
 @dataclass
 class Recognised:
     """A sheet matched to a module: where its header is and which column holds each field."""
@@ -91,10 +96,15 @@ class StagedSheet:
     problems: list[Problem]
     rows_read: int
     unknown_columns: list[str] = field(default_factory=list)
+    per_child: bool = False  # request ids were numbers within each child
+    by_request: list[str] = field(default_factory=list)  # plan ids taken from the request
 
 
 def _module_hint(sheet: RawSheet) -> Module | None:
-    """The module a sheet's name (or a Blade CSV's file name) says it holds, if any."""
+    """The module a sheet's name (or a Blade CSV's file name) says it holds, if any; a block
+    of a stacked template or a record of the XML return says so itself."""
+    if sheet.part is not None:
+        return MODULES[sheet.part]
     if sheet.sheet is not None:
         return sheet_hint(sheet, list(MODULES.values()))
     stem = sheet.file.rsplit(".", 1)[0]
@@ -114,7 +124,11 @@ def recognise(sheet: RawSheet) -> Recognised | None:
     )
     if found is None:
         return None
-    if hint is None and found.spec.name == "requests":
+    if (
+        hint is None
+        and found.spec.name == "requests"
+        and header_key(found.headers.get("request_id", "")) not in MODULE_REQUEST_HEADERS
+    ):
         # A lone sheet of request columns with nothing saying it is the Requests module is a case
         # list (one row per request), not half of a module workbook.
         row = sheet.head(found.header_index + 1)[found.header_index]
@@ -258,6 +272,19 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             reject(checks.check_sen2_required_blank(raw, header, f.kind))
 
     n = len(numbers)
+    per_child = _per_child_requests(typed, rec)
+    if per_child:
+        # Request ids numbered within each child (1, 2, … per child): the request is the child
+        # + its number, and the ids below it are read within that request.
+        request = pc.binary_join_element_wise(typed["person_id"], typed["request_id"], "#")
+        for name in [f for f in typed if module.field(f).kind == "id"]:
+            if name not in ("person_id", "request_id"):
+                # Kept as a keyed hash: the composite holds the child's id.
+                within = pc.binary_join_element_wise(request, typed[name], "#").to_pylist()
+                typed[name] = pa.array(
+                    [pseudo("within", v) if v is not None else None for v in within], pa.string()
+                )
+        typed["request_id"] = request
     # Keys: the module's own id; a requests row without one is keyed by person + received date.
     person_source = "person_id" if "person_id" in typed else "upn"
     if module.name in ("person", "requests", "flat"):
@@ -297,6 +324,7 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         return [pseudo(kind, v) if v is not None else None for v in values]
 
     memo: dict[str, list[str | None]] = {}
+    by_request: set[str] = set()  # plan ids taken from the request (see keys_for)
 
     def person_keys() -> list[str | None]:
         if module.name not in ("person", "requests", "flat"):
@@ -319,6 +347,14 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         _, kind = KEY_COLUMNS[module.key]
         if module.key in typed:
             return keyed(module.key)
+        if module.name == "sen2":
+            # A return's header with no id (the template's Header Record): its LA and date.
+            return [
+                pseudo(kind, f"{la or ''}|{day.isoformat() if day else ''}")
+                for la, day in zip(
+                    column("la_code").to_pylist(), column("reference_date").to_pylist(), strict=True
+                )
+            ]
         parent = next((p for p in module.parents if p in typed), None)
         if parent is None:
             return [None] * len(ok)
@@ -336,6 +372,16 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             return request_keys()
         if name == target.key:
             return own_keys()
+        if name in BY_REQUEST and name not in typed and "request_id" in typed:
+            by_request.add(name)
+            # A plan detail, placement or need that names only its request (DfE's
+            # pre-submission workbook and template): its plan is the one of that request, keyed
+            # as a plan sheet without its own id keys it (see own_keys).
+            _, kind = KEY_COLUMNS[name]
+            return [
+                pseudo(kind, f"request_id:{v}|") if v else None
+                for v in column("request_id").to_pylist()
+            ]
         return keyed(name)
 
     def build(target: Module, keys: dict[str, list[Any]] | None = None) -> pa.Table:
@@ -403,7 +449,50 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
     tables["sen2_rejected"] = _rejected_table(
         sheet, module, typed, person_source, numbers, bad_rows, pseudo
     )
-    return StagedSheet(sheet, module.name, tables, problems, n + len(repeated), rec.unknown)
+    staged = StagedSheet(sheet, module.name, tables, problems, n + len(repeated), rec.unknown)
+    staged.per_child = per_child
+    staged.by_request = sorted(by_request)
+    return staged
+
+
+# Modules whose rows link by the child. Other modules' sheets may carry the child's id too (DfE's
+# pre-submission workbook and template, Data to Insight's tool): it is read, to number requests
+# within each child, but not kept (those rows link through their request).
+LINKED_BY_PERSON = ("person", "requests", "flat")
+# Ids of the plan a detail row belongs to, which may instead come from the request (at most one
+# named plan and one active plan per request: the XSD's maxOccurs).
+BY_REQUEST = ("named_plan_id", "active_plan_id")
+# Request id headers that only ever hold a number within each child: the Data to Insight
+# converter's ``requests_id`` and its SEND tool's "Request Records ID".
+PER_CHILD_HEADERS = {"requestsid", "requestrecordsid"}
+PER_CHILD_MAX = 50  # no child has more requests than this in one return
+
+
+def _per_child_requests(typed: dict[str, pa.Array], rec: Recognised) -> bool:
+    """Whether a sheet's request ids are numbers within each child rather than ids of their
+    own: the header says so, or the ids look like per-child counters — whole numbers from 1 to
+    at most ``PER_CHILD_MAX``, most rows sharing their number with another child. (One id
+    repeated by mistake among real ids is a duplicate, not this: the rule needs most rows.)"""
+    if "request_id" not in typed or "person_id" not in typed:
+        return False
+    if header_key(rec.headers.get("request_id", "")) in PER_CHILD_HEADERS:
+        return True
+    pairs = pa.table({"r": typed["request_id"], "p": typed["person_id"]}).filter(
+        pc.and_(typed["request_id"].is_valid(), typed["person_id"].is_valid())
+    )
+    if pairs.num_rows < 2:
+        return False
+    for value in pc.unique(pairs.column("r")).to_pylist():
+        try:
+            number = float(value)
+        except ValueError:
+            return False
+        if not number.is_integer() or not 1 <= number <= PER_CHILD_MAX:
+            return False
+    children = pairs.group_by("r").aggregate([("p", "count_distinct")])
+    shared = pc.filter(children.column("r"), pc.greater(children.column("p_count_distinct"), 1))
+    in_shared = pc.sum(pc.cast(pc.is_in(pairs.column("r"), value_set=shared), "int64")).as_py()
+    return bool((in_shared or 0) * 2 >= pairs.num_rows)
 
 
 SOURCE_FIELDS = [
@@ -490,7 +579,9 @@ def staging_schema(module: Module) -> pa.Schema:
         pa.field(f.name, ARROW_TYPES[f.kind]) for f in module.fields if f.kind not in ("id", "upn")
     ]
     fields += [
-        pa.field(KEY_COLUMNS[f.name][0], pa.string()) for f in module.fields if f.kind == "id"
+        pa.field(KEY_COLUMNS[f.name][0], pa.string())
+        for f in module.fields
+        if f.kind == "id" and (f.name != "person_id" or module.name in LINKED_BY_PERSON)
     ]
     if module.name == "person":
         fields.append(pa.field("upn_status", pa.string()))
