@@ -1,0 +1,127 @@
+"""Synthetic waiting-list extracts for the demo LA (issue 12): referrals to the main children's
+health services over three years, each service with its own wait profile — autism assessment and
+community paediatrics long, physiotherapy short — in the shape providers send (title rows above
+the header, service names spelt their own way, one workbook per provider).
+
+Every reference, name and date is made up; the same seed and snapshot always write the same
+bytes (``etl.xlsx_writer`` stamps every timestamp with the snapshot date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl.xlsx_writer import write_xlsx
+
+APPLICATION = "SEND dashboard demo generator"
+YEARS = 3
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One service's demo list: its name as the provider writes it, referrals a month, the
+    median and spread of the wait to first seen (weeks), and which provider runs it."""
+
+    written: str
+    per_month: int
+    median_weeks: float
+    spread: float  # sigma of the log-normal wait
+    provider: str
+    ages: tuple[int, int]  # age range at referral
+
+
+COMMUNITY = "Demo Community Health NHS Trust (SYNTHETIC)"
+CHILDREN = "Demo Children's Hospital NHS Trust (SYNTHETIC)"
+MENTAL_HEALTH = "Demo Mental Health Partnership (SYNTHETIC)"
+
+PROFILES: tuple[Profile, ...] = (
+    Profile("SaLT", 38, 19.0, 0.55, COMMUNITY, (2, 12)),
+    Profile("Paediatric OT", 18, 15.0, 0.5, COMMUNITY, (3, 15)),
+    Profile("Physio", 20, 5.0, 0.6, COMMUNITY, (0, 17)),
+    Profile("Community Paediatrics", 26, 38.0, 0.55, CHILDREN, (0, 16)),
+    Profile("Audiology", 12, 7.0, 0.5, CHILDREN, (0, 17)),
+    Profile("ASD assessment", 30, 58.0, 0.45, CHILDREN, (2, 17)),
+    Profile("ADHD assessment", 22, 46.0, 0.5, CHILDREN, (5, 17)),
+    Profile("CAMHS", 34, 14.0, 0.7, MENTAL_HEALTH, (5, 17)),
+)
+HEADER = [
+    "Referral ID",
+    "NHS Number",
+    "Service",
+    "Referral Received Date",
+    "Date first seen",
+    "Date removed",
+    "DOB",
+    "Provider",
+    "Priority",
+]
+
+
+def _rows(profile: Profile, rng: random.Random, snapshot: dt.date, start: dt.date) -> list[list]:
+    rows: list[list] = []
+    days = (snapshot - start).days
+    count = round(profile.per_month * days / 30.4)
+    for _ in range(count):
+        referred = start + dt.timedelta(days=rng.randrange(days))
+        wait = max(1, round(7 * profile.median_weeks * math.exp(rng.gauss(0, profile.spread))))
+        seen: dt.date | None = referred + dt.timedelta(days=wait)
+        removed: dt.date | None = None
+        if rng.random() < 0.06:  # removed unseen: moved away, declined, referred elsewhere
+            removed = referred + dt.timedelta(days=rng.randrange(1, wait + 1))
+            seen = None
+        if seen is not None and seen > snapshot:
+            seen = None
+        if removed is not None and removed > snapshot:
+            removed = None
+        age_days = rng.randrange(profile.ages[0] * 365, (profile.ages[1] + 1) * 365 - 1)
+        rows.append(
+            [
+                None,
+                f"DEMO{rng.randrange(10**7):07d}",
+                profile.written,
+                referred,
+                seen,
+                removed,
+                referred - dt.timedelta(days=age_days),
+                profile.provider,
+                "Urgent" if rng.random() < 0.08 else "Routine",
+            ]
+        )
+    rows.sort(key=lambda r: (r[3], r[1]))
+    return rows
+
+
+def generate(out_dir: Path, seed: int = 1, snapshot: dt.date | None = None) -> list[Path]:
+    """Write one synthetic waiting-list workbook per provider into ``out_dir``; return them."""
+    from etl.demo import DEFAULT_SNAPSHOT
+
+    snapshot = snapshot or DEFAULT_SNAPSHOT
+    rng = random.Random(f"waits-{seed}")
+    start = dt.date(snapshot.year - YEARS, snapshot.month, 1)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    by_provider: dict[str, list[list]] = {}
+    for profile in PROFILES:
+        by_provider.setdefault(profile.provider, []).extend(_rows(profile, rng, snapshot, start))
+    paths = []
+    for number, (provider, rows) in enumerate(by_provider.items(), start=1):
+        for i, row in enumerate(rows, start=1):
+            row[0] = f"REF{number}{i:06d}"
+        title = f"{provider} – children's waiting list (SYNTHETIC, not real children)"
+        sheet = [
+            [title],
+            [f"Extract date: {snapshot:%d/%m/%Y}"],
+            [],
+            HEADER,
+            *rows,
+        ]
+        path = out_dir / f"waits_demo_provider_{number}.xlsx"
+        write_xlsx(
+            path, [("Waiting list", sheet)], title=title, application=APPLICATION, stamp=snapshot
+        )
+        paths.append(path)
+    return paths

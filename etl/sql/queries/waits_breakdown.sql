@@ -1,0 +1,12 @@
+-- The waiting list as at $as_of by service and $by ('age_band': age at referral; 'provider').
+SELECT service,
+       CASE WHEN $by = 'provider' THEN provider ELSE age_band END AS "group",
+       count(*)::INTEGER AS waiting,
+       quantile_cont($as_of::DATE - referral_date, 0.5) AS median_days_waiting,
+       count(*) FILTER (WHERE $as_of::DATE - referral_date > 126)::INTEGER AS over_18_weeks
+FROM waits_referrals
+WHERE referral_date <= $as_of::DATE
+  AND (seen_date IS NULL OR seen_date > $as_of::DATE)
+  AND (removed_date IS NULL OR removed_date > $as_of::DATE)
+GROUP BY ALL
+ORDER BY service, "group";
