@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--severity", choices=["error", "query"], help="only this severity")
     _common(quality)
 
-    kpis = sub.add_parser("kpis", help="headline EHC plan figures")
+    kpis = sub.add_parser(
+        "kpis", help="headline figures: EHC plans, plan milestones and waiting times"
+    )
     kpis.add_argument("--year", type=int, help="calendar year (default: year of --as-of)")
     kpis.add_argument("--as-of", type=_date, help="as-at date (default: the data's snapshot)")
     _common(kpis)
@@ -291,26 +293,46 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     if warehouse is None:
         return EXIT_NOTHING
     with warehouse:
-        ehcp = warehouse.kpis(args.year, args.as_of)
+        has_sen2 = warehouse.has_sen2()
+        ehcp = warehouse.kpis(args.year, args.as_of) if has_sen2 else None
         meta = warehouse.meta()
         milestones = warehouse.rag_counts(args.as_of)
+        waits_as_of = args.as_of or warehouse.waits_as_of()
+        waits = warehouse.waits_kpis(waits_as_of)
     payload = {
-        "ehcp": ehcp,
+        # Any subset of input kinds may be loaded: a section with nothing behind it says so.
+        "ehcp": ehcp
+        if ehcp is not None
+        else {"loaded": False, "message": "No SEN2 data loaded: no EHC plan figures."},
         "data": {
-            "snapshot_date": meta["snapshot_date"].isoformat() if meta else None,
+            "snapshot_date": meta["snapshot_date"].isoformat() if meta and has_sen2 else None,
             "synthetic": bool(meta["synthetic"]) if meta else None,
+            "waits_as_of": waits_as_of.isoformat() if waits and waits_as_of else None,
         },
         "milestones": milestones,
+        "waits": waits,
     }
-    e = ehcp
+    human = _ehcp_text(ehcp, bool(payload["data"]["synthetic"]))
+    if any(milestones.values()):
+        human += "\nImprovement plan milestones and actions: " + ", ".join(
+            f"{rag} {count}" for rag, count in milestones.items()
+        )
+    human += "\n" + _waits_text(waits, waits_as_of)
+    _emit(args, payload, human)
+    return EXIT_OK
+
+
+def _ehcp_text(e: dict[str, Any] | None, synthetic: bool) -> str:
+    if e is None:
+        return "EHC plans: no SEN2 data loaded." + ("  [SYNTHETIC DEMO DATA]" if synthetic else "")
 
     def show(value: float | None) -> str:
         return "no plans" if value is None else f"{value:.1f}%"
 
-    human = "\n".join(
+    return "\n".join(
         [
             f"EHC plans, calendar year {e['year']} (as at {e['as_of']})"
-            + ("  [SYNTHETIC DEMO DATA]" if payload["data"]["synthetic"] else ""),
+            + ("  [SYNTHETIC DEMO DATA]" if synthetic else ""),
             f"  Plans issued: {e['plans_issued']} "
             f"({e['plans_issued_excl_exceptions']} without exceptions)",
             "  Within 20 weeks, excluding exceptions: "
@@ -325,12 +347,29 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             f"{e['open_at_risk']} at risk (weeks 14–20)",
         ]
     )
-    if any(milestones.values()):
-        human += "\nImprovement plan milestones and actions: " + ", ".join(
-            f"{rag} {count}" for rag, count in milestones.items()
+
+
+def _waits_text(waits: dict[str, Any], as_of: dt.date | None) -> str:
+    if not waits:
+        return "Waiting times: no waiting list loaded."
+    lines = [
+        f"Waiting times as at {as_of}: waiting, median / 90th percentile weeks, % over 18 weeks"
+    ]
+    for service, w in waits.items():
+        if not w["waiting"]:
+            lines.append(f"  {service}: nobody waiting")
+            continue
+        lines.append(
+            f"  {service}: {w['waiting']} waiting, median {w['median_weeks_waiting']} weeks, "
+            f"90th percentile {w['p90_weeks_waiting']}, {w['pct_over_18_weeks']}% over 18 weeks, "
+            f"{w['over_52_weeks']} over 52 weeks"
+            + (
+                f", {w['pct_over_13_weeks']}% over 13 weeks"
+                if w.get("pct_over_13_weeks") is not None
+                else ""
+            )
         )
-    _emit(args, payload, human)
-    return EXIT_OK
+    return "\n".join(lines)
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:

@@ -177,6 +177,24 @@ class Warehouse(_Door):
         """The headline EHC plan figures (``etl.metrics.ehcp_kpis``; keys fixed by the CLI)."""
         return metrics.ehcp_kpis(self.connection, year, as_of)
 
+    def has_sen2(self) -> bool:
+        """True when any SEN2 request is loaded (``kpis`` says so when none is)."""
+        meta = self.meta()
+        return bool(meta and meta["requests_loaded"])
+
+    def waits_as_of(self) -> dt.date | None:
+        """The latest waiting-list extract date (the default as-at date for waits), or None."""
+        from etl.inputs.waits import measures
+
+        return measures.latest_extract(self.connection)
+
+    def waits_kpis(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        """Per service, the waiting-time measures as at ``as_of`` (default: the latest extract);
+        empty when no waiting list is loaded (``etl.inputs.waits.measures``)."""
+        from etl.inputs.waits import measures
+
+        return measures.waits_kpis(self.connection, as_of)
+
     def problems(
         self,
         *,

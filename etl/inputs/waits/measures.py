@@ -40,6 +40,11 @@ def weeks(days: Any) -> float | None:
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _weeks_column(days: pd.Series) -> pd.Series:
+    # Object dtype: a missing value stays None (pandas would turn it into NaN in a float column).
+    return pd.Series([weeks(d) for d in days], index=days.index, dtype="object")
+
+
 def _int(value: Any) -> int:
     return 0 if value is None or pd.isna(value) else int(value)
 
@@ -47,9 +52,9 @@ def _int(value: Any) -> int:
 def finish_summary(frame: pd.DataFrame) -> pd.DataFrame:
     """Weeks and percentages for ``waits_summary`` (the one rule for screen, CLI and export)."""
     out = frame.copy()
-    out["median_weeks_waiting"] = [weeks(d) for d in out["median_days_waiting"]]
-    out["p90_weeks_waiting"] = [weeks(d) for d in out["p90_days_waiting"]]
-    out["longest_weeks_waiting"] = [weeks(d) for d in out["longest_days_waiting"]]
+    out["median_weeks_waiting"] = _weeks_column(out["median_days_waiting"])
+    out["p90_weeks_waiting"] = _weeks_column(out["p90_days_waiting"])
+    out["longest_weeks_waiting"] = _weeks_column(out["longest_days_waiting"])
     out["pct_over_18_weeks"] = pd.Series(
         [pct(_int(o), _int(w)) for o, w in zip(out["over_18_weeks"], out["waiting"], strict=True)],
         index=out.index,
@@ -83,7 +88,7 @@ def finish_month_end(frame: pd.DataFrame) -> pd.DataFrame:
 
 def finish_breakdown(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
-    out["median_weeks_waiting"] = [weeks(d) for d in out["median_days_waiting"]]
+    out["median_weeks_waiting"] = _weeks_column(out["median_days_waiting"])
     out["pct_over_18_weeks"] = pd.Series(
         [pct(_int(o), _int(w)) for o, w in zip(out["over_18_weeks"], out["waiting"], strict=True)],
         index=out.index,
@@ -94,13 +99,13 @@ def finish_breakdown(frame: pd.DataFrame) -> pd.DataFrame:
 
 def finish_seen(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
-    out["median_weeks_to_first_seen"] = [weeks(d) for d in out["median_days_to_first_seen"]]
+    out["median_weeks_to_first_seen"] = _weeks_column(out["median_days_to_first_seen"])
     return out
 
 
 def finish_longest(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
-    out["weeks_waiting"] = [weeks(d) for d in out["days_waiting"]]
+    out["weeks_waiting"] = _weeks_column(out["days_waiting"])
     return out
 
 
