@@ -32,6 +32,13 @@ def _date(text: str) -> dt.date:
     return value
 
 
+def _month(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month; write YYYY-MM") from None
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help="data folder (env SEND_DATA_DIR, default ./data)")
     parser.add_argument("--json", action="store_true", help="print JSON only")
@@ -122,6 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the data in DATA_DIR even if it is not synthetic",
     )
     _common(demo)
+    waits = sub.add_parser(
+        "waits-published",
+        help="NHS England's published children's waiting lists for an ICB, provider, region, "
+        "England or an LA (its ICB), beside England",
+    )
+    waits.add_argument("--area", required=True, metavar="CODE_OR_NAME")
+    waits.add_argument("--month", type=_month, help="YYYY-MM (default: the latest loaded)")
+    _common(waits)
     rules = sub.add_parser("rules", help="list every data-quality rule code with its meaning")
     rules.add_argument("--json", action="store_true", help="print JSON instead of text")
     cli_published.add_parsers(sub, _common)
@@ -507,6 +522,57 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return max(_load_exit(report), _load_exit(plan_report))
 
 
+def cmd_waits_published(args: argparse.Namespace) -> int:
+    """NHS England's published CYP waits for an area beside England's (issue 12)."""
+    from etl.published import waits
+    from etl.store import Published
+
+    try:
+        door = Published.at(config.data_dir(args.data_dir))
+    except NoDatabase:
+        print(
+            "No published figures loaded: run `python -m etl load-published FOLDER` first.",
+            file=sys.stderr,
+        )
+        return EXIT_NOTHING
+    with door:
+        try:
+            payload = door.waits_published(args.area, args.month)
+        except waits.UnknownArea as problem:
+            print(str(problem), file=sys.stderr)
+            return EXIT_USAGE
+        except waits.NoPublishedWaits as problem:
+            print(str(problem), file=sys.stderr)
+            return EXIT_NOTHING
+    _emit(args, payload, _waits_published_text(payload))
+    return EXIT_OK
+
+
+def _waits_published_text(payload: dict[str, Any]) -> str:
+    area = payload["area"]
+
+    def line(name: str, w: dict[str, Any], e: dict[str, Any]) -> str:
+        def show(v: Any, unit: str = "") -> str:
+            return "no submission" if v is None else f"{v:,}{unit}"
+
+        return (
+            f"  {name:<28} {show(w['waiting']):>14} waiting, {show(w['pct_over_18_weeks'], '%'):>14}"
+            f" over 18 weeks   (England {show(e['waiting'])}, {show(e['pct_over_18_weeks'], '%')})"
+        )
+
+    lines = [f"{area['name']} ({area['level']} {area['code']}) — {payload['source']}"]
+    if area["level"] == "LA":
+        lines.append(
+            "  ICB(s): "
+            + ", ".join(
+                f"{i['name']} ({i['code']}, {i['share_of_la']:.0%} of the LA)" for i in area["icbs"]
+            )
+        )
+    for service, w in payload["services"].items():
+        lines.append(line(service, w, payload["england"][service]))
+    return "\n".join(lines)
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     """Every rule code the problem list can carry, from the one registry (``etl.checks``)."""
     from etl.checks import all_rules
@@ -527,6 +593,7 @@ COMMANDS = {
     "override": cmd_override,
     "demo": cmd_demo,
     "rules": cmd_rules,
+    "waits-published": cmd_waits_published,
     **cli_published.COMMANDS,
 }
 

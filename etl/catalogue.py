@@ -433,8 +433,7 @@ _METRICS: Final[tuple[Metric, ...]] = (
         "%",
         1,
         "lower_is_better",
-        "Of the referrals waiting at D, the share waiting more than 18 weeks (more than 126 "
-        "days).",
+        "Of the referrals waiting at D, the share waiting more than 18 weeks (more than 126 days).",
         WAITS_BOTH,
         numerator="referrals waiting more than 126 days at D",
         denominator="referrals waiting at D",

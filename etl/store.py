@@ -286,6 +286,31 @@ class Published(_Door):
         la = self.resolve_la(la_code)
         return _benchmark().reconcile(warehouse.connection, self.connection, la, year)
 
+    # NHS published waiting times (issue 12, etl.published.waits).
+    def waits_published(self, area: str, month: dt.date | None = None) -> dict[str, Any]:
+        """An area's published CYP waits for a month (latest by default) beside England's."""
+        from etl.published import waits
+
+        return waits.published_waits(self.connection, area, month)
+
+    def waits_trend(self, level: str, code: str) -> list[dict[str, Any]]:
+        """Every month loaded for one organisation: per service the list and % over 18 weeks."""
+        from etl.published import waits
+
+        return waits.trend(self.connection, level, code)
+
+    def waits_icbs(self) -> list[tuple[str, str]]:
+        """(code, name) of every ICB in the published waiting lists."""
+        from etl.published import waits
+
+        return waits.icbs(self.connection)
+
+    def autism_waits(self, la_name: str | None) -> list[dict[str, Any]]:
+        """Latest autism first-appointment figures: England, the LA's region and sub-ICB."""
+        from etl.published import waits
+
+        return waits.autism(self.connection, la_name)
+
     def reconcilable_years(self, warehouse: Warehouse, la_code: str) -> list[int]:
         """Calendar years our data covers in full and DfE has published for the LA."""
         return _benchmark().reconcilable_years(
