@@ -555,10 +555,9 @@ def _waits_published_text(payload: dict[str, Any]) -> str:
         def show(v: Any, unit: str = "") -> str:
             return "no submission" if v is None else f"{v:,}{unit}"
 
-        return (
-            f"  {name:<28} {show(w['waiting']):>14} waiting, {show(w['pct_over_18_weeks'], '%'):>14}"
-            f" over 18 weeks   (England {show(e['waiting'])}, {show(e['pct_over_18_weeks'], '%')})"
-        )
+        ours = f"{show(w['waiting']):>14} waiting, {show(w['pct_over_18_weeks'], '%'):>14}"
+        theirs = f"England {show(e['waiting'])}, {show(e['pct_over_18_weeks'], '%')}"
+        return f"  {name:<28} {ours} over 18 weeks   ({theirs})"
 
     lines = [f"{area['name']} ({area['level']} {area['code']}) — {payload['source']}"]
     if area["level"] == "LA":
