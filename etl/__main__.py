@@ -506,20 +506,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # Improvement-plan trackers: their report dates come from the workbooks, so no --as-of.
     trackers = tracker_demo.generate(out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT)
     plan_report = run_load(trackers, folder, synthetic=True)
+    # Health waiting lists (issue 12): their extract dates come from the workbooks.
+    waiting_lists = demo.waits_generate(out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT)
+    waits_report = run_load(waiting_lists, folder, synthetic=True)
     _emit(
         args,
         {
             "files": [_file_json(r, report) for r in report.files]
-            + [_file_json(r, plan_report) for r in plan_report.files],
-            "written": [str(p) for p in [*paths, *trackers]],
-            "published": report.published and plan_report.published,
+            + [_file_json(r, plan_report) for r in plan_report.files]
+            + [_file_json(r, waits_report) for r in waits_report.files],
+            "written": [str(p) for p in [*paths, *trackers, *waiting_lists]],
+            "published": report.published and plan_report.published and waits_report.published,
         },
         f"Synthetic demo data ({args.scale}, seed {args.seed}) written to {out}\n"
         + _report_text(report, "loaded", paths)
         + "\nImprovement-plan trackers:\n"
-        + _report_text(plan_report, "loaded", trackers),
+        + _report_text(plan_report, "loaded", trackers)
+        + "\nHealth waiting lists:\n"
+        + _report_text(waits_report, "loaded", waiting_lists),
     )
-    return max(_load_exit(report), _load_exit(plan_report))
+    return max(_load_exit(report), _load_exit(plan_report), _load_exit(waits_report))
 
 
 def cmd_waits_published(args: argparse.Namespace) -> int:

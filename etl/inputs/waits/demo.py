@@ -18,7 +18,7 @@ from pathlib import Path
 from etl.xlsx_writer import write_xlsx
 
 APPLICATION = "SEND dashboard demo generator"
-YEARS = 3
+YEARS = 4  # the page's two-year trend starts well after the first referrals
 
 
 @dataclass(frozen=True)
@@ -30,23 +30,24 @@ class Profile:
     per_month: int
     median_weeks: float
     spread: float  # sigma of the log-normal wait
-    provider: str
+    providers: tuple[tuple[str, float], ...]  # who runs it, and each one's share
     ages: tuple[int, int]  # age range at referral
 
 
 COMMUNITY = "Demo Community Health NHS Trust (SYNTHETIC)"
 CHILDREN = "Demo Children's Hospital NHS Trust (SYNTHETIC)"
+CENTRE = "Demo Child Development Centre CIC (SYNTHETIC)"
 MENTAL_HEALTH = "Demo Mental Health Partnership (SYNTHETIC)"
 
 PROFILES: tuple[Profile, ...] = (
-    Profile("SaLT", 38, 19.0, 0.55, COMMUNITY, (2, 12)),
-    Profile("Paediatric OT", 18, 15.0, 0.5, COMMUNITY, (3, 15)),
-    Profile("Physio", 20, 5.0, 0.6, COMMUNITY, (0, 17)),
-    Profile("Community Paediatrics", 26, 38.0, 0.55, CHILDREN, (0, 16)),
-    Profile("Audiology", 12, 7.0, 0.5, CHILDREN, (0, 17)),
-    Profile("ASD assessment", 30, 58.0, 0.45, CHILDREN, (2, 17)),
-    Profile("ADHD assessment", 22, 46.0, 0.5, CHILDREN, (5, 17)),
-    Profile("CAMHS", 34, 14.0, 0.7, MENTAL_HEALTH, (5, 17)),
+    Profile("SaLT", 38, 19.0, 0.55, ((COMMUNITY, 0.7), (CENTRE, 0.3)), (2, 12)),
+    Profile("Paediatric OT", 18, 15.0, 0.5, ((COMMUNITY, 0.6), (CENTRE, 0.4)), (3, 15)),
+    Profile("Physio", 20, 5.0, 0.6, ((COMMUNITY, 1.0),), (0, 17)),
+    Profile("Community Paediatrics", 26, 38.0, 0.55, ((CHILDREN, 1.0),), (0, 16)),
+    Profile("Audiology", 12, 7.0, 0.5, ((CHILDREN, 1.0),), (0, 17)),
+    Profile("ASD assessment", 30, 58.0, 0.45, ((CHILDREN, 0.75), (CENTRE, 0.25)), (2, 17)),
+    Profile("ADHD assessment", 22, 46.0, 0.5, ((CHILDREN, 1.0),), (5, 17)),
+    Profile("CAMHS", 34, 14.0, 0.7, ((MENTAL_HEALTH, 1.0),), (5, 17)),
 )
 HEADER = [
     "Referral ID",
@@ -77,6 +78,12 @@ def _rows(profile: Profile, rng: random.Random, snapshot: dt.date, start: dt.dat
             seen = None
         if removed is not None and removed > snapshot:
             removed = None
+        draw, provider = rng.random(), profile.providers[-1][0]
+        for name, share in profile.providers:
+            if draw < share:
+                provider = name
+                break
+            draw -= share
         age_days = rng.randrange(profile.ages[0] * 365, (profile.ages[1] + 1) * 365 - 1)
         rows.append(
             [
@@ -87,7 +94,7 @@ def _rows(profile: Profile, rng: random.Random, snapshot: dt.date, start: dt.dat
                 seen,
                 removed,
                 referred - dt.timedelta(days=age_days),
-                profile.provider,
+                provider,
                 "Urgent" if rng.random() < 0.08 else "Routine",
             ]
         )
@@ -97,7 +104,7 @@ def _rows(profile: Profile, rng: random.Random, snapshot: dt.date, start: dt.dat
 
 def generate(out_dir: Path, seed: int = 1, snapshot: dt.date | None = None) -> list[Path]:
     """Write one synthetic waiting-list workbook per provider into ``out_dir``; return them."""
-    from etl.demo import DEFAULT_SNAPSHOT
+    from etl.inputs.sen2.demo import DEFAULT_SNAPSHOT
 
     snapshot = snapshot or DEFAULT_SNAPSHOT
     rng = random.Random(f"waits-{seed}")
@@ -105,8 +112,13 @@ def generate(out_dir: Path, seed: int = 1, snapshot: dt.date | None = None) -> l
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     by_provider: dict[str, list[list]] = {}
+    for name in dict.fromkeys(p for profile in PROFILES for p, _ in profile.providers):
+        by_provider[name] = []
     for profile in PROFILES:
-        by_provider.setdefault(profile.provider, []).extend(_rows(profile, rng, snapshot, start))
+        for row in _rows(profile, rng, snapshot, start):
+            by_provider[row[7]].append(row)
+    for rows in by_provider.values():
+        rows.sort(key=lambda r: (r[3], r[2], r[1]))
     paths = []
     for number, (provider, rows) in enumerate(by_provider.items(), start=1):
         for i, row in enumerate(rows, start=1):

@@ -9,4 +9,7 @@ WHERE referral_date <= $as_of::DATE
   AND (seen_date IS NULL OR seen_date > $as_of::DATE)
   AND (removed_date IS NULL OR removed_date > $as_of::DATE)
 GROUP BY ALL
-ORDER BY service, "group";
+ORDER BY service,
+         CASE WHEN $by = 'provider' THEN 0 ELSE list_position(
+             ['Under 5', '5 to 10', '11 to 15', '16 to 19', '20 to 25', 'Not given'], "group") END,
+         "group";
