@@ -154,7 +154,9 @@ icb = published["services"] if choice else None
 st.caption(f"Published: {published['source']}. Ours: as at {fmt_date(as_of)}.")
 components.table_with_download(
     view.comparison(summary, icb, published["england"]),
-    export("published_comparison", view.COMPARE_COLUMNS, source=published["source"]),
+    export(
+        "published_comparison", view.compare_columns(icb is not None), source=published["source"]
+    ),
 )
 if service in published["england"]:
     rows = []

@@ -212,16 +212,20 @@ LONGEST_COLUMNS = (
 )
 COMPARE_COLUMNS = (
     ("service_title", Col("Service", "text")),
-    ("waiting", Col(f"Ours: {label('waiting')}", "count")),
-    (
-        "pct_over_18_weeks",
-        Col(f"Ours: {label('pct_over_18_weeks')}", "pct", ("over_18_weeks", "waiting")),
-    ),
-    ("icb_waiting", Col("ICB (published): waiting", "public_count")),
-    ("icb_pct", Col("ICB (published): % over 18 weeks", "public_pct")),
-    ("england_waiting", Col("England (published): waiting", "public_count")),
-    ("england_pct", Col("England (published): % over 18 weeks", "public_pct")),
+    ("waiting", Col("Ours: waiting", "count")),
+    ("pct_over_18_weeks", Col("Ours: % >18 wks", "pct", ("over_18_weeks", "waiting"))),
+    ("icb_waiting", Col("ICB: waiting", "public_count")),
+    ("icb_pct", Col("ICB: % >18 wks", "public_pct")),
+    ("england_waiting", Col("England: waiting", "public_count")),
+    ("england_pct", Col("England: % >18 wks", "public_pct")),
 )
+
+
+def compare_columns(with_icb: bool) -> tuple[tuple[str, Col], ...]:
+    """The comparison's columns: the ICB's only when one is chosen."""
+    return tuple(c for c in COMPARE_COLUMNS if with_icb or not c[0].startswith("icb_"))
+
+
 PUBLISHED_TREND_COLUMNS = (
     ("month", Col("Month", "month")),
     ("area", Col("Area", "text")),
@@ -368,6 +372,7 @@ def published_trend_chart(frame: pd.DataFrame) -> go.Figure:
             marker={"symbol": symbol, "size": 10},
             hovertemplate=f"{area}, %{{x|%b %Y}}: %{{y:.1f}}%<extra></extra>",
         )
+    fig.update_layout(showlegend=True)
     fig.update_yaxes(title_text="% waiting over 18 weeks", ticksuffix="%", rangemode="tozero")
     fig.update_xaxes(tickformat="%b %Y")
     return fig
