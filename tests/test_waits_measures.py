@@ -177,3 +177,23 @@ def test_kpis_cli_with_waits_only(folder: Path, tmp_path: Path) -> None:
     human = cli_runner.run(("kpis", "--data-dir", str(folder)), env).stdout
     assert "EHC plans: no SEN2 data loaded." in human
     assert "autism_assessment: 4 waiting" in human
+
+
+def test_kpis_with_only_a_tracker_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.inputs.tracker import demo as tracker_demo
+
+    b.isolate_settings(monkeypatch, tmp_path)
+    [tracker, *_] = tracker_demo.generate(tmp_path / "t", seed=1, snapshot=dt.date(2026, 11, 1))
+    b.load(tracker, tmp_path / "data")
+    env = {"SEND_CONFIG": str(tmp_path / "none.toml"), "SEND_HASH_KEY": "k", "PATH": ""}
+    result = cli_runner.run(("kpis", "--json", "--data-dir", str(tmp_path / "data")), env)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["ehcp"] == {
+        "loaded": False,
+        "message": "No SEN2 data loaded: no EHC plan figures.",
+    }
+    assert payload["waits"] == {} and payload["data"]["waits_as_of"] is None
+    assert sum(payload["milestones"].values()) > 0
+    human = cli_runner.run(("kpis", "--data-dir", str(tmp_path / "data")), env).stdout
+    assert "Waiting times: no waiting list loaded." in human

@@ -376,3 +376,62 @@ def published_trend_chart(frame: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(title_text="% waiting over 18 weeks", ticksuffix="%", rangemode="tozero")
     fig.update_xaxes(tickformat="%b %Y")
     return fig
+
+
+# ---------------------------------------------------------------- page helpers (pure)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What waiting lists are loaded (the ``waits_meta`` query, as plain values)."""
+
+    referrals: int
+    extracts: int
+    latest: dt.date | None
+
+
+def loaded(meta: pd.DataFrame) -> Loaded:
+    if meta.empty or not int(meta.iloc[0]["referrals"]):
+        return Loaded(0, 0, None)
+    row = meta.iloc[0]
+    return Loaded(
+        int(row["referrals"]), int(row["extracts"]), pd.Timestamp(row["latest_extract_date"]).date()
+    )
+
+
+def last_two_years(trend: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Month ends in the two years to ``as_of``: enough to see a trend, and clear of an
+    extract's first months, whose list is short only because earlier referrals are not in it."""
+    ends = pd.to_datetime(trend["month_end"])
+    return trend[ends > pd.Timestamp(as_of) - pd.DateOffset(years=2)]
+
+
+def ordered(summary: pd.DataFrame) -> pd.DataFrame:
+    """The per-service summary with titles, standard services first in their usual order."""
+    order = service_order(list(summary["service"]))
+    return with_titles(summary.set_index("service").loc[order].reset_index())
+
+
+def for_service(frame: pd.DataFrame, service: str) -> pd.DataFrame:
+    return frame[frame["service"] == service]
+
+
+def published_series(parts: Sequence[tuple[str, pd.DataFrame]], service: str) -> pd.DataFrame:
+    """One service's last 12 published months for each named area, stacked for the chart."""
+    frames = [
+        for_service(frame, service).sort_values("month").tail(12).assign(area=name)
+        for name, frame in parts
+        if not frame.empty
+    ]
+    return pd.concat(frames) if frames else pd.DataFrame()
+
+
+def home_icb(area: dict[str, Any], icbs: Sequence[tuple[str, str]]) -> int:
+    """The position (after "England only") of the home LA's ICB among ``icbs``; 0 if none."""
+    code = (area.get("icbs") or [area])[0].get("code")
+    codes = [c for c, _ in icbs]
+    return codes.index(code) + 1 if code in codes else 0
+
+
+def period_text(autism: pd.DataFrame) -> str:
+    return f"{pd.Timestamp(autism.iloc[0]['period_start']):%B %Y}"

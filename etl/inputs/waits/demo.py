@@ -62,10 +62,12 @@ HEADER = [
 ]
 
 
-def _rows(profile: Profile, rng: random.Random, snapshot: dt.date, start: dt.date) -> list[list]:
+def _rows(
+    profile: Profile, rng: random.Random, snapshot: dt.date, start: dt.date, factor: float
+) -> list[list]:
     rows: list[list] = []
     days = (snapshot - start).days
-    count = round(profile.per_month * days / 30.4)
+    count = round(profile.per_month * factor * days / 30.4)
     for _ in range(count):
         referred = start + dt.timedelta(days=rng.randrange(days))
         wait = max(1, round(7 * profile.median_weeks * math.exp(rng.gauss(0, profile.spread))))
@@ -102,20 +104,30 @@ def _rows(profile: Profile, rng: random.Random, snapshot: dt.date, start: dt.dat
     return rows
 
 
-def generate(out_dir: Path, seed: int = 1, snapshot: dt.date | None = None) -> list[Path]:
-    """Write one synthetic waiting-list workbook per provider into ``out_dir``; return them."""
+def generate(
+    out_dir: Path,
+    seed: int = 1,
+    snapshot: dt.date | None = None,
+    *,
+    factor: float = 1.0,
+    years: int = YEARS,
+) -> list[Path]:
+    """Write one synthetic waiting-list workbook per provider into ``out_dir``; return them.
+
+    ``factor`` multiplies the referrals a month (the benchmark's large ICB uses about 50) and
+    ``years`` is how far back referrals start."""
     from etl.inputs.sen2.demo import DEFAULT_SNAPSHOT
 
     snapshot = snapshot or DEFAULT_SNAPSHOT
     rng = random.Random(f"waits-{seed}")
-    start = dt.date(snapshot.year - YEARS, snapshot.month, 1)
+    start = dt.date(snapshot.year - years, snapshot.month, 1)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     by_provider: dict[str, list[list]] = {}
     for name in dict.fromkeys(p for profile in PROFILES for p, _ in profile.providers):
         by_provider[name] = []
     for profile in PROFILES:
-        for row in _rows(profile, rng, snapshot, start):
+        for row in _rows(profile, rng, snapshot, start, factor):
             by_provider[row[7]].append(row)
     for rows in by_provider.values():
         rows.sort(key=lambda r: (r[3], r[2], r[1]))
