@@ -131,3 +131,40 @@ def test_previous_month_end() -> None:
     assert view.previous_month_end(dt.date(2025, 6, 30)) == dt.date(2025, 5, 31)
     assert view.previous_month_end(dt.date(2025, 6, 15)) == dt.date(2025, 5, 31)
     assert view.previous_month_end(dt.date(2025, 3, 1)) == dt.date(2025, 2, 28)
+
+
+def test_published_waits_beside_ours_for_the_home_las_icb(
+    waits_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.published import load_published
+    from tests.test_published_waits import AUGUST, JANUARY, LOOKUP, SLT, _cell
+
+    if not JANUARY.exists():
+        pytest.skip("needs ../shared/reference-data")
+    source = tmp_path / "published"
+    source.mkdir()
+    for path in (JANUARY, AUGUST, LOOKUP):
+        (source / path.name).symlink_to(path)
+    data = tmp_path / "data"
+    import shutil
+
+    shutil.copytree(waits_dir, data)
+    load_published(source, data)
+    settings = tmp_path / "s.toml"
+    settings.write_text('[benchmark]\nhome_la = "Kent"\n')
+    monkeypatch.setenv("SEND_DATA_DIR", str(data))
+    monkeypatch.setenv("SEND_CONFIG", str(settings))
+    at = _at_d()
+    # Kent's ICB is chosen by default; its January 2025 figures (the latest loaded) are shown.
+    assert at.selectbox(key="waits_icb").value == "QKS"
+    compare = table_with(at, "ICB: waiting")
+    slt = compare[compare["Service"] == "Speech and language therapy"].iloc[0]
+    assert slt["ICB: waiting"] == f"{_cell(JANUARY, 'Table 4', 'QKS', SLT):,}"
+    assert slt["England: waiting"] == f"{_cell(JANUARY, 'Table 4', 'England', SLT):,}"
+    assert slt["Ours: waiting"] == "6"
+    text = all_text(at)
+    assert "Community Health Services Waiting Lists, January 2025" in text
+    # The ICB's trend and England's: two months loaded, two series.
+    assert len(charts(at)) == 5
+    trend = table_with(at, "Area")
+    assert set(trend["Area"]) == {"Kent and Medway", "England"} and len(trend) == 4

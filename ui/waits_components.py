@@ -37,7 +37,7 @@ def published_waits(
         [None, *names],
         index=default,
         key="waits_icb",
-        format_func=lambda c: "England only" if c is None else names[c].title(),
+        format_func=lambda c: "England only" if c is None else view.org_title(names[c]),
     )
     published = db.waits_published(choice or "England")
     icb = published["services"] if choice else None
@@ -56,7 +56,7 @@ def published_waits(
     if service in published["england"]:
         parts = [("England", db.waits_trend("England", "E92000001"))]
         if choice:
-            parts.insert(0, (names[choice].title(), db.waits_trend("ICB", choice)))
+            parts.insert(0, (view.org_title(names[choice]), db.waits_trend("ICB", choice)))
         series = view.published_series(parts, service)
         components.section(f"{title}: published % over 18 weeks, last 12 months")
         components.chart_with_table(

@@ -43,6 +43,17 @@ def service_title(service: str) -> str:
     return SERVICES.get(service) or f"{service} (not a standard service)"
 
 
+_SMALL_WORDS = {"and", "of", "the", "for", "in", "on"}
+
+
+def org_title(name: str) -> str:
+    """NHS England's capitals made readable: "KENT AND MEDWAY" → "Kent and Medway"."""
+    words = name.lower().split()
+    return " ".join(
+        w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
 def threshold_weeks(service: str) -> int:
     """The line on the distribution: 13 weeks for autism assessment (NICE), else 18."""
     return 13 if service == AUTISM else 18
