@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -328,16 +329,7 @@ def _stage_sheet(
     )
     rejected = bad | {p.index for p in found if p.severity == "error"}
     # Age at referral: whole years from the date of birth, else the age column as written.
-    birth = typed["birth_date"]
-    age = pa.array(
-        [
-            _years(b, r) if b is not None and r is not None else a
-            for b, r, a in zip(
-                birth.to_pylist(), referral.to_pylist(), ages.to_pylist(), strict=True
-            )
-        ],
-        pa.int64(),
-    )
+    age = pc.coalesce(_years(typed["birth_date"], typed["referral_date"]), ages)
     found += checks.check_waits_age(
         age, header("birth_date" if "birth_date" in match.columns else "age"), rejected
     )
@@ -359,42 +351,34 @@ def _stage_sheet(
     def take(values: pa.Array) -> pa.Array:
         return values.take(ok)
 
-    written = take(text("service")).to_pylist()
-    services = []
-    mapped = []
-    for name in written:
-        key = lookup.get(service_key(name))
-        services.append(key or name)
-        mapped.append(key is not None)
-        if key is None:
-            unmapped[name] = unmapped.get(name, 0) + 1
-    children = [
-        pseudo("waits_child", "".join(c.split()).upper())
-        for c in take(text("child_ref")).to_pylist()
-    ]
-    providers = take(provider).to_pylist()
-    ids = take(referral_ids).to_pylist()
-    referred = take(referral).to_pylist()
-    records = [
-        pseudo("waits_referral", f"{p}\x1f{i.upper()}")
-        if i is not None
-        else pseudo("waits_referral", f"{c}\x1f{s}\x1f{r.isoformat()}")
-        for p, i, c, s, r in zip(providers, ids, children, services, referred, strict=True)
-    ]
+    written = take(text("service"))
+    services = _map_unique(written, lambda name: lookup.get(service_key(name)) or name)
+    mapped = _map_unique(written, lambda name: "1" if service_key(name) in lookup else "")
+    mapped_flags = pc.equal(mapped, "1")
+    for item in pc.value_counts(pc.filter(written, pc.invert(mapped_flags))).to_pylist():
+        unmapped[item["values"]] = unmapped.get(item["values"], 0) + item["counts"]
+    children = _map_unique(
+        take(text("child_ref")), lambda ref: pseudo("waits_child", "".join(ref.split()).upper())
+    )
+    providers = take(provider)
+    ids = take(referral_ids)
+    records = _record_keys(
+        pseudo("waits_referral", "record key"), children, services, take(referral), providers, ids
+    )
     m = len(ok)
     table = pa.table(
         {
-            "record_key": pa.array(records, pa.string()),
-            "child_key": pa.array(children, pa.string()),
-            "has_referral_id": pa.array([i is not None for i in ids], pa.bool_()),
-            "service": pa.array(services, pa.string()),
-            "service_as_written": pa.array(written, pa.string()),
-            "service_mapped": pa.array(mapped, pa.bool_()),
+            "record_key": records,
+            "child_key": children,
+            "has_referral_id": ids.is_valid(),
+            "service": services,
+            "service_as_written": written,
+            "service_mapped": mapped_flags,
             "referral_date": take(referral),
             "seen_date": take(typed["seen_date"]),
             "removed_date": take(typed["removed_date"]),
             "age_at_referral": take(age),
-            "provider": pa.array(providers, pa.string()),
+            "provider": providers,
             "priority": take(text("priority")),
             "extract_date": pa.array([extract] * m, pa.date32()),
             "source_file": pa.array([sheet.file] * m, pa.string()),
@@ -406,6 +390,52 @@ def _stage_sheet(
     return table, n, problems
 
 
-def _years(birth: dt.date, on: dt.date) -> int:
-    """Whole years of age on a date."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+def _years(birth: pa.Array, on: pa.Array) -> pa.Array:
+    """Whole years of age on a date, column by column (null where either date is)."""
+    years = pc.subtract(pc.year(on), pc.year(birth))
+    month_on, month_born = pc.month(on), pc.month(birth)
+    before_birthday = pc.or_(
+        pc.less(month_on, month_born),
+        pc.and_(pc.equal(month_on, month_born), pc.less(pc.day(on), pc.day(birth))),
+    )
+    return pc.subtract(years, pc.cast(before_birthday, pa.int64()))
+
+
+def _map_unique(values: pa.Array, fn: Callable[[str], str]) -> pa.Array:
+    """``fn`` applied to each distinct value once, spread back over the column."""
+    uniques = pc.unique(values)
+    mapped = pa.array([None if u is None else fn(u) for u in uniques.to_pylist()], pa.string())
+    return mapped.take(pc.index_in(values, value_set=uniques))
+
+
+def _record_keys(
+    secret: str,
+    children: pa.Array,
+    services: pa.Array,
+    referred: pa.Array,
+    providers: pa.Array,
+    ids: pa.Array,
+) -> pa.Array:
+    """The referral's identity across extracts: provider + referral id, else child + service +
+    referral date, hashed with a keyed secret (so it is as private as the child key) in DuckDB
+    rather than row by row in Python."""
+    rows = pa.table(  # noqa: F841 - read by DuckDB below
+        {
+            "child": children,
+            "service": services,
+            "referred": referred,
+            "provider": providers,
+            "id": ids,
+        }
+    )
+    con = duckdb.connect()
+    try:
+        found = con.sql(
+            "SELECT left(sha256(CASE WHEN id IS NULL "
+            "THEN concat_ws(chr(31), $secret, child, service, referred::VARCHAR) "
+            "ELSE concat_ws(chr(31), $secret, provider, upper(id)) END), 32) AS k FROM rows",
+            params={"secret": secret},
+        ).to_arrow_table()
+        return found.column("k").combine_chunks()
+    finally:
+        con.close()
