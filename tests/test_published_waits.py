@@ -161,3 +161,14 @@ def test_unknown_area_is_a_usage_error(data: Path) -> None:
     result = cli_runner.run(("waits-published", "--area", "Atlantis", "--data-dir", str(data)), env)
     assert result.returncode == 2
     assert "No area matches 'Atlantis'" in result.stderr
+
+
+def test_fetch_keeps_a_chs_workbook_whole_and_loads_it(tmp_path: Path) -> None:
+    from etl.fetch import fetch
+
+    [got] = fetch(
+        {"Community-health-services-waiting-lists-2024-25-August": AUGUST.as_uri()}, tmp_path
+    )
+    assert got.files[0].name == AUGUST.name  # not unpacked as a zip of CSVs
+    report = load_published(got.files[0].parent, tmp_path / "data")
+    assert [f.dataset for f in report.files] == ["chs_waits_2024_08"]

@@ -30,23 +30,33 @@ CREATE OR REPLACE TABLE waits_loaded_rows AS
 SELECT load_id, source_sheet, source_row FROM waits_referrals;
 
 -- Every month end from the first referral to the latest extract, per service: the list size
--- and how many had waited more than 18 weeks (126 days) and 13 weeks (91 days).
+-- and how many had waited more than 18 weeks (126 days) and 13 weeks (91 days). Each referral
+-- is spread over the month ends it was waiting at (referred on or before, not yet left), so
+-- the work grows with the waits, not with referrals x months.
 CREATE OR REPLACE TABLE waits_month_end AS
 WITH bounds AS (
-    SELECT min(referral_date) AS lo, max(extract_date) AS hi FROM waits_referrals
+    SELECT last_day(max(extract_date)) AS hi FROM waits_referrals
 ),
-month_ends AS (
-    SELECT (unnest(generate_series(date_trunc('month', lo), date_trunc('month', hi),
-                                   INTERVAL 1 MONTH)) + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE
-               AS month_end
-    FROM bounds WHERE lo IS NOT NULL
+spans AS (
+    SELECT r.service, r.referral_date,
+           -- The last month end before it left the list (left on day x: waiting at ends < x).
+           CASE WHEN r.left_list_date IS NULL THEN b.hi
+                WHEN r.left_list_date - 1 = last_day(r.left_list_date - 1)
+                    THEN r.left_list_date - 1
+                ELSE date_trunc('month', r.left_list_date - 1)::DATE - 1 END AS last_end
+    FROM waits_referrals r, bounds b
+),
+months AS (
+    SELECT service, referral_date,
+           last_day(unnest(generate_series(date_trunc('month', referral_date),
+                                           date_trunc('month', last_end),
+                                           INTERVAL 1 MONTH))) AS month_end
+    FROM spans
+    WHERE last_end >= last_day(referral_date)
 )
-SELECT m.month_end, r.service,
+SELECT month_end::DATE AS month_end, service,
        count(*)::INTEGER AS waiting,
-       count(*) FILTER (WHERE m.month_end - r.referral_date > 126)::INTEGER AS over_18_weeks,
-       count(*) FILTER (WHERE m.month_end - r.referral_date > 91)::INTEGER AS over_13_weeks
-FROM month_ends m
-JOIN waits_referrals r
-  ON r.referral_date <= m.month_end
- AND (r.left_list_date IS NULL OR r.left_list_date > m.month_end)
+       count(*) FILTER (WHERE month_end::DATE - referral_date > 126)::INTEGER AS over_18_weeks,
+       count(*) FILTER (WHERE month_end::DATE - referral_date > 91)::INTEGER AS over_13_weeks
+FROM months
 GROUP BY ALL;
