@@ -126,14 +126,12 @@ def check_waits_duplicate_referral(
     """The same referral id twice for one provider in one extract: the first loaded row wins."""
     keyed = pc.binary_join_element_wise(pc.fill_null(providers, ""), pc.utf8_upper(ids), "\x1f")
     counts = pc.value_counts(keyed.drop_null())
-    repeated = {
-        v["values"].as_py() for v in counts if v["counts"].as_py() > 1 and v["values"].is_valid
-    }
-    if not repeated:
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    if len(repeated) == 0:
         return []
     first: dict[str, int] = {}
     found = []
-    for i in _indices(pc.is_in(keyed, value_set=pa.array(sorted(repeated), pa.string()))):
+    for i in _indices(pc.is_in(keyed, value_set=repeated)):
         if i in skip:
             continue
         key = keyed[i].as_py()
