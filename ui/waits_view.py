@@ -321,7 +321,8 @@ def trend_chart(frame: pd.DataFrame) -> go.Figure:
         hovertemplate="%{x|%d %b %Y}: %{y:.1f}% over 18 weeks<extra></extra>",
     )
     fig.update_yaxes(title_text="Children waiting", rangemode="tozero", selector={"anchor": "x"})
-    fig.update_layout(yaxis2={"tickformat": ".0f"})
+    # The share on a fixed 0–100% scale, in round steps (plotly's own choice gave 8%, 17%…).
+    fig.update_layout(yaxis2={"range": [0, 100], "dtick": 25, "tickformat": ".0f"})
     return fig
 
 
