@@ -20,6 +20,7 @@ OVERVIEW = st.Page("pages/overview.py", title="Overview", icon=":material/dashbo
 TIMELINESS = st.Page("pages/timeliness.py", title="EHC plan timeliness", icon=":material/schedule:")
 DATA_QUALITY = st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:")
 BENCHMARK = st.Page("pages/benchmark.py", title="Benchmarking", icon=":material/leaderboard:")
+WAITING_TIMES = st.Page("pages/waiting_times.py", title="Waiting times", icon=":material/timer:")
 IMPROVEMENT_PLAN = st.Page(
     "pages/improvement_plan.py", title="Improvement plan", icon=":material/flag:"
 )
@@ -33,7 +34,9 @@ except config.SettingsError as problem:
     )
     st.stop()
 
-page = st.navigation([OVERVIEW, TIMELINESS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY])
+page = st.navigation(
+    [OVERVIEW, TIMELINESS, WAITING_TIMES, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY]
+)
 components.apply_style()
 components.sidebar(db.data_state(), DATA_QUALITY)
 try:

@@ -34,6 +34,13 @@ def _date(text: str) -> dt.date:
     return value
 
 
+def _month(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month; write YYYY-MM") from None
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help="data folder (env SEND_DATA_DIR, default ./data)")
     parser.add_argument("--json", action="store_true", help="print JSON only")
@@ -73,7 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--severity", choices=["error", "query"], help="only this severity")
     _common(quality)
 
-    kpis = sub.add_parser("kpis", help="headline EHC plan figures")
+    kpis = sub.add_parser(
+        "kpis", help="headline figures: EHC plans, plan milestones and waiting times"
+    )
     kpis.add_argument("--year", type=int, help="calendar year (default: year of --as-of)")
     kpis.add_argument("--as-of", type=_date, help="as-at date (default: the data's snapshot)")
     _common(kpis)
@@ -123,6 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the data in DATA_DIR even if it is not synthetic",
     )
     _common(demo)
+    waits = sub.add_parser(
+        "waits-published",
+        help="NHS England's published children's waiting lists for an ICB, provider, region, "
+        "England or an LA (its ICB), beside England",
+    )
+    waits.add_argument("--area", required=True, metavar="CODE_OR_NAME")
+    waits.add_argument("--month", type=_month, help="YYYY-MM (default: the latest loaded)")
+    _common(waits)
     rules = sub.add_parser("rules", help="list every data-quality rule code with its meaning")
     rules.add_argument("--json", action="store_true", help="print JSON instead of text")
     cli_published.add_parsers(sub, _common)
@@ -297,28 +314,50 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     if warehouse is None:
         return EXIT_NOTHING
     with warehouse:
-        ehcp = warehouse.kpis(args.year, args.as_of)
-        reviews = warehouse.annual_reviews(args.as_of)
+        has_sen2 = warehouse.has_sen2()
+        ehcp = warehouse.kpis(args.year, args.as_of) if has_sen2 else None
+        reviews = warehouse.annual_reviews(args.as_of) if has_sen2 else None
         meta = warehouse.meta()
         milestones = warehouse.rag_counts(args.as_of)
+        waits_as_of = args.as_of or warehouse.waits_as_of()
+        waits = warehouse.waits_kpis(waits_as_of)
     payload = {
-        "ehcp": ehcp,
-        "annual_reviews": reviews,
+        # Any subset of input kinds may be loaded: a section with nothing behind it says so.
+        "ehcp": ehcp
+        if ehcp is not None
+        else {"loaded": False, "message": "No SEN2 data loaded: no EHC plan figures."},
+        "annual_reviews": reviews
+        if reviews is not None
+        else {"loaded": False, "message": "No SEN2 data loaded: no annual review figures."},
         "data": {
-            "snapshot_date": meta["snapshot_date"].isoformat() if meta else None,
+            "snapshot_date": meta["snapshot_date"].isoformat() if meta and has_sen2 else None,
             "synthetic": bool(meta["synthetic"]) if meta else None,
+            "waits_as_of": waits_as_of.isoformat() if waits and waits_as_of else None,
         },
         "milestones": milestones,
+        "waits": waits,
     }
-    e = ehcp
+    human = _ehcp_text(ehcp, bool(payload["data"]["synthetic"]))
+    if any(milestones.values()):
+        human += "\nImprovement plan milestones and actions: " + ", ".join(
+            f"{rag} {count}" for rag, count in milestones.items()
+        )
+    human += "\n" + _waits_text(waits, waits_as_of)
+    _emit(args, payload, human)
+    return EXIT_OK
+
+
+def _ehcp_text(e: dict[str, Any] | None, synthetic: bool) -> str:
+    if e is None:
+        return "EHC plans: no SEN2 data loaded." + ("  [SYNTHETIC DEMO DATA]" if synthetic else "")
 
     def show(value: float | None) -> str:
         return "no plans" if value is None else f"{value:.1f}%"
 
-    human = "\n".join(
+    return "\n".join(
         [
             f"EHC plans, calendar year {e['year']} (as at {e['as_of']})"
-            + ("  [SYNTHETIC DEMO DATA]" if payload["data"]["synthetic"] else ""),
+            + ("  [SYNTHETIC DEMO DATA]" if synthetic else ""),
             f"  Plans issued: {e['plans_issued']} "
             f"({e['plans_issued_excl_exceptions']} without exceptions)",
             "  Within 20 weeks, excluding exceptions: "
@@ -343,12 +382,29 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             + f" ({reviews['decisions_within_4_weeks']} of {reviews['decisions_made']})",
         ]
     )
-    if any(milestones.values()):
-        human += "\nImprovement plan milestones and actions: " + ", ".join(
-            f"{rag} {count}" for rag, count in milestones.items()
+
+
+def _waits_text(waits: dict[str, Any], as_of: dt.date | None) -> str:
+    if not waits:
+        return "Waiting times: no waiting list loaded."
+    lines = [
+        f"Waiting times as at {as_of}: waiting, median / 90th percentile weeks, % over 18 weeks"
+    ]
+    for service, w in waits.items():
+        if not w["waiting"]:
+            lines.append(f"  {service}: nobody waiting")
+            continue
+        lines.append(
+            f"  {service}: {w['waiting']} waiting, median {w['median_weeks_waiting']} weeks, "
+            f"90th percentile {w['p90_weeks_waiting']}, {w['pct_over_18_weeks']}% over 18 weeks, "
+            f"{w['over_52_weeks']} over 52 weeks"
+            + (
+                f", {w['pct_over_13_weeks']}% over 13 weeks"
+                if w.get("pct_over_13_weeks") is not None
+                else ""
+            )
         )
-    _emit(args, payload, human)
-    return EXIT_OK
+    return "\n".join(lines)
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
@@ -470,20 +526,76 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # Improvement-plan trackers: their report dates come from the workbooks, so no --as-of.
     trackers = tracker_demo.generate(out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT)
     plan_report = run_load(trackers, folder, synthetic=True)
+    # Health waiting lists (issue 12): their extract dates come from the workbooks.
+    waiting_lists = demo.waits_generate(out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT)
+    waits_report = run_load(waiting_lists, folder, synthetic=True)
     _emit(
         args,
         {
             "files": [_file_json(r, report) for r in report.files]
-            + [_file_json(r, plan_report) for r in plan_report.files],
-            "written": [str(p) for p in [*paths, *trackers]],
-            "published": report.published and plan_report.published,
+            + [_file_json(r, plan_report) for r in plan_report.files]
+            + [_file_json(r, waits_report) for r in waits_report.files],
+            "written": [str(p) for p in [*paths, *trackers, *waiting_lists]],
+            "published": report.published and plan_report.published and waits_report.published,
         },
         f"Synthetic demo data ({args.scale}, seed {args.seed}) written to {out}\n"
         + _report_text(report, "loaded", paths)
         + "\nImprovement-plan trackers:\n"
-        + _report_text(plan_report, "loaded", trackers),
+        + _report_text(plan_report, "loaded", trackers)
+        + "\nHealth waiting lists:\n"
+        + _report_text(waits_report, "loaded", waiting_lists),
     )
-    return max(_load_exit(report), _load_exit(plan_report))
+    return max(_load_exit(report), _load_exit(plan_report), _load_exit(waits_report))
+
+
+def cmd_waits_published(args: argparse.Namespace) -> int:
+    """NHS England's published CYP waits for an area beside England's (issue 12)."""
+    from etl.published import waits
+    from etl.store import Published
+
+    try:
+        door = Published.at(config.data_dir(args.data_dir))
+    except NoDatabase:
+        print(
+            "No published figures loaded: run `python -m etl load-published FOLDER` first.",
+            file=sys.stderr,
+        )
+        return EXIT_NOTHING
+    with door:
+        try:
+            payload = door.waits_published(args.area, args.month)
+        except waits.UnknownArea as problem:
+            print(str(problem), file=sys.stderr)
+            return EXIT_USAGE
+        except waits.NoPublishedWaits as problem:
+            print(str(problem), file=sys.stderr)
+            return EXIT_NOTHING
+    _emit(args, payload, _waits_published_text(payload))
+    return EXIT_OK
+
+
+def _waits_published_text(payload: dict[str, Any]) -> str:
+    area = payload["area"]
+
+    def line(name: str, w: dict[str, Any], e: dict[str, Any]) -> str:
+        def show(v: Any, unit: str = "") -> str:
+            return "no submission" if v is None else f"{v:,}{unit}"
+
+        ours = f"{show(w['waiting']):>14} waiting, {show(w['pct_over_18_weeks'], '%'):>14}"
+        theirs = f"England {show(e['waiting'])}, {show(e['pct_over_18_weeks'], '%')}"
+        return f"  {name:<28} {ours} over 18 weeks   ({theirs})"
+
+    lines = [f"{area['name']} ({area['level']} {area['code']}) — {payload['source']}"]
+    if area["level"] == "LA":
+        lines.append(
+            "  ICB(s): "
+            + ", ".join(
+                f"{i['name']} ({i['code']}, {i['share_of_la']:.0%} of the LA)" for i in area["icbs"]
+            )
+        )
+    for service, w in payload["services"].items():
+        lines.append(line(service, w, payload["england"][service]))
+    return "\n".join(lines)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -506,6 +618,7 @@ COMMANDS = {
     "override": cmd_override,
     "demo": cmd_demo,
     "rules": cmd_rules,
+    "waits-published": cmd_waits_published,
     **cli_published.COMMANDS,
 }
 

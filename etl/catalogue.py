@@ -33,6 +33,10 @@ DFE_EHCP = "DfE Explore Education Statistics, 'Education, health and care plans'
 DFE_SEN2_MI = "DfE Explore Education Statistics, 'Education, health and care plans', sen2_mi series"
 MOJ_TRIBUNAL = "MoJ / DfE SEND Tribunal appeal rate by local authority (tribunal statistics)"
 BOTH = f"{SEN2}; published: {DFE_EHCP}"
+WAITS_LOCAL = "Our providers' waiting-list extracts (issue 12)"
+NHS_CHS = "NHS England, 'Community Health Services Waiting Lists' (monthly), CYP services"
+NHS_AUTISM = "NHS Digital, 'Autism Statistics' (ASD19e), as prepared by DfE"
+WAITS_BOTH = f"{WAITS_LOCAL}; published: {NHS_CHS}"
 
 
 @dataclass(frozen=True)
@@ -450,6 +454,131 @@ _METRICS: Final[tuple[Metric, ...]] = (
         MOJ_TRIBUNAL,
         numerator="appeals registered with the SEND Tribunal",
         denominator="appealable decisions the LA made in the calendar year",
+    ),
+    # ------------------------------------------------------------ Waiting times (issue 12)
+    # Ours from providers' waiting-list extracts (etl/inputs/waits); published from NHS England's
+    # Community Health Services waiting lists (etl/published/chs.py), same key where the same
+    # measure. As at a date D: waiting = referred on or before D, not seen and not removed on or
+    # before D.
+    Metric(
+        "waiting",
+        "Children waiting",
+        "Waiting",
+        "count",
+        0,
+        "lower_is_better",
+        "Referrals waiting at D: referred on or before D, not first seen and not removed from "
+        "the list on or before D. Published: the total waiting list at the month end (Table 4).",
+        WAITS_BOTH,
+        caveat="Published lists are by provider and count every child the provider serves, "
+        "wherever they live; ours count the referrals in the extracts loaded.",
+    ),
+    Metric(
+        "median_weeks_waiting",
+        "Median weeks waiting",
+        "Median weeks",
+        "weeks",
+        1,
+        "lower_is_better",
+        "The median of (D − referral date) / 7 over the referrals waiting at D (Excel "
+        "PERCENTILE.INC: linear interpolation between closest ranks), 1 dp.",
+        WAITS_LOCAL,
+    ),
+    Metric(
+        "p90_weeks_waiting",
+        "90th percentile weeks waiting",
+        "90th percentile weeks",
+        "weeks",
+        1,
+        "lower_is_better",
+        "The 90th percentile of weeks waiting at D (PERCENTILE.INC), 1 dp: nine in ten waiting "
+        "have waited no longer.",
+        WAITS_LOCAL,
+    ),
+    Metric(
+        "pct_over_18_weeks",
+        "Waiting more than 18 weeks",
+        "% over 18 weeks",
+        "%",
+        1,
+        "lower_is_better",
+        "Of the referrals waiting at D, the share waiting more than 18 weeks (more than 126 days).",
+        WAITS_BOTH,
+        numerator="referrals waiting more than 126 days at D",
+        denominator="referrals waiting at D",
+        published_definition="NHS England CHS: waiting more than 18 weeks (Tables 4f to 4h, "
+        "or 4f and 4g in workbooks before January 2025) ÷ the total waiting list (Table 4), as "
+        "DfE derives it; the bands may not add up to the total.",
+    ),
+    Metric(
+        "over_18_weeks",
+        "Children waiting more than 18 weeks",
+        "Over 18 weeks",
+        "count",
+        0,
+        "lower_is_better",
+        "Referrals waiting more than 126 days at D (published: the bands over 18 weeks).",
+        WAITS_BOTH,
+    ),
+    Metric(
+        "over_52_weeks",
+        "Children waiting more than 52 weeks",
+        "Over 52 weeks",
+        "count",
+        0,
+        "lower_is_better",
+        "Referrals waiting more than 364 days at D (published: the bands over 52 weeks, Tables "
+        "4g and 4h).",
+        WAITS_BOTH,
+    ),
+    Metric(
+        "pct_over_13_weeks",
+        "Autism assessment: waiting more than 13 weeks",
+        "% over 13 weeks",
+        "%",
+        1,
+        "lower_is_better",
+        "Autism assessment only: of the referrals waiting at D, the share waiting more than 13 "
+        "weeks (more than 91 days), the NICE standard for starting an assessment.",
+        WAITS_LOCAL,
+        numerator="autism assessment referrals waiting more than 91 days at D",
+        denominator="autism assessment referrals waiting at D",
+    ),
+    Metric(
+        "seen_in_period",
+        "First seen in the period",
+        "Seen",
+        "count",
+        0,
+        "neutral",
+        "Referrals whose date first seen falls in the period.",
+        WAITS_LOCAL,
+    ),
+    Metric(
+        "median_weeks_to_first_seen",
+        "Median weeks from referral to first seen",
+        "Median weeks to first seen",
+        "weeks",
+        1,
+        "lower_is_better",
+        "Over referrals first seen in the period, the median of (date first seen − referral "
+        "date) / 7 (PERCENTILE.INC), 1 dp.",
+        WAITS_LOCAL,
+    ),
+    Metric(
+        "pct_autism_first_appointment_over_13_weeks",
+        "Autism referrals with a first appointment after more than 13 weeks",
+        "% first appointment after 13 weeks",
+        "%",
+        1,
+        "lower_is_better",
+        "NHS Digital autism statistics (ASD19e): of children (0 to 17) with a suspected-autism "
+        "referral open at least 13 weeks in the month, the share whose first appointment came "
+        "after more than 13 weeks, by age group.",
+        NHS_AUTISM,
+        numerator="referrals open 13+ weeks whose first appointment came after 13 weeks",
+        denominator="suspected-autism referrals open at least 13 weeks in the month",
+        caveat="Published to June 2023 only; by sub-ICB location, region and England.",
     ),
 )
 

@@ -69,6 +69,25 @@ class _Published(_Section):
     sources: dict[str, str] = {}
 
 
+class _WaitsServices(_Section):
+    # Issue 12: extra names for each standard service of a waiting-list extract (the keys are
+    # etl.inputs.waits.spec.SERVICES; an unknown key is refused like any other slip).
+    speech_and_language_therapy: list[str] = []
+    occupational_therapy: list[str] = []
+    physiotherapy: list[str] = []
+    community_paediatrics: list[str] = []
+    camhs: list[str] = []
+    autism_assessment: list[str] = []
+    adhd_assessment: list[str] = []
+    audiology: list[str] = []
+    dietetics: list[str] = []
+    wheelchair_services: list[str] = []
+
+
+class _Waits(_Section):
+    services: _WaitsServices = Field(default_factory=_WaitsServices)
+
+
 class _SettingsFile(_Section):
     """The shape of ``send_dashboard.toml``: every section and key it may hold."""
 
@@ -78,6 +97,7 @@ class _SettingsFile(_Section):
     rag: _Rag = Field(default_factory=_Rag)
     benchmark: _Benchmark = Field(default_factory=_Benchmark)
     published: _Published = Field(default_factory=_Published)
+    waits: _Waits = Field(default_factory=_Waits)
     # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
     aliases: dict[str, dict[str, dict[str, list[str]]]] = {}
 
@@ -113,6 +133,8 @@ class Settings:
     rag_amber_max_gap: float = 25
     rag_point_amber_days: int = 14
     limits: Limits = field(default_factory=Limits)
+    # Issue 12: [waits.services] standard service key → extra names providers use for it.
+    waits_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -165,6 +187,7 @@ def _read_settings(path: str) -> Settings:
         rag_amber_max_gap=r.amber_max_gap,
         rag_point_amber_days=r.point_amber_days,
         limits=Limits(**parsed.limits.model_dump()),
+        waits_services={k: tuple(v) for k, v in parsed.waits.services.model_dump().items() if v},
     )
 
 

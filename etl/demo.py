@@ -5,7 +5,9 @@ Each input kind writes its own demo files from ``etl/inputs/<kind>/demo.py``:
 
 - SEN2 (:mod:`etl.inputs.sen2.demo`): a module workbook (``la``, ``large``) or a national COLLECT
   Blade CSV set, with a few planted data-quality faults (:data:`FAULT_KINDS`);
-- improvement-plan trackers (:mod:`etl.inputs.tracker.demo`): highlight reports and action logs.
+- improvement-plan trackers (:mod:`etl.inputs.tracker.demo`): highlight reports and action logs;
+- health waiting lists (:mod:`etl.inputs.waits.demo`, ``waits_generate``): one extract per
+  provider.
 
 The same seed, scale and snapshot always give byte-identical SEN2 files.
 """
@@ -15,5 +17,14 @@ from __future__ import annotations
 from etl.inputs.sen2.demo import DEFAULT_SNAPSHOT, SCALES, fault_counts, generate
 from etl.inputs.sen2.demo_faults import FAULT_KINDS
 from etl.inputs.sen2.demo_simulate import Scale
+from etl.inputs.waits.demo import generate as waits_generate
 
-__all__ = ["DEFAULT_SNAPSHOT", "FAULT_KINDS", "SCALES", "Scale", "fault_counts", "generate"]
+__all__ = [
+    "DEFAULT_SNAPSHOT",
+    "FAULT_KINDS",
+    "SCALES",
+    "Scale",
+    "fault_counts",
+    "generate",
+    "waits_generate",
+]

@@ -23,6 +23,7 @@ from pathlib import Path
 from etl.published import PublishedError
 
 USER_AGENT = "send-partnership-dashboard (python urllib)"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # NHS England's monthly CHS workbooks (issue 12)
 MAX_BYTES = 200 * 1024 * 1024  # a release zip is ~20 MB; refuse anything absurd
 
 
@@ -94,7 +95,8 @@ def _download(name: str, url: str, staging: Path, timeout: float) -> Downloaded:
         raise PublishedError(f"{name!r} from {url} is larger than {MAX_BYTES // 2**20} MB")
     filename = Path(urllib.parse.unquote(parsed.path)).name or name
     suffix = Path(filename).suffix.lower()
-    if suffix == ".zip" or data[:4] == b"PK\x03\x04":
+    # A workbook is a zip too: only a .zip (or a zip with no workbook suffix) is unpacked.
+    if suffix == ".zip" or (data[:4] == b"PK\x03\x04" and suffix not in WORKBOOK_SUFFIXES):
         return Downloaded(name, url, _unzip(name, url, data, staging / name), len(data))
     out = staging / f"{name}{suffix or '.csv'}"
     out.write_bytes(data)

@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from etl.inputs.sen2.spec import SEN_TYPES
+from etl.inputs.waits import measures as waits_measures
 from etl.metrics import pct
 from etl.store import query_sql
 
@@ -228,6 +229,33 @@ QUERIES: dict[str, Query] = {
     ),
     "plan_overrides": Query(
         "Every RAG override ever made, newest first (a blank RAG clears an override)."
+    ),
+    # Waiting times (issue 12, etl/inputs/waits/measures.py). $as_of is the as-at date D.
+    "waits_meta": Query("Waiting lists loaded: referrals, latest extract date, first referral."),
+    "waits_summary": Query(
+        "Per service as at D: list size, median and 90th percentile weeks waiting, % over 18 "
+        "weeks, over 52 weeks and (autism assessment) % over 13 weeks.",
+        finish=waits_measures.finish_summary,
+    ),
+    "waits_month_end": Query(
+        "List size and % over 18 (and 13) weeks at each month end up to D, per service.",
+        finish=waits_measures.finish_month_end,
+    ),
+    "waits_distribution": Query("Current waits at D by whole weeks waited, per service."),
+    "waits_breakdown": Query(
+        "The list at D by service and age band at referral ($by = 'age_band') or provider.",
+        finish=waits_measures.finish_breakdown,
+    ),
+    "waits_longest": Query(
+        "The longest current waits at D: pseudonymous reference only (W-…), never the child "
+        "reference or its keyed hash.",
+        row_level=True,
+        finish=waits_measures.finish_longest,
+        optional=("service",),
+    ),
+    "waits_seen": Query(
+        "Referrals first seen in a period, per service, with the median weeks from referral.",
+        finish=waits_measures.finish_seen,
     ),
 }
 

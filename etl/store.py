@@ -206,6 +206,24 @@ class Warehouse(_Door):
             "pct_decisions_within_4_weeks": row["pct_decisions_within_4_weeks"],
         }
 
+    def has_sen2(self) -> bool:
+        """True when any SEN2 request is loaded (``kpis`` says so when none is)."""
+        meta = self.meta()
+        return bool(meta and meta["requests_loaded"])
+
+    def waits_as_of(self) -> dt.date | None:
+        """The latest waiting-list extract date (the default as-at date for waits), or None."""
+        from etl.inputs.waits import measures
+
+        return measures.latest_extract(self.connection)
+
+    def waits_kpis(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        """Per service, the waiting-time measures as at ``as_of`` (default: the latest extract);
+        empty when no waiting list is loaded (``etl.inputs.waits.measures``)."""
+        from etl.inputs.waits import measures
+
+        return measures.waits_kpis(self.connection, as_of)
+
     def problems(
         self,
         *,
@@ -296,6 +314,31 @@ class Published(_Door):
         """Our SEN2 20-week figures beside DfE's for the LA and year, with explanations."""
         la = self.resolve_la(la_code)
         return _benchmark().reconcile(warehouse.connection, self.connection, la, year)
+
+    # NHS published waiting times (issue 12, etl.published.waits).
+    def waits_published(self, area: str, month: dt.date | None = None) -> dict[str, Any]:
+        """An area's published CYP waits for a month (latest by default) beside England's."""
+        from etl.published import waits
+
+        return waits.published_waits(self.connection, area, month)
+
+    def waits_trend(self, level: str, code: str) -> list[dict[str, Any]]:
+        """Every month loaded for one organisation: per service the list and % over 18 weeks."""
+        from etl.published import waits
+
+        return waits.trend(self.connection, level, code)
+
+    def waits_icbs(self) -> list[tuple[str, str]]:
+        """(code, name) of every ICB in the published waiting lists."""
+        from etl.published import waits
+
+        return waits.icbs(self.connection)
+
+    def autism_waits(self, la_name: str | None) -> list[dict[str, Any]]:
+        """Latest autism first-appointment figures: England, the LA's region and sub-ICB."""
+        from etl.published import waits
+
+        return waits.autism(self.connection, la_name)
 
     def reconcilable_years(self, warehouse: Warehouse, la_code: str) -> list[int]:
         """Calendar years our data covers in full and DfE has published for the LA."""

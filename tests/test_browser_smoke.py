@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
 TITLES = {
     "overview": "Overview",
     "timeliness": "EHC plan timeliness",
+    "waiting_times": "Waiting times",
     "benchmark": "Benchmarking",
     "improvement_plan": "Improvement plan",
     "data_quality": "Data quality",

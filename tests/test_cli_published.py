@@ -73,7 +73,11 @@ def test_load_published_json_per_file(tmp_path: Path) -> None:
         "sen2_mi_2014_2022.csv",
         "stat_neighbours.csv",
         "send_tribunals_appeal_rate_2014_2024.csv",
-    }
+        # NHS waiting times (issue 12)
+        "autism.csv",
+        "la_to_icb24_lsoa_share.csv",
+        "la_subicb_icb_lookup_2022.csv",
+    } | {p.name for p in (pf.REFERENCE / "nhs_community_health").rglob("Community-health-*.xlsx")}
     for name, f in files.items():
         assert f["status"] == "loaded", name
         assert f["rows_read"] == f["rows_loaded"] + f["rows_not_used"] + f["rows_rejected"], name

@@ -379,3 +379,53 @@ def reconcilable_years(la_code: str) -> list[int]:
 def explanation_cases(year: int, reason: str) -> pd.DataFrame:
     """Row-level: the cases behind one reconciliation explanation. Never cached (DESIGN §7)."""
     return _warehouse(lambda wh: store.explanation_cases(wh, year, reason))
+
+
+# ---------------------------------------------------------------- NHS published waits (issue 12)
+# Public statistics: cached per published file version, like the benchmarks above.
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _waits_published(area: str, month: dt.date | None, identity: Identity) -> dict[str, Any]:
+    del identity
+    return _published(lambda pub: pub.waits_published(area, month))
+
+
+def waits_published(area: str, month: dt.date | None = None) -> dict[str, Any]:
+    """NHS England's published CYP waits for an area (latest month) beside England's."""
+    return _waits_published(area, month, _identity("published"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _waits_trend(level: str, code: str, identity: Identity) -> list[dict[str, Any]]:
+    del identity
+    return _published(lambda pub: pub.waits_trend(level, code))
+
+
+def waits_trend(level: str, code: str) -> pd.DataFrame:
+    """Every published month for one organisation: per service the list and % over 18 weeks."""
+    return pd.DataFrame(_waits_trend(level, code, _identity("published")))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _waits_icbs(identity: Identity) -> list[tuple[str, str]]:
+    del identity
+    return _published(lambda pub: pub.waits_icbs())
+
+
+def waits_icbs() -> list[tuple[str, str]]:
+    """(code, name) of every ICB in the published waiting lists (none: none loaded)."""
+    if not published_available():
+        return []
+    return _waits_icbs(_identity("published"))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _autism_waits(la_name: str | None, identity: Identity) -> list[dict[str, Any]]:
+    del identity
+    return _published(lambda pub: pub.autism_waits(la_name))
+
+
+def autism_waits(la_name: str | None) -> pd.DataFrame:
+    """Latest published autism first-appointment figures: England, the LA's region, sub-ICB."""
+    return pd.DataFrame(_autism_waits(la_name, _identity("published")))

@@ -19,6 +19,7 @@ __all__ = ["KIND_MODULES", "InputKind", "StageContext", "Staged", "kinds", "regi
 
 KIND_MODULES: list[str] = [
     "etl.inputs.tracker",
+    "etl.inputs.waits",
     "etl.inputs.sen2",
 ]
 

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.checks.published import FILE_UNREADABLE, UNKNOWN_LA
+from etl.published import chs, waits
 from etl.published.areas import PREDECESSORS, normalise_name
 from etl.published.datasets import DATASET_BY_KEY, DATASETS, Dataset, dataset_for, find_files
 from etl.published.ees import read_ees
@@ -75,21 +76,25 @@ def load_published(
 
     if not source.exists():
         raise PublishedError(f"{source}: no such folder")
+    # NHS waiting times (issue 12): CHS workbooks, autism statistics, LA → ICB lookups.
+    waits_files = chs.find_files(source)
     if source.is_file():
         dataset = dataset_for(source)
-        if dataset is None:
+        if dataset is None and not waits_files:
             raise PublishedError(
                 f"{source.name}: not a published file this tool knows (expected names like "
-                "timeliness_20_week.csv, requests.csv, sen2_mi.csv, stat_neighbours.csv)"
+                "timeliness_20_week.csv, requests.csv, sen2_mi.csv, stat_neighbours.csv, "
+                "Community-health-services-waiting-lists-*.xlsx)"
             )
-        paths, notes = {dataset.key: source}, list[str]()
+        paths, notes = ({dataset.key: source} if dataset else {}), list[str]()
     else:
         paths, notes = find_files(source)
-    if not paths:
+    if not paths and not waits_files:
         raise PublishedError(
             f"{source}: no published files found under this folder (looked for "
             + ", ".join(d.key + ".csv" for d in DATASETS if d.kind == "ees")
-            + ", the tribunal appeal-rate CSV and the statistical-neighbour lookup)"
+            + ", the tribunal appeal-rate CSV, the statistical-neighbour lookup and NHS "
+            "England's Community-health-services-waiting-lists-*.xlsx)"
         )
     loads: list[FileLoad] = []
     # The tribunal table is matched to the LAs of the EES files, so it is read last.
@@ -102,6 +107,15 @@ def load_published(
             rule = error.rule if isinstance(error, PublishedError) else FILE_UNREADABLE
             failed.problem(None, None, rule, str(error))
             loads.append(failed)
+    for kind, files in waits_files.items():
+        for path in files:
+            try:
+                loads.append(chs.read(path, kind))
+            except (PublishedError, UnicodeDecodeError, csv.Error, OSError, ValueError) as error:
+                failed = FileLoad(kind, path, message=str(error))
+                rule = error.rule if isinstance(error, PublishedError) else FILE_UNREADABLE
+                failed.problem(None, None, rule, str(error))
+                loads.append(failed)
     out = published_path(folder)
     with _lock(folder):
         previous = out if out.exists() and not replace else None
@@ -222,6 +236,7 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
         [(succ, year, pred) for succ, (year, preds) in PREDECESSORS.items() for pred in preds],
     )
     _run(con, "derived")
+    waits.build(con, loads, previous)
     unmatched = con.execute(
         "SELECT DISTINCT name FROM pub_neighbour_unmatched ORDER BY name"
     ).fetchall()

@@ -1,0 +1,449 @@
+"""Waiting times page parts: service names, tiles, labelled tables (with publish-mode
+suppression from ``ui.formatting``) and the charts.
+
+Pure functions (DataFrame in, DataFrame or figure out) apart from :class:`WaitsExport`, which
+plugs the tables into ``ui.components``' chart-with-table and download. Every chart marks its
+threshold with a labelled line (18 weeks; 13 for autism assessment), and series differ by marker
+and dash as well as colour.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from etl.catalogue import label
+from etl.inputs.waits.spec import SERVICES
+from ui.charts import DARK_BLUE, DARK_PINK, ORANGE, TURQUOISE, _base, add_threshold
+from ui.components import Export
+from ui.formatting import (
+    MIN_PUBLISH_DENOMINATOR,
+    SUPPRESSED,
+    Mode,
+    fmt_count,
+    fmt_date,
+    fmt_month,
+    suppress_count,
+    suppress_pct,
+)
+
+AUTISM = "autism_assessment"
+Kind = Literal["count", "pct", "weeks", "text", "date", "month", "public_count", "public_pct"]
+
+
+def service_title(service: str) -> str:
+    """ "speech_and_language_therapy" → "Speech and language therapy"; an unmapped name as
+    written, marked so nobody mistakes it for a standard service."""
+    return SERVICES.get(service) or f"{service} (not a standard service)"
+
+
+_SMALL_WORDS = {"and", "of", "the", "for", "in", "on"}
+
+
+def org_title(name: str) -> str:
+    """NHS England's capitals made readable: "KENT AND MEDWAY" → "Kent and Medway"."""
+    words = name.lower().split()
+    return " ".join(
+        w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
+def threshold_weeks(service: str) -> int:
+    """The line on the distribution: 13 weeks for autism assessment (NICE), else 18."""
+    return 13 if service == AUTISM else 18
+
+
+def service_order(services: Sequence[str]) -> list[str]:
+    """Standard services in their usual order, then unmapped names alphabetically."""
+    known = [s for s in SERVICES if s in services]
+    return known + sorted(s for s in services if s not in SERVICES)
+
+
+def previous_month_end(as_of: dt.date) -> dt.date:
+    """The month end before ``as_of`` (the comparison for "change since last month")."""
+    first = as_of.replace(day=1)
+    if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]:
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first - dt.timedelta(days=1)
+
+
+# ---------------------------------------------------------------- tiles
+
+
+@dataclass(frozen=True)
+class Tile:
+    title: str
+    waiting: str
+    change: str | None
+    lines: list[str]
+
+
+def tiles(summary: pd.DataFrame, trend: pd.DataFrame, as_of: dt.date) -> list[Tile]:
+    """One tile per service with referrals: list size, median weeks, % over 18 weeks and the
+    change in list size since the last month end, in words."""
+    before = previous_month_end(as_of)
+    earlier = trend[pd.to_datetime(trend["month_end"]).dt.date == before].set_index("service")
+    out = []
+    for row in summary.to_dict("records"):
+        service = row["service"]
+        waiting = int(row["waiting"])
+        lines = []
+        if waiting:
+            lines.append(f"Median {row['median_weeks_waiting']:.1f} weeks waiting")
+            lines.append(f"{row['pct_over_18_weeks']:.1f}% over 18 weeks")
+            if service == AUTISM and row["pct_over_13_weeks"] is not None:
+                lines.append(f"{row['pct_over_13_weeks']:.1f}% over 13 weeks (NICE)")
+        else:
+            lines.append("Nobody waiting")
+        change = None
+        if service in earlier.index:
+            was = int(earlier.loc[service, "waiting"])
+            diff = waiting - was
+            word = "up" if diff > 0 else "down" if diff < 0 else "no change"
+            amount = f" {abs(diff):,}" if diff else ""
+            change = f"Since {fmt_date(before)}: {word}{amount} (was {was:,})"
+        out.append(Tile(service_title(service), fmt_count(waiting), change, lines))
+    return out
+
+
+# ---------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Col:
+    label: str
+    kind: Kind
+    parts: tuple[str | None, str] | None = None  # (numerator, denominator) behind a % or median
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def _pct(value: Any) -> str:
+    return "–" if _missing(value) else f"{float(value):.1f}%"
+
+
+def _cell(spec: Col, mode: Mode, value: Any, num: Any, den: Any) -> str:
+    publish = mode == "publish"
+    if spec.kind == "count":
+        return suppress_count(value) if publish else ("–" if _missing(value) else fmt_count(value))
+    if spec.kind == "pct":
+        if _missing(value) and not publish:
+            return "–"
+        return suppress_pct(value, num, den) if publish else _pct(value)
+    if spec.kind == "weeks":
+        if publish and (_missing(den) or int(den) < MIN_PUBLISH_DENOMINATOR):
+            return SUPPRESSED
+        return "–" if _missing(value) else f"{float(value):.1f}"
+    if spec.kind == "public_count":
+        return "no submission" if _missing(value) else f"{int(value):,}"
+    if spec.kind == "public_pct":
+        return "–" if _missing(value) else _pct(value)
+    if spec.kind == "date":
+        return "" if _missing(value) else fmt_date(value)
+    if spec.kind == "month":
+        return "" if _missing(value) else fmt_month(value)
+    return "" if _missing(value) else str(value)
+
+
+def waits_table(frame: pd.DataFrame, mode: Mode, specs: dict[str, Col]) -> pd.DataFrame:
+    """Labelled, written columns; in publish mode counts 1–7 are "c", others rounded to 5, and
+    percentages and medians follow DESIGN §7 (``ui.formatting``'s rules)."""
+    blank = [None] * len(frame)
+    table = {}
+    for name, spec in specs.items():
+        if name not in frame.columns:
+            continue
+        nums = frame[spec.parts[0]].tolist() if spec.parts and spec.parts[0] else blank
+        dens = frame[spec.parts[1]].tolist() if spec.parts else blank
+        table[spec.label] = [
+            _cell(spec, mode, v, n, d)
+            for v, n, d in zip(frame[name].tolist(), nums, dens, strict=True)
+        ]
+    return pd.DataFrame(table)
+
+
+@dataclass(frozen=True)
+class WaitsExport(Export):
+    """An export of a waits table: our figures suppressed in publish mode, published ones not."""
+
+    specs: tuple[tuple[str, Col], ...] = ()
+
+    def table(self, frame: pd.DataFrame, mode: Mode) -> pd.DataFrame:
+        return waits_table(frame, mode, dict(self.specs))
+
+
+WAITING = Col(label("waiting"), "count")
+OVER_18 = Col(label("over_18_weeks"), "count")
+PCT_18 = Col(label("pct_over_18_weeks"), "pct", ("over_18_weeks", "waiting"))
+
+# Short headings and six columns: the by-service table must fit 1280 pixels without scrolling
+# sideways (autism's % over 13 weeks is on its tile; the catalogue's titles are in the docs).
+SUMMARY_COLUMNS = (
+    ("service_title", Col("Service", "text")),
+    ("waiting", WAITING),
+    ("median_weeks_waiting", Col("Median wks", "weeks", (None, "waiting"))),
+    ("p90_weeks_waiting", Col("90th pct wks", "weeks", (None, "waiting"))),
+    ("pct_over_18_weeks", Col("% over 18 wks", "pct", ("over_18_weeks", "waiting"))),
+    ("over_52_weeks", Col("Over 52 wks", "count")),
+)
+TREND_COLUMNS = (
+    ("month_end", Col("Month end", "date")),
+    ("waiting", WAITING),
+    ("over_18_weeks", OVER_18),
+    ("pct_over_18_weeks", PCT_18),
+)
+DISTRIBUTION_COLUMNS = (
+    ("weeks_waiting", Col("Weeks waited (whole weeks)", "text")),
+    ("waiting", WAITING),
+)
+BREAKDOWN_COLUMNS = (
+    ("group", Col("Group", "text")),
+    ("waiting", WAITING),
+    ("median_weeks_waiting", Col(label("median_weeks_waiting"), "weeks", (None, "waiting"))),
+    ("over_18_weeks", OVER_18),
+    ("pct_over_18_weeks", PCT_18),
+)
+LONGEST_COLUMNS = (
+    ("reference", Col("Reference", "text")),
+    ("weeks_waiting", Col("Weeks waiting", "text")),
+    ("referral_date", Col("Referred", "date")),
+    ("age_band", Col("Age at referral", "text")),
+    ("priority", Col("Priority", "text")),
+    ("source_file", Col("File", "text")),
+    ("source_row", Col("Row", "text")),
+)
+COMPARE_COLUMNS = (
+    ("service_title", Col("Service", "text")),
+    ("waiting", Col("Ours: waiting", "count")),
+    ("pct_over_18_weeks", Col("Ours: % >18 wks", "pct", ("over_18_weeks", "waiting"))),
+    ("icb_waiting", Col("ICB: waiting", "public_count")),
+    ("icb_pct", Col("ICB: % >18 wks", "public_pct")),
+    ("england_waiting", Col("England: waiting", "public_count")),
+    ("england_pct", Col("England: % >18 wks", "public_pct")),
+)
+
+
+def compare_columns(with_icb: bool) -> tuple[tuple[str, Col], ...]:
+    """The comparison's columns: the ICB's only when one is chosen."""
+    return tuple(c for c in COMPARE_COLUMNS if with_icb or not c[0].startswith("icb_"))
+
+
+PUBLISHED_TREND_COLUMNS = (
+    ("month", Col("Month", "month")),
+    ("area", Col("Area", "text")),
+    ("waiting", Col("Waiting", "public_count")),
+    ("over_18_weeks", Col("Over 18 weeks", "public_count")),
+    ("pct_over_18_weeks", Col("% over 18 weeks", "public_pct")),
+)
+AUTISM_COLUMNS = (
+    ("name", Col("Area", "text")),
+    ("age_group", Col("Age group", "text")),
+    (
+        "pct_first_appointment_over_13_weeks",
+        Col("% first appointment after 13 weeks", "public_pct"),
+    ),
+)
+
+
+def with_titles(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["service_title"] = [service_title(s) for s in out["service"]]
+    return out
+
+
+def comparison(
+    summary: pd.DataFrame, icb: dict[str, Any] | None, england: dict[str, Any]
+) -> pd.DataFrame:
+    """Our list beside the ICB's and England's published lists, service by service (the
+    services NHS England publishes for children)."""
+    rows = []
+    for service, eng in england.items():
+        ours = summary[summary["service"] == service]
+        mine = ours.iloc[0] if not ours.empty else None
+        theirs = (icb or {}).get(service, {})
+        rows.append(
+            {
+                "service": service,
+                "service_title": service_title(service),
+                "waiting": None if mine is None else int(mine["waiting"]),
+                "over_18_weeks": None if mine is None else int(mine["over_18_weeks"]),
+                "pct_over_18_weeks": None if mine is None else mine["pct_over_18_weeks"],
+                "icb_waiting": theirs.get("waiting"),
+                "icb_pct": theirs.get("pct_over_18_weeks"),
+                "england_waiting": eng["waiting"],
+                "england_pct": eng["pct_over_18_weeks"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- charts
+
+
+def trend_chart(frame: pd.DataFrame) -> go.Figure:
+    """List size at each month end (bars) and % over 18 weeks (line, right-hand axis)."""
+    fig = _base(
+        420,
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "title": {"text": "% over 18 weeks"},
+            "showgrid": False,
+            "ticksuffix": "%",
+        },
+    )
+    fig.add_bar(
+        x=frame["month_end"],
+        y=frame["waiting"],
+        name="Waiting",
+        marker_color=DARK_BLUE,
+        hovertemplate="%{x|%d %b %Y}: %{y:,} waiting<extra></extra>",
+    )
+    pct = [None if _missing(v) else float(v) for v in frame["pct_over_18_weeks"]]
+    fig.add_scatter(
+        x=frame["month_end"],
+        y=pct,
+        name="% over 18 weeks",
+        yaxis="y2",
+        mode="lines+markers",
+        line={"color": ORANGE, "width": 4, "dash": "dash"},
+        marker={"symbol": "diamond", "size": 9},
+        hovertemplate="%{x|%d %b %Y}: %{y:.1f}% over 18 weeks<extra></extra>",
+    )
+    fig.update_yaxes(title_text="Children waiting", rangemode="tozero", selector={"anchor": "x"})
+    # The share on a fixed 0–100% scale, in round steps (plotly's own choice gave 8%, 17%…).
+    fig.update_layout(yaxis2={"range": [0, 100], "dtick": 25, "tickformat": ".0f"})
+    return fig
+
+
+def distribution_chart(frame: pd.DataFrame, service: str) -> go.Figure:
+    """How long the children now waiting have waited, in whole weeks, with the threshold."""
+    fig = _base(400)
+    limit = threshold_weeks(service)
+    over = [w >= limit for w in frame["weeks_waiting"]]
+    fig.add_bar(
+        x=frame["weeks_waiting"],
+        y=frame["waiting"],
+        marker={
+            "color": [DARK_PINK if o else TURQUOISE for o in over],
+            "pattern": {"shape": ["/" if o else "" for o in over], "fgcolor": "#FFFFFF"},
+        },
+        hovertemplate="%{x} weeks: %{y:,} waiting<extra></extra>",
+        showlegend=False,
+    )
+    add_threshold(fig, x=limit, text=f"{limit} weeks", behind_bars=True)
+    fig.update_xaxes(title_text="Weeks waited so far", rangemode="tozero")
+    fig.update_yaxes(title_text="Children waiting")
+    return fig
+
+
+def breakdown_chart(frame: pd.DataFrame) -> go.Figure:
+    """Children waiting per group (horizontal bars, the value written on each)."""
+    height = max(260, 70 + 48 * len(frame))
+    fig = _base(height)
+    fig.update_layout(margin={"l": 10, "r": 60, "t": 50, "b": 10})
+    fig.add_bar(
+        y=frame["group"],
+        x=frame["waiting"],
+        orientation="h",
+        marker_color=DARK_BLUE,
+        text=[f"{v:,}" for v in frame["waiting"]],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x:,} waiting<extra></extra>",
+        showlegend=False,
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text="Children waiting", rangemode="tozero")
+    return fig
+
+
+def published_trend_chart(frame: pd.DataFrame) -> go.Figure:
+    """% over 18 weeks each month: the ICB and England, with the 18-week share line labels."""
+    fig = _base(400)
+    styles = [(DARK_BLUE, "solid", "circle"), (ORANGE, "dash", "square")]
+    for (area, part), (colour, dash, symbol) in zip(
+        frame.groupby("area", sort=False), styles, strict=False
+    ):
+        fig.add_scatter(
+            x=part["month"],
+            y=[None if _missing(v) else float(v) for v in part["pct_over_18_weeks"]],
+            name=area,
+            mode="lines+markers",
+            line={"color": colour, "width": 4, "dash": dash},
+            marker={"symbol": symbol, "size": 10},
+            hovertemplate=f"{area}, %{{x|%b %Y}}: %{{y:.1f}}%<extra></extra>",
+        )
+    fig.update_layout(showlegend=True)
+    fig.update_yaxes(title_text="% waiting over 18 weeks", ticksuffix="%", rangemode="tozero")
+    fig.update_xaxes(tickformat="%b %Y")
+    return fig
+
+
+# ---------------------------------------------------------------- page helpers (pure)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What waiting lists are loaded (the ``waits_meta`` query, as plain values)."""
+
+    referrals: int
+    extracts: int
+    latest: dt.date | None
+
+
+def loaded(meta: pd.DataFrame) -> Loaded:
+    if meta.empty or not int(meta.iloc[0]["referrals"]):
+        return Loaded(0, 0, None)
+    row = meta.iloc[0]
+    return Loaded(
+        int(row["referrals"]), int(row["extracts"]), pd.Timestamp(row["latest_extract_date"]).date()
+    )
+
+
+def last_two_years(trend: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Month ends in the two years to ``as_of``: enough to see a trend, and clear of an
+    extract's first months, whose list is short only because earlier referrals are not in it."""
+    ends = pd.to_datetime(trend["month_end"])
+    return trend[ends > pd.Timestamp(as_of) - pd.DateOffset(years=2)]
+
+
+def ordered(summary: pd.DataFrame) -> pd.DataFrame:
+    """The per-service summary with titles, standard services first in their usual order."""
+    order = service_order(list(summary["service"]))
+    return with_titles(summary.set_index("service").loc[order].reset_index())
+
+
+def for_service(frame: pd.DataFrame, service: str) -> pd.DataFrame:
+    return frame[frame["service"] == service]
+
+
+def published_series(parts: Sequence[tuple[str, pd.DataFrame]], service: str) -> pd.DataFrame:
+    """One service's last 12 published months for each named area, stacked for the chart."""
+    frames = [
+        for_service(frame, service).sort_values("month").tail(12).assign(area=name)
+        for name, frame in parts
+        if not frame.empty
+    ]
+    return pd.concat(frames) if frames else pd.DataFrame()
+
+
+def home_icb(area: dict[str, Any], icbs: Sequence[tuple[str, str]]) -> int:
+    """The position (after "England only") of the home LA's ICB among ``icbs``; 0 if none."""
+    code = (area.get("icbs") or [area])[0].get("code")
+    codes = [c for c, _ in icbs]
+    return codes.index(code) + 1 if code in codes else 0
+
+
+def period_text(autism: pd.DataFrame) -> str:
+    return f"{pd.Timestamp(autism.iloc[0]['period_start']):%B %Y}"
