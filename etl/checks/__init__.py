@@ -21,6 +21,7 @@ RULE_MODULES: tuple[str, ...] = (
     "etl.checks.cells",
     "etl.inputs.sen2.checks",
     "etl.inputs.tracker.checks",
+    "etl.inputs.exclusions.checks",
     "etl.checks.published",
 )
 
@@ -76,7 +77,7 @@ def rule(code: str, severity: Severity, meaning: str, example: str, area: str) -
 
 
 # The order of areas in the rule table (a rule module declares one area).
-AREAS = ("file", "cell", "SEN2", "tracker", "published")
+AREAS = ("file", "cell", "SEN2", "tracker", "exclusions", "published")
 
 
 def all_rules() -> dict[str, Rule]:
