@@ -294,6 +294,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         ehcp = warehouse.kpis(args.year, args.as_of)
         meta = warehouse.meta()
         milestones = warehouse.rag_counts(args.as_of)
+        exclusions = warehouse.exclusion_kpis(args.as_of)
     payload = {
         "ehcp": ehcp,
         "data": {
@@ -301,6 +302,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
             "synthetic": bool(meta["synthetic"]) if meta else None,
         },
         "milestones": milestones,
+        "exclusions": exclusions,
     }
     e = ehcp
 
@@ -328,6 +330,22 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     if any(milestones.values()):
         human += "\nImprovement plan milestones and actions: " + ", ".join(
             f"{rag} {count}" for rag, count in milestones.items()
+        )
+    groups = exclusions["by_sen"]
+    if any(g["suspensions"] or g["permanent_exclusions"] for g in groups.values()):
+
+        def rate(value: float | None) -> str:
+            return "no headcount" if value is None else f"{value:.2f}"
+
+        human += f"\nSuspensions per 100 pupils, academic year {exclusions['academic_year']}: " + (
+            ", ".join(
+                f"{label} {rate(groups[key]['suspension_rate'])}"
+                for key, label in (
+                    ("ehc_plan", "EHC plan"),
+                    ("sen_support", "SEN support"),
+                    ("no_sen", "no SEN"),
+                )
+            )
         )
     _emit(args, payload, human)
     return EXIT_OK

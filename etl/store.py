@@ -195,6 +195,19 @@ class Warehouse(_Door):
         """True when an improvement-plan tracker is loaded."""
         return tracker_report.has_trackers(self.connection)
 
+    def has_exclusions(self) -> bool:
+        """True when exclusion events or headcounts are loaded (issue 13)."""
+        from etl.inputs.exclusions import report
+
+        return report.has_exclusions(self.connection)
+
+    def exclusion_kpis(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        """The ``exclusions`` KPI section: the academic year of ``as_of`` (default: the data's
+        snapshot date) by SEN group (``etl.inputs.exclusions.report``)."""
+        from etl.inputs.exclusions import report
+
+        return report.kpis(self.connection, as_of or metrics.snapshot_date(self.connection))
+
     def milestones(self, as_of: dt.date | None = None) -> list[dict[str, Any]]:
         """Milestones and actions of each plan's period in force at ``as_of`` (default latest)."""
         return tracker_report.milestones(self.connection, as_of)

@@ -11,6 +11,13 @@ CREATE OR REPLACE MACRO excl_rate(n, d) AS
 CREATE OR REPLACE MACRO excl_relative_risk(n, d, n0, d0) AS
     CASE WHEN d > 0 AND d0 > 0 AND n0 > 0
          THEN ((n::HUGEINT * d0 * 200 + d::HUGEINT * n0) // (2 * d::HUGEINT * n0)) / 100.0 END;
+-- The gap (n/d − n0/d0) × 100 in percentage points from the unrounded rates, 2 dp half away from
+-- zero (the sign kept).
+CREATE OR REPLACE MACRO excl_gap(n, d, n0, d0) AS
+    CASE WHEN d > 0 AND d0 > 0 THEN
+        sign(n::HUGEINT * d0 - n0::HUGEINT * d)
+        * ((abs(n::HUGEINT * d0 - n0::HUGEINT * d) * 20000 + d::HUGEINT * d0)
+           // (2 * d::HUGEINT * d0)) / 100.0 END;
 CREATE OR REPLACE MACRO excl_year_label(y) AS y::VARCHAR || '/' || lpad(((y + 1) % 100)::VARCHAR, 2, '0');
 CREATE OR REPLACE MACRO excl_academic_year(d) AS
     CASE WHEN month(d) >= 9 THEN year(d) ELSE year(d) - 1 END;
@@ -154,7 +161,7 @@ grid AS (
 )
 SELECT g.academic_year, g.term, g.sen_group,
        coalesce(own.headcount,
-                CASE WHEN g.term IS NULL THEN spring.headcount ELSE year_total.headcount END)
+                CASE WHEN g.term IS NULL THEN spring.headcount ELSE year_total.headcount END)::BIGINT
            AS headcount
 FROM grid g
 LEFT JOIN by_period own ON own.academic_year = g.academic_year
@@ -199,7 +206,7 @@ SELECT p.academic_year, excl_year_label(p.academic_year) AS academic_year_label,
        coalesce(c.pupils_suspended, 0) AS pupils_suspended,
        coalesce(c.pupils_excluded, 0) AS pupils_permanently_excluded,
        coalesce(r.pupils_repeat_suspended, 0) AS pupils_repeat_suspended,
-       h.headcount
+       h.headcount::BIGINT AS headcount
 FROM periods p
 LEFT JOIN counted c ON c.academic_year = p.academic_year AND c.term IS NOT DISTINCT FROM p.term
      AND c.sen_group = p.sen_group
@@ -239,7 +246,7 @@ SELECT k.academic_year, excl_year_label(k.academic_year) AS academic_year_label,
        coalesce(e.suspensions, 0) AS suspensions,
        coalesce(e.permanent_exclusions, 0) AS permanent_exclusions,
        coalesce(e.pupils_suspended, 0) AS pupils_suspended,
-       h.headcount
+       h.headcount::BIGINT AS headcount
 FROM keys k
 LEFT JOIN events e USING (academic_year, school_id, sen_group)
 LEFT JOIN school_headcount h ON h.academic_year = k.academic_year
