@@ -4,15 +4,15 @@
 WITH s AS (
     SELECT school_id, any_value(school_urn) AS school_urn, any_value(school_name) AS school_name,
            any_value(phase) FILTER (WHERE phase <> 'Not recorded') AS phase,
-           sum(suspensions) FILTER (WHERE sen_group IN ('ehc_plan', 'sen_support')::BIGINT)
+           sum(suspensions) FILTER (WHERE sen_group IN ('ehc_plan', 'sen_support'))::BIGINT
                AS send_suspensions,
-           sum(pupils_suspended) FILTER (WHERE sen_group IN ('ehc_plan', 'sen_support')::BIGINT)
+           sum(pupils_suspended) FILTER (WHERE sen_group IN ('ehc_plan', 'sen_support'))::BIGINT
                AS send_pupils_suspended,
-           sum(headcount) FILTER (WHERE sen_group IN ('ehc_plan', 'sen_support')::BIGINT)
+           sum(headcount) FILTER (WHERE sen_group IN ('ehc_plan', 'sen_support'))::BIGINT
                AS send_headcount,
            sum(suspensions) FILTER (WHERE sen_group = 'no_sen')::BIGINT AS no_sen_suspensions,
            sum(headcount) FILTER (WHERE sen_group = 'no_sen')::BIGINT AS no_sen_headcount,
-           sum(permanent_exclusions) FILTER (WHERE sen_group IN ('ehc_plan', 'sen_support')::BIGINT)
+           sum(permanent_exclusions) FILTER (WHERE sen_group IN ('ehc_plan', 'sen_support'))::BIGINT
                AS send_permanent_exclusions,
            sum(suspensions)::BIGINT AS all_suspensions,
            sum(permanent_exclusions)::BIGINT AS all_permanent_exclusions
