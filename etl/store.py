@@ -276,6 +276,23 @@ class Published(_Door):
         """England's latest published value of a measure, with its year and release."""
         return _benchmark().england_latest(self.connection, measure)
 
+    def exclusion_rates(self, la_code: str) -> pd.DataFrame:
+        """The LA's published exclusion rates by term, phase and SEN group, with its rank among
+        LAs (issue 13); empty when the file is not loaded."""
+        return self._frame("published_exclusions", {"la_code": la_code})
+
+    def exclusion_rates_england(self) -> pd.DataFrame:
+        """England's published annual exclusion rates by SEN group (2011/12–2016/17)."""
+        return self._frame("published_exclusions_england", {})
+
+    def _frame(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        import pandas as pd
+
+        try:
+            return self.connection.execute(_sql(name), params or None).fetch_df()
+        except duckdb.CatalogException:  # a published file built before these tables existed
+            return pd.DataFrame()
+
     def reconcile(self, warehouse: Warehouse, la_code: str, year: int) -> dict[str, Any]:
         """Our SEN2 20-week figures beside DfE's for the LA and year, with explanations."""
         la = self.resolve_la(la_code)

@@ -21,6 +21,7 @@ from etl.checks.published import FILE_UNREADABLE, UNKNOWN_LA
 from etl.published.areas import PREDECESSORS, normalise_name
 from etl.published.datasets import DATASET_BY_KEY, DATASETS, Dataset, dataset_for, find_files
 from etl.published.ees import read_ees
+from etl.published.exclusions import read_la_exclusions, read_national_exclusions
 from etl.published.neighbours import read_neighbours
 from etl.published.records import VALUE_FIELDS, FileLoad, PublishedError, Value
 from etl.published.tribunals import read_tribunals
@@ -60,6 +61,10 @@ def _read(
         return read_ees(path, dataset)
     if dataset.kind == "neighbours":
         return read_neighbours(path)
+    if dataset.kind == "exclusions_la":
+        return read_la_exclusions(path)
+    if dataset.kind == "exclusions_national":
+        return read_national_exclusions(path)
     return read_tribunals(path, directory())
 
 

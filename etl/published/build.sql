@@ -52,6 +52,8 @@ SELECT area_code AS la_code,
        arg_max(region_name, year) FILTER (WHERE region_name IS NOT NULL) AS region_name,
        min(year) AS first_year, max(year) AS last_year
 FROM pub_value WHERE level = 'LA'
+  -- Exclusion rates (issue 13) count academic years, not the calendar years of the directory.
+  AND dataset NOT IN ('la_exclusions_by_sen')
 GROUP BY area_code;
 
 -- Neighbour names -> codes. A name can belong to two LAs over time (Dorset county and Dorset

@@ -141,7 +141,7 @@ class Dataset:
     key: str
     pattern: str  # regex on the normalised file stem
     title: str
-    kind: str  # "ees", "tribunals", "neighbours"
+    kind: str  # "ees", "tribunals", "neighbours", "exclusions_la", "exclusions_national"
     columns: tuple[Column, ...] = ()
     headline_topic: bool = True  # only rows whose breakdown_topic is "All …" (or = breakdown)
     release_rank: int = 2  # which wins when two files give the same figure (higher wins)
@@ -303,6 +303,19 @@ DATASETS: tuple[Dataset, ...] = (
         "tribunals",
     ),
     Dataset("stat_neighbours", r".*stat.*neighbou?rs?.*", "Statistical neighbours", "neighbours"),
+    # Issue 13: suspension and permanent exclusion rates by SEN provision (etl.published.exclusions).
+    Dataset(
+        "la_exclusions_by_sen",
+        r"la_exclusions_by_sen_termly(_\d{6}_\d{6})?",
+        "Suspensions and permanent exclusions by SEN provision, LA by term",
+        "exclusions_la",
+    ),
+    Dataset(
+        "exclusions_national",
+        r"exclusions_national_characteristics(_\d{6}_\d{6})?",
+        "Exclusions by pupil characteristic, England 2011/12–2016/17",
+        "exclusions_national",
+    ),
 )
 DATASET_BY_KEY = {d.key: d for d in DATASETS}
 
