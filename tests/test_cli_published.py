@@ -73,6 +73,8 @@ def test_load_published_json_per_file(tmp_path: Path) -> None:
         "sen2_mi_2014_2022.csv",
         "stat_neighbours.csv",
         "send_tribunals_appeal_rate_2014_2024.csv",
+        "la_exclusions_by_sen_termly_201920_202425.csv",
+        "exclusions_national_characteristics_201112_201617.csv",
     }
     for name, f in files.items():
         assert f["status"] == "loaded", name

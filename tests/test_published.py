@@ -224,6 +224,8 @@ def test_every_row_read_is_accounted_for(con: duckdb.DuckDBPyConnection) -> None
         "sen2_mi",
         "stat_neighbours",
         "tribunals",
+        "la_exclusions_by_sen",
+        "exclusions_national",
     }
     for dataset, path, read, loaded, not_used, rejected, message in files:
         assert message == "", dataset

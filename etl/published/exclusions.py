@@ -101,8 +101,7 @@ def read_la_exclusions(path: Path) -> FileLoad:
     dataset = DATASET_BY_KEY["la_exclusions_by_sen"]
     load = FileLoad(dataset.key, path)
     rows, col = _rows(path, LA_COLUMNS)
-    load.rows_read = len(rows)
-    load.not_used["header row"] += 1
+    load.rows_read = len(rows) - 1  # the data rows, as for EES files
     seen_no_sen: set[tuple[str, ...]] = set()
     years: list[tuple[int, str]] = []
     for line, row in enumerate(rows[1:], start=2):
@@ -189,8 +188,7 @@ def read_national_exclusions(path: Path) -> FileLoad:
     dataset = DATASET_BY_KEY["exclusions_national"]
     load = FileLoad(dataset.key, path)
     rows, col = _rows(path, NATIONAL_COLUMNS)
-    load.rows_read = len(rows)
-    load.not_used["header row"] += 1
+    load.rows_read = len(rows) - 1  # the data rows, as for EES files
     years: list[int] = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
