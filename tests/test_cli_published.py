@@ -75,6 +75,7 @@ def test_load_published_json_per_file(tmp_path: Path) -> None:
         "send_tribunals_appeal_rate_2014_2024.csv",
         "la_exclusions_by_sen_termly_201920_202425.csv",
         "exclusions_national_characteristics_201112_201617.csv",
+        "sn_may_2025.xlsx",
     }
     for name, f in files.items():
         assert f["status"] == "loaded", name
