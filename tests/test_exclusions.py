@@ -268,3 +268,17 @@ def test_terms_split_at_easter() -> None:
         "Spring",
         "Summer",
     ]
+
+
+def test_neighbour_set_setting_is_typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.config import SettingsError, settings
+
+    path = tmp_path / "s.toml"
+    path.write_text('[benchmark]\nneighbours = "d2i"\n', encoding="utf-8")
+    monkeypatch.setenv("SEND_CONFIG", str(path))
+    assert settings().neighbour_set == "d2i"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[benchmark]\nneighbours = "lait"\n', encoding="utf-8")
+    monkeypatch.setenv("SEND_CONFIG", str(bad))
+    with pytest.raises(SettingsError, match="neighbours"):
+        settings()
