@@ -23,6 +23,9 @@ BENCHMARK = st.Page("pages/benchmark.py", title="Benchmarking", icon=":material/
 IMPROVEMENT_PLAN = st.Page(
     "pages/improvement_plan.py", title="Improvement plan", icon=":material/flag:"
 )
+EXCLUSIONS = st.Page(
+    "pages/exclusions.py", title="Suspensions and exclusions", icon=":material/do_not_disturb_on:"
+)
 
 try:
     config.settings()
@@ -33,7 +36,9 @@ except config.SettingsError as problem:
     )
     st.stop()
 
-page = st.navigation([OVERVIEW, TIMELINESS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY])
+page = st.navigation(
+    [OVERVIEW, TIMELINESS, EXCLUSIONS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY]
+)
 components.apply_style()
 components.sidebar(db.data_state(), DATA_QUALITY)
 try:

@@ -522,9 +522,7 @@ _EXCLUSION_METRICS: Final[tuple[Metric, ...]] = (
         EXCLUSIONS,
     ),
 )
-_METRICS = (*_METRICS, *_EXCLUSION_METRICS)
-
-CATALOGUE: Final[dict[str, Metric]] = {m.key: m for m in _METRICS}
+CATALOGUE: Final[dict[str, Metric]] = {m.key: m for m in (*_METRICS, *_EXCLUSION_METRICS)}
 
 
 def metric(key: str) -> Metric:

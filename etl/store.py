@@ -278,8 +278,15 @@ class Published(_Door):
 
     def exclusion_rates(self, la_code: str) -> pd.DataFrame:
         """The LA's published exclusion rates by term, phase and SEN group, with its rank among
-        LAs (issue 13); empty when the file is not loaded."""
-        return self._frame("published_exclusions", {"la_code": la_code})
+        LAs and its statistical neighbours' median (issue 13); empty when not loaded. The
+        ``neighbour_set`` column names the neighbour set and its date."""
+        bench = _benchmark()
+        codes = [code for code, _ in bench.neighbours(self.connection, la_code)]
+        frame = self._frame("published_exclusions", {"la_code": la_code, "neighbours": codes})
+        if not frame.empty:
+            frame["neighbour_set"] = bench.neighbour_set(self.connection)[1]
+            frame["neighbours_total"] = len(codes)
+        return frame
 
     def exclusion_rates_england(self) -> pd.DataFrame:
         """England's published annual exclusion rates by SEN group (2011/12–2016/17)."""

@@ -58,7 +58,7 @@ EVENTS = [
         "Persistent disruption",
         "E",
     ),
-    # K1: SEN support, suspended twice (a repeat suspension): "fixed term" and "fixed-term exclusion".
+    # K1: SEN support, suspended twice (a repeat): "fixed term" and "fixed-term exclusion".
     (
         "A000000000004",
         "100002",

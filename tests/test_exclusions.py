@@ -38,7 +38,7 @@ def test_registered_before_sen2_and_built_after_it() -> None:
 
 
 def test_every_row_is_loaded_or_listed_and_the_log_adds_up(loaded: tuple[Path, Any]) -> None:
-    data, report = loaded
+    data, _report = loaded
     b.assert_nothing_lost(data)
     log = b.load_log(data)
     # 11 events and 9 headcount rows, all loaded.

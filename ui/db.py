@@ -379,3 +379,29 @@ def reconcilable_years(la_code: str) -> list[int]:
 def explanation_cases(year: int, reason: str) -> pd.DataFrame:
     """Row-level: the cases behind one reconciliation explanation. Never cached (DESIGN §7)."""
     return _warehouse(lambda wh: store.explanation_cases(wh, year, reason))
+
+
+# ---------------------------------------------------------------- exclusions (issue 13)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _has_exclusions(identity: Identity) -> bool:
+    del identity
+    return _warehouse(lambda wh: wh.has_exclusions())
+
+
+def has_exclusions() -> bool:
+    """True when exclusion events or headcounts are loaded."""
+    return _has_exclusions(_identity("warehouse"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _exclusion_rates(la_code: str, identity: Identity) -> pd.DataFrame:
+    del identity
+    return _published(lambda pub: pub.exclusion_rates(la_code))
+
+
+def exclusion_rates(la_code: str) -> pd.DataFrame:
+    """The LA's published exclusion rates by term, phase and SEN group, with rank and its
+    statistical neighbours' median (public statistics)."""
+    return _frame(_exclusion_rates(la_code, _identity("published")))

@@ -312,7 +312,7 @@ DATASETS: tuple[Dataset, ...] = (
         "neighbours_dfe",
         suffix=".xlsx",
     ),
-    # Issue 13: suspension and permanent exclusion rates by SEN provision (etl.published.exclusions).
+    # Issue 13: exclusion rates by SEN provision (etl.published.exclusions).
     Dataset(
         "la_exclusions_by_sen",
         r"la_exclusions_by_sen_termly(_\d{6}_\d{6})?",

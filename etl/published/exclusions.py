@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from etl.checks.published import BAD_NUMBER, BAD_PERIOD
 from etl.published.areas import ENGLAND_CODE
@@ -127,12 +128,14 @@ def read_la_exclusions(path: Path) -> FileLoad:
         measure = LA_METRICS.get(cell("metric"))
         group = LA_GROUPS.get(cell("send_group"))
         if measure is None or group is None:
-            load.not_used[f"metric or SEN group not used ({cell('metric')}, {cell('send_group')})"] += 1
+            load.not_used[
+                f"metric or SEN group not used ({cell('metric')}, {cell('send_group')})"
+            ] += 1
             continue
         years.append((year, term))
         phase = cell("education_phase")
         period = f"{term} term {academic_label(year)}"
-        base = {
+        base: dict[str, Any] = {
             "dataset": dataset.key,
             "measure": measure,
             "year": year,

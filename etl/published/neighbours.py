@@ -38,9 +38,20 @@ def read_neighbours(path: Path) -> FileLoad:
 
 # ---------------------------------------------------------------- DfE's own set (issue 13)
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 DFE_SET = "dfe"
 D2I_SET = "d2i"
 
@@ -82,7 +93,9 @@ def read_dfe_neighbours(path: Path) -> FileLoad:
             "is not DfE's statistical-neighbour workbook"
         )
     header = rows[header_at]
-    sn_columns = [(int(h[2:]), i) for i, h in enumerate(header) if h.startswith("SN") and h[2:].isdigit()]
+    sn_columns = [
+        (int(h[2:]), i) for i, h in enumerate(header) if h.startswith("SN") and h[2:].isdigit()
+    ]
     load.rows_read = len([r for r in rows if any(r)])
     load.not_used["header rows"] += len([r for r in rows[: header_at + 1] if any(r)])
     block = "current"

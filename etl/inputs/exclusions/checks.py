@@ -174,9 +174,7 @@ def check_sessions_over_90(records: Sequence[Record], rejected: set[int]) -> lis
             "query",
         )
         for r in records
-        if r["_index"] not in rejected
-        and r["sessions"] is not None
-        and r["sessions"] > 90
+        if r["_index"] not in rejected and r["sessions"] is not None and r["sessions"] > 90
     ]
 
 

@@ -39,9 +39,13 @@ class Sheet:
         return next(f.label for f in self.fields if f.name == name)
 
 
-_URN = Column("school_urn", ("URN", "School URN", "Establishment URN", "Unique reference number"), "URN")
+_URN = Column(
+    "school_urn", ("URN", "School URN", "Establishment URN", "Unique reference number"), "URN"
+)
 _SCHOOL = Column(
-    "school_name", ("School", "School name", "Establishment", "Establishment name", "Setting"), "School"
+    "school_name",
+    ("School", "School name", "Establishment", "Establishment name", "Setting"),
+    "School",
 )
 _SEN = Column(
     "sen_provision",
@@ -112,7 +116,13 @@ EVENTS = Sheet(
         ),
         Column(
             "sessions",
-            ("Sessions", "Number of sessions", "Sessions lost", "Length (sessions)", "Sessions missed"),
+            (
+                "Sessions",
+                "Number of sessions",
+                "Sessions lost",
+                "Length (sessions)",
+                "Sessions missed",
+            ),
             "Sessions",
         ),
         Column(
@@ -134,9 +144,18 @@ EVENTS = Sheet(
 HEADCOUNTS = Sheet(
     "headcounts",
     "Headcounts",
-    ("Headcounts", "Headcount", "Pupil numbers", "Pupils on roll", "Number on roll", "Denominators"),
     (
-        Column("period", ("Academic year", "Year", "Term", "Period", "Time period"), "Academic year"),
+        "Headcounts",
+        "Headcount",
+        "Pupil numbers",
+        "Pupils on roll",
+        "Number on roll",
+        "Denominators",
+    ),
+    (
+        Column(
+            "period", ("Academic year", "Year", "Term", "Period", "Time period"), "Academic year"
+        ),
         _URN,
         _SCHOOL,
         _SEN,

@@ -352,7 +352,9 @@ def stage_headcounts(sheet: RawSheet, match: HeaderMatch[Sheet], out: StagedExcl
             "academic_year": period[0] if period else None,
             "term": period[1] if period else None,
             "school_urn": urn,
-            "school_name": None if urn is None and "school_urn" in cells else text.get("school_name"),
+            "school_name": None
+            if urn is None and "school_urn" in cells
+            else text.get("school_name"),
             "phase": text.get("phase"),
             "sen_provision": sen,
         }

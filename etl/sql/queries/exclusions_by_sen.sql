@@ -20,7 +20,8 @@ SELECT m.academic_year, m.academic_year_label, m.term, m.sen_group,
        excl_gap(m.permanent_exclusions, m.headcount, ref.permanent_exclusions, ref.headcount)
            AS permanent_exclusion_rate_gap,
        excl_relative_risk(m.suspensions, m.headcount, ref.suspensions, ref.headcount)
-           AS relative_risk_suspension
+           AS relative_risk_suspension,
+       ref.suspensions AS ref_suspensions, ref.headcount AS ref_headcount
 FROM m LEFT JOIN ref ON TRUE
 WHERE m.sen_group <> 'unknown' OR m.suspensions + m.permanent_exclusions > 0
 ORDER BY CASE m.sen_group WHEN 'ehc_plan' THEN 1 WHEN 'sen_support' THEN 2

@@ -9,7 +9,8 @@ SELECT m.academic_year, m.academic_year_label, m.term,
        excl_rate(m.permanent_exclusions, m.headcount) AS permanent_exclusion_rate,
        excl_rate(m.pupils_suspended, m.headcount) AS one_plus_suspension_rate,
        excl_relative_risk(m.suspensions, m.headcount, ref.suspensions, ref.headcount)
-           AS relative_risk_suspension
+           AS relative_risk_suspension,
+       ref.suspensions AS ref_suspensions, ref.headcount AS ref_headcount
 FROM mart_exclusions_by_sen m
 LEFT JOIN ref ON ref.academic_year = m.academic_year AND ref.term IS NOT DISTINCT FROM m.term
 WHERE m.sen_group <> 'unknown'
