@@ -36,9 +36,7 @@ except config.SettingsError as problem:
     )
     st.stop()
 
-page = st.navigation(
-    [OVERVIEW, TIMELINESS, EXCLUSIONS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY]
-)
+page = st.navigation([OVERVIEW, TIMELINESS, EXCLUSIONS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY])
 components.apply_style()
 components.sidebar(db.data_state(), DATA_QUALITY)
 try:

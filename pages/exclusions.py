@@ -7,10 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from etl.inputs.exclusions.stage import academic_year
-from ui import benchmark_components as bc
 from ui import components, db
+from ui import exclusions_components as parts
 from ui import exclusions_view as view
-from ui.formatting import fmt_date
 
 state = components.start_page(
     "Suspensions and exclusions",
@@ -28,7 +27,7 @@ if not db.has_exclusions():
 
 years = db.query("exclusions_years")
 labels = dict(zip(years["academic_year"], years["academic_year_label"], strict=True))
-as_at = state.snapshot_date
+as_at = components.as_at_date(state) if state.snapshot_date else None
 current = academic_year(as_at) if as_at else None
 options = list(labels)
 chosen = st.selectbox(
@@ -54,27 +53,14 @@ components.section(
     "Per 100 pupils in each group (headcount from the headcounts sheet). Relative risk = the "
     "group's suspension rate ÷ the no-SEN rate; gap = the difference in points.",
 )
-for column, tile in zip(st.columns(3), view.headline_tiles(by_sen), strict=True):
-    with column, st.container(border=True):
-        st.metric(tile.label, tile.value)
-        st.caption(tile.note)
+parts.tiles(view.headline_tiles(by_sen))
 components.chart_with_table(
     view.rates_chart(by_sen),
     by_sen,
     export(
         "by_sen",
         f"Suspensions and permanent exclusions by SEN provision, {period}",
-        [
-            "sen_group_label",
-            "suspensions",
-            "permanent_exclusions",
-            "pupils_suspended",
-            "headcount",
-            "suspension_rate",
-            "permanent_exclusion_rate",
-            "one_plus_suspension_rate",
-            "relative_risk_suspension",
-        ],
+        view.BY_SEN_COLUMNS,
     ),
 )
 source = db.query("exclusions_sen_source", academic_year=chosen)
@@ -124,17 +110,7 @@ if schools["send_suspension_rate"].notna().any():
         export(
             "by_school",
             f"Schools by suspension rate of pupils with SEND, {period}",
-            [
-                "school_name",
-                "school_urn",
-                "phase",
-                "send_suspensions",
-                "send_pupils_suspended",
-                "send_headcount",
-                "send_suspension_rate",
-                "no_sen_suspension_rate",
-                "small_numbers",
-            ],
+            view.SCHOOL_COLUMNS,
         ),
     )
 else:
@@ -174,50 +150,4 @@ else:
     )
 
 # ---------------------------------------------------------------- published comparison
-components.section(
-    "Published rates: our LA beside the others",
-    "DfE's suspension and permanent exclusion rates by SEN provision for the home LA (all "
-    "state-funded schools), by term, with its rank among LAs and its statistical neighbours' "
-    "median; our own rates beside them where our data covers the same term.",
-)
-if not db.published_available():
-    components.empty_state(db.PUBLISHED_EMPTY)
-    st.stop()
-la = bc.home_la()
-published = db.exclusion_rates(la.code)
-if published.empty:
-    components.empty_state(
-        f"No published exclusion rates for {la.name}: load "
-        "la_exclusions_by_sen_termly_*.csv with `python -m etl load-published FOLDER`."
-    )
-    st.stop()
-published_measure = st.selectbox(
-    "Published measure",
-    list(view.PUBLISHED_MEASURES),
-    format_func=lambda m: view.PUBLISHED_MEASURES[m],
-    key="exclusions_published_measure",
-)
-data = view.published_trend(published, trend, published_measure)
-release = str(data["release"].iloc[0]) if not data.empty else ""
-neighbour_set = str(published["neighbour_set"].iloc[0])
-for column, tile in zip(st.columns(3), view.latest_position(data), strict=False):
-    with column, st.container(border=True):
-        st.metric(tile.label, tile.value)
-        st.caption(tile.note)
-components.chart_with_table(
-    view.published_chart(data, la.name),
-    view.published_table(data),
-    components.Export(
-        f"exclusions_published_{published_measure}_{la.code}",
-        f"{view.PUBLISHED_MEASURES[published_measure]} by SEN provision, {la.name}, by term",
-        state,
-        kind="public",
-        source=release,
-    ),
-)
-st.caption(
-    f"Source: {release}. Period: {data['period_label'].iloc[0]} – {data['period_label'].iloc[-1]}. "
-    f"Neighbours: {neighbour_set}. Rates per 100 pupils as published (3 decimal places); "
-    "suppressed figures are absent. Our rates are from the data loaded here"
-    + (f" (as at {fmt_date(as_at)})." if as_at else ".")
-)
+parts.published_comparison(state, trend)

@@ -5,7 +5,6 @@ with and without the published rates, and with nothing loaded."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest

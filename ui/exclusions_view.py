@@ -18,9 +18,32 @@ import plotly.graph_objects as go
 from etl.catalogue import label
 from etl.inputs.exclusions.spec import SEN_GROUP_LABELS
 from ui.charts import DARK_BLUE, DARK_GREY, FONT_SIZE, ORANGE, TURQUOISE, _base
-from ui.formatting import MIN_PUBLISH_DENOMINATOR, fmt_count, fmt_rate
+from ui.formatting import MIN_PUBLISH_DENOMINATOR, fmt_count, fmt_date, fmt_rate
 
 GROUPS = ("ehc_plan", "sen_support", "no_sen")
+# The columns each local table shows and exports (labels and publish-mode rules: ui.formatting).
+BY_SEN_COLUMNS = [
+    "sen_group_label",
+    "suspensions",
+    "permanent_exclusions",
+    "pupils_suspended",
+    "headcount",
+    "suspension_rate",
+    "permanent_exclusion_rate",
+    "one_plus_suspension_rate",
+    "relative_risk_suspension",
+]
+SCHOOL_COLUMNS = [
+    "school_name",
+    "school_urn",
+    "phase",
+    "send_suspensions",
+    "send_pupils_suspended",
+    "send_headcount",
+    "send_suspension_rate",
+    "no_sen_suspension_rate",
+    "small_numbers",
+]
 # SEN group → (colour, bar pattern, line dash, marker)
 STYLE = {
     "ehc_plan": (DARK_BLUE, "", "solid", "circle"),
@@ -342,10 +365,29 @@ def published_trend(
     return data.merge(ours, on=["academic_year", "term", "sen_group"], how="left")
 
 
-def published_chart(data: pd.DataFrame, la_name: str) -> go.Figure:
-    """Published rate by term per SEN group (solid), the neighbours' median (thin, dashed) and
-    our own rate where both cover a term (hollow markers)."""
-    fig = _base(520, yaxis={"title": {"text": "Per 100 pupils"}, "rangemode": "tozero"})
+def published_chart(data: pd.DataFrame, la_name: str, title: str) -> go.Figure:
+    """Published rate by term per SEN group (solid), the neighbours' median (thin, dotted) and
+    our own rate where both cover a term (hollow markers); the source and period are written on
+    the figure itself, so a copied chart keeps them."""
+    fig = _base(
+        600,
+        yaxis={"title": {"text": "Per 100 pupils"}, "rangemode": "tozero"},
+        title={"text": title, "font": {"size": FONT_SIZE}, "y": 0.98},
+    )
+    fig.update_layout(
+        legend={"y": 1.0, "yanchor": "bottom"}, margin={"l": 10, "r": 30, "t": 140, "b": 90}
+    )
+    fig.add_annotation(
+        text=source_line(data),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.32,
+        showarrow=False,
+        xanchor="left",
+        align="left",
+        font={"size": FONT_SIZE - 6, "color": "#505a5f"},
+    )
     periods = list(dict.fromkeys(data["period_label"]))
     for group in GROUPS:
         part = data[data["sen_group"] == group]
@@ -394,6 +436,27 @@ def published_chart(data: pd.DataFrame, la_name: str) -> go.Figure:
             )
     fig.update_xaxes(categoryorder="array", categoryarray=periods, title_text="", tickangle=-45)
     return fig
+
+
+def source_line(data: pd.DataFrame) -> str:
+    """ "Source: … · Autumn 2019/20 – Spring 2024/25 · Neighbours: DfE statistical neighbours,
+    May 2025" (from the published rows themselves)."""
+    return (
+        f"Source: {data['release'].iloc[0]}<br>"
+        f"Period: {data['period_label'].iloc[0]} – {data['period_label'].iloc[-1]} · "
+        f"Neighbours: {data['neighbour_set'].iloc[0]}"
+    )
+
+
+def published_caption(data: pd.DataFrame, as_at: Any) -> str:
+    """The words under the published comparison: source, period, neighbour set, precision."""
+    return (
+        f"Source: {data['release'].iloc[0]}. Period: {data['period_label'].iloc[0]} – "
+        f"{data['period_label'].iloc[-1]}. Neighbours: {data['neighbour_set'].iloc[0]} "
+        f"({int(data['neighbours_total'].iloc[0])} LAs). Rates per 100 pupils as published (3 "
+        "decimal places); suppressed figures are absent from the file. Our rates (hollow "
+        "markers) are from the data loaded here" + (f", as at {fmt_date(as_at)}." if as_at else ".")
+    )
 
 
 def published_table(data: pd.DataFrame) -> pd.DataFrame:
