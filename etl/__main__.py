@@ -454,6 +454,7 @@ def _holds_real_data(folder: Path) -> bool:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from etl import demo
+    from etl.inputs.exclusions import demo as exclusions_demo
     from etl.inputs.tracker import demo as tracker_demo
 
     folder = config.data_dir(args.data_dir)
@@ -469,6 +470,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     report = run_load(paths, folder, synthetic=True, replace=True, as_of=demo.DEFAULT_SNAPSHOT)
     # Improvement-plan trackers: their report dates come from the workbooks, so no --as-of.
     trackers = tracker_demo.generate(out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT)
+    # Exclusion records (issue 13): their EHC plan pupils are the SEN2 workbook's children.
+    workbook = next((p for p in paths if p.suffix == ".xlsx"), None)
+    trackers += exclusions_demo.generate(
+        out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT, sen2_workbook=workbook
+    )
     plan_report = run_load(trackers, folder, synthetic=True)
     _emit(
         args,
@@ -480,7 +486,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         },
         f"Synthetic demo data ({args.scale}, seed {args.seed}) written to {out}\n"
         + _report_text(report, "loaded", paths)
-        + "\nImprovement-plan trackers:\n"
+        + "\nImprovement-plan trackers and exclusion records:\n"
         + _report_text(plan_report, "loaded", trackers),
     )
     return max(_load_exit(report), _load_exit(plan_report))

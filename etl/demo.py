@@ -5,7 +5,9 @@ Each input kind writes its own demo files from ``etl/inputs/<kind>/demo.py``:
 
 - SEN2 (:mod:`etl.inputs.sen2.demo`): a module workbook (``la``, ``large``) or a national COLLECT
   Blade CSV set, with a few planted data-quality faults (:data:`FAULT_KINDS`);
-- improvement-plan trackers (:mod:`etl.inputs.tracker.demo`): highlight reports and action logs.
+- improvement-plan trackers (:mod:`etl.inputs.tracker.demo`): highlight reports and action logs;
+- exclusion records (:mod:`etl.inputs.exclusions.demo`): events and headcounts for the demo LA's
+  fictional schools, its EHC plan pupils drawn from the SEN2 workbook's children.
 
 The same seed, scale and snapshot always give byte-identical SEN2 files.
 """

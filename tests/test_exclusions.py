@@ -282,3 +282,30 @@ def test_neighbour_set_setting_is_typed(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("SEND_CONFIG", str(bad))
     with pytest.raises(SettingsError, match="neighbours"):
         settings()
+
+
+def test_demo_files_are_deterministic_and_follow_the_national_pattern(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from etl import demo as sen2_demo
+    from etl.inputs.exclusions import demo
+
+    snapshot = sen2_demo.DEFAULT_SNAPSHOT
+    [workbook] = sen2_demo.generate(tmp_path / "sen2", seed=3, scale="la")
+    one = demo.generate(tmp_path / "a", seed=3, snapshot=snapshot, sen2_workbook=workbook)
+    two = demo.generate(tmp_path / "b", seed=3, snapshot=snapshot, sen2_workbook=workbook)
+    assert one[0].read_bytes() == two[0].read_bytes()
+    data = tmp_path / "data"
+    b.load([workbook], data, synthetic=True, as_of=snapshot)
+    report = b.load(one, data, synthetic=True)
+    b.assert_nothing_lost(data)
+    assert not [p for p in report.problems if p["severity"] == "error"]
+    # Some blank SEN provisions were derived from the SEN2 children's plans.
+    [summary] = b.messages(report, "sen_provision_derived")
+    derived = int(summary.split(": ")[1].split(" derived")[0])
+    assert derived > 10, summary
+    with Warehouse.at(data) as warehouse:
+        full_year = warehouse.exclusion_kpis(dt.date(2026, 7, 31))["by_sen"]
+    # EHC plan and SEN support pupils are suspended at several times the no-SEN rate.
+    assert full_year["ehc_plan"]["relative_risk_suspension"] > 2
+    assert full_year["sen_support"]["relative_risk_suspension"] > 2
