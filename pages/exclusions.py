@@ -30,14 +30,14 @@ labels = dict(zip(years["academic_year"], years["academic_year_label"], strict=T
 as_at = components.as_at_date(state) if state.snapshot_date else None
 current = academic_year(as_at) if as_at else None
 options = list(labels)
-chosen = st.selectbox(
+chosen = st.columns([1, 2])[0].selectbox(
     "Academic year (1 September – 31 August)",
     options,
     index=options.index(current) if current in options else 0,
     format_func=lambda y: labels[y],
     key="exclusions_year",
 )
-period = labels[chosen]
+period = view.year_heading(labels[chosen], chosen, state.snapshot_date)
 in_year = {"academic_year": chosen}
 
 

@@ -15,6 +15,7 @@ from playwright.sync_api import sync_playwright
 PAGES = {
     "overview": "",
     "timeliness": "timeliness",
+    "exclusions": "exclusions",
     "benchmark": "benchmark",
     "improvement_plan": "improvement_plan",
     "data_quality": "data_quality",

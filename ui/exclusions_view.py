@@ -9,6 +9,7 @@ carry their value as text).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ import plotly.graph_objects as go
 
 from etl.catalogue import label
 from etl.inputs.exclusions.spec import SEN_GROUP_LABELS
+from etl.inputs.exclusions.stage import academic_year
 from ui.charts import DARK_BLUE, DARK_GREY, FONT_SIZE, ORANGE, TURQUOISE, _base
 from ui.formatting import MIN_PUBLISH_DENOMINATOR, fmt_count, fmt_date, fmt_rate
 
@@ -58,6 +60,14 @@ SEN_SOURCE_NOTE = (
     "on the start date (matched by the UPN's keyed hash) counts as EHC plan. SEN support cannot "
     "be derived (SEN2 does not hold it), so other blanks are 'SEN provision unknown'."
 )
+
+
+def year_heading(label_: str, year: int, snapshot: dt.date | None) -> str:
+    """ "2026/27 so far (data to 1 Nov 2026)" for the academic year the data ends in, before
+    it ends; otherwise "2025/26"."""
+    if snapshot and academic_year(snapshot) == year and snapshot < dt.date(year + 1, 8, 31):
+        return f"{label_} so far (data to {fmt_date(snapshot)})"
+    return label_
 
 
 def group_label(group: Any) -> str:
@@ -260,11 +270,12 @@ def reasons_chart(reasons: pd.DataFrame, top: int = 8) -> go.Figure:
     order = list(dict.fromkeys(reasons["reason"]))[:top]
     data = reasons[reasons["reason"].isin(order)]
     fig = _base(
-        max(380, 120 + 55 * len(order)),
+        max(420, 140 + 70 * len(order)),
         barmode="stack",
-        xaxis={"title": {"text": "Suspensions and permanent exclusions"}},
+        xaxis={"title": {"text": "Events (suspensions and permanent exclusions)"}},
         yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": order},
     )
+    fig.update_yaxes(tickmode="array", tickvals=order, ticktext=[_wrap(r, 28) for r in order])
     for group in (*GROUPS, "unknown"):
         part = data[data["sen_group"] == group].set_index("reason").reindex(order)
         if part["events"].fillna(0).sum() == 0:
@@ -283,6 +294,12 @@ def reasons_chart(reasons: pd.DataFrame, top: int = 8) -> go.Figure:
                 },
                 text=[str(c) if c else "" for c in counts],
                 textposition="inside",
+                insidetextanchor="middle",
+                # Dark text on the orange bars, white on the dark ones (contrast).
+                textfont={
+                    "size": FONT_SIZE - 4,
+                    "color": "#0B0C0C" if group == "sen_support" else "#FFFFFF",
+                },
                 hovertemplate="%{y}: %{x}<extra>" + group_label(group) + "</extra>",
             )
         )
@@ -366,27 +383,18 @@ def published_trend(
 
 
 def published_chart(data: pd.DataFrame, la_name: str, title: str) -> go.Figure:
-    """Published rate by term per SEN group (solid), the neighbours' median (thin, dotted) and
-    our own rate where both cover a term (hollow markers); the source and period are written on
-    the figure itself, so a copied chart keeps them."""
+    """Published rate by term per SEN group (thick lines, named at their last point), the
+    neighbours' median of each group (thin dotted lines of the same colour) and our own rate
+    where both cover a term (large hollow markers); the source, period and neighbour set are
+    written on the figure itself, so a copied chart keeps them."""
     fig = _base(
         600,
-        yaxis={"title": {"text": "Per 100 pupils"}, "rangemode": "tozero"},
-        title={"text": title, "font": {"size": FONT_SIZE}, "y": 0.98},
+        yaxis={"title": {"text": f"Per 100 pupils ({la_name}, all phases)"}, "rangemode": "tozero"},
     )
     fig.update_layout(
-        legend={"y": 1.0, "yanchor": "bottom"}, margin={"l": 10, "r": 30, "t": 140, "b": 90}
-    )
-    fig.add_annotation(
-        text=source_line(data),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-0.32,
-        showarrow=False,
-        xanchor="left",
-        align="left",
-        font={"size": FONT_SIZE - 6, "color": "#505a5f"},
+        margin={"l": 10, "r": 150, "t": 110, "b": 160},
+        legend={"y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": FONT_SIZE - 4}},
+        meta={"title": title},
     )
     periods = list(dict.fromkeys(data["period_label"]))
     for group in GROUPS:
@@ -395,26 +403,30 @@ def published_chart(data: pd.DataFrame, la_name: str, title: str) -> go.Figure:
             continue
         colour, _, dash, symbol = STYLE[group]
         name = group_label(group)
+        values = [float(v) for v in part["value"]]
         fig.add_trace(
             go.Scatter(
                 x=list(part["period_label"]),
-                y=list(part["value"]),
-                name=f"{la_name}: {name} (published)",
+                y=values,
+                name=f"{name} (published)",
                 mode="lines+markers",
                 line={"color": colour, "dash": dash, "width": 4},
-                marker={"symbol": symbol, "size": 10, "color": colour},
-                hovertemplate="%{x}: %{y:.2f}<extra>" + name + " (published)</extra>",
+                marker={"symbol": symbol, "size": 9, "color": colour},
+                hovertemplate="%{x}: %{y:.3f}<extra>" + name + " (published)</extra>",
             )
         )
+        _label_end(fig, list(part["period_label"]), values, name, colour)
         if part["neighbours_median"].notna().any():
             fig.add_trace(
                 go.Scatter(
                     x=list(part["period_label"]),
                     y=list(part["neighbours_median"]),
-                    name=f"Neighbours' median: {name}",
+                    name="Neighbours' median (thin dotted)",
+                    legendgroup="median",
+                    showlegend=group == GROUPS[0],
                     mode="lines",
                     line={"color": colour, "dash": "dot", "width": 1.5},
-                    hovertemplate="%{x}: %{y:.2f}<extra>Neighbours' median, " + name + "</extra>",
+                    hovertemplate="%{x}: %{y:.3f}<extra>Neighbours' median, " + name + "</extra>",
                 )
             )
         local = part.dropna(subset=["local_value"])
@@ -423,7 +435,9 @@ def published_chart(data: pd.DataFrame, la_name: str, title: str) -> go.Figure:
                 go.Scatter(
                     x=list(local["period_label"]),
                     y=list(local["local_value"]),
-                    name=f"Our data: {name}",
+                    name="Our data (hollow markers)",
+                    legendgroup="ours",
+                    showlegend=True,
                     mode="markers",
                     marker={
                         "symbol": f"{symbol}-open",
@@ -434,7 +448,35 @@ def published_chart(data: pd.DataFrame, la_name: str, title: str) -> go.Figure:
                     hovertemplate="%{x}: %{y:.2f}<extra>Our data, " + name + "</extra>",
                 )
             )
-    fig.update_xaxes(categoryorder="array", categoryarray=periods, title_text="", tickangle=-45)
+    # One tick label per academic year (at its autumn term); the hover names every term.
+    ticks = [p.split(" ", 1)[1][2:] if p.startswith("Autumn") else "" for p in periods]
+    fig.update_xaxes(
+        categoryorder="array",
+        categoryarray=periods,
+        tickmode="array",
+        tickvals=periods,
+        ticktext=ticks,
+        title_text="",
+        tickangle=0,
+    )
+    fig.add_annotation(
+        text=source_line(data),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.14,
+        yanchor="top",
+        showarrow=False,
+        xanchor="left",
+        align="left",
+        font={"size": FONT_SIZE - 6, "color": "#505a5f"},
+    )
+    # Only one legend entry for our markers however many groups have them.
+    seen = False
+    for trace in fig.data:
+        if trace.legendgroup == "ours":
+            trace.showlegend = not seen
+            seen = True
     return fig
 
 
@@ -442,10 +484,21 @@ def source_line(data: pd.DataFrame) -> str:
     """ "Source: … · Autumn 2019/20 – Spring 2024/25 · Neighbours: DfE statistical neighbours,
     May 2025" (from the published rows themselves)."""
     return (
-        f"Source: {data['release'].iloc[0]}<br>"
+        f"Source: {_wrap(str(data['release'].iloc[0]), 95)}<br>"
         f"Period: {data['period_label'].iloc[0]} – {data['period_label'].iloc[-1]} · "
         f"Neighbours: {data['neighbour_set'].iloc[0]}"
     )
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break text into lines of at most ``width`` characters for a plotly label (<br>)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def published_caption(data: pd.DataFrame, as_at: Any) -> str:

@@ -124,9 +124,7 @@ def sen2_plan_spells(workbook: Path) -> list[PlanSpell]:
         return [dict(zip(header, r, strict=False)) for r in body[at + 1 :]]
 
     upn = {r["persontableid"]: r["UPN"] for r in rows("Person", "persontableid") if r["UPN"]}
-    person = {
-        r["requeststableid"]: r["persontableid"] for r in rows("Requests", "requeststableid")
-    }
+    person = {r["requeststableid"]: r["persontableid"] for r in rows("Requests", "requeststableid")}
     request = {
         r["assessmenttableid"]: r["requeststableid"]
         for r in rows("Assessments", "assessmenttableid")
@@ -171,7 +169,7 @@ def generate(
             label = year_label(year)
             grown = int(roll * (1 + 0.02 * (year - years[0])))
             for sen, (share, susp_rate, perm_rate) in PATTERN[phase].items():
-                headcount = int(round(grown * share))
+                headcount = round(grown * share)
                 if headcount == 0:
                     continue
                 heads.append([label, urn, name, phase, SEN_SPELLINGS[sen][0], headcount])
@@ -212,11 +210,7 @@ def _pupil_upn(
     """A demo SEN2 child with a plan in force on every date, for an EHC plan pupil where one
     exists; otherwise a fake UPN that no SEN2 child has ("X" + 12 digits)."""
     if sen == "E" and spells and dates:
-        fits = [
-            s
-            for s in spells
-            if s.start <= dates[0] and (s.end is None or s.end > dates[-1])
-        ]
+        fits = [s for s in spells if s.start <= dates[0] and (s.end is None or s.end > dates[-1])]
         if fits:
             return fits[int(rng.integers(0, len(fits)))].upn
     return f"X{(serial * 7_919) % 10**12:012d}"
