@@ -10,6 +10,7 @@ carry their value as text).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -192,7 +193,7 @@ def trend_chart(trend: pd.DataFrame, measure: str, by: str) -> go.Figure:
 
 
 def _label_end(
-    fig: go.Figure, xs: list[Any], ys: list[float | None], name: str, colour: str
+    fig: go.Figure, xs: list[Any], ys: Sequence[float | None], name: str, colour: str
 ) -> None:
     points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
     if points:
