@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
 TITLES = {
     "overview": "Overview",
     "timeliness": "EHC plan timeliness",
+    "exclusions": "Suspensions and exclusions",
     "benchmark": "Benchmarking",
     "improvement_plan": "Improvement plan",
     "data_quality": "Data quality",
