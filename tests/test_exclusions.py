@@ -226,21 +226,27 @@ def test_a_later_file_supersedes_the_same_events(tmp_path: Path) -> None:
 
 
 def test_sen2_and_tracker_files_are_not_exclusions_nor_the_reverse(tmp_path: Path) -> None:
-    sen2 = b.write_flat_csv(tmp_path / "cases.csv", [b.case("P1", "R1")])
-    staged = b.staged_problems(sen2)
-    assert not staged
-    from etl.config import Pseudonymiser
-    from etl.warehouse import stage_file
+    import importlib
 
-    pseudo = Pseudonymiser(b"k")
-    assert "Exclusion" not in stage_file(sen2, pseudo).shape
+    from etl.config import Pseudonymiser
+    from etl.inputs import StageContext
+    from etl.readers import read_file
+
+    sen2, events, heads = fx.write(tmp_path / "in")
     tracker = tb.golden_period_1(tmp_path / "tracker.xlsx")
-    assert stage_file(tracker, pseudo).shape.startswith("Plan tracker")
-    events = b.write_csv(tmp_path / "ev.csv", [fx.EVENT_HEADER, list(fx.EVENTS[0])], "%d/%m/%Y")
-    heads = b.write_csv(tmp_path / "hc.csv", [fx.HEADCOUNT_HEADER, list(fx.HEADCOUNTS[0])])
-    for path in (events, heads):
-        shape = stage_file(path, pseudo).shape
-        assert shape.startswith("Exclusion records"), shape
+    action_log = tb.golden_period_2(tmp_path / "tracker2.xlsx")
+    owner = {sen2: "sen2", events: "exclusions", heads: "exclusions"}
+    owner |= {tracker: "tracker", action_log: "tracker"}
+    for path, kind_name in owner.items():
+        sheets = read_file(path)
+        context = StageContext(path, Pseudonymiser(b"k"))
+        claims = {
+            name: importlib.import_module(f"etl.inputs.{name}").KIND.recognise(sheets, context)
+            is not None
+            for name in ("sen2", "tracker", "exclusions")
+        }
+        # Each file is recognised by its own kind only, whatever the order of asking.
+        assert claims == {name: name == kind_name for name in claims}, (path.name, claims)
 
 
 @pytest.mark.parametrize(
