@@ -42,8 +42,9 @@ in_year = {"academic_year": chosen}
 
 
 def export(name: str, scope: str, columns: list[str] | None = None) -> components.Export:
-    """Our own figures about children: exported in the sidebar's mode (publish suppresses)."""
-    return components.Export(f"exclusions_{name}", scope, state, columns=columns)
+    """Our own figures about children: exported in the sidebar's mode (publish suppresses).
+    School names, phases and reasons come from the files: shown in the grid, as written."""
+    return components.Export(f"exclusions_{name}", scope, state, columns=columns, file_text=True)
 
 
 # ---------------------------------------------------------------- rates by SEN group
@@ -118,6 +119,8 @@ else:
         "No school has a headcount for this year, so no school rates can be shown (headcounts "
         "are matched to events by URN)."
     )
+
+parts.by_phase(state, chosen, period)
 
 # ---------------------------------------------------------------- reasons and repeats
 reasons = view.with_labels(db.query("exclusions_by_reason", **in_year))

@@ -64,3 +64,32 @@ def published_comparison(state: db.DataState, trend: pd.DataFrame) -> None:
         ),
     )
     st.caption(view.published_caption(data, state.snapshot_date))
+
+
+def by_phase(state: db.DataState, year: int, period: str) -> None:
+    """Suspensions and rates by school phase and SEN group (headcounts of the schools of each
+    phase), as a table with its download."""
+    frame = view.with_labels(db.query("exclusions_by_phase", academic_year=year))
+    components.section(
+        f"By school phase, {period}",
+        "Phase as the headcounts or events give it; rates over the headcount of that phase's "
+        "schools (schools without a headcount row have no rate).",
+    )
+    components.table_with_download(
+        frame,
+        components.Export(
+            "exclusions_by_phase",
+            f"Suspensions by school phase and SEN provision, {period}",
+            state,
+            columns=[
+                "phase",
+                "sen_group_label",
+                "suspensions",
+                "permanent_exclusions",
+                "pupils_suspended",
+                "headcount",
+                "suspension_rate",
+            ],
+        ),
+        empty="No events or headcounts by phase in this year.",
+    )
