@@ -30,6 +30,20 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Events, headcounts, checks and marts from staging (after the SEN2 build)."""
+    """Events, headcounts, checks and marts from staging (after the SEN2 build).
+
+    With no exclusion records loaded only the (empty) loaded-rows table the load log needs is
+    made: the rest would cost every SEN2 or tracker load ~0.4 s for nothing, and readers ask
+    :func:`etl.inputs.exclusions.report.has_exclusions` first."""
     create_tables(con)
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM stg_exclusion_events) "
+        "+ (SELECT count(*) FROM stg_exclusion_headcounts)"
+    ).fetchone()
+    if not row or not row[0]:
+        con.execute(
+            "CREATE OR REPLACE TABLE exclusions_loaded_rows (load_id INTEGER, "
+            "source_sheet VARCHAR, source_row BIGINT)"
+        )
+        return
     con.execute(SQL_FILE.read_text(encoding="utf-8"))
