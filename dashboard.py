@@ -24,6 +24,9 @@ WAITING_TIMES = st.Page("pages/waiting_times.py", title="Waiting times", icon=":
 IMPROVEMENT_PLAN = st.Page(
     "pages/improvement_plan.py", title="Improvement plan", icon=":material/flag:"
 )
+EXCLUSIONS = st.Page(
+    "pages/exclusions.py", title="Suspensions and exclusions", icon=":material/do_not_disturb_on:"
+)
 
 try:
     config.settings()
@@ -35,7 +38,7 @@ except config.SettingsError as problem:
     st.stop()
 
 page = st.navigation(
-    [OVERVIEW, TIMELINESS, WAITING_TIMES, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY]
+    [OVERVIEW, TIMELINESS, WAITING_TIMES, EXCLUSIONS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY]
 )
 components.apply_style()
 components.sidebar(db.data_state(), DATA_QUALITY)

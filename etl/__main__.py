@@ -321,6 +321,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         milestones = warehouse.rag_counts(args.as_of)
         waits_as_of = args.as_of or warehouse.waits_as_of()
         waits = warehouse.waits_kpis(waits_as_of)
+        exclusions = warehouse.exclusion_kpis(args.as_of)
     payload = {
         # Any subset of input kinds may be loaded: a section with nothing behind it says so.
         "ehcp": ehcp
@@ -336,13 +337,17 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         },
         "milestones": milestones,
         "waits": waits,
+        "exclusions": exclusions,
     }
     human = _ehcp_text(ehcp, bool(payload["data"]["synthetic"]))
     if any(milestones.values()):
         human += "\nImprovement plan milestones and actions: " + ", ".join(
             f"{rag} {count}" for rag, count in milestones.items()
         )
+    if reviews is not None:
+        human += "\n" + _reviews_text(reviews)
     human += "\n" + _waits_text(waits, waits_as_of)
+    human += _exclusions_text(exclusions)
     _emit(args, payload, human)
     return EXIT_OK
 
@@ -370,6 +375,13 @@ def _ehcp_text(e: dict[str, Any] | None, synthetic: bool) -> str:
             f" ({e['decisions_within_6_weeks']} of {e['decisions_made']})",
             f"  Open requests: {e['open_requests']} — {e['open_breached']} past 20 weeks, "
             f"{e['open_at_risk']} at risk (weeks 14–20)",
+        ]
+    )
+
+
+def _reviews_text(reviews: dict[str, Any]) -> str:
+    return "\n".join(
+        [
             f"Annual reviews (as at {reviews['as_of']})",
             f"  Overdue: {reviews['reviews_overdue']} of {reviews['plans_due']} plans due a review"
             + ("" if reviews["pct_overdue"] is None else f" ({reviews['pct_overdue']:.1f}%)"),
@@ -405,6 +417,28 @@ def _waits_text(waits: dict[str, Any], as_of: dt.date | None) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def _exclusions_text(exclusions: dict[str, Any]) -> str:
+    """The exclusions line of ``kpis`` (empty when no events are loaded)."""
+    human = ""
+    groups = exclusions["by_sen"]
+    if any(g["suspensions"] or g["permanent_exclusions"] for g in groups.values()):
+
+        def rate(value: float | None) -> str:
+            return "no headcount" if value is None else f"{value:.2f}"
+
+        human += f"\nSuspensions per 100 pupils, academic year {exclusions['academic_year']}: " + (
+            ", ".join(
+                f"{label} {rate(groups[key]['suspension_rate'])}"
+                for key, label in (
+                    ("ehc_plan", "EHC plan"),
+                    ("sen_support", "SEN support"),
+                    ("no_sen", "no SEN"),
+                )
+            )
+        )
+    return human
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
@@ -510,6 +544,7 @@ def _holds_real_data(folder: Path) -> bool:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from etl import demo
+    from etl.inputs.exclusions import demo as exclusions_demo
     from etl.inputs.tracker import demo as tracker_demo
 
     folder = config.data_dir(args.data_dir)
@@ -525,6 +560,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     report = run_load(paths, folder, synthetic=True, replace=True, as_of=demo.DEFAULT_SNAPSHOT)
     # Improvement-plan trackers: their report dates come from the workbooks, so no --as-of.
     trackers = tracker_demo.generate(out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT)
+    # Exclusion records (issue 13): their EHC plan pupils are the SEN2 workbook's children.
+    workbook = next((p for p in paths if p.suffix == ".xlsx"), None)
+    trackers += exclusions_demo.generate(
+        out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT, sen2_workbook=workbook
+    )
     plan_report = run_load(trackers, folder, synthetic=True)
     # Health waiting lists (issue 12): their extract dates come from the workbooks.
     waiting_lists = demo.waits_generate(out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT)
@@ -540,7 +580,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         },
         f"Synthetic demo data ({args.scale}, seed {args.seed}) written to {out}\n"
         + _report_text(report, "loaded", paths)
-        + "\nImprovement-plan trackers:\n"
+        + "\nImprovement-plan trackers and exclusion records:\n"
         + _report_text(plan_report, "loaded", trackers)
         + "\nHealth waiting lists:\n"
         + _report_text(waits_report, "loaded", waiting_lists),

@@ -121,17 +121,46 @@ def latest_year(con: duckdb.DuckDBPyConnection, measure: str) -> int | None:
     return None if row is None or row[0] is None else int(row[0])
 
 
-def neighbours(con: duckdb.DuckDBPyConnection, la_code: str) -> list[tuple[str, str]]:
-    """The LA's statistical neighbours, closest first: (code, name)."""
-    return [
-        (code, name)
-        for code, name in con.execute(
-            "SELECT n.neighbour_code, coalesce(l.la_name, n.neighbour_name) FROM pub_neighbour n "
-            "LEFT JOIN pub_la l ON l.la_code = n.neighbour_code "
-            "WHERE n.la_code = ? ORDER BY n.position",
-            [la_code],
+def neighbour_set(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """(key, label) of the statistical-neighbour set in use (issue 13): the settings' choice
+    (``[benchmark] neighbours``, DfE's own set by default) when it is loaded, else the other
+    one; the label names the set and its date, to show beside every neighbours figure."""
+    from etl.config import settings
+
+    loaded = dict(
+        con.execute(
+            "SELECT dataset, release FROM pub_file WHERE message = '' "
+            "AND dataset IN ('dfe_neighbours', 'stat_neighbours')"
         ).fetchall()
-    ]
+    )
+    labels = {
+        "dfe": loaded.get("dfe_neighbours"),
+        "d2i": "Older statistical-neighbour lookup (data-to-insight, undated)"
+        if "stat_neighbours" in loaded
+        else None,
+    }
+    wanted = settings().neighbour_set
+    key = wanted if labels.get(wanted) else next((k for k, v in labels.items() if v), wanted)
+    return key, labels.get(key) or "No statistical neighbours loaded"
+
+
+def neighbours(con: duckdb.DuckDBPyConnection, la_code: str) -> list[tuple[str, str]]:
+    """The LA's statistical neighbours in the set in use, closest first: (code, name)."""
+    key, _label = neighbour_set(con)
+    sql = (
+        "SELECT n.neighbour_code, coalesce(l.la_name, n.neighbour_code) FROM pub_neighbour_dfe n "
+        "LEFT JOIN pub_la l ON l.la_code = n.neighbour_code "
+        "WHERE n.la_code = $la AND n.block = "
+        "(SELECT min(block) FROM pub_neighbour_dfe WHERE la_code = $la) ORDER BY n.position"
+        if key == "dfe"
+        else "SELECT n.neighbour_code, coalesce(l.la_name, n.neighbour_name) FROM pub_neighbour n "
+        "LEFT JOIN pub_la l ON l.la_code = n.neighbour_code "
+        "WHERE n.la_code = $la ORDER BY n.position"
+    )
+    try:
+        return [(code, name) for code, name in con.execute(sql, {"la": la_code}).fetchall()]
+    except duckdb.CatalogException:  # a published file built before DfE's set was read
+        return []
 
 
 def _values(con: duckdb.DuckDBPyConnection, measure: str, year: int) -> pd.DataFrame:
@@ -175,6 +204,8 @@ def measure_position(
         "region": None,
         "england": None,
         "neighbours_median": None,
+        # Issue 13: which statistical-neighbour set the median is over (name and date).
+        "neighbour_set": neighbour_set(con)[1],
         "rank": None,
         "of": 0,
         "quartile": None,
@@ -305,7 +336,7 @@ def trend(
             .agg(lambda s: round_half_away(statistics.median(s), measure.decimals))
             .reset_index()
         )
-        med["series"] = "Statistical neighbours (median)"
+        med["series"] = f"Statistical neighbours (median; {neighbour_set(con)[1]})"
         med["kind"] = "median"
         med["status"] = None
         med["period"] = med["year"].map(lambda y: f"Calendar year {y}")

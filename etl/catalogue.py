@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
-Unit = Literal["%", "count", "days", "weeks"]
+# "ratio": one rate divided by another (relative risk); "points": a difference of percentages.
+Unit = Literal["%", "count", "days", "weeks", "ratio", "points"]
 
 # How a polarity reads in a sentence ("Higher is better.") on screen and in the docs.
 POLARITY_WORDS: Final[dict[Polarity, str]] = {
@@ -582,7 +583,144 @@ _METRICS: Final[tuple[Metric, ...]] = (
     ),
 )
 
-CATALOGUE: Final[dict[str, Metric]] = {m.key: m for m in _METRICS}
+# ------------------------------------------------------------ Suspensions and exclusions (issue 13)
+# Per SEN group (EHC plan, SEN support, no SEN) for an academic year (1 September – 31 August) or
+# a term; rates per 100 pupils to 2 dp, half away from zero, computed in SQL
+# (etl/inputs/exclusions/sql/build.sql, etl/sql/queries/exclusions_*.sql). DfE publishes the same
+# rates by pupil characteristic, so the published figures share these keys.
+EXCLUSIONS = (
+    "Our exclusion records (school or LA MIS export: one row per suspension or permanent "
+    "exclusion, with headcounts by SEN provision)"
+)
+DFE_EXCLUSIONS = (
+    "DfE Explore Education Statistics, 'Suspensions and permanent exclusions in England', by "
+    "pupil characteristic (LA by term via Data to Insight; national 2011/12–2016/17)"
+)
+_EXCL_GROUP = "pupils in the SEN group (EHC plan, SEN support or no SEN) on the headcount"
+_EXCLUSION_METRICS: Final[tuple[Metric, ...]] = (
+    Metric(
+        "suspensions",
+        "Suspensions",
+        "Suspensions",
+        "count",
+        0,
+        "lower_is_better",
+        "Suspensions (fixed-period exclusions) starting in the academic year, each counted once, "
+        "under the pupil's SEN provision at the time (recorded, else derived from SEN2).",
+        EXCLUSIONS,
+    ),
+    Metric(
+        "permanent_exclusions",
+        "Permanent exclusions",
+        "Permanent exclusions",
+        "count",
+        0,
+        "lower_is_better",
+        "Permanent exclusions starting in the academic year, under the pupil's SEN provision "
+        "at the time.",
+        EXCLUSIONS,
+    ),
+    Metric(
+        "pupils_suspended",
+        "Pupils suspended",
+        "Pupils suspended",
+        "count",
+        0,
+        "lower_is_better",
+        "Distinct pupils with one or more suspensions in the academic year (a pupil suspended "
+        "under two SEN provisions counts once in each).",
+        EXCLUSIONS,
+    ),
+    Metric(
+        "headcount",
+        "Headcount",
+        "Headcount",
+        "count",
+        0,
+        "neutral",
+        "Pupils on roll in the SEN group: the LA-total row, else the sum of the schools' rows; a "
+        "year without its own row takes its spring term's (DfE uses the spring census).",
+        EXCLUSIONS,
+    ),
+    Metric(
+        "suspension_rate",
+        "Suspension rate",
+        "Suspensions per 100 pupils",
+        "%",
+        2,
+        "lower_is_better",
+        "Suspensions ÷ headcount × 100, per SEN group.",
+        EXCLUSIONS,
+        numerator="suspensions in the academic year (or term)",
+        denominator=_EXCL_GROUP,
+        caveat="2 decimal places, half away from zero; no value without a headcount.",
+        published_title="Suspension rate (susp_rate)",
+    ),
+    Metric(
+        "permanent_exclusion_rate",
+        "Permanent exclusion rate",
+        "Permanent exclusions per 100 pupils",
+        "%",
+        2,
+        "lower_is_better",
+        "Permanent exclusions ÷ headcount × 100, per SEN group.",
+        EXCLUSIONS,
+        numerator="permanent exclusions in the academic year (or term)",
+        denominator=_EXCL_GROUP,
+        caveat="2 decimal places, half away from zero; no value without a headcount.",
+        published_title="Permanent exclusion rate (perm_excl_rate)",
+    ),
+    Metric(
+        "one_plus_suspension_rate",
+        "Pupils with one or more suspensions",
+        "% with 1+ suspension",
+        "%",
+        2,
+        "lower_is_better",
+        "Pupils suspended at least once ÷ headcount × 100, per SEN group.",
+        EXCLUSIONS,
+        numerator="distinct pupils with one or more suspensions",
+        denominator=_EXCL_GROUP,
+        caveat="2 decimal places, half away from zero; no value without a headcount.",
+        published_title="One or more suspensions rate (one_plus_susp_rate)",
+    ),
+    Metric(
+        "repeat_suspension_rate",
+        "Pupils suspended more than once",
+        "% with 2+ suspensions",
+        "%",
+        2,
+        "lower_is_better",
+        "Pupils with two or more suspensions in the academic year ÷ headcount × 100.",
+        EXCLUSIONS,
+        numerator="distinct pupils with two or more suspensions",
+        denominator=_EXCL_GROUP,
+    ),
+    Metric(
+        "relative_risk_suspension",
+        "Relative risk of suspension",
+        "Relative risk (vs no SEN)",
+        "ratio",
+        2,
+        "lower_is_better",
+        "The group's suspension rate ÷ the no-SEN suspension rate, from the unrounded rates; "
+        "1.00 for no SEN. 3.00 means three times as likely to be suspended.",
+        EXCLUSIONS,
+        caveat="2 decimal places, half away from zero; no value when the no-SEN rate is 0.",
+    ),
+    Metric(
+        "suspension_rate_gap",
+        "Gap to no-SEN suspension rate",
+        "Gap (points)",
+        "points",
+        2,
+        "lower_is_better",
+        "The group's suspension rate minus the no-SEN rate, in percentage points, from the "
+        "unrounded rates.",
+        EXCLUSIONS,
+    ),
+)
+CATALOGUE: Final[dict[str, Metric]] = {m.key: m for m in (*_METRICS, *_EXCLUSION_METRICS)}
 
 
 def metric(key: str) -> Metric:

@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -63,6 +63,9 @@ class _Rag(_Section):
 
 class _Benchmark(_Section):
     home_la: str = ""
+    # Issue 13: which statistical neighbours: DfE's own set ("dfe", sn_<month>_<year>.xlsx, as
+    # LAIT uses it) or the older data-to-insight lookup ("d2i", stat_neighbours.csv).
+    neighbours: Literal["dfe", "d2i"] = "dfe"
 
 
 class _Published(_Section):
@@ -128,6 +131,8 @@ class Settings:
     # `fetch-published` downloads the published files from ([published.sources]).
     home_la: str = ""
     published_sources: dict[str, str] = field(default_factory=dict)
+    # Issue 13: "dfe" (DfE's statistical neighbours) or "d2i" (the older lookup).
+    neighbour_set: str = "dfe"
     # DESIGN §5 RAG thresholds for plan milestones ([rag] in the settings file).
     rag_green_max_gap: float = 10
     rag_amber_max_gap: float = 25
@@ -182,6 +187,7 @@ def _read_settings(path: str) -> Settings:
         over_year_days=t.over_year_days,
         header_search_rows=parsed.reading.header_search_rows,
         home_la=parsed.benchmark.home_la,
+        neighbour_set=parsed.benchmark.neighbours,
         published_sources=dict(parsed.published.sources),
         rag_green_max_gap=r.green_max_gap,
         rag_amber_max_gap=r.amber_max_gap,

@@ -8,6 +8,8 @@ Each input kind writes its own demo files from ``etl/inputs/<kind>/demo.py``:
 - improvement-plan trackers (:mod:`etl.inputs.tracker.demo`): highlight reports and action logs;
 - health waiting lists (:mod:`etl.inputs.waits.demo`, ``waits_generate``): one extract per
   provider.
+- exclusion records (:mod:`etl.inputs.exclusions.demo`): events and headcounts for the demo LA's
+  fictional schools, its EHC plan pupils drawn from the SEN2 workbook's children.
 
 The same seed, scale and snapshot always give byte-identical SEN2 files.
 """

@@ -257,6 +257,29 @@ QUERIES: dict[str, Query] = {
         "Referrals first seen in a period, per service, with the median weeks from referral.",
         finish=waits_measures.finish_seen,
     ),
+    # The Exclusions page (issue 13, etl/inputs/exclusions/). $academic_year is the year an
+    # academic year starts (2023 = 2023/24); rates are computed in SQL (2 dp, half away from zero).
+    "exclusions_years": Query("Academic years with exclusion events or headcounts, newest first."),
+    "exclusions_by_sen": Query(
+        "Suspensions, permanent exclusions, pupils suspended, headcount, rates, the gap to no-SEN "
+        "pupils and the relative risk, by SEN group, for an academic year or one of its terms.",
+        optional=("term",),
+    ),
+    "exclusions_trend": Query(
+        "Rates by SEN group for every academic year and term loaded, oldest first."
+    ),
+    "exclusions_by_school": Query(
+        "Schools by suspension rate of pupils with SEND, with the counts behind each rate."
+    ),
+    "exclusions_by_phase": Query("Suspensions and rates by school phase and SEN group."),
+    "exclusions_by_reason": Query("Suspensions and permanent exclusions by reason and SEN group."),
+    "exclusions_repeat": Query(
+        "Pupils suspended by how many suspensions they had in the year, by SEN group."
+    ),
+    "exclusions_sen_source": Query(
+        "Events by where their SEN provision came from: recorded, derived from SEN2, or not.",
+        optional=("academic_year",),
+    ),
 }
 
 

@@ -242,6 +242,19 @@ class Warehouse(_Door):
         """True when an improvement-plan tracker is loaded."""
         return tracker_report.has_trackers(self.connection)
 
+    def has_exclusions(self) -> bool:
+        """True when exclusion events or headcounts are loaded (issue 13)."""
+        from etl.inputs.exclusions import report
+
+        return report.has_exclusions(self.connection)
+
+    def exclusion_kpis(self, as_of: dt.date | None = None) -> dict[str, Any]:
+        """The ``exclusions`` KPI section: the academic year of ``as_of`` (default: the data's
+        snapshot date) by SEN group (``etl.inputs.exclusions.report``)."""
+        from etl.inputs.exclusions import report
+
+        return report.kpis(self.connection, as_of or metrics.snapshot_date(self.connection))
+
     def milestones(self, as_of: dt.date | None = None) -> list[dict[str, Any]]:
         """Milestones and actions of each plan's period in force at ``as_of`` (default latest)."""
         return tracker_report.milestones(self.connection, as_of)
@@ -309,6 +322,30 @@ class Published(_Door):
     def england_latest(self, measure: str) -> dict[str, Any] | None:
         """England's latest published value of a measure, with its year and release."""
         return _benchmark().england_latest(self.connection, measure)
+
+    def exclusion_rates(self, la_code: str) -> pd.DataFrame:
+        """The LA's published exclusion rates by term, phase and SEN group, with its rank among
+        LAs and its statistical neighbours' median (issue 13); empty when not loaded. The
+        ``neighbour_set`` column names the neighbour set and its date."""
+        bench = _benchmark()
+        codes = [code for code, _ in bench.neighbours(self.connection, la_code)]
+        frame = self._frame("published_exclusions", {"la_code": la_code, "neighbours": codes})
+        if not frame.empty:
+            frame["neighbour_set"] = bench.neighbour_set(self.connection)[1]
+            frame["neighbours_total"] = len(codes)
+        return frame
+
+    def exclusion_rates_england(self) -> pd.DataFrame:
+        """England's published annual exclusion rates by SEN group (2011/12–2016/17)."""
+        return self._frame("published_exclusions_england", {})
+
+    def _frame(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        import pandas as pd
+
+        try:
+            return self.connection.execute(_sql(name), params or None).fetch_df()
+        except duckdb.CatalogException:  # a published file built before these tables existed
+            return pd.DataFrame()
 
     def reconcile(self, warehouse: Warehouse, la_code: str, year: int) -> dict[str, Any]:
         """Our SEN2 20-week figures beside DfE's for the LA and year, with explanations."""

@@ -238,7 +238,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
             source_sheet VARCHAR, source_row INTEGER);
     """)
     kinds = inputs.kinds()
-    for kind in kinds:
+    for kind in inputs.build_order(kinds):
         kind.build(con)
     # Table names come from the registry, never from a file.
     loaded = " UNION ALL ".join(

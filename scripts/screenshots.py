@@ -16,6 +16,7 @@ PAGES = {
     "overview": "",
     "timeliness": "timeliness",
     "waiting_times": "waiting_times",
+    "exclusions": "exclusions",
     "benchmark": "benchmark",
     "improvement_plan": "improvement_plan",
     "data_quality": "data_quality",

@@ -29,6 +29,7 @@ TITLES = {
     "overview": "Overview",
     "timeliness": "EHC plan timeliness",
     "waiting_times": "Waiting times",
+    "exclusions": "Suspensions and exclusions",
     "benchmark": "Benchmarking",
     "improvement_plan": "Improvement plan",
     "data_quality": "Data quality",

@@ -77,6 +77,10 @@ def test_load_published_json_per_file(tmp_path: Path) -> None:
         "autism.csv",
         "la_to_icb24_lsoa_share.csv",
         "la_subicb_icb_lookup_2022.csv",
+        # Exclusions and DfE's statistical neighbours (issue 13)
+        "la_exclusions_by_sen_termly_201920_202425.csv",
+        "exclusions_national_characteristics_201112_201617.csv",
+        "sn_may_2025.xlsx",
     } | {p.name for p in (pf.REFERENCE / "nhs_community_health").rglob("Community-health-*.xlsx")}
     for name, f in files.items():
         assert f["status"] == "loaded", name

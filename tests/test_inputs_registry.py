@@ -28,7 +28,7 @@ def test_the_warehouse_imports_no_kind_by_name() -> None:
 
 def test_built_in_kinds_in_recognition_order() -> None:
     # Trackers are asked first: their "Start Date" / "End Date" could half-match SEN2.
-    assert [k.name for k in inputs.kinds()] == ["tracker", "waits", "sen2"]
+    assert [k.name for k in inputs.kinds()] == ["tracker", "waits", "exclusions", "sen2"]
 
 
 def test_a_toy_kind_from_a_test_package_loads(tmp_path: Path) -> None:

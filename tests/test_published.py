@@ -230,6 +230,9 @@ def test_every_row_read_is_accounted_for(con: duckdb.DuckDBPyConnection) -> None
         "nhs_autism",
         "la_to_icb",
         "la_to_subicb",
+        "la_exclusions_by_sen",
+        "exclusions_national",
+        "dfe_neighbours",
     }
     for dataset, path, read, loaded, not_used, rejected, message in files:
         assert message == "", dataset
@@ -240,7 +243,11 @@ def test_every_row_read_is_accounted_for(con: duckdb.DuckDBPyConnection) -> None
             "SELECT coalesce(sum(rows), 0) FROM pub_not_used WHERE dataset = ?", [dataset]
         ).fetchone()
         assert by_reason == (not_used,), dataset
-        if dataset not in ("stat_neighbours", "tribunals") and not dataset.startswith("chs_"):
+        if dataset not in (
+            "stat_neighbours",
+            "tribunals",
+            "dfe_neighbours",
+        ) and not dataset.startswith("chs_"):
             # A tidy CSV: every record after the header is a row read.
             assert read == _records(Path(path)) - 1, dataset
     # sen2_mi has only headline rows: all 1,456 data rows loaded (1,457 records with header).
@@ -390,9 +397,19 @@ def test_lookup_spellings_resolve(con: duckdb.DuckDBPyConnection, lookup_name: s
     assert found == [(code,)]
 
 
+def _choose_neighbours(monkeypatch: pytest.MonkeyPatch, folder: Path, choice: str) -> None:
+    settings = folder / f"neighbours-{choice}.toml"
+    settings.write_text(f'[benchmark]\nneighbours = "{choice}"\n', encoding="utf-8")
+    monkeypatch.setenv("SEND_CONFIG", str(settings))
+
+
 @pf.needs_reference
-def test_wolverhamptons_neighbours_in_order(con: duckdb.DuckDBPyConnection) -> None:
-    # stat_neighbours.csv, column "Wolverhampton", rows 2–11.
+def test_wolverhamptons_neighbours_in_order(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The older lookup, chosen in the settings: stat_neighbours.csv, column "Wolverhampton".
+    _choose_neighbours(monkeypatch, tmp_path, "d2i")
+    assert bm.neighbour_set(con)[1].startswith("Older statistical-neighbour lookup")
     wolves = bm.resolve_la(con, "336")
     assert [name for _code, name in bm.neighbours(con, wolves.code)] == [
         "Sandwell",
@@ -409,6 +426,25 @@ def test_wolverhamptons_neighbours_in_order(con: duckdb.DuckDBPyConnection) -> N
     # Dorset's own column (header "Dorset") belongs to the unitary E06000059.
     assert len(bm.neighbours(con, DORSET)) == 10
     assert bm.neighbours(con, "E10000009") == []
+
+
+@pf.needs_reference
+def test_dfe_neighbours_are_the_default_set(con: duckdb.DuckDBPyConnection) -> None:
+    # sn_may_2025.xlsx, row "336 Wolverhampton": SN1–SN10 = 333, 861, 335, 810, 354, 331, 371,
+    # 831, 806, 812 (LA numbers), read here with openpyxl, independently of the loader.
+    import openpyxl
+
+    book = openpyxl.load_workbook(
+        pf.REFERENCE / "lookups" / "sn_may_2025.xlsx", read_only=True, data_only=True
+    )
+    [row] = [r for r in book.worksheets[0].iter_rows(values_only=True) if r[0] == 336]
+    numbers = [str(row[i]) for i in range(5, 25, 2)]
+    codes = dict(con.execute("SELECT old_la_code, la_code FROM pub_la").fetchall())
+    wolves = bm.resolve_la(con, "336")
+    assert bm.neighbour_set(con) == ("dfe", "DfE statistical neighbours, May 2025")
+    assert [code for code, _name in bm.neighbours(con, wolves.code)] == [codes[n] for n in numbers]
+    # The "Old SNs" block: Dorset county council before 2019 (835) has its own ten.
+    assert len(bm.neighbours(con, "E10000009")) == 10
 
 
 @pf.needs_reference

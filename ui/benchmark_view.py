@@ -81,6 +81,7 @@ def position_tiles(position: dict[str, Any], la: LA, measure: Measure) -> list[T
             f"Statistical neighbours' median ({position.get('neighbours_with_value', 0)} of "
             f"{position.get('neighbours_total', 0)} with a value)",
             shown(position["neighbours_median"], measure),
+            position.get("neighbour_set", ""),  # which set, and its date (issue 13)
         ),
     ]
     return [*tiles, rank_tile(position, measure)]

@@ -293,6 +293,9 @@ class Export:
     columns: Sequence[str] | None = None
     row_level: bool = False
     source: str | None = None
+    # A local table holding text from the input files (school names, reasons: issue 13) is shown
+    # in the data grid, which shows text exactly as it is, never rendered as Markdown.
+    file_text: bool = False
 
     def context(self) -> ExportContext:
         """Everything the file has to say about itself, from the sidebar and the data."""
@@ -326,7 +329,10 @@ def chart_with_table(figure: go.Figure, table: pd.DataFrame, export: Export) -> 
     with table_tab:
         # Local tables are written by us (labels, numbers); plan and public tables hold text
         # from files (names, reasons), which only the data grid shows exactly as it is.
-        show_table(export.table(table, "internal"), our_own_text=export.kind == "local")
+        show_table(
+            export.table(table, "internal"),
+            our_own_text=export.kind == "local" and not export.file_text,
+        )
     offer_download(table, export)
 
 

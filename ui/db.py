@@ -429,3 +429,29 @@ def _autism_waits(la_name: str | None, identity: Identity) -> list[dict[str, Any
 def autism_waits(la_name: str | None) -> pd.DataFrame:
     """Latest published autism first-appointment figures: England, the LA's region, sub-ICB."""
     return pd.DataFrame(_autism_waits(la_name, _identity("published")))
+
+
+# ---------------------------------------------------------------- exclusions (issue 13)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _has_exclusions(identity: Identity) -> bool:
+    del identity
+    return _warehouse(lambda wh: wh.has_exclusions())
+
+
+def has_exclusions() -> bool:
+    """True when exclusion events or headcounts are loaded."""
+    return _has_exclusions(_identity("warehouse"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _exclusion_rates(la_code: str, identity: Identity) -> pd.DataFrame:
+    del identity
+    return _published(lambda pub: pub.exclusion_rates(la_code))
+
+
+def exclusion_rates(la_code: str) -> pd.DataFrame:
+    """The LA's published exclusion rates by term, phase and SEN group, with rank and its
+    statistical neighbours' median (public statistics)."""
+    return _frame(_exclusion_rates(la_code, _identity("published")))

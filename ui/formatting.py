@@ -220,7 +220,10 @@ def status_badge(status: str) -> str:
 
 # ---------------------------------------------------------------- tables: labels and disclosure
 
-ColumnKind = Literal["count", "pct", "days", "date", "month", "text", "int", "datetime"]
+# "rate": per 100 pupils, 2 dp (exclusions); "ratio": one rate over another, 2 dp (issue 13).
+ColumnKind = Literal[
+    "count", "pct", "days", "date", "month", "text", "int", "datetime", "rate", "ratio"
+]
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,8 @@ class Column:
     kind: ColumnKind
     # For "pct" and "days": (numerator, denominator) or (None, count) columns it rests on.
     parts: tuple[str | None, str] | None = None
+    # For "ratio": the (numerator, denominator) of the rate it is compared with (issue 13).
+    reference: tuple[str, str] | None = None
 
 
 def _last_12_months(key: str) -> str:
@@ -310,6 +315,51 @@ COLUMNS: dict[str, Column] = {
     # Annual reviews (issue 10, ui/reviews_view.py).
     "review_status": Column("Annual review position", "text"),
     "plans": Column("EHC plans", "count"),
+    # Suspensions and permanent exclusions (issue 13): counts, rates per 100 pupils, relative risk.
+    "sen_group_label": Column("SEN provision", "text"),
+    "period": Column("Period", "text"),
+    "academic_year_label": Column("Academic year", "text"),
+    "suspensions": Column(label("suspensions"), "count"),
+    "permanent_exclusions": Column(label("permanent_exclusions"), "count"),
+    "pupils_suspended": Column(label("pupils_suspended"), "count"),
+    "pupils_repeat_suspended": Column("Pupils suspended 2+ times", "count"),
+    "headcount": Column(label("headcount"), "count"),
+    "suspension_rate": Column(label("suspension_rate"), "rate", ("suspensions", "headcount")),
+    "permanent_exclusion_rate": Column(
+        label("permanent_exclusion_rate"), "rate", ("permanent_exclusions", "headcount")
+    ),
+    "one_plus_suspension_rate": Column(
+        label("one_plus_suspension_rate"), "rate", ("pupils_suspended", "headcount")
+    ),
+    "repeat_suspension_rate": Column(
+        label("repeat_suspension_rate"), "rate", ("pupils_repeat_suspended", "headcount")
+    ),
+    "relative_risk_suspension": Column(
+        label("relative_risk_suspension"),
+        "ratio",
+        ("suspensions", "headcount"),
+        ("ref_suspensions", "ref_headcount"),
+    ),
+    "school_name": Column("School", "text"),
+    "school_urn": Column("URN", "text"),
+    "phase": Column("Phase", "text"),
+    "send_suspensions": Column("Suspensions, pupils with SEND", "count"),
+    "send_pupils_suspended": Column("Pupils with SEND suspended", "count"),
+    "send_headcount": Column("Pupils with SEND", "count"),
+    "send_suspension_rate": Column(
+        "Suspensions per 100 pupils with SEND", "rate", ("send_suspensions", "send_headcount")
+    ),
+    "no_sen_suspension_rate": Column(
+        "Suspensions per 100 pupils without SEN",
+        "rate",
+        ("no_sen_suspensions", "no_sen_headcount"),
+    ),
+    "small_numbers": Column("Small numbers", "text"),
+    "reason": Column("Reason", "text"),
+    "events": Column("Events", "count"),
+    "suspensions_in_year": Column("Suspensions in the year", "text"),
+    "pupils": Column("Pupils", "count"),
+    "sen_source": Column("SEN provision from", "text"),
 }
 
 
@@ -406,6 +456,45 @@ def suppress_pct(value: Any, numerator: Any, denominator: Any) -> str:
     return fmt_pct(round_half_away(100 * rounded, 1))
 
 
+def fmt_rate(value: Any, places: int = 2) -> str:
+    """A rate per 100 pupils (or a ratio) already rounded in SQL: "5.00"; none → "–"."""
+    if _missing(value):
+        return "–"
+    return f"{float(value):.{places}f}"
+
+
+def _publishable(numerator: Any, denominator: Any) -> bool:
+    """A rate may be published: both counts known, the denominator 20 or more, the numerator
+    not 1–7 (DESIGN §7)."""
+    if _missing(numerator) or _missing(denominator):
+        return False
+    return int(denominator) >= MIN_PUBLISH_DENOMINATOR and not 1 <= int(numerator) <= 7
+
+
+def suppress_rate(numerator: Any, denominator: Any, places: int = 2) -> str:
+    """Publish-mode rate per 100 pupils, from the counts rounded to 5 (as :func:`suppress_pct`),
+    or "c"; "–" when there is no denominator."""
+    if _missing(denominator) or int(denominator) == 0:
+        return "–"
+    if not _publishable(numerator, denominator):
+        return SUPPRESSED
+    rounded = Decimal(_round_to_5(int(numerator)) * 100) / Decimal(_round_to_5(int(denominator)))
+    return fmt_rate(float(rounded.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)))
+
+
+def suppress_ratio(n: Any, d: Any, n0: Any, d0: Any, places: int = 2) -> str:
+    """Publish-mode ratio of two rates (relative risk), from the four counts rounded to 5, or
+    "c" when either rate could not be published."""
+    if not (_publishable(n, d) and _publishable(n0, d0)):
+        return SUPPRESSED
+    if _round_to_5(int(n0)) == 0:
+        return "–"
+    value = (Decimal(_round_to_5(int(n))) * _round_to_5(int(d0))) / (
+        Decimal(_round_to_5(int(d))) * _round_to_5(int(n0))
+    )
+    return fmt_rate(float(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)))
+
+
 def display_table(
     frame: pd.DataFrame, mode: Mode = "internal", columns: Sequence[str] | None = None
 ) -> pd.DataFrame:
@@ -426,6 +515,15 @@ def display_table(
         if spec.parts:
             numerators = values.get(spec.parts[0] or "", blank)
             denominators = values.get(spec.parts[1], blank)
+        if spec.kind == "ratio" and spec.reference:
+            refs = [values.get(spec.reference[0], blank), values.get(spec.reference[1], blank)]
+            table[spec.label] = [
+                suppress_ratio(num, den, n0, d0) if mode == "publish" else fmt_rate(value)
+                for value, num, den, n0, d0 in zip(
+                    values[name], numerators, denominators, *refs, strict=True
+                )
+            ]
+            continue
         table[spec.label] = [
             _cell(name, spec, mode, value, num, den)
             for value, num, den in zip(values[name], numerators, denominators, strict=True)
@@ -441,6 +539,8 @@ def _cell(name: str, spec: Column, mode: Mode, value: Any, numerator: Any, denom
         return suppress_count(value) if publish else fmt_count(value)
     if kind == "pct":
         return suppress_pct(value, numerator, denominator) if publish else fmt_pct(value)
+    if kind in ("rate", "ratio"):
+        return suppress_rate(numerator, denominator) if publish else fmt_rate(value)
     if kind == "days":
         if publish and (_missing(denominator) or int(denominator) < MIN_PUBLISH_DENOMINATOR):
             return SUPPRESSED

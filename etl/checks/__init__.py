@@ -22,6 +22,7 @@ RULE_MODULES: tuple[str, ...] = (
     "etl.inputs.sen2.checks",
     "etl.inputs.tracker.checks",
     "etl.inputs.waits.checks",
+    "etl.inputs.exclusions.checks",
     "etl.checks.published",
 )
 
@@ -77,7 +78,7 @@ def rule(code: str, severity: Severity, meaning: str, example: str, area: str) -
 
 
 # The order of areas in the rule table (a rule module declares one area).
-AREAS = ("file", "cell", "SEN2", "tracker", "waits", "published")
+AREAS = ("file", "cell", "SEN2", "tracker", "waits", "exclusions", "published")
 
 
 def all_rules() -> dict[str, Rule]:

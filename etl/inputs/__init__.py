@@ -15,11 +15,21 @@ from typing import Any
 
 from etl.inputs.kind import InputKind, StageContext, Staged
 
-__all__ = ["KIND_MODULES", "InputKind", "StageContext", "Staged", "kinds", "registered"]
+__all__ = [
+    "KIND_MODULES",
+    "InputKind",
+    "StageContext",
+    "Staged",
+    "build_order",
+    "kinds",
+    "registered",
+]
 
 KIND_MODULES: list[str] = [
     "etl.inputs.tracker",
     "etl.inputs.waits",
+    # Before SEN2: an events sheet's "UPN" and "Start date" would otherwise half-match SEN2.
+    "etl.inputs.exclusions",
     "etl.inputs.sen2",
 ]
 
@@ -43,3 +53,27 @@ def registered(module: str) -> Iterator[None]:
         yield
     finally:
         KIND_MODULES.remove(module)
+
+
+def build_order(kinds: list[InputKind]) -> list[InputKind]:
+    """The kinds in the order their builds run: registry order, except that a kind naming others
+    in an optional ``build_after`` attribute runs after them (exclusions reads SEN2's tables)."""
+    done: list[InputKind] = []
+    waiting = list(kinds)
+    while waiting:
+        names = {k.name for k in done}
+        ready = next(
+            (
+                k
+                for k in waiting
+                if all(n in names or n not in {w.name for w in kinds} for n in _after(k))
+            ),
+            waiting[0],  # a cycle: registry order
+        )
+        waiting.remove(ready)
+        done.append(ready)
+    return done
+
+
+def _after(kind: InputKind) -> tuple[str, ...]:
+    return tuple(getattr(kind, "build_after", ()))

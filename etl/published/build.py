@@ -22,7 +22,8 @@ from etl.published import chs, waits
 from etl.published.areas import PREDECESSORS, normalise_name
 from etl.published.datasets import DATASET_BY_KEY, DATASETS, Dataset, dataset_for, find_files
 from etl.published.ees import read_ees
-from etl.published.neighbours import read_neighbours
+from etl.published.exclusions import read_la_exclusions, read_national_exclusions
+from etl.published.neighbours import read_dfe_neighbours, read_neighbours
 from etl.published.records import VALUE_FIELDS, FileLoad, PublishedError, Value
 from etl.published.tribunals import read_tribunals
 
@@ -61,6 +62,12 @@ def _read(
         return read_ees(path, dataset)
     if dataset.kind == "neighbours":
         return read_neighbours(path)
+    if dataset.kind == "neighbours_dfe":
+        return read_dfe_neighbours(path)
+    if dataset.kind == "exclusions_la":
+        return read_la_exclusions(path)
+    if dataset.kind == "exclusions_national":
+        return read_national_exclusions(path)
     return read_tribunals(path, directory())
 
 
@@ -214,12 +221,18 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
         [(load.dataset, load.path.name, r, n) for load in loads for r, n in load.not_used.items()],
     )
     _insert(con, "pub_neighbour_raw", [n for load in loads for n in load.neighbours])
+    _insert(con, "pub_neighbour_code_raw", [n for load in loads for n in load.neighbour_codes])
     loaded_datasets = [load.dataset for load in loads if not load.message]
     if previous is not None:
         con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
         _run(con, "keep_previous", loaded=loaded_datasets)
         if "stat_neighbours" not in loaded_datasets:
             _run(con, "keep_previous_neighbours")
+        if "dfe_neighbours" not in loaded_datasets and con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'prev' "
+            "AND table_name = 'pub_neighbour_code_raw'"
+        ).fetchone() == (1,):
+            _run(con, "keep_previous_dfe_neighbours")
         con.execute("DETACH prev")
     _insert(
         con,
@@ -258,6 +271,31 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
                 "files; it is left out of neighbour comparisons",
             )
             for (name,) in unmatched
+        ],
+    )
+    _unmatched_dfe_neighbours(con, loads)
+
+
+def _unmatched_dfe_neighbours(con: duckdb.DuckDBPyConnection, loads: list[FileLoad]) -> None:
+    """A query for each LA number in DfE's neighbour workbook that matches no LA."""
+    file = next((load.path.name for load in loads if load.dataset == "dfe_neighbours"), "")
+    _insert(
+        con,
+        "pub_problem",
+        [
+            (
+                "dfe_neighbours",
+                file,
+                None,
+                None,
+                UNKNOWN_LA.code,
+                "query",
+                f"DfE's statistical-neighbour workbook names LA number {name}, which matches no "
+                "LA in the EES files; it is left out of neighbour comparisons",
+            )
+            for (name,) in con.execute(
+                "SELECT name FROM pub_neighbour_dfe_unmatched ORDER BY name"
+            ).fetchall()
         ],
     )
 

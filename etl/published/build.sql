@@ -13,6 +13,9 @@ CREATE TABLE pub_not_used (dataset VARCHAR, file VARCHAR, reason VARCHAR, rows B
 CREATE TABLE pub_problem (dataset VARCHAR, file VARCHAR, "row" BIGINT, "column" VARCHAR,
     rule VARCHAR, severity VARCHAR, message VARCHAR);
 CREATE TABLE pub_neighbour_raw (la_name VARCHAR, position INTEGER, neighbour_name VARCHAR);
+-- DfE's own statistical-neighbour set by 3-digit LA number (issue 13).
+CREATE TABLE pub_neighbour_code_raw (la_number VARCHAR, la_name VARCHAR, position INTEGER,
+    neighbour_number VARCHAR, closeness VARCHAR, block VARCHAR);
 CREATE TABLE pub_predecessor (la_code VARCHAR, since_year INTEGER, predecessor_code VARCHAR);
 
 -- name: keep_previous
@@ -31,6 +34,9 @@ WHERE dataset NOT IN (SELECT dataset FROM pub_file WHERE message = '');
 
 -- name: keep_previous_neighbours
 INSERT INTO pub_neighbour_raw SELECT * FROM prev.pub_neighbour_raw;
+
+-- name: keep_previous_dfe_neighbours
+INSERT INTO pub_neighbour_code_raw SELECT * FROM prev.pub_neighbour_code_raw;
 
 -- name: derived
 -- One figure per (measure, year, area, breakdown): the newer release wins where two overlap
@@ -52,6 +58,8 @@ SELECT area_code AS la_code,
        arg_max(region_name, year) FILTER (WHERE region_name IS NOT NULL) AS region_name,
        min(year) AS first_year, max(year) AS last_year
 FROM pub_value WHERE level = 'LA'
+  -- Exclusion rates (issue 13) count academic years, not the calendar years of the directory.
+  AND dataset NOT IN ('la_exclusions_by_sen')
 GROUP BY area_code;
 
 -- Neighbour names -> codes. A name can belong to two LAs over time (Dorset county and Dorset
@@ -71,5 +79,22 @@ CREATE TABLE pub_neighbour_unmatched AS
 SELECT la_name AS name FROM neighbour_norm WHERE la_norm NOT IN (SELECT norm FROM best_name)
 UNION
 SELECT neighbour_name FROM neighbour_norm WHERE nb_norm NOT IN (SELECT norm FROM best_name);
+
+-- DfE's set: 3-digit LA numbers -> codes (a number used by two LAs over time: the one reporting
+-- most recently). The "Old SNs" block gives the neighbours of LAs before a reorganisation.
+CREATE TEMP TABLE best_number AS
+SELECT old_la_code AS la_number, arg_max(la_code, last_year) AS la_code
+FROM pub_la WHERE old_la_code IS NOT NULL GROUP BY old_la_code;
+CREATE TABLE pub_neighbour_dfe AS
+SELECT l.la_code, r.position, nb.la_code AS neighbour_code, r.closeness, r.block
+FROM pub_neighbour_code_raw r
+JOIN best_number l ON l.la_number = r.la_number
+JOIN best_number nb ON nb.la_number = r.neighbour_number;
+CREATE TABLE pub_neighbour_dfe_unmatched AS
+SELECT DISTINCT la_number || ' (' || la_name || ')' AS name FROM pub_neighbour_code_raw
+WHERE la_number NOT IN (SELECT la_number FROM best_number)
+UNION
+SELECT DISTINCT neighbour_number FROM pub_neighbour_code_raw
+WHERE neighbour_number NOT IN (SELECT la_number FROM best_number);
 
 CREATE TABLE pub_meta AS SELECT now()::TIMESTAMP AS built_at;

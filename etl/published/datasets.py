@@ -141,10 +141,11 @@ class Dataset:
     key: str
     pattern: str  # regex on the normalised file stem
     title: str
-    kind: str  # "ees", "tribunals", "neighbours"
+    kind: str  # "ees", "tribunals", "neighbours", "neighbours_dfe", "exclusions_la", …
     columns: tuple[Column, ...] = ()
     headline_topic: bool = True  # only rows whose breakdown_topic is "All …" (or = breakdown)
     release_rank: int = 2  # which wins when two files give the same figure (higher wins)
+    suffix: str = ".csv"  # the file type (DfE's statistical neighbours come as a workbook)
 
 
 DATASETS: tuple[Dataset, ...] = (
@@ -303,6 +304,27 @@ DATASETS: tuple[Dataset, ...] = (
         "tribunals",
     ),
     Dataset("stat_neighbours", r".*stat.*neighbou?rs?.*", "Statistical neighbours", "neighbours"),
+    # Issue 13: DfE's own statistical-neighbour set as LAIT uses it (sn_may_2025.xlsx).
+    Dataset(
+        "dfe_neighbours",
+        r"sn_[a-z]+_\d{4}",
+        "DfE statistical neighbours",
+        "neighbours_dfe",
+        suffix=".xlsx",
+    ),
+    # Issue 13: exclusion rates by SEN provision (etl.published.exclusions).
+    Dataset(
+        "la_exclusions_by_sen",
+        r"la_exclusions_by_sen_termly(_\d{6}_\d{6})?",
+        "Suspensions and permanent exclusions by SEN provision, LA by term",
+        "exclusions_la",
+    ),
+    Dataset(
+        "exclusions_national",
+        r"exclusions_national_characteristics(_\d{6}_\d{6})?",
+        "Exclusions by pupil characteristic, England 2011/12–2016/17",
+        "exclusions_national",
+    ),
 )
 DATASET_BY_KEY = {d.key: d for d in DATASETS}
 
@@ -313,10 +335,10 @@ def _stem(path: Path) -> str:
 
 def dataset_for(path: Path) -> Dataset | None:
     """Which dataset a file is, by its name (``timeliness_20_week.csv``, ``…_2025.csv``)."""
-    if path.suffix.lower() != ".csv":
-        return None
     stem = _stem(path)
     for dataset in DATASETS:
+        if path.suffix.lower() != dataset.suffix:
+            continue
         if re.fullmatch(rf"{dataset.pattern}(_\d{{4}})?", stem):
             return dataset
     return None

@@ -62,6 +62,9 @@ class FileLoad:
     problems: list[dict[str, Any]] = field(default_factory=list)
     values: list[Value] = field(default_factory=list)
     neighbours: list[tuple[str, int, str]] = field(default_factory=list)  # (la name, pos, name)
+    # DfE's own set (issue 13), by 3-digit LA number: (LA number, LA name, position, neighbour
+    # number, closeness, "current" or "old" for the "Old SNs" block of pre-reorganisation LAs).
+    neighbour_codes: list[tuple[str, str, int, str, str, str]] = field(default_factory=list)
     message: str = ""
 
     @property

@@ -394,6 +394,10 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
                 data[name] = keys[name]
             elif name == "upn_status":
                 data[name] = _upn_status(column("upn").to_pylist())
+            elif name == "upn_key":
+                # Issue 13: the UPN's keyed hash (never the UPN), so that other kinds (exclusion
+                # records) can match the same pupil; "upn" namespace, UPN upper-cased, no spaces.
+                data[name] = [pseudo("upn", u) if u else None for u in column("upn").to_pylist()]
             elif name.endswith("_key"):
                 id_name = next(i for i, (k, _) in KEY_COLUMNS.items() if k == name)
                 data[name] = keys_for(target, id_name)
@@ -585,6 +589,7 @@ def staging_schema(module: Module) -> pa.Schema:
     ]
     if module.name == "person":
         fields.append(pa.field("upn_status", pa.string()))
+        fields.append(pa.field("upn_key", pa.string()))
     return pa.schema(fields + SOURCE_FIELDS)
 
 

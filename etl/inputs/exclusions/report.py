@@ -1,0 +1,66 @@
+"""Questions the CLI asks of the exclusion tables (through :class:`etl.store.Warehouse`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+
+from etl.inputs.exclusions.stage import academic_year, year_label
+from etl.queries import run
+
+SEN_GROUPS = ("ehc_plan", "sen_support", "no_sen")
+BY_SEN_KEYS = (
+    "suspensions",
+    "permanent_exclusions",
+    "pupils_suspended",
+    "headcount",
+    "suspension_rate",
+    "permanent_exclusion_rate",
+    "one_plus_suspension_rate",
+    "relative_risk_suspension",
+)
+
+
+def has_exclusions(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when exclusion events or headcounts are loaded."""
+    try:
+        row = con.execute(
+            "SELECT (SELECT count(*) FROM exclusion_events) "
+            "+ (SELECT count(*) FROM exclusion_headcounts)"
+        ).fetchone()
+    except duckdb.CatalogException:  # a warehouse built before exclusions existed
+        return False
+    return bool(row and row[0])
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: NaN / NA → None, numpy numbers → int / float."""
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN
+            return None
+    except TypeError:  # pandas NA
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return value
+
+
+def kpis(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, Any]:
+    """The ``exclusions`` KPI section: the academic year of ``as_of``, by SEN group."""
+    year = academic_year(as_of)
+    by_sen: dict[str, dict[str, Any]] = {
+        g: dict.fromkeys(BY_SEN_KEYS) | {"suspensions": 0, "permanent_exclusions": 0}
+        for g in SEN_GROUPS
+    }
+    for g in SEN_GROUPS:
+        by_sen[g]["pupils_suspended"] = 0
+    if has_exclusions(con):
+        frame = run(con, "exclusions_by_sen", academic_year=year)
+        for row in frame.to_dict("records"):
+            if row["sen_group"] in by_sen:
+                by_sen[row["sen_group"]] = {k: _plain(row[k]) for k in BY_SEN_KEYS}
+    return {"academic_year": year_label(year), "by_sen": by_sen}
