@@ -94,4 +94,4 @@ def reconciliation(la: LA, state: db.DataState) -> None:
     # Row-level, so never cached (ui.db.explanation_cases); references only, never a UPN.
     cases = view.cases_table(db.explanation_cases(year, pick))
     st.caption(f"{len(cases):,} cases")
-    st.dataframe(cases, hide_index=True, width="stretch")
+    components.show_table(cases)

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -368,6 +369,36 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 }
 
 
+def _joined(frame: pd.DataFrame, parts: dict[str, str], separator: str) -> pd.Series:
+    """One text per row from several labelled columns ("Sheet Assessments"), blanks left out."""
+    pieces = [
+        frame[column].map(lambda v, p=prefix: f"{p}{v}" if str(v).strip() else "")
+        for column, prefix in parts.items()
+        if column in frame.columns
+    ]
+    return pd.Series(
+        [separator.join(p for p in row if p) for row in zip(*pieces, strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
+
+
+def screen_problems(table: pd.DataFrame) -> pd.DataFrame:
+    """The problem list as shown on screen (from :func:`display_table`'s labelled columns):
+    File, Sheet, Row and Column joined into one "Where" cell that wraps between words."""
+    where = {"File": "", "Sheet": "sheet ", "Row": "row ", "Column": "column "}
+    shown = table.drop(columns=[c for c in where if c in table.columns])
+    shown.insert(min(2, len(shown.columns)), "Where", _joined(table, where, ", "))
+    return shown
+
+
+def screen_load_log(table: pd.DataFrame) -> pd.DataFrame:
+    """The load log as shown on screen: the file's name and what it holds in one cell."""
+    shown = table.drop(columns=[c for c in ("File", "Shape") if c in table.columns])
+    shown.insert(0, "File", _joined(table, {"File": "", "Shape": ""}, " — "))
+    return shown
+
+
 def suppress_count(value: Any) -> str:
     """Publish-mode count: 0 → "0", 1–7 → "c", otherwise rounded to the nearest 5."""
     if _missing(value):
@@ -460,6 +491,23 @@ def _cell(name: str, spec: Column, mode: Mode, value: Any, numerator: Any, denom
 
 
 # ---------------------------------------------------------------- CSV export
+
+
+# Every ASCII punctuation mark Markdown can read as syntax (CommonMark lets any of them be
+# backslash-escaped, and an escaped one is shown as itself).
+_MARKDOWN_SPECIAL = re.compile(r"([\\!\"#$%&'()*+,\-./:;<=>?@\[\]^_`{|}~])")
+
+
+def escape_markdown(value: Any) -> Any:
+    """Text from an input file, escaped so a Markdown table cell shows it exactly as typed.
+
+    ``st.table`` reads its cells as Markdown: an unescaped ``**x**``, ``[a](b)`` or
+    ``http://…`` from a spreadsheet would be drawn as bold text or a link. Line breaks become
+    spaces (a cell is one paragraph). Non-text values are returned unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", value.replace("\r", " ").replace("\n", " "))
 
 
 def escape_formula(value: Any) -> Any:
