@@ -35,12 +35,16 @@ SETTLED = (
 
 def page_paths(page: Page, url: str) -> list[str]:
     """The url path of every page in the sidebar's navigation, in the order shown."""
-    page.goto(url)
+    # A fresh server's first run can list the pages/ folder; the second lists st.navigation's.
+    for _ in range(2):
+        page.goto(url)
+        page.wait_for_selector("h1", timeout=TIMEOUT_MS)
+        page.wait_for_function(SETTLED, timeout=TIMEOUT_MS)
     page.wait_for_selector('[data-testid="stSidebarNav"] a', timeout=TIMEOUT_MS)
     hrefs = page.eval_on_selector_all(
-        '[data-testid="stSidebarNav"] a', "links => links.map(a => a.getAttribute('href'))"
+        '[data-testid="stSidebarNav"] a', "links => links.map(a => a.href)"
     )
-    return [href.rstrip("/").rsplit("/", 1)[-1] if href.rstrip("/") != url else "" for href in hrefs]
+    return [href.rstrip("/")[len(url) :].lstrip("/") for href in hrefs]
 
 
 def open_page(page: Page, url: str, path: str, settle_ms: int) -> None:

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.warehouse import run_load
 from tests.ui_fixtures import AS_OF, REPO, UPNS, build_warehouse, write_case_list
+from ui.formatting import escape_markdown
 
 DASHBOARD = REPO / "dashboard.py"
 TIMEOUT = 60
@@ -56,6 +57,12 @@ def charts(at: AppTest) -> list[object]:
     return list(at.get("plotly_chart"))
 
 
+def shown(value: object) -> str:
+    """A table cell as the reader sees it: file text in ``st.table`` is Markdown-escaped
+    (``cases\\.csv``) so that it shows exactly as typed (``cases.csv``)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(value))
+
+
 def all_text(at: AppTest) -> str:
     """Everything a user could read on the page: text elements and every table cell."""
     parts: list[str] = []
@@ -65,7 +72,7 @@ def all_text(at: AppTest) -> str:
             parts.append(str(getattr(element, "label", "")))
             parts.append(str(getattr(element, "delta", "")))
     for table in [*at.table, *at.dataframe]:
-        parts.append(table.value.to_csv())
+        parts.append(shown(table.value.to_csv()))
     return "\n".join(parts)
 
 
@@ -74,12 +81,38 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    """The first table (plain or grid) that has ``column``."""
-    for table in [*at.table, *at.dataframe]:
-        frame = table.value
-        if column in frame.columns:
-            return frame.reset_index(drop=True)
+    """The first table (plain or grid) that has ``column``, as the reader sees it.
+
+    A table too wide for the screen is shown as several side-by-side parts that repeat its
+    first column (``ui.components.show_table``): the parts are joined back into one table.
+    """
+    tables = [t.value for t in [*at.table, *at.dataframe]]
+    for index, frame in enumerate(tables):
+        if column not in frame.columns:
+            continue
+        start = index
+        while start > 0 and _continues(tables[start - 1], frame):
+            start -= 1
+        end = index + 1
+        while end < len(tables) and _continues(frame, tables[end]):
+            end += 1
+        parts = [tables[start].reset_index(drop=True)]
+        parts += [t.iloc[:, 1:].reset_index(drop=True) for t in tables[start + 1 : end]]
+        whole = pd.concat(parts, axis=1)
+        return whole.map(lambda v: shown(v) if isinstance(v, str) else v)
     raise AssertionError(f"no table with a {column!r} column")
+
+
+def _continues(part: pd.DataFrame, following: pd.DataFrame) -> bool:
+    """True when ``following`` is the next part of the same wide table as ``part``."""
+    return (
+        len(part) == len(following)
+        and len(part.columns) > 0
+        and len(following.columns) > 0
+        and part.columns[0] == following.columns[0]
+        and list(part.iloc[:, 0]) == list(following.iloc[:, 0])
+        and not set(part.columns[1:]) & set(following.columns[1:])
+    )
 
 
 @pytest.fixture(scope="module")
@@ -287,8 +320,9 @@ def test_publish_mode_withholds_row_level_downloads(golden: Path) -> None:
 def test_data_quality_shows_load_log_and_problems(golden: Path) -> None:
     at = open_page("pages/data_quality.py")
     log = table_with(at, "Rows read")
-    # 17 data rows: 16 loaded, R99's impossible date rejected.
-    assert log.loc[0, "File"] == "cases.csv"
+    # 17 data rows: 16 loaded, R99's impossible date rejected. On screen the file's name and
+    # what it holds share one cell, so every column is in sight at 1280 wide.
+    assert log.loc[0, "File"].startswith("cases.csv — ")
     assert log.loc[0, "Status"] == "✓ Loaded"
     assert (log.loc[0, "Rows read"], log.loc[0, "Rows loaded"], log.loc[0, "Rows rejected"]) == (
         "17",
@@ -296,12 +330,16 @@ def test_data_quality_shows_load_log_and_problems(golden: Path) -> None:
         "1",
     )
     problems = table_with(at, "Rule")
+    assert list(problems.columns) == ["Severity", "Message", "Where", "Rule"]
     assert list(problems["Rule"]) == ["date_impossible"]
     assert list(problems["Severity"]) == ["✗ Error (row not loaded)"]
     assert "'31/02/2026' is not a real date" in problems.loc[0, "Message"]
-    # Messages quote what users typed (maybe "=HYPERLINK(...)" or Markdown): they must go in the
-    # data grid, which shows text as it is, never in st.table, which renders Markdown.
-    assert not any("Message" in t.value.columns or "File" in t.value.columns for t in at.table)
+    assert problems.loc[0, "Where"].startswith("cases.csv, ")
+    # Messages quote what users typed (maybe "=HYPERLINK(...)" or Markdown): in st.table, which
+    # reads Markdown, every such cell is escaped, so it shows exactly as typed.
+    raw = next(t.value for t in at.table if "Rule" in t.value.columns)
+    assert raw.loc[0, "Message"] == escape_markdown(problems.loc[0, "Message"])
+    assert "\\'31\\/02\\/2026\\'" in raw.loc[0, "Message"]
     text = all_text(at)
     assert "Error — row not loaded" in text and "Query — loaded but flagged" in text
     assert charts(at) == []
@@ -369,7 +407,7 @@ def test_a_file_with_every_row_rejected_says_nothing_loaded(
     monkeypatch.setenv("SEND_DATA_DIR", str(data))
     at = open_page("pages/data_quality.py")
     log = table_with(at, "Rows read")
-    assert list(log["File"]) == ["cases.csv", "bad.csv"]
+    assert [f.split(" — ")[0] for f in log["File"]] == ["cases.csv", "bad.csv"]
     assert list(log["Status"]) == ["✓ Loaded", "✗ Nothing loaded (every row rejected)"]
 
 

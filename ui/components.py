@@ -39,6 +39,7 @@ EXPORT_MODES: dict[str, Mode] = {"Internal": "internal", "Publish": "publish"}
 # Tables are plain (wrapping, every column in sight); a longer one scrolls in a box, and only a
 # very long one goes in the data grid.
 PLAIN_TABLE_MAX_ROWS = 300
+PLAIN_TABLE_MAX_COLUMNS = 8  # more than this will not fit 1280 wide: shown as several tables
 GRID_NATURAL_ROWS = 12
 DeltaColour = Literal["green", "red", "gray", "off"]
 JUDGEMENT_COLOUR: dict[str, DeltaColour] = {"better": "green", "worse": "red"}
@@ -402,9 +403,19 @@ def show_table(table: pd.DataFrame, *, height: int = 480, our_own_text: bool = F
         st.markdown("_No rows._")
     elif len(table) <= PLAIN_TABLE_MAX_ROWS:
         shown = table if our_own_text else table.map(escape_markdown)
-        st.table(
-            shown, hide_index=True, height=height if len(table) > GRID_NATURAL_ROWS else "content"
-        )
+        # A table too wide for a projector is shown as several, each repeating the first
+        # (identifying) column, rather than with columns off to the right.
+        first, rest = shown.columns[:1], list(shown.columns[1:])
+        parts = [
+            rest[i : i + PLAIN_TABLE_MAX_COLUMNS - 1]
+            for i in range(0, len(rest), PLAIN_TABLE_MAX_COLUMNS - 1)
+        ]
+        for part in parts or [[]]:
+            st.table(
+                shown[[*first, *part]],
+                hide_index=True,
+                height=height if len(table) > GRID_NATURAL_ROWS else "content",
+            )
     else:
         # Messages are the point of a problem list: give them room rather than truncating.
         config = {
