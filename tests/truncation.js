@@ -71,6 +71,9 @@
       for (const t of plot.querySelectorAll('text')) {
         const r = t.getBoundingClientRect();
         if (!t.textContent.trim() || r.width === 0) continue;
+        if (t.textContent.includes('\u2026')) {
+          problems.push({kind: 'chart text shortened with an ellipsis', text: t.textContent.trim().slice(0, 80)});
+        }
         if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
           problems.push({kind: 'chart text outside the chart', text: t.textContent.trim().slice(0, 80)});
         }

@@ -8,6 +8,8 @@ or for a colour-blind reader; the colours are GOV.UK's, as a second cue.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -316,13 +318,25 @@ def rag_summary_chart(summary: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def gantt_label(workstream: Any, ref: Any, name: Any, width: int = 48) -> str:
-    """ "2.1 Recruit more educational psychol…" or "WSB · Launch the SENCO network"."""
+def gantt_label(workstream: Any, ref: Any, name: Any, width: int = 34) -> str:
+    """The whole name, wrapped onto lines of at most ``width`` characters (never cut short):
+    "2.1 Recruit more educational<br>psychologists" or "WSB · Launch the SENCO network"."""
     prefix = (
         f"{_text(ref)} " if _text(ref) else (f"{_text(workstream)} · " if _text(workstream) else "")
     )
-    text = prefix + _text(name)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    text = html.escape(prefix + _text(name), quote=False)
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def _span_months(frame: pd.DataFrame, report_date: dt.date) -> int:
+    """How many months the timeline spans (its dates and the report date)."""
+    dates = [
+        pd.Timestamp(d)
+        for d in [*frame["start_date"], *frame["end_date"], report_date]
+        if d is not None and not pd.isna(d)
+    ]
+    first, last = min(dates), max(dates)
+    return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def gantt(items: pd.DataFrame, report_date: dt.date) -> go.Figure:
@@ -334,9 +348,20 @@ def gantt(items: pd.DataFrame, report_date: dt.date) -> go.Figure:
         for w, r, n in zip(frame["workstream"], frame["ref"], frame["name"], strict=True)
     ]
     frame = frame.assign(label=labels)
+    # Each row as tall as its wrapped name; month ticks, with the year under each January.
+    # (plotly gives every row the same height, so the longest name sets it).
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    rows_height = len(labels) * max(44, 26 * lines + 14)
     fig = _base(
-        max(320, 44 * len(frame) + 160),
-        xaxis={"type": "date", "title": {"text": ""}, "side": "top"},
+        max(320, rows_height + 190),
+        xaxis={
+            "type": "date",
+            "title": {"text": ""},
+            "side": "top",
+            "dtick": "M1" if _span_months(frame, report_date) <= 15 else "M3",
+            "tickformat": "%b<br>%Y",
+            "tickangle": 0,
+        },
         yaxis={
             "autorange": "reversed",
             "automargin": True,
@@ -410,10 +435,10 @@ def gantt(items: pd.DataFrame, report_date: dt.date) -> go.Figure:
         showarrow=False,
         font={"size": FONT_SIZE, "color": "#0B0C0C"},
         bgcolor="#FFFFFF",
-        yshift=34,
+        yshift=62,  # above the two-line month ticks, never on top of them
     )
     fig.update_layout(
-        margin={"l": 10, "r": 30, "t": 130, "b": 10},
+        margin={"l": 10, "r": 30, "t": 150, "b": 10},
         legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"},
     )
     return fig
