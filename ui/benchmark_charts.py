@@ -22,8 +22,8 @@ _MEANING = {
     "predecessor": "predecessor",
 }
 # kind -> (colour, dash, marker symbol, line width), from the one palette in ui.charts.LOOKS
-STYLE = {
-    kind: (look(m).colour, look(m).dash, look(m).marker, 5 if kind == "la" else 3)
+STYLE: dict[str, tuple[str, str, str, float]] = {
+    kind: (look(m).colour, look(m).dash, look(m).marker, 5.0 if kind == "la" else 3.0)
     for kind, m in _MEANING.items()
 }
 STYLE["neighbour"] = ("#A0A0A0", "solid", "x", 1.5)

@@ -32,6 +32,8 @@ from ui.formatting import (
     fmt_date,
     fmt_pct,
     fmt_x_of_y,
+    rows_not_loaded_text,
+    small_base_note,
     to_csv,
 )
 
@@ -199,21 +201,33 @@ def sidebar(state: db.DataState, data_quality_page: Any) -> None:
 
 
 def kpi_tile(
-    metric_key: str, value: Any, *, previous: Any, against: str | None, detail: str | None = None
+    metric_key: str,
+    value: Any,
+    *,
+    previous: Any,
+    against: str | None,
+    detail: str | None = None,
+    bases: tuple[Any, Any] | None = None,
+    noun: str = "cases",
 ) -> Trend | None:
     """A KPI tile: big number, catalogue title and definition, and the trend in words.
 
     ``value`` / ``previous`` are in the catalogue unit ("%" values already rounded by
     ``etl.metrics.pct``; None means no plans). ``against`` names the comparison ("2025"); None
-    shows no trend (e.g. a part-year count, which a full year would always beat).
+    shows no trend (e.g. a part-year count, which a full year would always beat). ``bases`` are
+    the counts a percentage rests on (now, then): a percentage on fewer than 20 is marked, and a
+    change on fewer than 20 says "too few to compare".
     """
     entry = metric(metric_key)
     shown = fmt_pct(value) if entry.unit == "%" else fmt_count(value)
     trend = (
-        describe_trend(value, previous, entry.unit, entry.polarity, against)
+        describe_trend(value, previous, entry.unit, entry.polarity, against, bases, noun)
         if against is not None
         else None
     )
+    if bases is not None and (note := small_base_note(bases[0], noun)):
+        shown = f"{shown} ⚠"
+        detail = f"{detail} — ⚠ {note}" if detail else f"⚠ {note.capitalize()}"
     with st.container(border=True):
         st.metric(
             entry.title,
@@ -267,7 +281,25 @@ def kpi_row(
                 previous=previous.get(key),
                 against=None if key in untrended else against,
                 detail=detail,
+                bases=(current.get(parts[1]), previous.get(parts[1])) if parts else None,
+                noun=parts[2] if parts else "cases",
             )
+
+
+# What each input kind's files are called beside a figure drawn from them.
+KIND_WORDS = {"sen2": "the case files", "tracker": "the plan trackers"}
+
+
+def trust_note(kind: str) -> None:
+    """Beside a figure: how many rows of the files behind it were not loaded, and where to see
+    why ("22 of 25,827 rows in the case files not loaded (errors) — see Data quality")."""
+    text = rows_not_loaded_text(db.rows_not_loaded(kind), KIND_WORDS.get(kind, "the files"))
+    if text:
+        st.markdown(
+            f"<p class='trust-note'>⚠ {html.escape(text)} — see <b>Data quality</b> in the "
+            "menu for which rows and why.</p>",
+            unsafe_allow_html=True,
+        )
 
 
 # ---------------------------------------------------------------- charts with table and download

@@ -170,15 +170,25 @@ def describe_trend(
     unit: str,
     polarity: Polarity,
     against: str,
+    bases: tuple[Any, Any] | None = None,
+    noun: str = "cases",
 ) -> Trend:
     """Describe the change from ``previous`` to ``current`` in words.
 
     ``unit`` is the catalogue unit: "%" changes are in percentage points, counts in whole numbers.
-    ``against`` names the comparison ("2025", "1 Nov 2025").
+    ``against`` names the comparison ("2025", "1 Nov 2025"). ``bases`` are the counts each
+    percentage rests on: when either is under 20 the change is "too few to compare" (a swing
+    of one case would move it by five points or more).
     """
     if _missing(current) or _missing(previous):
         return Trend(
             "", f"no comparison with {against} (no figure for one of the periods)", "unknown"
+        )
+    if bases is not None and any(small_base(b) for b in bases):
+        return Trend(
+            "",
+            f"too few to compare with {against} (fewer than {MIN_PUBLISH_DENOMINATOR} {noun})",
+            "unknown",
         )
     assert current is not None and previous is not None
     if unit == "%":
@@ -414,6 +424,28 @@ def _round_to_5(number: int) -> int:
     return int(5 * math.floor(number / 5 + 0.5))
 
 
+def small_base(denominator: Any) -> bool:
+    """True when a percentage rests on fewer than 20 cases (1 to 19): shown, but marked, and
+    no change is worked out from it. The same line as publish mode's suppression (DESIGN §7)."""
+    return not _missing(denominator) and 0 < int(denominator) < MIN_PUBLISH_DENOMINATOR
+
+
+def small_base_note(denominator: Any, noun: str = "cases") -> str:
+    """ "fewer than 20 plans: treat with care" for a small base, else ""."""
+    if not small_base(denominator):
+        return ""
+    return f"fewer than {MIN_PUBLISH_DENOMINATOR} {noun}: treat with care"
+
+
+def rows_not_loaded_text(counts: dict[str, int], what: str) -> str:
+    """ "18 of 42 rows in the case files not loaded" when rows were rejected, else ""."""
+    rejected, read = counts.get("rows_rejected", 0), counts.get("rows_read", 0)
+    if not rejected:
+        return ""
+    rows = "row" if read == 1 else "rows"
+    return f"{fmt_count(rejected)} of {fmt_count(read)} {rows} in {what} not loaded (errors)"
+
+
 def suppress_pct(value: Any, numerator: Any, denominator: Any) -> str:
     """Publish-mode percentage, computed from the rounded counts (DESIGN §7, issue 9).
 
@@ -426,7 +458,7 @@ def suppress_pct(value: Any, numerator: Any, denominator: Any) -> str:
     del value  # the exact figure would reveal the exact counts
     if _missing(denominator) or int(denominator) == 0:
         return fmt_pct(None)
-    if int(denominator) < MIN_PUBLISH_DENOMINATOR or _missing(numerator):
+    if small_base(denominator) or _missing(numerator):
         return SUPPRESSED
     if 1 <= int(numerator) <= 7:
         return SUPPRESSED
