@@ -35,7 +35,7 @@ except config.SettingsError as problem:
 
 page = st.navigation([OVERVIEW, TIMELINESS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY])
 components.apply_style()
-components.sidebar(db.data_state(), DATA_QUALITY)
+components.sidebar(db.data_state())
 try:
     page.run()
 except db.WarehouseError as problem:

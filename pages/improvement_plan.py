@@ -24,16 +24,22 @@ if periods.empty:
     )
     st.stop()
 
+plan = tc.choose_plan(periods)
+periods = periods[periods["plan"] == plan]
 as_of = tc.report_date(periods)
-filters = tc.filters(db.query("plan_filter_options", as_of=as_of))
-scope = f"Improvement plan, report dated {fmt_date(as_of)}" + (
-    " (filtered as on screen)" if any(filters.values()) else ""
+filters: dict[str, object] = {
+    "plan": plan,
+    **tc.filters(db.query("plan_filter_options", as_of=as_of, plan=plan)),
+}
+scope = f"{plan}, report dated {fmt_date(as_of)}" + (
+    " (filtered as on screen)" if any(v for k, v in filters.items() if k != "plan") else ""
 )
 items = db.query("plan_items", as_of=as_of, **filters)
 summary = db.query("plan_rag_summary", as_of=as_of, **filters)
 
 components.section(f"RAG summary as at {fmt_date(as_of)}", view.rag_rule_text(settings()))
 tc.rag_badges(view.rag_counts(items))
+components.trust_note("tracker")
 if items.empty:
     components.empty_state("No milestones or actions match these filters.")
 else:
@@ -55,8 +61,9 @@ else:
 
 components.section(
     "Behind schedule",
-    "Not complete, and Red, or moved to a later revised date, or with a reason for delay — with "
-    "the reason and mitigation as the tracker gives them.",
+    "Not complete, and Red (by the rule, even when the board has overridden it), or moved to a "
+    "later revised date, or with a reason for delay — with the reason and mitigation as the "
+    "tracker gives them.",
 )
 components.table_with_download(
     view.behind_table(db.query("plan_behind_schedule", as_of=as_of, **filters)),
@@ -96,11 +103,11 @@ components.section(
     "Risks placed on the likelihood × impact grid (5 × 5); risks with only a combined score "
     "are listed in the register below.",
 )
-registers = db.query("plan_registers", as_of=as_of)
+registers = db.query("plan_registers", as_of=as_of, plan=plan)
 if registers.empty:
     components.empty_state("No risks, issues or dependencies in this report.")
 else:
-    grid = db.query("plan_risk_grid", as_of=as_of)
+    grid = db.query("plan_risk_grid", as_of=as_of, plan=plan)
     if view.risks_on_grid(grid):
         components.chart_with_table(
             view.risk_grid_chart(grid),
@@ -115,11 +122,11 @@ components.section(
     "Override a RAG",
     "When the board agrees the rule's RAG is wrong for a reason the tracker does not show. The "
     "override is kept with its reason, author and time, shown beside the computed RAG, and every "
-    "change stays in the history below; the next report is rated afresh. The same as `python -m "
-    "etl override NAME_OR_REF --rag … --reason … --author …`.",
+    "change stays in the history below; the next report is rated afresh.",
 )
 tc.override_form(
-    as_of, db.query("plan_items", as_of=as_of, workstreams=None, owners=None, rags=None)
+    as_of,
+    db.query("plan_items", as_of=as_of, plan=plan, workstreams=None, owners=None, rags=None),
 )
 
 overrides = db.query("plan_overrides")

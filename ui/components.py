@@ -157,8 +157,9 @@ def export_mode() -> Mode:
     return EXPORT_MODES.get(st.session_state.get("export_mode", "Internal"), "internal")
 
 
-def sidebar(state: db.DataState, data_quality_page: Any) -> None:
-    """The shared sidebar: what data this is, the as-at date, the export mode, data quality."""
+def sidebar(state: db.DataState) -> None:
+    """The shared sidebar: what data this is, the as-at date and the export mode. (Data quality
+    is in the page menu above it: one link to the page, not two.)"""
     with st.sidebar:
         if not state.available:
             st.markdown("**No data loaded yet**")
@@ -194,7 +195,6 @@ def sidebar(state: db.DataState, data_quality_page: Any) -> None:
             ],
             help="Applies to downloads. The screen always shows exact figures.",
         )
-        st.page_link(data_quality_page, label="Data quality checks", icon=":material/fact_check:")
 
 
 # ---------------------------------------------------------------- KPI tiles
@@ -263,11 +263,13 @@ def kpi_row(
     *,
     against: str,
     untrended: Sequence[str] = (),
+    england: dict[str, dict[str, Any] | None] | None = None,
 ) -> None:
     """KPI tiles side by side from two ``ehcp_kpis`` results (this period and the comparison).
 
     Percentages show the counts behind them ("3 of 5 plans"). Keys in ``untrended`` get no trend
-    (a part-year count is always "down" on a whole year, which would mislead).
+    (a part-year count is always "down" on a whole year, which would mislead). ``england`` gives
+    DfE's latest published England figure for a key (``db.england_latest``), shown in its tile.
     """
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
         with column:
@@ -275,6 +277,9 @@ def kpi_row(
             detail = (
                 f"{fmt_x_of_y(current[parts[0]], current[parts[1]])} {parts[2]}" if parts else None
             )
+            if england and (published := england.get(key)):
+                words = f"England {published['year']}: {published['value']:.1f}% (DfE published)"
+                detail = f"{detail}  \n{words}" if detail else words
             kpi_tile(
                 key,
                 current[key],

@@ -23,6 +23,17 @@ def export(name: str, *, state: db.DataState, scope: str) -> components.Export:
     return components.Export(name, scope, state, kind="plan")
 
 
+def choose_plan(periods: pd.DataFrame) -> str:
+    """The plan shown, chosen by its name (a tracker names its plan; two plans are never mixed).
+    With one plan loaded there is nothing to choose: its name is shown."""
+    plans = view.plan_names(periods)
+    if len(plans) == 1:
+        st.markdown(f"**Plan:** {plans[0]}")
+        return plans[0]
+    chosen: str = st.selectbox("Plan", plans, key="plan_name")
+    return chosen
+
+
 def report_date(periods: pd.DataFrame) -> dt.date:
     """The reporting period chosen (each loaded tracker is one); the latest by default."""
     dates = view.report_dates(periods)

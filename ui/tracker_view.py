@@ -88,6 +88,18 @@ def rag_rule_text(settings: Settings) -> str:
     )
 
 
+def plan_names(periods: pd.DataFrame) -> list[str]:
+    """Every plan loaded, the one reported most recently first (ties by name)."""
+    return [name for name, _ in latest_reports(periods)]
+
+
+def latest_reports(periods: pd.DataFrame) -> list[tuple[str, dt.date]]:
+    """(plan, its latest report date) for every plan loaded, most recent first."""
+    latest = periods.groupby("plan")["report_date"].max()  # grouped: in name order
+    latest = latest.sort_values(ascending=False, kind="stable")
+    return [(str(name), pd.Timestamp(day).date()) for name, day in latest.items()]
+
+
 def report_dates(periods: pd.DataFrame) -> list[dt.date]:
     """Every report date loaded, newest first."""
     return sorted({pd.Timestamp(d).date() for d in periods["report_date"]}, reverse=True)
@@ -190,7 +202,18 @@ def behind_table(behind: pd.DataFrame) -> pd.DataFrame:
         {
             "Action ref": [_text(v) for v in behind["ref"]],
             "Action": [_text(v) for v in behind["name"]],
-            "RAG": [rag_label(v) for v in behind["rag"]],
+            # An item the board overrode (say Red to Amber) stays listed while it is late, marked.
+            "RAG": [
+                f"{rag_label(r)} (override; computed {rag_label(c)})"
+                if _text(o) and _text(c) and c != r
+                else rag_label(r)
+                for r, c, o in zip(
+                    behind["rag"],
+                    behind.get("computed_rag", behind["rag"]),
+                    behind.get("override_rag", pd.Series([None] * len(behind))),
+                    strict=True,
+                )
+            ],
             "Reason": [_text(v) or "(no reason given)" for v in behind["reason"]],
             "Mitigation": [_text(v) or "(none given)" for v in behind["mitigation"]],
             "Due": [_date(v) for v in behind["end_date"]],
