@@ -18,7 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.warehouse import run_load
-from tests.ui_fixtures import AS_OF, REPO, UPNS, build_warehouse, write_case_list
+from tests.ui_fixtures import AS_OF, CASES, REPO, UPNS, build_warehouse, write_case_list
 from ui.formatting import escape_markdown
 
 DASHBOARD = REPO / "dashboard.py"
@@ -280,45 +280,57 @@ def test_timeliness_shows_hand_worked_figures_and_tables(golden: Path) -> None:
 
 def test_watchlist_lists_open_requests_without_person_data(golden: Path) -> None:
     at = open_page("pages/timeliness.py")
-    watch = table_with(at, "Reference")
+    tables = [t.value for t in at.table if "Reference" in t.value.columns]
+    assert len(tables) == 2  # to act on now; already past the 20-week date
+    watch, late = (t.map(shown).reset_index(drop=True) for t in tables)
     assert list(watch.columns) == [
         "Reference",
         "Status",
-        "Received",
-        "Weeks open",
+        "Days left",
         "20-week date",
+        "Received",
         "Stage",
         "Primary need",
         "Age at request",
     ]
-    # Default filter: breached and at risk. R13 (1 May + 140 days = 18 Sep) comes before
-    # R14 (1 Jul + 140 days = 18 Nov). Weeks open: 184 // 7 = 26 and 123 // 7 = 17.
-    assert list(watch["Status"]) == ["⚠ Breached", "◐ At risk"]
-    assert list(watch["Received"]) == ["1 May 2026", "1 Jul 2026"]
-    assert list(watch["20-week date"]) == ["18 Sep 2026", "18 Nov 2026"]
-    assert list(watch["Weeks open"]) == ["26", "17"]
-    assert list(watch["Stage"]) == ["Awaiting decision to assess", "Assessment under way"]
-    assert all(re.fullmatch(r"R-[0-9A-F]{10}", ref) for ref in watch["Reference"])
+    # Default filter: breached and at risk. At risk: R14 (1 Jul + 140 days = 18 Nov 2026),
+    # 18 Nov - 1 Nov = 17 days left.
+    assert list(watch["Status"]) == ["◐ At risk"]
+    assert list(watch["Days left"]) == ["17"]
+    assert list(watch["20-week date"]) == ["18 Nov 2026"]
+    assert list(watch["Stage"]) == ["Assessment under way"]
+    # Breached, in their own list: R13 (1 May + 140 days = 18 Sep 2026), 1 Nov - 18 Sep =
+    # 12 (to 30 Sep) + 31 (October) + 1 = 44 days past.
+    assert "Days past 20 weeks" in late.columns and "Days left" not in late.columns
+    assert list(late["Status"]) == ["⚠ Breached"]
+    assert list(late["Days past 20 weeks"]) == ["44"]
+    assert list(late["Received"]) == ["1 May 2026"]
+    assert list(late["Stage"]) == ["Awaiting decision to assess"]
+    for frame in (watch, late):
+        assert all(re.fullmatch(r"R-[0-9A-F]{10}", ref) for ref in frame["Reference"])
     # No UPN, child id or request id from the fixture anywhere on the page.
     text = all_text(at)
     for upn in UPNS:
         assert upn not in text
-    assert not re.search(r"\b[CR]\d{2}\b", "\n".join(watch.to_csv().splitlines()))
+    assert not re.search(r"\b[CR]\d{2}\b", watch.to_csv() + late.to_csv())
 
-    # Showing every status adds R15 (on track) at the end (1 Oct + 140 days = 18 Feb 2027).
+    # Showing every status adds R15 (on track; 1 Oct + 140 days = 18 Feb 2027, 109 days
+    # left) after the at-risk one.
     at.multiselect(key="watchlist_status").set_value([]).run()
-    watch = table_with(at, "Reference")
-    assert list(watch["Status"]) == ["⚠ Breached", "◐ At risk", "✓ On track"]
+    watch = table_with(at, "Days left")
+    assert list(watch["Status"]) == ["◐ At risk", "✓ On track"]
+    assert list(watch["Days left"]) == ["17", "109"]
 
 
 def test_publish_mode_withholds_row_level_downloads(golden: Path) -> None:
     at = open_page("pages/timeliness.py")
     labels = [b.label for b in at.download_button]
-    assert len(labels) == 7 and all("internal" in label for label in labels)
+    # Six chart downloads and two watchlist downloads (to act on; already past 20 weeks).
+    assert len(labels) == 8 and all("internal" in label for label in labels)
     at.sidebar.radio(key="export_mode").set_value("Publish").run()
     assert not at.exception
     labels = [b.label for b in at.download_button]
-    # Six chart downloads stay (suppressed); the watchlist download is withdrawn, with a reason.
+    # Six chart downloads stay (suppressed); the watchlist downloads are withdrawn, with a reason.
     assert len(labels) == 6 and all("publish" in label for label in labels)
     assert any("Row-level lists are not exported in Publish mode" in c.value for c in at.caption)
 
@@ -429,3 +441,21 @@ def test_a_mistake_in_the_settings_file_shows_no_figures(
     [error] = at.error
     assert "within_dayz: unknown setting" in error.value
     assert not at.metric and not charts(at)
+
+
+def test_year_list_starts_at_the_first_year_with_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The golden cases have plans and decisions in 2025 and 2026. One more request, received in
+    # 2008 (long before EHC plans) and never decided, adds no year to choose: the list starts
+    # at 2025, the first year with a plan issued or a decision made.
+    old = [row[:] for row in CASES[:1]]
+    old[0][0], old[0][3], old[0][4] = "C98", "R98", "2008-03-03"
+    old[0][5:10] = ["A", "", "", "", ""]
+    data = build_warehouse(tmp_path, [*CASES, *old])
+    monkeypatch.setenv("SEND_DATA_DIR", str(data))
+    at = open_page("pages/timeliness.py")
+    assert at.selectbox(key="timeliness_year").options == [
+        "2026 so far (to 1 Nov 2026)",
+        "2025",
+    ]

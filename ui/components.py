@@ -418,8 +418,20 @@ def query_chart(spec: ChartSpec, *, state: db.DataState, **params: Any) -> None:
     if frame.empty or not _has_values(frame, columns):
         empty_state("Nothing to show for this period.")
         return
+    # The file name carries the period viewed, not only the snapshot date.
+    period = (
+        f"_{params['year']}"
+        if "year" in params
+        else f"_{params['from_month']:%Y-%m}_to_{params['to_month']:%Y-%m}"
+        if "from_month" in params and "to_month" in params
+        else ""
+    )
     export = Export(
-        f"ehcp_{spec.query}", spec.scope, state, as_of=params.get("as_of"), columns=columns
+        f"ehcp_{spec.query}{period}",
+        spec.scope,
+        state,
+        as_of=params.get("as_of"),
+        columns=columns,
     )
     chart_with_table(spec.draw(frame), frame, export)
 
