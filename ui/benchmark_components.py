@@ -161,7 +161,8 @@ def reconciliation(la: LA, state: db.DataState) -> None:
     if not reasons:
         return
     pick = st.selectbox(
-        "List the cases in a group (references only; `python -m etl lookup REF` finds the row)",
+        "List the cases in a group (pseudonymous references only; your data analyst can find "
+        "each case's file and row from its reference)",
         list(reasons),
         format_func=reasons.__getitem__,
         key="recon_reason",

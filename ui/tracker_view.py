@@ -78,9 +78,10 @@ CLEAR_OVERRIDE = "Clear override"
 
 
 def rag_rule_text(settings: Settings) -> str:
-    """DESIGN §5 in one sentence, with the thresholds the settings file sets."""
+    """The RAG rule (DESIGN §5) in one plain sentence, with the thresholds the settings set."""
     return (
-        "Rule (DESIGN §5): complete at 100%; red when past its end date; otherwise the gap "
+        "The rule, the same every time: complete at 100%; Red when past its end date; "
+        "otherwise the gap "
         "between the time elapsed and the % complete — up to "
         f"{settings.rag_green_max_gap:g} points Green, up to {settings.rag_amber_max_gap:g} "
         "Amber, more Red. A milestone with only a due date is Amber in the "
