@@ -6,7 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import components, db
-from ui.formatting import SEVERITY_BADGES, TABLE_COLUMNS, fmt_date, screen_load_log, screen_problems
+from ui.formatting import (
+    SEVERITY_BADGES,
+    TABLE_COLUMNS,
+    fmt_date,
+    problem_counts_text,
+    screen_load_log,
+    screen_problems,
+)
 
 state = components.start_page(
     "Data quality",
@@ -40,7 +47,20 @@ options = db.query("problem_options")
 if options.empty:
     st.success("✓ No problems found in the loaded files.")
     st.stop()
-components.status_counts(db.query("problems_by_severity"), "severity", "problems", SEVERITY_BADGES)
+# Counts that say what they count: problems, the rows they are on, and the rows not loaded.
+not_loaded = int(load_log["rows_rejected"].fillna(0).sum())
+counts = db.query("problems_by_severity")
+components.count_badges(
+    [
+        (
+            str(c.severity),
+            problem_counts_text(
+                str(c.severity), int(c.problems), int(c.rows), int(c.file_problems), not_loaded
+            ),
+        )
+        for c in counts.itertuples()
+    ]
+)
 
 severity_col, rule_col, file_col = st.columns(3)
 severities = severity_col.multiselect(

@@ -459,3 +459,29 @@ def test_year_list_starts_at_the_first_year_with_data(
         "2026 so far (to 1 Nov 2026)",
         "2025",
     ]
+
+
+def test_data_quality_counts_say_what_they_count(golden: Path) -> None:
+    at = open_page("pages/data_quality.py")
+    badges = next(m.value for m in at.markdown if "class='badges'" in m.value)
+    # R99's impossible date: one error, on one row, which is not loaded.
+    assert "✗ 1 error on 1 row (1 row not loaded)" in badges
+
+
+def test_a_file_that_failed_then_loaded_shows_once_as_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    path = tmp_path / "cases.csv"
+    path.write_text("Something,Else\n1,2\n", encoding="utf-8")  # no case-list headers: refused
+    first = run_load([path], data)
+    assert [f.status for f in first.files] == ["failed"]
+    write_case_list(path)  # the same file, corrected, loaded again
+    run_load([path], data, as_of=AS_OF)
+    monkeypatch.setenv("SEND_DATA_DIR", str(data))
+    at = open_page("pages/data_quality.py")
+    log = table_with(at, "Rows read")
+    assert len(log) == 1 and log.loc[0, "Status"] == "✓ Loaded"
+    # The failed attempt's problem left the list: only R99's impossible date remains.
+    problems = table_with(at, "Rule")
+    assert list(problems["Rule"]) == ["date_impossible"]

@@ -538,6 +538,15 @@ BADGE_CLASSES = {
 }
 
 
+def count_badges(badges: Sequence[tuple[str, str]]) -> None:
+    """Badges already written in words, each (status for its colour, text)."""
+    spans = " ".join(
+        f"<span class='badge badge-{BADGE_CLASSES.get(status, 'grey')}'>{html.escape(text)}</span>"
+        for status, text in badges
+    )
+    st.markdown(f"<div class='badges'>{spans}</div>", unsafe_allow_html=True)
+
+
 def status_counts(
     counts: pd.DataFrame, label_column: str, count_column: str, symbols: dict[str, str]
 ) -> None:

@@ -436,6 +436,26 @@ def _round_to_5(number: int) -> int:
     return int(5 * math.floor(number / 5 + 0.5))
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{fmt_count(count)} {one if count == 1 else many}"
+
+
+def problem_counts_text(
+    severity: str, problems: int, rows: int, file_problems: int, rows_not_loaded: int
+) -> str:
+    """What the problem counts count, in words: "22 errors on 18 rows (18 rows not loaded)",
+    "12 queries on 12 rows (loaded, flagged)"; problems about a whole file are counted apart."""
+    if severity == "error":
+        text = f"✗ {_plural(problems, 'error', 'errors')} on {_plural(rows, 'row', 'rows')}"
+        text += f" ({_plural(rows_not_loaded, 'row', 'rows')} not loaded)"
+    else:
+        text = f"? {_plural(problems, 'query', 'queries')} on {_plural(rows, 'row', 'rows')}"
+        text += " (loaded, flagged)"
+    if file_problems:
+        text += f", {fmt_count(file_problems)} of them about a whole file or sheet"
+    return text
+
+
 def small_base(denominator: Any) -> bool:
     """True when a percentage rests on fewer than 20 cases (1 to 19): shown, but marked, and
     no change is worked out from it. The same line as publish mode's suppression (DESIGN §7)."""
