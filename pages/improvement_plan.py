@@ -3,6 +3,7 @@ timeline, actions behind schedule, what changed since the last report, and the r
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from etl.config import settings
@@ -90,7 +91,22 @@ else:
 
 components.section(
     "Reported status versus computed RAG",
-    "Where the tracker's own status contradicts the rule: the board should ask why.",
+    "The tracker's own statuses (overall, and on each milestone or action) beside the rule's "
+    "RAG. Where they contradict, the board should ask why; an item with no status given is "
+    "counted as such, not as agreeing. The rule's overall RAG is the plan's worst item.",
+)
+overall_status = periods.loc[
+    [pd.Timestamp(d).date() == as_of for d in periods["report_date"]], "overall_status"
+]
+components.show_table(
+    view.status_comparison_table(
+        items
+        if not any(v for k, v in filters.items() if k != "plan")
+        else db.query(
+            "plan_items", as_of=as_of, plan=plan, workstreams=None, owners=None, rags=None
+        ),
+        overall_status.iloc[0] if len(overall_status) else None,
+    )
 )
 components.table_with_download(
     view.disagreements_table(db.query("plan_disagreements", as_of=as_of, **filters)),

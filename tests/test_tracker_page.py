@@ -187,3 +187,21 @@ def test_override_made_on_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     history = table_with(at, "Author")
     assert list(history["Author"]) == ["Board chair"]
     assert list(history["Reason"]) == ["Audit fieldwork finished early"]
+
+
+def test_reported_status_is_compared_with_the_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Period 1 (tracker_builders): the summary sheet says "Overall Project Status: On Target";
+    by the rule two milestones are Red (the toolkit, the PfA protocol), so the plan's worst item
+    is Red: a contradiction. Of the 11 milestones loaded, one says "Complete" (and is), one says
+    "On Target" (computed Red), and nine give no status — counted as such, not as agreeing."""
+    data = tmp_path / "data"
+    run_load([tb.golden_period_1(tmp_path / "march.xlsx")], data)
+    monkeypatch.setenv("SEND_DATA_DIR", str(data))
+    at = open_page(PAGE)
+    table = table_with(at, "Compared").set_index("Compared")
+    assert tuple(table.loc["Overall status"]) == ("On Target", "✗ Red", "Contradicts the rule")
+    assert table.loc["Agrees with the rule", "Result"] == "1 milestone or action"
+    assert table.loc["Contradicts the rule", "Result"] == "1 milestone or action"
+    assert table.loc["No status given", "Result"] == "9 milestones or actions"

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from etl.config import Settings
-from etl.rag import RAG_LABELS, RAG_VALUES
+from etl.rag import RAG_LABELS, RAG_VALUES, disagreement, reported_rag
 from ui.charts import FONT_SIZE, _base
 from ui.formatting import fmt_date
 
@@ -238,6 +238,72 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
             "Detail": [_text(v) for v in changes["detail"]],
         }
     )
+
+
+STATUS_CATEGORIES = [
+    "Agrees with the rule",
+    "Contradicts the rule",
+    "Status not understood (kept as written)",
+    "No status given",
+]
+
+
+def status_category(reported_status: Any, computed: Any) -> str:
+    """How an item's own reported status compares with the computed RAG. No status is its own
+    category, never counted as agreeing."""
+    said = _text(reported_status)
+    if not said:
+        return "No status given"
+    if reported_rag(said) is None:
+        return "Status not understood (kept as written)"
+    if computed not in RAG_VALUES:
+        return "Agrees with the rule" if reported_rag(said) == computed else "Contradicts the rule"
+    if disagreement(said, computed):
+        return "Contradicts the rule"
+    return "Agrees with the rule"
+
+
+def computed_overall(items: pd.DataFrame) -> str | None:
+    """The plan's overall RAG by the rule: its worst item (Red if any is Red, then Amber, then
+    Green / Not started, Complete only when everything is); None with no items."""
+    rags = set(items["computed_rag"].dropna())
+    for rag in ("Red", "Amber", "Green", "Not started", "Complete"):
+        if rag in rags:
+            return "Green" if rag == "Not started" else rag
+    return None
+
+
+def status_comparison_table(items: pd.DataFrame, overall_status: Any) -> pd.DataFrame:
+    """The tracker's own overall status beside the rule's, then how many items' own statuses
+    agree, contradict, are not understood, or are not given."""
+    computed = computed_overall(items)
+    overall = _text(overall_status)
+    rows = [
+        (
+            "Overall status",
+            overall or "(no status given)",
+            rag_label(computed) if computed else "",
+            status_category(overall, computed) if computed else "",
+        )
+    ]
+    counts = pd.Series(
+        [
+            status_category(s, c)
+            for s, c in zip(items["reported_status"], items["computed_rag"], strict=True)
+        ],
+        dtype=object,
+    ).value_counts()
+    for category in STATUS_CATEGORIES:
+        n = int(counts.get(category, 0))
+        rows.append(
+            (
+                category,
+                "",
+                "",
+                f"{n} milestone{'' if n == 1 else 's'} or action{'' if n == 1 else 's'}",
+            )
+        )
+    return pd.DataFrame(rows, columns=["Compared", "Tracker says", "Rule says", "Result"])
 
 
 def disagreements_table(frame: pd.DataFrame) -> pd.DataFrame:
