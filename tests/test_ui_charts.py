@@ -148,8 +148,9 @@ def test_breakdown_labels_percent_with_counts_and_no_plans(category: str) -> Non
     fig = charts.breakdown(frame, category)
     _assert_projector_fonts(fig)
     assert [t.name for t in fig.data] == ["Excluding exceptions", "Including exceptions"]
-    assert list(fig.data[0].text) == ["60.0% (3 of 5)", "no plans"]
-    assert list(fig.data[1].text) == ["50.0% (3 of 6)", "no plans"]
+    # Shares of fewer than 20 plans are marked ⚠.
+    assert list(fig.data[0].text) == ["60.0% (3 of 5) ⚠", "no plans"]
+    assert list(fig.data[1].text) == ["50.0% (3 of 6) ⚠", "no plans"]
     assert fig.data[1].marker.pattern.shape == "/"
 
 

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from afcharts.af_colours import get_af_colours
 
 from etl.config import settings
-from ui.formatting import fmt_count, fmt_days, fmt_pct, fmt_time_limit
+from ui.formatting import fmt_count, fmt_days, fmt_pct, fmt_time_limit, small_base
 
 PALETTE: list[str] = get_af_colours("categorical")
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = PALETTE
@@ -450,8 +450,10 @@ def breakdown(frame: pd.DataFrame, category: str) -> go.Figure:
                     "color": colour,
                     "pattern": {"shape": pattern, "fgcolor": "#0B0C0C", "fillmode": "overlay"},
                 },
+                # A share of fewer than 20 plans is marked ⚠ (one plan moves it 5+ points).
                 text=[
                     f"{fmt_pct(v)} ({fmt_count(n)} of {fmt_count(d)})"
+                    + (" ⚠" if small_base(d) else "")
                     if v is not None
                     else "no plans"
                     for v, n, d in zip(values, frame[num_col], frame[den_col], strict=True)

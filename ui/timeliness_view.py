@@ -90,6 +90,7 @@ def breakdown_tabs(period: str) -> list[Tab]:
                 partial(charts.breakdown, category="primary_need"),
                 f"{label('within_20_weeks')} by primary need",
                 f"EHC plans issued in {period} by primary need",
+                "⚠ marks a share of fewer than 20 plans: one plan moves it 5 points or more.",
             ),
         ),
         Tab(
@@ -99,6 +100,7 @@ def breakdown_tabs(period: str) -> list[Tab]:
                 partial(charts.breakdown, category="age_group"),
                 f"{label('within_20_weeks')} by age at request",
                 f"EHC plans issued in {period} by age at request",
+                "⚠ marks a share of fewer than 20 plans: one plan moves it 5 points or more.",
             ),
         ),
     ]
