@@ -3,7 +3,6 @@ timeline, actions behind schedule, what changed since the last report, and the r
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from etl.config import settings
@@ -95,19 +94,10 @@ components.section(
     "RAG. Where they contradict, the board should ask why; an item with no status given is "
     "counted as such, not as agreeing. The rule's overall RAG is the plan's worst item.",
 )
-overall_status = periods.loc[
-    [pd.Timestamp(d).date() == as_of for d in periods["report_date"]], "overall_status"
-]
-components.show_table(
-    view.status_comparison_table(
-        items
-        if not any(v for k, v in filters.items() if k != "plan")
-        else db.query(
-            "plan_items", as_of=as_of, plan=plan, workstreams=None, owners=None, rags=None
-        ),
-        overall_status.iloc[0] if len(overall_status) else None,
-    )
+every_item = db.query(
+    "plan_items", as_of=as_of, plan=plan, workstreams=None, owners=None, rags=None
 )
+components.show_table(view.status_comparison_table(every_item, view.overall_status(periods, as_of)))
 components.table_with_download(
     view.disagreements_table(db.query("plan_disagreements", as_of=as_of, **filters)),
     tc.export("plan_disagreements", state=state, scope=scope),
@@ -140,10 +130,7 @@ components.section(
     "override is kept with its reason, author and time, shown beside the computed RAG, and every "
     "change stays in the history below; the next report is rated afresh.",
 )
-tc.override_form(
-    as_of,
-    db.query("plan_items", as_of=as_of, plan=plan, workstreams=None, owners=None, rags=None),
-)
+tc.override_form(as_of, every_item)
 
 overrides = db.query("plan_overrides")
 if not overrides.empty:

@@ -263,6 +263,12 @@ def status_category(reported_status: Any, computed: Any) -> str:
     return "Agrees with the rule"
 
 
+def overall_status(periods: pd.DataFrame, as_of: dt.date) -> str | None:
+    """The tracker's own overall status for the report dated ``as_of`` (None if not given)."""
+    rows = periods[[pd.Timestamp(d).date() == as_of for d in periods["report_date"]]]
+    return _text(rows["overall_status"].iloc[0]) or None if len(rows) else None
+
+
 def computed_overall(items: pd.DataFrame) -> str | None:
     """The plan's overall RAG by the rule: its worst item (Red if any is Red, then Amber, then
     Green / Not started, Complete only when everything is); None with no items."""
