@@ -44,7 +44,7 @@ if not years:
     st.stop()
 year = right.selectbox("Year", years, key=f"benchmark_year_{measure_key}")
 st.markdown(f"### {view.la_heading(la)}")
-st.caption(f"Our LA: {home.source}. {view.measure_caption(measure)}")
+st.caption(f"Our LA is {home.source}. {view.measure_caption(measure)}")
 
 # ---------------------------------------------------------------- headline position
 position = db.measure_position(la.code, measure_key, year)

@@ -24,9 +24,12 @@ if periods.empty:
     )
     st.stop()
 
-plan = tc.choose_plan(periods)
+plan_col, date_col = st.columns([3, 2])
+with plan_col:
+    plan = tc.choose_plan(periods)
 periods = periods[periods["plan"] == plan]
-as_of = tc.report_date(periods)
+with date_col:
+    as_of = tc.report_date(periods)
 filters: dict[str, object] = {
     "plan": plan,
     **tc.filters(db.query("plan_filter_options", as_of=as_of, plan=plan)),
@@ -37,8 +40,9 @@ scope = f"{plan}, report dated {fmt_date(as_of)}" + (
 items = db.query("plan_items", as_of=as_of, **filters)
 summary = db.query("plan_rag_summary", as_of=as_of, **filters)
 
-components.section(f"RAG summary as at {fmt_date(as_of)}", view.rag_rule_text(settings()))
+components.section(f"RAG summary as at {fmt_date(as_of)}")
 tc.rag_badges(view.rag_counts(items))
+st.caption(view.rag_rule_text(settings()))
 components.trust_note("tracker")
 if items.empty:
     components.empty_state("No milestones or actions match these filters.")

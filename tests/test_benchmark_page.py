@@ -165,5 +165,5 @@ def test_our_la_can_be_saved_to_the_settings_file(
     # A new session starts with it, and says where it came from; no save button is offered.
     again = open_page(PAGE)
     assert again.sidebar.selectbox(key="benchmark_la").value == "E08000031"
-    assert "Our LA: the settings file" in all_text(again)
+    assert "Our LA is set in the settings file" in all_text(again)
     assert not [b for b in again.sidebar.button if b.key == "save_home_la"]

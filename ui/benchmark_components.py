@@ -86,7 +86,7 @@ class HomeLA:
     """Our LA and where it came from, so the page can say so."""
 
     la: LA
-    source: str  # "the settings file", or "chosen for this session (not saved)"
+    source: str  # "set in the settings file", or "chosen for this session (not saved)"
 
 
 def home_la() -> HomeLA | None:
@@ -118,7 +118,7 @@ def home_la() -> HomeLA | None:
         return None
     la = by_code[code]
     if found is not None and code == found[0]:
-        return HomeLA(la, found[1])
+        return HomeLA(la, f"set in {found[1]}")
     st.session_state[HOME_KEY] = code  # chosen by the user: kept for the session
     _save_button(la)
     return HomeLA(la, "chosen for this session (not saved)")
