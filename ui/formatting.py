@@ -415,9 +415,12 @@ def screen_problems(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def screen_load_log(table: pd.DataFrame) -> pd.DataFrame:
-    """The load log as shown on screen: the file's name and what it holds in one cell."""
-    shown = table.drop(columns=[c for c in ("File", "Shape") if c in table.columns])
+    """The load log as shown on screen: the file's name and what it holds in one cell, and the
+    status with its message (why a file was refused) in another, so every column fits."""
+    shown = table.drop(columns=[c for c in ("File", "Shape", "Message") if c in table.columns])
     shown.insert(0, "File", _joined(table, {"File": "", "Shape": ""}, " — "))
+    if "Status" in table.columns:
+        shown["Status"] = _joined(table, {"Status": "", "Message": ""}, ": ")
     return shown
 
 
