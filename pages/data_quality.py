@@ -21,12 +21,28 @@ state = components.start_page(
     "figures.",
 )
 
+load_log = db.query("load_log")
+# The headline first: counts that say what they count (problems, the rows they are on, the rows
+# not loaded).
+not_loaded = int(load_log["rows_rejected"].fillna(0).sum())
+counts = db.query("problems_by_severity")
+components.count_badges(
+    [
+        (
+            str(c.severity),
+            problem_counts_text(
+                str(c.severity), int(c.problems), int(c.rows), int(c.file_problems), not_loaded
+            ),
+        )
+        for c in counts.itertuples()
+    ]
+)
+
 components.section(
     "Load log",
     "One row per file. Every row read is loaded, rejected (an error on the row), or superseded "
     "(the same record in a later file; a superseded row's problems leave the list).",
 )
-load_log = db.query("load_log")
 log_export = components.Export(
     "load_log", "Files loaded into the warehouse", state, columns=TABLE_COLUMNS["load_log"]
 )
@@ -47,21 +63,6 @@ options = db.query("problem_options")
 if options.empty:
     st.success("✓ No problems found in the loaded files.")
     st.stop()
-# Counts that say what they count: problems, the rows they are on, and the rows not loaded.
-not_loaded = int(load_log["rows_rejected"].fillna(0).sum())
-counts = db.query("problems_by_severity")
-components.count_badges(
-    [
-        (
-            str(c.severity),
-            problem_counts_text(
-                str(c.severity), int(c.problems), int(c.rows), int(c.file_problems), not_loaded
-            ),
-        )
-        for c in counts.itertuples()
-    ]
-)
-
 severity_col, rule_col, file_col = st.columns(3)
 severities = severity_col.multiselect(
     "Severity (all if none chosen)",

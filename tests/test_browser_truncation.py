@@ -58,8 +58,11 @@ def settle(page: object, ms: int = 1_500) -> None:
 def problems_on(page: object) -> list[dict[str, object]]:
     """Everything cut off on the page as it stands, then with each tab and expander opened."""
     found: list[dict[str, object]] = list(page.evaluate(DETECTOR))  # type: ignore[attr-defined]
-    for expander in page.locator('[data-testid="stExpander"] details:not([open]) summary').all():  # type: ignore[attr-defined]
-        expander.click()
+    # Handles, not locators: a locator's nth would shift as each expander opens.
+    closed = '[data-testid="stExpander"] details:not([open]) > summary'
+    for expander in page.query_selector_all(closed):  # type: ignore[attr-defined]
+        if expander.is_visible():
+            expander.click()
     tabs = page.locator('[data-testid="stTab"]')  # type: ignore[attr-defined]
     opened: set[str | None] = set()
     for _ in range(3):  # a tab inside a tab shows only once its outer tab is open
