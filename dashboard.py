@@ -41,7 +41,7 @@ page = st.navigation(
     [OVERVIEW, TIMELINESS, WAITING_TIMES, EXCLUSIONS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY]
 )
 components.apply_style()
-components.sidebar(db.data_state(), DATA_QUALITY)
+components.sidebar(db.data_state())
 try:
     page.run()
 except db.WarehouseError as problem:

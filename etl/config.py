@@ -11,7 +11,9 @@ Environment variables:
 from __future__ import annotations
 
 import hmac
+import json
 import os
+import re
 import secrets
 import tomllib
 from dataclasses import dataclass, field
@@ -197,9 +199,73 @@ def _read_settings(path: str) -> Settings:
     )
 
 
+def settings_path() -> Path:
+    """The settings file in use: ``SEND_CONFIG``, else send_dashboard.toml beside the code."""
+    return Path(os.environ.get("SEND_CONFIG", str(REPO_ROOT / "send_dashboard.toml")))
+
+
 def settings() -> Settings:
     """The current settings (cached per settings-file path)."""
-    return _read_settings(os.environ.get("SEND_CONFIG", str(REPO_ROOT / "send_dashboard.toml")))
+    return _read_settings(str(settings_path()))
+
+
+_TABLE_HEADER = re.compile(r"^\s*\[")
+
+
+def _with_key(text: str, table: str, key: str, value: str) -> str:
+    """``text`` with ``key = "value"`` set in ``[table]``: the key's line replaced if it is there,
+    else added under the table's header, else the table added at the end. Every other line —
+    comments, order, spacing — is kept exactly."""
+    line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+    lines = text.splitlines(keepends=True)
+    header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]\s*(#.*)?$")
+    own = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    starts = [i for i, ln in enumerate(lines) if header.match(ln.rstrip("\r\n"))]
+    if not starts:
+        tail = "" if not text or text.endswith("\n") else "\n"
+        return f"{text}{tail}\n[{table}]\n{line}\n"
+    start = starts[0]
+    end = next(
+        (i for i in range(start + 1, len(lines)) if _TABLE_HEADER.match(lines[i])), len(lines)
+    )
+    for i in range(start + 1, end):
+        if own.match(lines[i]):
+            ending = "\r\n" if lines[i].endswith("\r\n") else "\n"
+            lines[i] = line + ending
+            return "".join(lines)
+    lines.insert(start + 1, line + "\n")
+    return "".join(lines)
+
+
+def save_home_la(value: str) -> Path:
+    """Write ``home_la`` under ``[benchmark]`` in the settings file, keeping the rest of the
+    file exactly as it was (comments included); returns the file written.
+
+    The new text is checked before it replaces the old: it must read as TOML, hold the same
+    settings as before but for this one key, and pass the settings checks. It is written to a
+    temporary file beside the settings file and moved into place, so a crash part-way leaves the
+    old file whole. :class:`SettingsError` (nothing written) if any check fails.
+    """
+    path = settings_path()
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    new = _with_key(text, "benchmark", "home_la", value)
+    try:
+        before = tomllib.loads(text)
+        after = tomllib.loads(new)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path} is not valid TOML, so it was not changed: {exc}") from exc
+    expected = {**before, "benchmark": {**before.get("benchmark", {}), "home_la": value}}
+    if after != expected:
+        raise SettingsError(f"{path} could not be changed safely; set home_la there by hand.")
+    try:
+        _SettingsFile.model_validate(after)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, path)) from exc
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(new, encoding="utf-8")
+    os.replace(temporary, path)
+    _read_settings.cache_clear()
+    return path
 
 
 def data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:

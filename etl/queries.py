@@ -201,31 +201,43 @@ QUERIES: dict[str, Query] = {
         optional=("severities", "rules", "files", "loads"),
     ),
     # The Improvement plan page (improvement-plan trackers, etl/tracker/). $as_of is a report
-    # date or NULL (latest); list parameters filter, NULL = no filter.
+    # date or NULL (latest); list parameters filter, NULL = no filter; $plan is one plan's name
+    # (NULL or left out: every plan).
     "plan_periods": Query("Every reporting period loaded, per plan, newest first."),
     "plan_filter_options": Query(
-        "Workstreams / areas and owners of the items in force, for the filters."
+        "Workstreams / areas and owners of the items in force, for the filters.",
+        optional=("plan",),
     ),
     "plan_rag_summary": Query(
         "Milestones and actions in force by workstream / area of weakness and RAG (every RAG "
         "listed, zeros kept).",
+        optional=("plan",),
     ),
-    "plan_items": Query("Every milestone and action in force, worst RAG first, soonest end first."),
+    "plan_items": Query(
+        "Every milestone and action in force, worst RAG first, soonest end first.",
+        optional=("plan",),
+    ),
     "plan_behind_schedule": Query(
         "Actions and milestones behind schedule: not complete and Red, or given a later "
         "revised date, or with a reason for delay.",
+        optional=("plan",),
     ),
-    "plan_disagreements": Query("Items whose own reported status contradicts the computed RAG."),
+    "plan_disagreements": Query(
+        "Items whose own reported status contradicts the computed RAG.", optional=("plan",)
+    ),
     "plan_changes": Query(
         "What changed since each plan's previous report: newly red, newly complete, slipped end "
         "dates, status and RAG changes, items added or dropped.",
+        optional=("plan",),
     ),
     "plan_registers": Query(
-        "Risks, issues and dependencies of the periods in force, highest score first."
+        "Risks, issues and dependencies of the periods in force, highest score first.",
+        optional=("plan",),
     ),
     "plan_risk_grid": Query(
         "Risks in force counted on the 5 × 5 likelihood × impact grid (risks with only a "
         "combined score are not on the grid).",
+        optional=("plan",),
     ),
     "plan_overrides": Query(
         "Every RAG override ever made, newest first (a blank RAG clears an override)."

@@ -238,6 +238,24 @@ class Warehouse(_Door):
         """One row per file loaded: what happened to every row it held."""
         return self.query("load_log")
 
+    def rows_not_loaded(self, kind: str) -> dict[str, int]:
+        """Over the files of one input kind (``"sen2"``, ``"tracker"``): how many files, rows
+        read and rows rejected (an error on the row, so in no figure), from the load log.
+
+        A file is of a kind when it has rows in one of that kind's staging tables; the table
+        names come from the input registry, never from a file.
+        """
+        from etl import inputs
+
+        [spec] = [k for k in inputs.kinds() if k.name == kind]
+        files = " UNION ".join(f"SELECT load_id FROM {table}" for table in spec.staging)
+        row = self.connection.execute(
+            "SELECT count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_rejected), 0) "
+            f"FROM load_log WHERE load_id IN ({files})"
+        ).fetchone()
+        assert row is not None
+        return {"files": int(row[0]), "rows_read": int(row[1]), "rows_rejected": int(row[2])}
+
     def has_trackers(self) -> bool:
         """True when an improvement-plan tracker is loaded."""
         return tracker_report.has_trackers(self.connection)

@@ -21,16 +21,18 @@ if not db.published_available():
         components.empty_state(state.message)
     components.empty_state(db.PUBLISHED_EMPTY)
     st.stop()
-if state.available and state.synthetic:
+# ---------------------------------------------------------------- which LA, which measure
+home = bc.home_la()
+if home is None:
+    # Never a silent default: a board would read another LA's figures as ours.
     st.info(
-        "The figures on this page are **real published statistics** (DfE, MoJ) for the LA you "
-        "choose. The local SEN2 data loaded here is **synthetic**, so in the reconciliation at "
-        "the bottom only DfE's column is real.",
+        "Which local authority is ours? Choose it in the sidebar under **Our LA** — it is "
+        "kept while you use the dashboard, and you can save it to the settings file so it is "
+        "chosen for everyone next time.",
         icon="ℹ️",
     )
-
-# ---------------------------------------------------------------- which LA, which measure
-la = bc.home_la()
+    st.stop()
+la = home.la
 left, right = st.columns([3, 1])
 measure_key = left.selectbox(
     "Measure", list(MEASURES), format_func=view.measure_label, key="benchmark_measure"
@@ -42,13 +44,18 @@ if not years:
     st.stop()
 year = right.selectbox("Year", years, key=f"benchmark_year_{measure_key}")
 st.markdown(f"### {view.la_heading(la)}")
-st.caption(view.measure_caption(measure))
+st.caption(f"Our LA is {home.source}. {view.measure_caption(measure)}")
 
 # ---------------------------------------------------------------- headline position
 position = db.measure_position(la.code, measure_key, year)
 bc.tiles(view.position_tiles(position, la, measure))
 source = position.get("source", "")
 st.caption(f"Source: {source} · {position.get('period', year)}")
+if state.available and state.synthetic:
+    st.caption(
+        "These are real published statistics (DfE, MoJ). The local SEN2 data loaded here is "
+        "synthetic, so in the reconciliation at the bottom only DfE's column is real."
+    )
 
 
 def export(name: str, scope: str) -> components.Export:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import components, db
-from ui.formatting import SEVERITY_BADGES, TABLE_COLUMNS, fmt_date
+from ui.formatting import (
+    SEVERITY_BADGES,
+    TABLE_COLUMNS,
+    fmt_date,
+    problem_counts_text,
+    screen_load_log,
+    screen_problems,
+)
 
 state = components.start_page(
     "Data quality",
@@ -14,18 +21,35 @@ state = components.start_page(
     "figures.",
 )
 
+load_log = db.query("load_log")
+# The headline first: counts that say what they count (problems, the rows they are on, the rows
+# not loaded).
+not_loaded = int(load_log["rows_rejected"].fillna(0).sum())
+counts = db.query("problems_by_severity")
+components.count_badges(
+    [
+        (
+            str(c.severity),
+            problem_counts_text(
+                str(c.severity), int(c.problems), int(c.rows), int(c.file_problems), not_loaded
+            ),
+        )
+        for c in counts.itertuples()
+    ]
+)
+
 components.section(
     "Load log",
     "One row per file. Every row read is loaded, rejected (an error on the row), or superseded "
     "(the same record in a later file; a superseded row's problems leave the list).",
 )
-load_log = db.query("load_log")
-components.table_with_download(
-    load_log,
-    components.Export(
-        "load_log", "Files loaded into the warehouse", state, columns=TABLE_COLUMNS["load_log"]
-    ),
+log_export = components.Export(
+    "load_log", "Files loaded into the warehouse", state, columns=TABLE_COLUMNS["load_log"]
 )
+# On screen the file's name and what it holds share a cell, so every column fits at 1280 wide;
+# the download keeps them apart.
+components.show_table(screen_load_log(log_export.table(load_log, "internal")))
+components.offer_download(load_log, log_export)
 
 components.section("Problems found")
 st.markdown(
@@ -39,8 +63,6 @@ options = db.query("problem_options")
 if options.empty:
     st.success("✓ No problems found in the loaded files.")
     st.stop()
-components.status_counts(db.query("problems_by_severity"), "severity", "problems", SEVERITY_BADGES)
-
 severity_col, rule_col, file_col = st.columns(3)
 severities = severity_col.multiselect(
     "Severity (all if none chosen)",
@@ -58,13 +80,14 @@ problems = db.query(
     "problems", severities=severities or None, rules=rules or None, files=files or None
 )
 st.caption(f"{len(problems):,} problems shown. Row numbers are the spreadsheet's own row numbers.")
-components.table_with_download(
-    problems,
-    components.Export(
-        "problems",
-        f"Problem list (filtered as on screen), data snapshot {fmt_date(state.snapshot_date)}",
-        state,
-        columns=TABLE_COLUMNS["problems"],
-        row_level=True,
-    ),
+problem_export = components.Export(
+    "problems",
+    f"Problem list (filtered as on screen), data snapshot {fmt_date(state.snapshot_date)}",
+    state,
+    columns=TABLE_COLUMNS["problems"],
+    row_level=True,
 )
+# On screen: where the problem is (file, sheet, row, column) in one cell, so the message, the
+# place and the rule are all in sight at 1280 wide; the download keeps them in their columns.
+components.show_table(screen_problems(problem_export.table(problems, "internal")))
+components.offer_download(problems, problem_export)

@@ -24,16 +24,26 @@ if periods.empty:
     )
     st.stop()
 
-as_of = tc.report_date(periods)
-filters = tc.filters(db.query("plan_filter_options", as_of=as_of))
-scope = f"Improvement plan, report dated {fmt_date(as_of)}" + (
-    " (filtered as on screen)" if any(filters.values()) else ""
+plan_col, date_col = st.columns([3, 2])
+with plan_col:
+    plan = tc.choose_plan(periods)
+periods = periods[periods["plan"] == plan]
+with date_col:
+    as_of = tc.report_date(periods)
+filters: dict[str, object] = {
+    "plan": plan,
+    **tc.filters(db.query("plan_filter_options", as_of=as_of, plan=plan)),
+}
+scope = f"{plan}, report dated {fmt_date(as_of)}" + (
+    " (filtered as on screen)" if any(v for k, v in filters.items() if k != "plan") else ""
 )
 items = db.query("plan_items", as_of=as_of, **filters)
 summary = db.query("plan_rag_summary", as_of=as_of, **filters)
 
-components.section(f"RAG summary as at {fmt_date(as_of)}", view.rag_rule_text(settings()))
+components.section(f"RAG summary as at {fmt_date(as_of)}")
 tc.rag_badges(view.rag_counts(items))
+st.caption(view.rag_rule_text(settings()))
+components.trust_note("tracker")
 if items.empty:
     components.empty_state("No milestones or actions match these filters.")
 else:
@@ -55,8 +65,9 @@ else:
 
 components.section(
     "Behind schedule",
-    "Not complete, and Red, or moved to a later revised date, or with a reason for delay — with "
-    "the reason and mitigation as the tracker gives them.",
+    "Not complete, and Red (by the rule, even when the board has overridden it), or moved to a "
+    "later revised date, or with a reason for delay — with the reason and mitigation as the "
+    "tracker gives them.",
 )
 components.table_with_download(
     view.behind_table(db.query("plan_behind_schedule", as_of=as_of, **filters)),
@@ -83,8 +94,14 @@ else:
 
 components.section(
     "Reported status versus computed RAG",
-    "Where the tracker's own status contradicts the rule: the board should ask why.",
+    "The tracker's own statuses (overall, and on each milestone or action) beside the rule's "
+    "RAG. Where they contradict, the board should ask why; an item with no status given is "
+    "counted as such, not as agreeing. The rule's overall RAG is the plan's worst item.",
 )
+every_item = db.query(
+    "plan_items", as_of=as_of, plan=plan, workstreams=None, owners=None, rags=None
+)
+components.show_table(view.status_comparison_table(every_item, view.overall_status(periods, as_of)))
 components.table_with_download(
     view.disagreements_table(db.query("plan_disagreements", as_of=as_of, **filters)),
     tc.export("plan_disagreements", state=state, scope=scope),
@@ -96,11 +113,11 @@ components.section(
     "Risks placed on the likelihood × impact grid (5 × 5); risks with only a combined score "
     "are listed in the register below.",
 )
-registers = db.query("plan_registers", as_of=as_of)
+registers = db.query("plan_registers", as_of=as_of, plan=plan)
 if registers.empty:
     components.empty_state("No risks, issues or dependencies in this report.")
 else:
-    grid = db.query("plan_risk_grid", as_of=as_of)
+    grid = db.query("plan_risk_grid", as_of=as_of, plan=plan)
     if view.risks_on_grid(grid):
         components.chart_with_table(
             view.risk_grid_chart(grid),
@@ -115,12 +132,9 @@ components.section(
     "Override a RAG",
     "When the board agrees the rule's RAG is wrong for a reason the tracker does not show. The "
     "override is kept with its reason, author and time, shown beside the computed RAG, and every "
-    "change stays in the history below; the next report is rated afresh. The same as `python -m "
-    "etl override NAME_OR_REF --rag … --reason … --author …`.",
+    "change stays in the history below; the next report is rated afresh.",
 )
-tc.override_form(
-    as_of, db.query("plan_items", as_of=as_of, workstreams=None, owners=None, rags=None)
-)
+tc.override_form(as_of, every_item)
 
 overrides = db.query("plan_overrides")
 if not overrides.empty:

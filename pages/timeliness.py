@@ -51,6 +51,7 @@ if db.published_available():
     )
     if england:
         st.caption(england)
+components.trust_note("sen2")
 
 first_month, last_month = trend_months(year, as_at)
 components.query_chart(
@@ -85,16 +86,32 @@ stages = stage_col.multiselect(
     key="watchlist_stage",
 )
 watchlist = db.query("watchlist", as_of=as_at, statuses=statuses or None, stages=stages or None)
+breached = watchlist["status"] == "Breached"
+st.markdown("**To act on now:** at risk first, fewest days left first.")
 components.table_with_download(
-    watchlist,
+    watchlist[~breached],
     components.Export(
         "ehcp_watchlist",
-        f"Open requests as at {fmt_date(as_at)} (filtered as on screen)",
+        f"Open requests not yet past 20 weeks as at {fmt_date(as_at)} (filtered as on screen)",
         state,
         as_of=as_at,
         columns=TABLE_COLUMNS["watchlist"],
         row_level=True,
     ),
+    empty="None open at risk or on track with these filters.",
 )
+if breached.any():
+    st.markdown("**Already past the 20-week date:** longest past first.")
+    components.table_with_download(
+        watchlist[breached],
+        components.Export(
+            "ehcp_watchlist_breached",
+            f"Open requests past 20 weeks as at {fmt_date(as_at)} (filtered as on screen)",
+            state,
+            as_of=as_at,
+            columns=TABLE_COLUMNS["watchlist_breached"],
+            row_level=True,
+        ),
+    )
 
 reviews_view.show(state, as_at)

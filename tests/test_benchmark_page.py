@@ -116,3 +116,54 @@ def test_timeliness_page_shows_englands_published_figure(bench: Path) -> None:
     text = all_text(at)
     assert "England in 2024 (DfE published): 46.4% within 20 weeks excluding exceptions" in text
     assert "45.9% including" in text
+
+
+# ---------------------------------------------------------------- our LA, never chosen silently
+
+
+def test_our_la_is_never_chosen_silently(bench: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEND_CONFIG", str(bench / "no-settings-here.toml"))  # home_la unset
+    at = open_page(PAGE)
+    # No LA, no figures: the page asks, rather than comparing the first LA as "ours".
+    assert at.sidebar.selectbox(key="benchmark_la").value is None
+    assert metrics(at) == {}
+    assert any("Which local authority is ours?" in i.value for i in at.info)
+    assert not list(at.get("plotly_chart"))
+
+
+def test_our_la_is_kept_for_the_session_across_pages(
+    bench: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEND_CONFIG", str(bench / "no-settings-here.toml"))
+    at = choose(open_page(PAGE), "E08000031")
+    assert "Wolverhampton" in metrics(at)
+    assert "chosen for this session (not saved)" in all_text(at)
+    # Leave the page (its sidebar box is not drawn there) and come back: still Wolverhampton.
+    at.switch_page("pages/overview.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="benchmark_la").value == "E08000031"
+    assert "Wolverhampton" in metrics(at)
+
+
+def test_our_la_can_be_saved_to_the_settings_file(
+    bench: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings_file = tmp_path / "send_dashboard.toml"
+    original = (REPO / "send_dashboard.toml").read_text(encoding="utf-8")
+    settings_file.write_text(original, encoding="utf-8")
+    monkeypatch.setenv("SEND_CONFIG", str(settings_file))
+    at = choose(open_page(PAGE), "E08000031")
+    at.sidebar.button(key="save_home_la").click().run()
+    assert not at.exception
+    saved = settings_file.read_text(encoding="utf-8")
+    # Only the home_la line changed: every other line (comments included) is as it was.
+    assert saved.splitlines() == [
+        'home_la = "E08000031"' if line.startswith("home_la =") else line
+        for line in original.splitlines()
+    ]
+    # A new session starts with it, and says where it came from; no save button is offered.
+    again = open_page(PAGE)
+    assert again.sidebar.selectbox(key="benchmark_la").value == "E08000031"
+    assert "Our LA is set in the settings file" in all_text(again)
+    assert not [b for b in again.sidebar.button if b.key == "save_home_la"]

@@ -18,7 +18,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.warehouse import run_load
-from tests.ui_fixtures import AS_OF, REPO, UPNS, build_warehouse, write_case_list
+from tests.ui_fixtures import AS_OF, CASES, REPO, UPNS, build_warehouse, write_case_list
+from ui.formatting import escape_markdown
 
 DASHBOARD = REPO / "dashboard.py"
 TIMEOUT = 60
@@ -56,6 +57,12 @@ def charts(at: AppTest) -> list[object]:
     return list(at.get("plotly_chart"))
 
 
+def shown(value: object) -> str:
+    """A table cell as the reader sees it: file text in ``st.table`` is Markdown-escaped
+    (``cases\\.csv``) so that it shows exactly as typed (``cases.csv``)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(value))
+
+
 def all_text(at: AppTest) -> str:
     """Everything a user could read on the page: text elements and every table cell."""
     parts: list[str] = []
@@ -65,7 +72,7 @@ def all_text(at: AppTest) -> str:
             parts.append(str(getattr(element, "label", "")))
             parts.append(str(getattr(element, "delta", "")))
     for table in [*at.table, *at.dataframe]:
-        parts.append(table.value.to_csv())
+        parts.append(shown(table.value.to_csv()))
     return "\n".join(parts)
 
 
@@ -74,12 +81,38 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    """The first table (plain or grid) that has ``column``."""
-    for table in [*at.table, *at.dataframe]:
-        frame = table.value
-        if column in frame.columns:
-            return frame.reset_index(drop=True)
+    """The first table (plain or grid) that has ``column``, as the reader sees it.
+
+    A table too wide for the screen is shown as several side-by-side parts that repeat its
+    first column (``ui.components.show_table``): the parts are joined back into one table.
+    """
+    tables = [t.value for t in [*at.table, *at.dataframe]]
+    for index, frame in enumerate(tables):
+        if column not in frame.columns:
+            continue
+        start = index
+        while start > 0 and _continues(tables[start - 1], frame):
+            start -= 1
+        end = index + 1
+        while end < len(tables) and _continues(frame, tables[end]):
+            end += 1
+        parts = [tables[start].reset_index(drop=True)]
+        parts += [t.iloc[:, 1:].reset_index(drop=True) for t in tables[start + 1 : end]]
+        whole = pd.concat(parts, axis=1)
+        return whole.map(lambda v: shown(v) if isinstance(v, str) else v)
     raise AssertionError(f"no table with a {column!r} column")
+
+
+def _continues(part: pd.DataFrame, following: pd.DataFrame) -> bool:
+    """True when ``following`` is the next part of the same wide table as ``part``."""
+    return (
+        len(part) == len(following)
+        and len(part.columns) > 0
+        and len(following.columns) > 0
+        and part.columns[0] == following.columns[0]
+        and list(part.iloc[:, 0]) == list(following.iloc[:, 0])
+        and not set(part.columns[1:]) & set(following.columns[1:])
+    )
 
 
 @pytest.fixture(scope="module")
@@ -142,20 +175,23 @@ def test_empty_data_dir_shows_help_not_a_traceback(page: str, empty: Path) -> No
 def test_overview_shows_hand_worked_kpis(golden: Path) -> None:
     at = open_page("pages/overview.py")
     shown = metrics(at)
-    # 2026 to 1 Nov: excluding exceptions 3 of 5 = 60.0%; 2025: 2 of 3 = 66.7%; 60.0-66.7 = -6.7.
+    # 2026 to 1 Nov: excluding exceptions 3 of 5 = 60.0%; 2025: 2 of 3 = 66.7%. Both rest on
+    # fewer than 20 plans: the figure is marked ⚠ and the change (-6.7 points, one case's
+    # worth) is not worked out: "too few to compare".
+    too_few_plans = "too few to compare with 2025 (fewer than 20 plans)"
     assert shown["EHC plans issued within 20 weeks (excluding exceptions)"] == (
-        "60.0%",
-        "▼ down 6.7 points on 2025 (worse)",
+        "60.0% ⚠",
+        too_few_plans,
     )
     # Including exceptions: 3 of 6 = 50.0% in 2026 and 2 of 4 = 50.0% in 2025.
     assert shown["EHC plans issued within 20 weeks (including exceptions)"] == (
-        "50.0%",
-        "▬ same as 2025",
+        "50.0% ⚠",
+        too_few_plans,
     )
-    # Decisions: 6 of 7 = 85.714 → 85.7%; 2025: 3 of 6 = 50.0%; 85.7-50.0 = +35.7.
+    # Decisions: 6 of 7 = 85.714 → 85.7%; 2025: 3 of 6 = 50.0%.
     assert shown["Decisions to assess within 6 weeks"] == (
-        "85.7%",
-        "▲ up 35.7 points on 2025 (better)",
+        "85.7% ⚠",
+        "too few to compare with 2025 (fewer than 20 decisions)",
     )
     # Open as at 1 Nov 2026: R13 breached, R14 at risk, R15 on track; a year earlier R06 and R17
     # were both breached and none at risk.
@@ -166,6 +202,9 @@ def test_overview_shows_hand_worked_kpis(golden: Path) -> None:
     assert "Timeliness: 2026 so far (to 1 Nov 2026)" in text
     assert "Compared with the whole of 2025" in text
     assert "3 of 5 plans" in text and "3 of 6 plans" in text and "6 of 7 decisions" in text
+    assert "fewer than 20 plans: treat with care" in text
+    # R99's impossible date: 1 of 17 rows not loaded, said beside the figures.
+    assert "1 of 17 rows in the case files not loaded (errors)" in text
     assert "SYNTHETIC" not in text  # real-data fixture: no synthetic banner
 
 
@@ -176,7 +215,7 @@ def test_overview_with_an_earlier_as_at_date(golden: Path) -> None:
     shown = metrics(at)
     # 2025 to 1 Nov: R09, R10, R12 without exceptions, 2 within → 66.7%; no plans in 2024.
     value, delta = shown["EHC plans issued within 20 weeks (excluding exceptions)"]
-    assert value == "66.7%"
+    assert value == "66.7% ⚠"  # 2 of 3
     assert delta.startswith("no comparison with 2024")
     # As at 1 Nov 2025: R06 and R17 breached; nothing was open on 1 Nov 2024.
     assert shown["Open requests past 20 weeks"] == ("2", "▲ up 2 on 1 Nov 2024 (worse)")
@@ -185,8 +224,8 @@ def test_overview_with_an_earlier_as_at_date(golden: Path) -> None:
 def test_timeliness_shows_hand_worked_figures_and_tables(golden: Path) -> None:
     at = open_page("pages/timeliness.py")
     shown = metrics(at)
-    assert shown["EHC plans issued within 20 weeks (excluding exceptions)"][0] == "60.0%"
-    assert shown["EHC plans issued within 20 weeks (including exceptions)"][0] == "50.0%"
+    assert shown["EHC plans issued within 20 weeks (excluding exceptions)"][0] == "60.0% ⚠"
+    assert shown["EHC plans issued within 20 weeks (including exceptions)"][0] == "50.0% ⚠"
     assert shown["EHC plans issued"][0] == "6"
     assert len(charts(at)) == 6  # trend, weeks, bands, stages, need, age
 
@@ -241,45 +280,57 @@ def test_timeliness_shows_hand_worked_figures_and_tables(golden: Path) -> None:
 
 def test_watchlist_lists_open_requests_without_person_data(golden: Path) -> None:
     at = open_page("pages/timeliness.py")
-    watch = table_with(at, "Reference")
+    tables = [t.value for t in at.table if "Reference" in t.value.columns]
+    assert len(tables) == 2  # to act on now; already past the 20-week date
+    watch, late = (t.map(shown).reset_index(drop=True) for t in tables)
     assert list(watch.columns) == [
         "Reference",
         "Status",
-        "Received",
-        "Weeks open",
+        "Days left",
         "20-week date",
+        "Received",
         "Stage",
         "Primary need",
         "Age at request",
     ]
-    # Default filter: breached and at risk. R13 (1 May + 140 days = 18 Sep) comes before
-    # R14 (1 Jul + 140 days = 18 Nov). Weeks open: 184 // 7 = 26 and 123 // 7 = 17.
-    assert list(watch["Status"]) == ["⚠ Breached", "◐ At risk"]
-    assert list(watch["Received"]) == ["1 May 2026", "1 Jul 2026"]
-    assert list(watch["20-week date"]) == ["18 Sep 2026", "18 Nov 2026"]
-    assert list(watch["Weeks open"]) == ["26", "17"]
-    assert list(watch["Stage"]) == ["Awaiting decision to assess", "Assessment under way"]
-    assert all(re.fullmatch(r"R-[0-9A-F]{10}", ref) for ref in watch["Reference"])
+    # Default filter: breached and at risk. At risk: R14 (1 Jul + 140 days = 18 Nov 2026),
+    # 18 Nov - 1 Nov = 17 days left.
+    assert list(watch["Status"]) == ["◐ At risk"]
+    assert list(watch["Days left"]) == ["17"]
+    assert list(watch["20-week date"]) == ["18 Nov 2026"]
+    assert list(watch["Stage"]) == ["Assessment under way"]
+    # Breached, in their own list: R13 (1 May + 140 days = 18 Sep 2026), 1 Nov - 18 Sep =
+    # 12 (to 30 Sep) + 31 (October) + 1 = 44 days past.
+    assert "Days past 20 weeks" in late.columns and "Days left" not in late.columns
+    assert list(late["Status"]) == ["⚠ Breached"]
+    assert list(late["Days past 20 weeks"]) == ["44"]
+    assert list(late["Received"]) == ["1 May 2026"]
+    assert list(late["Stage"]) == ["Awaiting decision to assess"]
+    for frame in (watch, late):
+        assert all(re.fullmatch(r"R-[0-9A-F]{10}", ref) for ref in frame["Reference"])
     # No UPN, child id or request id from the fixture anywhere on the page.
     text = all_text(at)
     for upn in UPNS:
         assert upn not in text
-    assert not re.search(r"\b[CR]\d{2}\b", "\n".join(watch.to_csv().splitlines()))
+    assert not re.search(r"\b[CR]\d{2}\b", watch.to_csv() + late.to_csv())
 
-    # Showing every status adds R15 (on track) at the end (1 Oct + 140 days = 18 Feb 2027).
+    # Showing every status adds R15 (on track; 1 Oct + 140 days = 18 Feb 2027, 109 days
+    # left) after the at-risk one.
     at.multiselect(key="watchlist_status").set_value([]).run()
-    watch = table_with(at, "Reference")
-    assert list(watch["Status"]) == ["⚠ Breached", "◐ At risk", "✓ On track"]
+    watch = table_with(at, "Days left")
+    assert list(watch["Status"]) == ["◐ At risk", "✓ On track"]
+    assert list(watch["Days left"]) == ["17", "109"]
 
 
 def test_publish_mode_withholds_row_level_downloads(golden: Path) -> None:
     at = open_page("pages/timeliness.py")
     labels = [b.label for b in at.download_button]
-    assert len(labels) == 7 and all("internal" in label for label in labels)
+    # Six chart downloads and two watchlist downloads (to act on; already past 20 weeks).
+    assert len(labels) == 8 and all("internal" in label for label in labels)
     at.sidebar.radio(key="export_mode").set_value("Publish").run()
     assert not at.exception
     labels = [b.label for b in at.download_button]
-    # Six chart downloads stay (suppressed); the watchlist download is withdrawn, with a reason.
+    # Six chart downloads stay (suppressed); the watchlist downloads are withdrawn, with a reason.
     assert len(labels) == 6 and all("publish" in label for label in labels)
     assert any("Row-level lists are not exported in Publish mode" in c.value for c in at.caption)
 
@@ -287,8 +338,9 @@ def test_publish_mode_withholds_row_level_downloads(golden: Path) -> None:
 def test_data_quality_shows_load_log_and_problems(golden: Path) -> None:
     at = open_page("pages/data_quality.py")
     log = table_with(at, "Rows read")
-    # 17 data rows: 16 loaded, R99's impossible date rejected.
-    assert log.loc[0, "File"] == "cases.csv"
+    # 17 data rows: 16 loaded, R99's impossible date rejected. On screen the file's name and
+    # what it holds share one cell, so every column is in sight at 1280 wide.
+    assert log.loc[0, "File"].startswith("cases.csv — ")
     assert log.loc[0, "Status"] == "✓ Loaded"
     assert (log.loc[0, "Rows read"], log.loc[0, "Rows loaded"], log.loc[0, "Rows rejected"]) == (
         "17",
@@ -296,12 +348,16 @@ def test_data_quality_shows_load_log_and_problems(golden: Path) -> None:
         "1",
     )
     problems = table_with(at, "Rule")
+    assert list(problems.columns) == ["Severity", "Message", "Where", "Rule"]
     assert list(problems["Rule"]) == ["date_impossible"]
     assert list(problems["Severity"]) == ["✗ Error (row not loaded)"]
     assert "'31/02/2026' is not a real date" in problems.loc[0, "Message"]
-    # Messages quote what users typed (maybe "=HYPERLINK(...)" or Markdown): they must go in the
-    # data grid, which shows text as it is, never in st.table, which renders Markdown.
-    assert not any("Message" in t.value.columns or "File" in t.value.columns for t in at.table)
+    assert problems.loc[0, "Where"].startswith("cases.csv, ")
+    # Messages quote what users typed (maybe "=HYPERLINK(...)" or Markdown): in st.table, which
+    # reads Markdown, every such cell is escaped, so it shows exactly as typed.
+    raw = next(t.value for t in at.table if "Rule" in t.value.columns)
+    assert raw.loc[0, "Message"] == escape_markdown(problems.loc[0, "Message"])
+    assert "\\'31\\/02\\/2026\\'" in raw.loc[0, "Message"]
     text = all_text(at)
     assert "Error — row not loaded" in text and "Query — loaded but flagged" in text
     assert charts(at) == []
@@ -369,7 +425,7 @@ def test_a_file_with_every_row_rejected_says_nothing_loaded(
     monkeypatch.setenv("SEND_DATA_DIR", str(data))
     at = open_page("pages/data_quality.py")
     log = table_with(at, "Rows read")
-    assert list(log["File"]) == ["cases.csv", "bad.csv"]
+    assert [f.split(" — ")[0] for f in log["File"]] == ["cases.csv", "bad.csv"]
     assert list(log["Status"]) == ["✓ Loaded", "✗ Nothing loaded (every row rejected)"]
 
 
@@ -385,3 +441,47 @@ def test_a_mistake_in_the_settings_file_shows_no_figures(
     [error] = at.error
     assert "within_dayz: unknown setting" in error.value
     assert not at.metric and not charts(at)
+
+
+def test_year_list_starts_at_the_first_year_with_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The golden cases have plans and decisions in 2025 and 2026. One more request, received in
+    # 2008 (long before EHC plans) and never decided, adds no year to choose: the list starts
+    # at 2025, the first year with a plan issued or a decision made.
+    old = [row[:] for row in CASES[:1]]
+    old[0][0], old[0][3], old[0][4] = "C98", "R98", "2008-03-03"
+    old[0][5:10] = ["A", "", "", "", ""]
+    data = build_warehouse(tmp_path, [*CASES, *old])
+    monkeypatch.setenv("SEND_DATA_DIR", str(data))
+    at = open_page("pages/timeliness.py")
+    assert at.selectbox(key="timeliness_year").options == [
+        "2026 so far (to 1 Nov 2026)",
+        "2025",
+    ]
+
+
+def test_data_quality_counts_say_what_they_count(golden: Path) -> None:
+    at = open_page("pages/data_quality.py")
+    badges = next(m.value for m in at.markdown if "class='badges'" in m.value)
+    # R99's impossible date: one error, on one row, which is not loaded.
+    assert "✗ 1 error on 1 row (1 row not loaded)" in badges
+
+
+def test_a_file_that_failed_then_loaded_shows_once_as_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    path = tmp_path / "cases.csv"
+    path.write_text("Something,Else\n1,2\n", encoding="utf-8")  # no case-list headers: refused
+    first = run_load([path], data)
+    assert [f.status for f in first.files] == ["failed"]
+    write_case_list(path)  # the same file, corrected, loaded again
+    run_load([path], data, as_of=AS_OF)
+    monkeypatch.setenv("SEND_DATA_DIR", str(data))
+    at = open_page("pages/data_quality.py")
+    log = table_with(at, "Rows read")
+    assert len(log) == 1 and log.loc[0, "Status"] == "✓ Loaded"
+    # The failed attempt's problem left the list: only R99's impossible date remains.
+    problems = table_with(at, "Rule")
+    assert list(problems["Rule"]) == ["date_impossible"]

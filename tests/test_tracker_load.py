@@ -410,3 +410,22 @@ def test_sen2_and_tracker_share_one_warehouse_undisturbed(
     )
     assert all(read == total for _, read, total in log)
     assert len(items(data)) == 11
+
+
+def test_a_name_wrapped_straight_after_its_prefix_keeps_its_workstream(tmp_path: Path) -> None:
+    """Real highlight reports wrap long names inside the cell, sometimes right after the prefix:
+    "WSA -⏎Implementation of revised High Needs Funding Matrix⏎(phase 2)". The prefix still names
+    the workstream, and the name reads as one line."""
+    wrapped = "WSA -\nImplementation of revised High Needs Funding Matrix\n(phase 2)"
+    data = tmp_path / "data"
+    path = tb.write_highlight_report(
+        tmp_path / "wrapped.xlsx",
+        [(wrapped, tb.d("01/01/2026"), tb.d("30/06/2026"), 0.5)],
+        report_period="31/03/26",
+    )
+    run_load([path], data)
+    got = items(data)
+    name = "Implementation of revised High Needs Funding Matrix (phase 2)"
+    assert got[name]["workstream"] == "WSA"
+    assert stage.split_workstream("WSC:\r\nTrain caseworkers") == ("WSC", "Train caseworkers")
+    assert stage.split_workstream("Start a newsletter") == (None, "Start a newsletter")

@@ -89,10 +89,11 @@ def test_bands_chart_labels_counts_and_shares_both_ways() -> None:
     )
     fig = charts.bands(frame)
     _assert_projector_fonts(fig)
-    assert [t.name for t in fig.data] == ["Including exceptions", "Excluding exceptions"]
-    assert list(fig.data[0].text) == ["3 (50.0%)", "2 (33.3%)", "1 (16.7%)"]
-    assert list(fig.data[1].text) == ["3 (60.0%)", "1 (20.0%)", "1 (20.0%)"]
-    assert fig.data[1].marker.pattern.shape == "x"
+    # Excluding exceptions first, as on every timeliness chart, in its one colour and pattern.
+    assert [t.name for t in fig.data] == ["Excluding exceptions", "Including exceptions"]
+    assert list(fig.data[0].text) == ["3 (60.0%)", "1 (20.0%)", "1 (20.0%)"]
+    assert list(fig.data[1].text) == ["3 (50.0%)", "2 (33.3%)", "1 (16.7%)"]
+    assert fig.data[1].marker.pattern.shape == "/"
 
 
 def test_bands_chart_with_no_plans_says_no_plans() -> None:
@@ -147,8 +148,9 @@ def test_breakdown_labels_percent_with_counts_and_no_plans(category: str) -> Non
     fig = charts.breakdown(frame, category)
     _assert_projector_fonts(fig)
     assert [t.name for t in fig.data] == ["Excluding exceptions", "Including exceptions"]
-    assert list(fig.data[0].text) == ["60.0% (3 of 5)", "no plans"]
-    assert list(fig.data[1].text) == ["50.0% (3 of 6)", "no plans"]
+    # Shares of fewer than 20 plans are marked ⚠.
+    assert list(fig.data[0].text) == ["60.0% (3 of 5) ⚠", "no plans"]
+    assert list(fig.data[1].text) == ["50.0% (3 of 6) ⚠", "no plans"]
     assert fig.data[1].marker.pattern.shape == "/"
 
 
@@ -165,3 +167,41 @@ def test_charts_are_pure_and_do_not_change_their_input() -> None:
     before = frame.copy()
     charts.monthly_trend(frame)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_one_colour_for_one_meaning_on_every_chart() -> None:
+    """Including / excluding exceptions look the same on every chart that draws them, each
+    group of meanings drawn together never shares a colour, and every meaning has a look."""
+    for group in charts.LOOK_GROUPS:
+        colours = [charts.LOOKS[m].colour for m in group]
+        assert len(set(colours)) == len(colours), group
+    assert {m for g in charts.LOOK_GROUPS for m in g} == set(charts.LOOKS)
+    bands = charts.bands(
+        pd.DataFrame(
+            {
+                "band": ["Within 20 weeks"],
+                "plans_issued": [3],
+                "plans_issued_excl_exceptions": [2],
+                "pct_of_plans_issued": [100.0],
+                "pct_of_plans_issued_excl_exceptions": [100.0],
+            }
+        )
+    )
+    need = charts.breakdown(
+        pd.DataFrame(
+            {
+                "need": ["ASD"],
+                "pct_within_20_weeks_excl_exceptions": [50.0],
+                "within_20_weeks_excl_exceptions": [1],
+                "plans_issued_excl_exceptions": [2],
+                "pct_within_20_weeks": [50.0],
+                "within_20_weeks": [1],
+                "plans_issued": [2],
+            }
+        ),
+        "need",
+    )
+    for fig in (bands, need):
+        by_name = {t.name: t.marker.color for t in fig.data}
+        assert by_name["Excluding exceptions"] == charts.look("excluding_exceptions").colour
+        assert by_name["Including exceptions"] == charts.look("including_exceptions").colour

@@ -189,8 +189,9 @@ def test_rag_counts_and_risks_on_the_grid() -> None:
 
 def test_timeliness_words_follow_the_configured_thresholds() -> None:
     default = Settings()
-    assert "At risk = open more than 14 weeks." in tv.watchlist_explanation(default)
-    assert tv.watchlist_explanation(default).startswith("Soonest 20-week date first.")
+    assert "requests at risk (open more than 14 weeks) come first" in tv.watchlist_explanation(
+        default
+    )
     weeks = next(c for c in tv.year_charts("2026", default) if c.query == "weeks_to_issue")
     assert weeks.explanation is not None
     assert weeks.explanation.endswith("the dashed line is the 20-week time limit.")
@@ -198,7 +199,7 @@ def test_timeliness_words_follow_the_configured_thresholds() -> None:
     bands = next(c for c in tv.year_charts("2026", stricter) if c.query == "bands")
     assert bands.explanation is not None
     assert bands.explanation.startswith("Within 18 weeks (up to 126 days)")
-    assert "At risk = open more than 12 weeks." in tv.watchlist_explanation(stricter)
+    assert "(open more than 12 weeks)" in tv.watchlist_explanation(stricter)
 
 
 def test_england_comparison_needs_both_figures() -> None:

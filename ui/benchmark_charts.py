@@ -12,17 +12,21 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import DARK_BLUE, DARK_GREY, DARK_PINK, FONT_SIZE, ORANGE, TURQUOISE, _base
+from ui.charts import DARK_BLUE, FONT_SIZE, _base, look
 
-# kind -> (colour, dash, marker symbol, line width)
-STYLE = {
-    "la": (DARK_BLUE, "solid", "circle", 5),
-    "region": (TURQUOISE, "dash", "square", 3),
-    "england": (DARK_GREY, "dot", "diamond", 3),
-    "median": (ORANGE, "dashdot", "triangle-up", 3),
-    "neighbour": ("#A0A0A0", "solid", "x", 1.5),
-    "predecessor": (DARK_PINK, "longdash", "circle-open", 3),
+_MEANING = {
+    "la": "our_la",
+    "region": "region",
+    "england": "england",
+    "median": "neighbours_median",
+    "predecessor": "predecessor",
 }
+# kind -> (colour, dash, marker symbol, line width), from the one palette in ui.charts.LOOKS
+STYLE: dict[str, tuple[str, str, str, float]] = {
+    kind: (look(m).colour, look(m).dash, look(m).marker, 5.0 if kind == "la" else 3.0)
+    for kind, m in _MEANING.items()
+}
+STYLE["neighbour"] = ("#A0A0A0", "solid", "x", 1.5)
 ORDER = ["neighbour", "predecessor", "england", "region", "median", "la"]
 
 
@@ -139,10 +143,16 @@ def need_mix(frame: pd.DataFrame, la_name: str, region_name: str | None) -> go.F
     printed on each bar, patterned so the three are told apart without colour)."""
     fig = _base(max(420, 70 * len(frame) + 120), barmode="group")
     labels = frame["need"]
-    series = [("la", la_name, DARK_BLUE, ""), ("england", "England", DARK_GREY, "/")]
+    our, england, region = look("our_la"), look("england"), look("region")
+    series = [
+        ("la", la_name, our.colour, our.pattern),
+        ("england", "England", england.colour, england.pattern),
+    ]
     if region_name and "region" in frame.columns:
-        series.insert(1, ("region", region_name, TURQUOISE, "."))
-    for column, name, colour, pattern in reversed(series):
+        series.insert(1, ("region", region_name, region.colour, region.pattern))
+    # With the need axis reversed the first trace is the top bar of each group: our LA first,
+    # in the same order as the legend.
+    for column, name, colour, pattern in series:
         if column not in frame.columns:
             continue
         values = frame[column]
@@ -161,5 +171,5 @@ def need_mix(frame: pd.DataFrame, la_name: str, region_name: str | None) -> go.F
         )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(ticksuffix="%", rangemode="tozero")
-    fig.update_layout(legend={"traceorder": "reversed"}, margin={"r": 80})
+    fig.update_layout(legend={"traceorder": "normal"}, margin={"r": 80})
     return fig

@@ -4,49 +4,124 @@ the reconciliation of our figures with DfE's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import streamlit as st
 
 from etl import benchmark as bm
+from etl import config
 from etl.benchmark import LA
 from etl.config import settings
 from ui import benchmark_view as view
 from ui import components, db
 
-LA_KEY = "benchmark_la"
+LA_KEY = "benchmark_la"  # the sidebar's "Home LA" box (its state goes when the page is left)
+HOME_KEY = "home_la_code"  # the LA chosen this session: not a widget key, so it survives pages
 
 
-def _default_la(by_code: dict[str, LA]) -> str:
-    """The home LA from the settings file if it is in the figures, else the first LA."""
-    configured = settings().home_la
-    if configured:
+def home_la_sources() -> list[tuple[str, Callable[[], str | None]]]:
+    """Where our LA can come from, most trusted first: (where, how to read it).
+
+    Add a source here — e.g. the LA code in the loaded SEN2 return — and the page uses the first
+    that names an LA in the published figures, and says which one it used. The user's own choice
+    in this session comes before all of them; with none, the page asks.
+    """
+    return [("the settings file", lambda: settings().home_la or None)]
+
+
+def _from_sources(by_code: dict[str, LA]) -> tuple[str, str] | None:
+    """(LA code, where it came from) from the first source that names a known LA."""
+    for where, read in home_la_sources():
+        text = read()
+        if not text:
+            continue
         try:
-            code = db.resolve_la(configured).code
+            code = db.resolve_la(text).code
         except bm.UnknownLA:
-            st.warning(
-                f"The home LA in the settings file ({configured!r}) is not in the published "
-                "figures; choose one in the sidebar."
-            )
-        else:
-            if code in by_code:
-                return code
-    return next(iter(by_code))
+            code = None
+        if code in by_code:
+            return code, where
+        st.warning(
+            f"The home LA in {where} ({text!r}) is not in the published figures; choose "
+            "ours in the sidebar."
+        )
+    return None
 
 
-def home_la() -> LA:
-    """The LA being compared, chosen in the sidebar (default: ``home_la`` in the settings)."""
+SAVED_KEY = "home_la_saved"  # what the last save said, shown once
+
+
+def _save(code: str) -> None:
+    """Button callback (runs before the page reruns, so a rerun cannot lose the click)."""
+    try:
+        path = config.save_home_la(code)
+    except (config.SettingsError, OSError) as problem:
+        st.session_state[SAVED_KEY] = ("error", f"Not saved: {problem}")
+    else:
+        st.session_state[SAVED_KEY] = ("success", f"Saved as home_la in {path.name}.")
+
+
+def _save_button(la: LA) -> None:
+    """Offer to keep the session's choice in the settings file (home_la under [benchmark])."""
+    st.sidebar.button(
+        f"Save {la.name} as our LA in the settings file",
+        key="save_home_la",
+        on_click=_save,
+        args=(la.code,),
+        help="Writes home_la under [benchmark] in the settings file; nothing else in the file "
+        "changes. Every user of this copy of the dashboard then starts with this LA.",
+    )
+
+
+def _show_saved() -> None:
+    said = st.session_state.pop(SAVED_KEY, None)
+    if said:
+        kind, text = said
+        (st.sidebar.error if kind == "error" else st.sidebar.success)(text)
+
+
+@dataclass(frozen=True)
+class HomeLA:
+    """Our LA and where it came from, so the page can say so."""
+
+    la: LA
+    source: str  # "set in the settings file", or "chosen for this session (not saved)"
+
+
+def home_la() -> HomeLA | None:
+    """Our LA, never chosen silently: the session's choice, else the first source in
+    :func:`home_la_sources`; with neither, None — the page then asks and shows no figures.
+
+    The choice is kept for the session (it survives moving between pages), and the sidebar
+    offers to save it to the settings file.
+    """
     by_code = {la.code: la for la in db.list_las(current_only=True)}
-    if st.session_state.get(LA_KEY) not in by_code:
-        st.session_state[LA_KEY] = _default_la(by_code)
+    found = _from_sources(by_code)
+    if st.session_state.get(HOME_KEY) not in by_code:
+        st.session_state.pop(HOME_KEY, None)
+    if LA_KEY not in st.session_state:  # the box was not drawn on the last page: restore it
+        st.session_state[LA_KEY] = st.session_state.get(HOME_KEY) or (found[0] if found else None)
     with st.sidebar:
-        st.selectbox(
-            "Home LA (benchmarking)",
+        code = st.selectbox(
+            "Our LA (benchmarking)",
             list(by_code),
             key=LA_KEY,
-            format_func=lambda code: view.la_label(by_code[code]),
-            help="The LA compared on the Benchmark page. Set a default with home_la under "
-            "[benchmark] in send_dashboard.toml.",
+            index=None,
+            placeholder="Choose our local authority",
+            format_func=lambda c: view.la_label(by_code[c]),
+            help="The LA compared on the Benchmarking page. It is kept while you use the "
+            "dashboard; save it to make it everyone's starting point.",
         )
-    return by_code[st.session_state[LA_KEY]]
+    _show_saved()
+    if code is None:
+        return None
+    la = by_code[code]
+    if found is not None and code == found[0]:
+        return HomeLA(la, f"set in {found[1]}")
+    st.session_state[HOME_KEY] = code  # chosen by the user: kept for the session
+    _save_button(la)
+    return HomeLA(la, "chosen for this session (not saved)")
 
 
 def tiles(row: list[view.Tile]) -> None:
@@ -86,7 +161,8 @@ def reconciliation(la: LA, state: db.DataState) -> None:
     if not reasons:
         return
     pick = st.selectbox(
-        "List the cases in a group (references only; `python -m etl lookup REF` finds the row)",
+        "List the cases in a group (pseudonymous references only; your data analyst can find "
+        "each case's file and row from its reference)",
         list(reasons),
         format_func=reasons.__getitem__,
         key="recon_reason",
@@ -94,4 +170,4 @@ def reconciliation(la: LA, state: db.DataState) -> None:
     # Row-level, so never cached (ui.db.explanation_cases); references only, never a UPN.
     cases = view.cases_table(db.explanation_cases(year, pick))
     st.caption(f"{len(cases):,} cases")
-    st.dataframe(cases, hide_index=True, width="stretch")
+    components.show_table(cases)

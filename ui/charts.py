@@ -8,6 +8,7 @@ thresholds are drawn as lines with a text label ("20 weeks").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import afcharts.pio_template  # noqa: F401 - registers the "afcharts" plotly template
@@ -16,10 +17,55 @@ import plotly.graph_objects as go
 from afcharts.af_colours import get_af_colours
 
 from etl.config import settings
-from ui.formatting import fmt_count, fmt_days, fmt_pct, fmt_time_limit
+from ui.formatting import fmt_count, fmt_days, fmt_pct, fmt_time_limit, small_base
 
 PALETTE: list[str] = get_af_colours("categorical")
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = PALETTE
+
+
+@dataclass(frozen=True)
+class Look:
+    """How one meaning is drawn on every chart: colour, bar pattern, line dash, marker."""
+
+    colour: str
+    pattern: str = ""  # bar fill pattern ("" solid)
+    dash: str = "solid"
+    marker: str = "circle"
+
+
+# One colour for one meaning, on every chart of every page (issue 14): a chart asks for a meaning,
+# never for a colour. Meanings in one group are drawn together and so never share a colour;
+# the groups are never on the same chart.
+LOOKS: dict[str, Look] = {
+    # which plans a 20-week figure counts (timeliness charts)
+    "excluding_exceptions": Look(DARK_BLUE, "", "solid", "circle"),
+    "including_exceptions": Look(ORANGE, "/", "dash", "square"),
+    # when a plan was issued
+    "within_20_weeks": Look(TURQUOISE, "", "solid", "circle"),
+    "after_20_weeks": Look(DARK_PINK, "/", "dash", "square"),
+    # averages of days taken
+    "median": Look(LIGHT_PURPLE, "", "solid", "circle"),
+    "mean": Look(DARK_GREY, ".", "dot", "diamond"),
+    # areas (benchmarking): our LA is always dark blue, England always grey
+    "our_la": Look(DARK_BLUE, "", "solid", "circle"),
+    "region": Look(TURQUOISE, ".", "dash", "square"),
+    "england": Look(DARK_GREY, "/", "dot", "diamond"),
+    "neighbours_median": Look(DARK_PINK, "x", "dashdot", "triangle-up"),
+    "predecessor": Look(LIGHT_PURPLE, "", "longdash", "circle-open"),
+}
+LOOK_GROUPS = [
+    ["excluding_exceptions", "including_exceptions"],
+    ["within_20_weeks", "after_20_weeks"],
+    ["median", "mean"],
+    ["our_la", "region", "england", "neighbours_median", "predecessor"],
+]
+
+
+def look(meaning: str) -> Look:
+    """The one way ``meaning`` is drawn (see :data:`LOOKS`)."""
+    return LOOKS[meaning]
+
+
 FONT_SIZE = 20  # px; the afcharts default (~18.6px) is the floor for a projector
 THRESHOLD_COLOUR = "#3D3D3D"
 HOVER_DATE = "%b %Y"
@@ -70,7 +116,7 @@ def monthly_trend(frame: pd.DataFrame) -> go.Figure:
         (
             "Rolling 12 months, excluding exceptions",
             "rolling_pct_within_20_weeks_excl_exceptions",
-            DARK_BLUE,
+            look("excluding_exceptions").colour,
             "solid",
             "circle",
             5,
@@ -80,7 +126,7 @@ def monthly_trend(frame: pd.DataFrame) -> go.Figure:
         (
             "Rolling 12 months, including exceptions",
             "rolling_pct_within_20_weeks",
-            ORANGE,
+            look("including_exceptions").colour,
             "dash",
             "square",
             5,
@@ -90,7 +136,7 @@ def monthly_trend(frame: pd.DataFrame) -> go.Figure:
         (
             "Month, excluding exceptions",
             "pct_within_20_weeks_excl_exceptions",
-            TURQUOISE,
+            look("excluding_exceptions").colour,
             "dot",
             "diamond",
             2,
@@ -100,7 +146,7 @@ def monthly_trend(frame: pd.DataFrame) -> go.Figure:
         (
             "Month, including exceptions",
             "pct_within_20_weeks",
-            DARK_PINK,
+            look("including_exceptions").colour,
             "dot",
             "triangle-up",
             2,
@@ -171,7 +217,10 @@ def weeks_to_issue(frame: pd.DataFrame) -> go.Figure:
             y=list(frame["within_20_weeks"]),
             width=1,
             name="Issued within 20 weeks",
-            marker={"color": DARK_BLUE, "line": {"color": "white", "width": 1}},
+            marker={
+                "color": look("within_20_weeks").colour,
+                "line": {"color": "white", "width": 1},
+            },
             customdata=weeks,
             hovertemplate="Week %{customdata}: %{y} plans within 20 weeks<extra></extra>",
         )
@@ -183,8 +232,13 @@ def weeks_to_issue(frame: pd.DataFrame) -> go.Figure:
             width=1,
             name="Issued after 20 weeks",
             marker={
-                "color": ORANGE,
-                "pattern": {"shape": "/", "fgcolor": "#0B0C0C", "size": 8, "fillmode": "overlay"},
+                "color": look("after_20_weeks").colour,
+                "pattern": {
+                    "shape": look("after_20_weeks").pattern,
+                    "fgcolor": "#0B0C0C",
+                    "size": 8,
+                    "fillmode": "overlay",
+                },
                 "line": {"color": "white", "width": 1},
             },
             customdata=weeks,
@@ -262,17 +316,23 @@ def bands(frame: pd.DataFrame) -> go.Figure:
         xaxis={"title": {"text": "Plans issued"}},
         yaxis={"autorange": "reversed"},
     )
+    # Excluding exceptions first (DfE's headline), as in the legend and on every other chart.
     series = [
-        ("Including exceptions", "plans_issued", "pct_of_plans_issued", DARK_BLUE, ""),
         (
             "Excluding exceptions",
             "plans_issued_excl_exceptions",
             "pct_of_plans_issued_excl_exceptions",
-            TURQUOISE,
-            "x",
+            look("excluding_exceptions"),
+        ),
+        (
+            "Including exceptions",
+            "plans_issued",
+            "pct_of_plans_issued",
+            look("including_exceptions"),
         ),
     ]
-    for name, count_col, pct_col, colour, pattern in series:
+    for name, count_col, pct_col, style in series:
+        colour, pattern = style.colour, style.pattern
         fig.add_trace(
             go.Bar(
                 y=list(frame["band"]),
@@ -311,10 +371,11 @@ def stage_timing(frame: pd.DataFrame) -> go.Figure:
     fig = _base(
         420, barmode="group", xaxis={"title": {"text": "Days"}}, yaxis={"autorange": "reversed"}
     )
-    for name, column, colour, pattern in (
-        ("Median", "median_days", DARK_BLUE, ""),
-        ("Mean", "mean_days", TURQUOISE, "."),
+    for name, column, style in (
+        ("Median", "median_days", look("median")),
+        ("Mean", "mean_days", look("mean")),
     ):
+        colour, pattern = style.colour, style.pattern
         values = _values(frame[column])
         fig.add_trace(
             go.Bar(
@@ -337,7 +398,7 @@ def stage_timing(frame: pd.DataFrame) -> go.Figure:
         [v for v in _values(frame["mean_days"]) + _values(frame["median_days"]) if v is not None]
         + [limit]
     )
-    fig.update_xaxes(range=[0, largest * 1.4])
+    fig.update_xaxes(range=[0, largest * 1.6])  # room for "mean 184.9 days" beside the bar
     add_threshold(fig, x=limit, text=fmt_time_limit(limit), behind_bars=True)
     return fig
 
@@ -353,7 +414,7 @@ def breakdown(frame: pd.DataFrame, category: str) -> go.Figure:
         max(360, 110 + 70 * len(groups)),
         barmode="group",
         xaxis={
-            "range": [0, 135],
+            "range": [0, 175],  # room for "100.0% (3 of 3)" beside a full bar
             "ticksuffix": "%",
             "tickvals": [0, 25, 50, 75, 100],
             "title": {"text": "% issued within 20 weeks"},
@@ -366,19 +427,18 @@ def breakdown(frame: pd.DataFrame, category: str) -> go.Figure:
             "pct_within_20_weeks_excl_exceptions",
             "within_20_weeks_excl_exceptions",
             "plans_issued_excl_exceptions",
-            DARK_BLUE,
-            "",
+            look("excluding_exceptions"),
         ),
         (
             "Including exceptions",
             "pct_within_20_weeks",
             "within_20_weeks",
             "plans_issued",
-            ORANGE,
-            "/",
+            look("including_exceptions"),
         ),
     ]
-    for name, pct_col, num_col, den_col, colour, pattern in series:
+    for name, pct_col, num_col, den_col, style in series:
+        colour, pattern = style.colour, style.pattern
         values = _values(frame[pct_col])
         fig.add_trace(
             go.Bar(
@@ -390,8 +450,10 @@ def breakdown(frame: pd.DataFrame, category: str) -> go.Figure:
                     "color": colour,
                     "pattern": {"shape": pattern, "fgcolor": "#0B0C0C", "fillmode": "overlay"},
                 },
+                # A share of fewer than 20 plans is marked ⚠ (one plan moves it 5+ points).
                 text=[
                     f"{fmt_pct(v)} ({fmt_count(n)} of {fmt_count(d)})"
+                    + (" ⚠" if small_base(d) else "")
                     if v is not None
                     else "no plans"
                     for v, n, d in zip(values, frame[num_col], frame[den_col], strict=True)

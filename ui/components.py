@@ -26,18 +26,23 @@ from ui.formatting import (
     Trend,
     describe_trend,
     display_table,
+    escape_markdown,
     export_filename,
     fmt_count,
     fmt_date,
     fmt_pct,
     fmt_x_of_y,
+    rows_not_loaded_text,
+    small_base_note,
     to_csv,
 )
 
 EXPORT_MODES: dict[str, Mode] = {"Internal": "internal", "Publish": "publish"}
-# Long tables scroll in a data grid; short ones are plain HTML tables, easier to read projected.
-PLAIN_TABLE_MAX_ROWS = 25
-GRID_NATURAL_ROWS = 10
+# Tables are plain (wrapping, every column in sight); a longer one scrolls in a box, and only a
+# very long one goes in the data grid.
+PLAIN_TABLE_MAX_ROWS = 300
+PLAIN_TABLE_MAX_COLUMNS = 8  # more than this will not fit 1280 wide: shown as several tables
+GRID_NATURAL_ROWS = 12
 DeltaColour = Literal["green", "red", "gray", "off"]
 JUDGEMENT_COLOUR: dict[str, DeltaColour] = {"better": "green", "worse": "red"}
 PLOTLY_CONFIG = {
@@ -104,7 +109,10 @@ def start_page(title: str, purpose: str, *, needs_data: bool = True) -> db.DataS
     if state.available and state.synthetic:
         synthetic_banner()
     st.title(title)
-    st.markdown(f"<p class='page-purpose'>{purpose}</p>", unsafe_allow_html=True)
+    # The first screen on a projector is for the headline: what the page is for is one click
+    # away, not a paragraph above the figures.
+    with st.expander("About this page"):
+        st.markdown(f"<p class='page-purpose'>{purpose}</p>", unsafe_allow_html=True)
     if needs_data and not state.available:
         empty_state(state.message)
         st.stop()
@@ -114,8 +122,8 @@ def start_page(title: str, purpose: str, *, needs_data: bool = True) -> db.DataS
 def synthetic_banner() -> None:
     """A banner nobody can miss: the figures on this page are made up."""
     st.markdown(
-        "<div class='synthetic-banner' role='alert'>⚠ SYNTHETIC DATA — made-up demonstration "
-        "figures, not real children. Do not use for decisions.</div>",
+        "<div class='synthetic-banner' role='alert'>⚠ SYNTHETIC DATA — made-up figures, not "
+        "real children. Do not use for decisions.</div>",
         unsafe_allow_html=True,
     )
 
@@ -149,8 +157,9 @@ def export_mode() -> Mode:
     return EXPORT_MODES.get(st.session_state.get("export_mode", "Internal"), "internal")
 
 
-def sidebar(state: db.DataState, data_quality_page: Any) -> None:
-    """The shared sidebar: what data this is, the as-at date, the export mode, data quality."""
+def sidebar(state: db.DataState) -> None:
+    """The shared sidebar: what data this is, the as-at date and the export mode. (Data quality
+    is in the page menu above it: one link to the page, not two.)"""
     with st.sidebar:
         if not state.available:
             st.markdown("**No data loaded yet**")
@@ -186,28 +195,39 @@ def sidebar(state: db.DataState, data_quality_page: Any) -> None:
             ],
             help="Applies to downloads. The screen always shows exact figures.",
         )
-        st.page_link(data_quality_page, label="Data quality checks", icon=":material/fact_check:")
 
 
 # ---------------------------------------------------------------- KPI tiles
 
 
 def kpi_tile(
-    metric_key: str, value: Any, *, previous: Any, against: str | None, detail: str | None = None
+    metric_key: str,
+    value: Any,
+    *,
+    previous: Any,
+    against: str | None,
+    detail: str | None = None,
+    bases: tuple[Any, Any] | None = None,
+    noun: str = "cases",
 ) -> Trend | None:
     """A KPI tile: big number, catalogue title and definition, and the trend in words.
 
     ``value`` / ``previous`` are in the catalogue unit ("%" values already rounded by
     ``etl.metrics.pct``; None means no plans). ``against`` names the comparison ("2025"); None
-    shows no trend (e.g. a part-year count, which a full year would always beat).
+    shows no trend (e.g. a part-year count, which a full year would always beat). ``bases`` are
+    the counts a percentage rests on (now, then): a percentage on fewer than 20 is marked, and a
+    change on fewer than 20 says "too few to compare".
     """
     entry = metric(metric_key)
     shown = fmt_pct(value) if entry.unit == "%" else fmt_count(value)
     trend = (
-        describe_trend(value, previous, entry.unit, entry.polarity, against)
+        describe_trend(value, previous, entry.unit, entry.polarity, against, bases, noun)
         if against is not None
         else None
     )
+    if bases is not None and (note := small_base_note(bases[0], noun)):
+        shown = f"{shown} ⚠"
+        detail = f"{detail} — ⚠ {note}" if detail else f"⚠ {note.capitalize()}"
     with st.container(border=True):
         st.metric(
             entry.title,
@@ -243,11 +263,13 @@ def kpi_row(
     *,
     against: str,
     untrended: Sequence[str] = (),
+    england: dict[str, dict[str, Any] | None] | None = None,
 ) -> None:
     """KPI tiles side by side from two ``ehcp_kpis`` results (this period and the comparison).
 
     Percentages show the counts behind them ("3 of 5 plans"). Keys in ``untrended`` get no trend
-    (a part-year count is always "down" on a whole year, which would mislead).
+    (a part-year count is always "down" on a whole year, which would mislead). ``england`` gives
+    DfE's latest published England figure for a key (``db.england_latest``), shown in its tile.
     """
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
         with column:
@@ -255,13 +277,34 @@ def kpi_row(
             detail = (
                 f"{fmt_x_of_y(current[parts[0]], current[parts[1]])} {parts[2]}" if parts else None
             )
+            if england and (published := england.get(key)):
+                words = f"England {published['year']}: {published['value']:.1f}% (DfE published)"
+                detail = f"{detail}  \n{words}" if detail else words
             kpi_tile(
                 key,
                 current[key],
                 previous=previous.get(key),
                 against=None if key in untrended else against,
                 detail=detail,
+                bases=(current.get(parts[1]), previous.get(parts[1])) if parts else None,
+                noun=parts[2] if parts else "cases",
             )
+
+
+# What each input kind's files are called beside a figure drawn from them.
+KIND_WORDS = {"sen2": "the case files", "tracker": "the plan trackers"}
+
+
+def trust_note(kind: str) -> None:
+    """Beside a figure: how many rows of the files behind it were not loaded, and where to see
+    why ("22 of 25,827 rows in the case files not loaded (errors) — see Data quality")."""
+    text = rows_not_loaded_text(db.rows_not_loaded(kind), KIND_WORDS.get(kind, "the files"))
+    if text:
+        st.markdown(
+            f"<p class='trust-note'>⚠ {html.escape(text)} — see <b>Data quality</b> in the "
+            "menu for which rows and why.</p>",
+            unsafe_allow_html=True,
+        )
 
 
 # ---------------------------------------------------------------- charts with table and download
@@ -381,24 +424,53 @@ def query_chart(spec: ChartSpec, *, state: db.DataState, **params: Any) -> None:
     if frame.empty or not _has_values(frame, columns):
         empty_state("Nothing to show for this period.")
         return
+    # The file name carries the period viewed, not only the snapshot date.
+    period = (
+        f"_{params['year']}"
+        if "year" in params
+        else f"_{params['from_month']:%Y-%m}_to_{params['to_month']:%Y-%m}"
+        if "from_month" in params and "to_month" in params
+        else ""
+    )
     export = Export(
-        f"ehcp_{spec.query}", spec.scope, state, as_of=params.get("as_of"), columns=columns
+        f"ehcp_{spec.query}{period}",
+        spec.scope,
+        state,
+        as_of=params.get("as_of"),
+        columns=columns,
     )
     chart_with_table(spec.draw(frame), frame, export)
 
 
 def show_table(table: pd.DataFrame, *, height: int = 480, our_own_text: bool = False) -> None:
-    """A readable table.
+    """A readable table: plain, large type, every column in sight, long text wrapped.
 
-    ``st.table`` (plain, large type, good on a projector) renders Markdown in its cells, so it is
-    used only for short tables whose every cell we wrote ourselves (``our_own_text``). Anything
-    holding text from the input files — file names, messages quoting a typed value such as
-    ``=HYPERLINK("http://…")`` — goes in the data grid, which shows text exactly as it is.
+    ``st.table`` is used for every table up to :data:`PLAIN_TABLE_MAX_ROWS` rows: its cells
+    wrap, so on a 1280-wide projector no column is scrolled out of sight and no message is cut
+    off (the data grid keeps each row one line high and pushes columns off to the right).
+    ``st.table`` reads its cells as Markdown, so text from the input files (file names,
+    messages quoting a typed value such as ``=HYPERLINK("http://…")``) is escaped with
+    :func:`escape_markdown` and shows exactly as typed; ``our_own_text`` tables, written by us,
+    may use Markdown. A longer list scrolls inside a box ``height`` pixels tall; only a very long
+    one goes in the data grid (its download has every row either way).
     """
     if table.empty:
         st.markdown("_No rows._")
-    elif our_own_text and len(table) <= PLAIN_TABLE_MAX_ROWS:
-        st.table(table, hide_index=True)
+    elif len(table) <= PLAIN_TABLE_MAX_ROWS:
+        shown = table if our_own_text else table.map(escape_markdown)
+        # A table too wide for a projector is shown as several, each repeating the first
+        # (identifying) column, rather than with columns off to the right.
+        first, rest = shown.columns[:1], list(shown.columns[1:])
+        parts = [
+            rest[i : i + PLAIN_TABLE_MAX_COLUMNS - 1]
+            for i in range(0, len(rest), PLAIN_TABLE_MAX_COLUMNS - 1)
+        ]
+        for part in parts or [[]]:
+            st.table(
+                shown[[*first, *part]],
+                hide_index=True,
+                height=height if len(table) > GRID_NATURAL_ROWS else "content",
+            )
     else:
         # Messages are the point of a problem list: give them room rather than truncating.
         config = {
@@ -406,14 +478,7 @@ def show_table(table: pd.DataFrame, *, height: int = 480, our_own_text: bool = F
             for label in ("Message",)
             if label in table.columns
         }
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            # A short list gets its natural height, not a block of empty rows.
-            height=height if len(table) > GRID_NATURAL_ROWS else "auto",
-            column_config=config,
-        )
+        st.dataframe(table, hide_index=True, width="stretch", height=height, column_config=config)
 
 
 DOWNLOAD_LABELS: dict[tuple[TableKind, Mode], str] = {
@@ -479,6 +544,15 @@ BADGE_CLASSES = {
 }
 
 
+def count_badges(badges: Sequence[tuple[str, str]]) -> None:
+    """Badges already written in words, each (status for its colour, text)."""
+    spans = " ".join(
+        f"<span class='badge badge-{BADGE_CLASSES.get(status, 'grey')}'>{html.escape(text)}</span>"
+        for status, text in badges
+    )
+    st.markdown(f"<div class='badges'>{spans}</div>", unsafe_allow_html=True)
+
+
 def status_counts(
     counts: pd.DataFrame, label_column: str, count_column: str, symbols: dict[str, str]
 ) -> None:
@@ -495,22 +569,48 @@ def status_counts(
 
 PROJECTOR_CSS = """
 <style>
+  /* A 1280x720 projector: a compact header, so the first screen is the page's headline, and
+     room for the content (Streamlit's default side padding is 5rem each side). */
+  [data-testid="stMainBlockContainer"] {
+    padding-top: 3rem; padding-left: 2rem; padding-right: 2rem; padding-bottom: 3rem;
+  }
+  [data-testid="stHeader"] { height: 2.5rem; min-height: 2.5rem; }
+  [data-testid="stSidebarHeader"] { height: 2.5rem; margin-bottom: 0; }
+  section[data-testid="stSidebar"] { width: 16.5rem !important; min-width: 16.5rem !important; }
+  [data-testid="stMain"] h1 { font-size: 2.1rem; padding: 0.25rem 0 0.25rem; }
   /* Streamlit writes labels, captions and widget text at 0.875rem; on a projector everything
      should be at least 18px, near-black on white. */
-  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
   [data-testid="stWidgetLabel"] p, [data-testid="stCaptionContainer"], [data-testid="stTab"] p,
   [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"], [data-baseweb="select"] div,
   [data-baseweb="tag"] span, [data-testid="stSidebar"] p,
-  [data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stPageLink"] p,
-  [data-testid="stDownloadButton"] p, [data-testid="stAlertContentInfo"] p {
+  [data-testid="stPageLink"] p,
+  [data-testid="stDownloadButton"] p, [data-testid="stAlertContentInfo"] p,
+  [data-testid="stExpander"] summary p {
     font-size: 18px !important;
   }
   /* Captions are faded with opacity by default: too faint on a projector. */
   [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #383F43 !important; }
   [data-testid="stMetricLabel"] p { font-weight: 700; white-space: normal; }
+  [data-testid="stMetricLabel"] * { overflow: visible !important; }
+  /* Nothing in a tile is cut off with "…": the words of a change ("(better)") are the point,
+     and a figure that does not fit wraps its tile onto the next row instead. */
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+  [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+    white-space: normal !important; overflow: visible !important;
+    text-overflow: clip !important; height: auto !important;
+  }
+  [data-testid="stMetricValue"] { font-size: 2.4rem; line-height: 1.2; }
   [data-testid="stMetricDelta"] { font-weight: 700; }
-  [data-testid="stMetricDelta"] div { white-space: normal; }
-  .page-purpose { font-size: 1.2rem; margin-top: -0.75rem; color: #0B0C0C; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) { flex-wrap: wrap; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"] {
+    min-width: 12.5rem !important; flex: 1 1 12.5rem !important;
+  }
+  /* Table cells wrap between words, never inside one ("Wolverhamp ton"). */
+  [data-testid="stTable"] td, [data-testid="stTable"] th {
+    word-break: normal !important; overflow-wrap: normal !important; hyphens: manual;
+    font-size: 16px !important; padding: 0.3rem 0.45rem !important;
+  }
+  .page-purpose { font-size: 1.2rem; color: #0B0C0C; }
   .badges { display: flex; flex-wrap: wrap; gap: 0.75rem; margin: 0.25rem 0 0.75rem; }
   .badge { font-size: 1.1rem; font-weight: 700; padding: 0.2rem 0.7rem; border: 2px solid; }
   .badge-red { color: #2A0B06; background: #F4CDC6; border-color: #942514; }
@@ -518,9 +618,10 @@ PROJECTOR_CSS = """
   .badge-green { color: #002D18; background: #CCE2D8; border-color: #005A30; }
   .badge-grey { color: #0B0C0C; background: #E5E6E7; border-color: #505A5F; }
   .synthetic-banner {
-    background: #FFDD00; color: #0B0C0C; border: 4px solid #0B0C0C; padding: 0.5rem 1rem;
-    font-size: 1.3rem; font-weight: 700; margin-bottom: 0.25rem;
+    background: #FFDD00; color: #0B0C0C; border: 3px solid #0B0C0C; padding: 0.2rem 0.75rem;
+    font-size: 1.05rem; font-weight: 700; margin-bottom: 0;
   }
+  .trust-note { font-size: 18px; color: #383F43; margin: -0.25rem 0 0.75rem; }
 </style>
 """
 

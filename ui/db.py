@@ -203,6 +203,17 @@ def kpis(year: int, as_of: dt.date) -> dict[str, Any]:
     return _cached_kpis(year, as_of, _identity("warehouse"))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _rows_not_loaded(kind: str, identity: Identity) -> dict[str, int]:
+    del identity
+    return _warehouse(lambda wh: wh.rows_not_loaded(kind))
+
+
+def rows_not_loaded(kind: str) -> dict[str, int]:
+    """Files, rows read and rows rejected for one input kind (counts only, so cached)."""
+    return _rows_not_loaded(kind, _identity("warehouse"))
+
+
 def data_state() -> DataState:
     """What is loaded: a state every page can show without risk of a traceback."""
     path = warehouse_file()

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -169,15 +170,25 @@ def describe_trend(
     unit: str,
     polarity: Polarity,
     against: str,
+    bases: tuple[Any, Any] | None = None,
+    noun: str = "cases",
 ) -> Trend:
     """Describe the change from ``previous`` to ``current`` in words.
 
     ``unit`` is the catalogue unit: "%" changes are in percentage points, counts in whole numbers.
-    ``against`` names the comparison ("2025", "1 Nov 2025").
+    ``against`` names the comparison ("2025", "1 Nov 2025"). ``bases`` are the counts each
+    percentage rests on: when either is under 20 the change is "too few to compare" (a swing
+    of one case would move it by five points or more).
     """
     if _missing(current) or _missing(previous):
         return Trend(
             "", f"no comparison with {against} (no figure for one of the periods)", "unknown"
+        )
+    if bases is not None and any(small_base(b) for b in bases):
+        return Trend(
+            "",
+            f"too few to compare with {against} (fewer than {MIN_PUBLISH_DENOMINATOR} {noun})",
+            "unknown",
         )
     assert current is not None and previous is not None
     if unit == "%":
@@ -293,6 +304,8 @@ COLUMNS: dict[str, Column] = {
     "reference": Column("Reference", "text"),
     "received_date": Column("Received", "date"),
     "weeks_open": Column("Weeks open", "int"),
+    "days_left": Column("Days left", "int"),
+    "days_over": Column("Days past 20 weeks", "int"),
     "breach_date": Column("20-week date", "date"),
     "status": Column("Status", "text"),
     "open_requests": Column(label("open_requests"), "count"),
@@ -398,9 +411,19 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "watchlist": [
         "reference",
         "status",
-        "received_date",
-        "weeks_open",
+        "days_left",
         "breach_date",
+        "received_date",
+        "stage",
+        "primary_need",
+        "age_group",
+    ],
+    "watchlist_breached": [
+        "reference",
+        "status",
+        "days_over",
+        "breach_date",
+        "received_date",
         "stage",
         "primary_need",
         "age_group",
@@ -421,6 +444,39 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 }
 
 
+def _joined(frame: pd.DataFrame, parts: dict[str, str], separator: str) -> pd.Series:
+    """One text per row from several labelled columns ("Sheet Assessments"), blanks left out."""
+    pieces = [
+        frame[column].map(lambda v, p=prefix: f"{p}{v}" if str(v).strip() else "")
+        for column, prefix in parts.items()
+        if column in frame.columns
+    ]
+    return pd.Series(
+        [separator.join(p for p in row if p) for row in zip(*pieces, strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
+
+
+def screen_problems(table: pd.DataFrame) -> pd.DataFrame:
+    """The problem list as shown on screen (from :func:`display_table`'s labelled columns):
+    File, Sheet, Row and Column joined into one "Where" cell that wraps between words."""
+    where = {"File": "", "Sheet": "sheet ", "Row": "row ", "Column": "column "}
+    shown = table.drop(columns=[c for c in where if c in table.columns])
+    shown.insert(min(2, len(shown.columns)), "Where", _joined(table, where, ", "))
+    return shown
+
+
+def screen_load_log(table: pd.DataFrame) -> pd.DataFrame:
+    """The load log as shown on screen: the file's name and what it holds in one cell, and the
+    status with its message (why a file was refused) in another, so every column fits."""
+    shown = table.drop(columns=[c for c in ("File", "Shape", "Message") if c in table.columns])
+    shown.insert(0, "File", _joined(table, {"File": "", "Shape": ""}, " — "))
+    if "Status" in table.columns:
+        shown["Status"] = _joined(table, {"Status": "", "Message": ""}, ": ")
+    return shown
+
+
 def suppress_count(value: Any) -> str:
     """Publish-mode count: 0 → "0", 1–7 → "c", otherwise rounded to the nearest 5."""
     if _missing(value):
@@ -436,6 +492,48 @@ def _round_to_5(number: int) -> int:
     return int(5 * math.floor(number / 5 + 0.5))
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{fmt_count(count)} {one if count == 1 else many}"
+
+
+def problem_counts_text(
+    severity: str, problems: int, rows: int, file_problems: int, rows_not_loaded: int
+) -> str:
+    """What the problem counts count, in words: "22 errors on 18 rows (18 rows not loaded)",
+    "12 queries on 12 rows (loaded, flagged)"; problems about a whole file are counted apart."""
+    if severity == "error":
+        text = f"✗ {_plural(problems, 'error', 'errors')} on {_plural(rows, 'row', 'rows')}"
+        text += f" ({_plural(rows_not_loaded, 'row', 'rows')} not loaded)"
+    else:
+        text = f"? {_plural(problems, 'query', 'queries')} on {_plural(rows, 'row', 'rows')}"
+        text += " (loaded, flagged)"
+    if file_problems:
+        text += f", {fmt_count(file_problems)} of them about a whole file or sheet"
+    return text
+
+
+def small_base(denominator: Any) -> bool:
+    """True when a percentage rests on fewer than 20 cases (1 to 19): shown, but marked, and
+    no change is worked out from it. The same line as publish mode's suppression (DESIGN §7)."""
+    return not _missing(denominator) and 0 < int(denominator) < MIN_PUBLISH_DENOMINATOR
+
+
+def small_base_note(denominator: Any, noun: str = "cases") -> str:
+    """ "fewer than 20 plans: treat with care" for a small base, else ""."""
+    if not small_base(denominator):
+        return ""
+    return f"fewer than {MIN_PUBLISH_DENOMINATOR} {noun}: treat with care"
+
+
+def rows_not_loaded_text(counts: dict[str, int], what: str) -> str:
+    """ "18 of 42 rows in the case files not loaded" when rows were rejected, else ""."""
+    rejected, read = counts.get("rows_rejected", 0), counts.get("rows_read", 0)
+    if not rejected:
+        return ""
+    rows = "row" if read == 1 else "rows"
+    return f"{fmt_count(rejected)} of {fmt_count(read)} {rows} in {what} not loaded (errors)"
+
+
 def suppress_pct(value: Any, numerator: Any, denominator: Any) -> str:
     """Publish-mode percentage, computed from the rounded counts (DESIGN §7, issue 9).
 
@@ -448,7 +546,7 @@ def suppress_pct(value: Any, numerator: Any, denominator: Any) -> str:
     del value  # the exact figure would reveal the exact counts
     if _missing(denominator) or int(denominator) == 0:
         return fmt_pct(None)
-    if int(denominator) < MIN_PUBLISH_DENOMINATOR or _missing(numerator):
+    if small_base(denominator) or _missing(numerator):
         return SUPPRESSED
     if 1 <= int(numerator) <= 7:
         return SUPPRESSED
@@ -563,6 +661,23 @@ def _cell(name: str, spec: Column, mode: Mode, value: Any, numerator: Any, denom
 
 
 # ---------------------------------------------------------------- CSV export
+
+
+# Every ASCII punctuation mark Markdown can read as syntax (CommonMark lets any of them be
+# backslash-escaped, and an escaped one is shown as itself).
+_MARKDOWN_SPECIAL = re.compile(r"([\\!\"#$%&'()*+,\-./:;<=>?@\[\]^_`{|}~])")
+
+
+def escape_markdown(value: Any) -> Any:
+    """Text from an input file, escaped so a Markdown table cell shows it exactly as typed.
+
+    ``st.table`` reads its cells as Markdown: an unescaped ``**x**``, ``[a](b)`` or
+    ``http://…`` from a spreadsheet would be drawn as bold text or a link. Line breaks become
+    spaces (a cell is one paragraph). Non-text values are returned unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", value.replace("\r", " ").replace("\n", " "))
 
 
 def escape_formula(value: Any) -> Any:

@@ -90,6 +90,7 @@ def breakdown_tabs(period: str) -> list[Tab]:
                 partial(charts.breakdown, category="primary_need"),
                 f"{label('within_20_weeks')} by primary need",
                 f"EHC plans issued in {period} by primary need",
+                "⚠ marks a share of fewer than 20 plans: one plan moves it 5 points or more.",
             ),
         ),
         Tab(
@@ -99,6 +100,7 @@ def breakdown_tabs(period: str) -> list[Tab]:
                 partial(charts.breakdown, category="age_group"),
                 f"{label('within_20_weeks')} by age at request",
                 f"EHC plans issued in {period} by age at request",
+                "⚠ marks a share of fewer than 20 plans: one plan moves it 5 points or more.",
             ),
         ),
     ]
@@ -123,9 +125,9 @@ def watchlist_heading(as_at: Any) -> str:
 def watchlist_explanation(limits: Settings) -> str:
     """How to read the watchlist, with the at-risk threshold the settings file sets."""
     return (
-        f"Soonest {_as_adjective(fmt_time_limit(limits.within_days))} date first. References are "
-        "pseudonymous "
-        "(R- and 10 characters): an analyst finds the case with `python -m etl lookup R-…`, "
-        "which names the file, sheet and row it came from. At risk = open more than "
-        f"{fmt_time_limit(limits.at_risk_days)}."
+        "For saving cases: requests at risk (open more than "
+        f"{fmt_time_limit(limits.at_risk_days)}) come first, those with the fewest days left "
+        "before the 20-week date at the top; requests already past it are listed separately "
+        "below. References are pseudonymous (R- and 10 characters): your data analyst can find "
+        "the case's file, sheet and row from one."
     )

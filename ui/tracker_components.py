@@ -23,11 +23,24 @@ def export(name: str, *, state: db.DataState, scope: str) -> components.Export:
     return components.Export(name, scope, state, kind="plan")
 
 
+def choose_plan(periods: pd.DataFrame) -> str:
+    """The plan shown, chosen by its name (a tracker names its plan; two plans are never mixed).
+    With one plan loaded there is nothing to choose: its name is shown."""
+    plans = view.plan_names(periods)
+    if len(plans) == 1:
+        st.markdown(f"**Plan:** {html.escape(plans[0])}")
+        return plans[0]
+    chosen: str = st.selectbox("Plan", plans, key="plan_name")
+    return chosen
+
+
 def report_date(periods: pd.DataFrame) -> dt.date:
     """The reporting period chosen (each loaded tracker is one); the latest by default."""
     dates = view.report_dates(periods)
+    if st.session_state.get("plan_report_date") not in dates:  # another plan's date
+        st.session_state.pop("plan_report_date", None)
     chosen: dt.date = st.selectbox(
-        "Report (each loaded tracker is one reporting period)",
+        "Report date",
         dates,
         format_func=lambda day: view.report_date_label(day, dates[0]),
         key="plan_report_date",
@@ -36,8 +49,11 @@ def report_date(periods: pd.DataFrame) -> dt.date:
 
 
 def filters(options: pd.DataFrame) -> dict[str, list[str] | None]:
-    """Workstream, owner and RAG filters; None for each left empty (= everything)."""
-    ws_col, owner_col, rag_col = st.columns(3)
+    """Workstream, owner and RAG filters; None for each left empty (= everything). They sit in
+    a closed "Filter" box, so the first screen shows the RAG summary, not three empty boxes."""
+    chosen = any(st.session_state.get(k) for k in ("plan_workstreams", "plan_owners", "plan_rags"))
+    box = st.expander("Filter by workstream, owner or RAG", expanded=chosen)
+    ws_col, owner_col, rag_col = box.columns(3)
     facets = {
         facet: list(options.loc[options["facet"] == facet, "value"])
         for facet in ("workstream", "owner")

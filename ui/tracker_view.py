@@ -8,13 +8,15 @@ or for a colour-blind reader; the colours are GOV.UK's, as a second cue.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import textwrap
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from etl.config import Settings
-from etl.rag import RAG_LABELS, RAG_VALUES
+from etl.rag import RAG_LABELS, RAG_VALUES, disagreement, reported_rag
 from ui.charts import FONT_SIZE, _base
 from ui.formatting import fmt_date
 
@@ -76,14 +78,27 @@ CLEAR_OVERRIDE = "Clear override"
 
 
 def rag_rule_text(settings: Settings) -> str:
-    """DESIGN §5 in one sentence, with the thresholds the settings file sets."""
+    """The RAG rule (DESIGN §5) in one plain sentence, with the thresholds the settings set."""
     return (
-        "Rule (DESIGN §5): complete at 100%; red when past its end date; otherwise the gap "
+        "The rule, the same every time: complete at 100%; Red when past its end date; "
+        "otherwise the gap "
         "between the time elapsed and the % complete — up to "
         f"{settings.rag_green_max_gap:g} points Green, up to {settings.rag_amber_max_gap:g} "
         "Amber, more Red. A milestone with only a due date is Amber in the "
         f"{settings.rag_point_amber_days} days before it."
     )
+
+
+def plan_names(periods: pd.DataFrame) -> list[str]:
+    """Every plan loaded, the one reported most recently first (ties by name)."""
+    return [name for name, _ in latest_reports(periods)]
+
+
+def latest_reports(periods: pd.DataFrame) -> list[tuple[str, dt.date]]:
+    """(plan, its latest report date) for every plan loaded, most recent first."""
+    latest = periods.groupby("plan")["report_date"].max()  # grouped: in name order
+    latest = latest.sort_values(ascending=False, kind="stable")
+    return [(str(name), pd.Timestamp(day).date()) for name, day in latest.items()]
 
 
 def report_dates(periods: pd.DataFrame) -> list[dt.date]:
@@ -188,7 +203,18 @@ def behind_table(behind: pd.DataFrame) -> pd.DataFrame:
         {
             "Action ref": [_text(v) for v in behind["ref"]],
             "Action": [_text(v) for v in behind["name"]],
-            "RAG": [rag_label(v) for v in behind["rag"]],
+            # An item the board overrode (say Red to Amber) stays listed while it is late, marked.
+            "RAG": [
+                f"{rag_label(r)} (override; computed {rag_label(c)})"
+                if _text(o) and _text(c) and c != r
+                else rag_label(r)
+                for r, c, o in zip(
+                    behind["rag"],
+                    behind.get("computed_rag", behind["rag"]),
+                    behind.get("override_rag", pd.Series([None] * len(behind))),
+                    strict=True,
+                )
+            ],
             "Reason": [_text(v) or "(no reason given)" for v in behind["reason"]],
             "Mitigation": [_text(v) or "(none given)" for v in behind["mitigation"]],
             "Due": [_date(v) for v in behind["end_date"]],
@@ -212,6 +238,78 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
             "Detail": [_text(v) for v in changes["detail"]],
         }
     )
+
+
+STATUS_CATEGORIES = [
+    "Agrees with the rule",
+    "Contradicts the rule",
+    "Status not understood (kept as written)",
+    "No status given",
+]
+
+
+def status_category(reported_status: Any, computed: Any) -> str:
+    """How an item's own reported status compares with the computed RAG. No status is its own
+    category, never counted as agreeing."""
+    said = _text(reported_status)
+    if not said:
+        return "No status given"
+    if reported_rag(said) is None:
+        return "Status not understood (kept as written)"
+    if computed not in RAG_VALUES:
+        return "Agrees with the rule" if reported_rag(said) == computed else "Contradicts the rule"
+    if disagreement(said, computed):
+        return "Contradicts the rule"
+    return "Agrees with the rule"
+
+
+def overall_status(periods: pd.DataFrame, as_of: dt.date) -> str | None:
+    """The tracker's own overall status for the report dated ``as_of`` (None if not given)."""
+    rows = periods[[pd.Timestamp(d).date() == as_of for d in periods["report_date"]]]
+    return _text(rows["overall_status"].iloc[0]) or None if len(rows) else None
+
+
+def computed_overall(items: pd.DataFrame) -> str | None:
+    """The plan's overall RAG by the rule: its worst item (Red if any is Red, then Amber, then
+    Green / Not started, Complete only when everything is); None with no items."""
+    rags = set(items["computed_rag"].dropna())
+    for rag in ("Red", "Amber", "Green", "Not started", "Complete"):
+        if rag in rags:
+            return "Green" if rag == "Not started" else rag
+    return None
+
+
+def status_comparison_table(items: pd.DataFrame, overall_status: Any) -> pd.DataFrame:
+    """The tracker's own overall status beside the rule's, then how many items' own statuses
+    agree, contradict, are not understood, or are not given."""
+    computed = computed_overall(items)
+    overall = _text(overall_status)
+    rows = [
+        (
+            "Overall status",
+            overall or "(no status given)",
+            rag_label(computed) if computed else "",
+            status_category(overall, computed) if computed else "",
+        )
+    ]
+    counts = pd.Series(
+        [
+            status_category(s, c)
+            for s, c in zip(items["reported_status"], items["computed_rag"], strict=True)
+        ],
+        dtype=object,
+    ).value_counts()
+    for category in STATUS_CATEGORIES:
+        n = int(counts.get(category, 0))
+        rows.append(
+            (
+                category,
+                "",
+                "",
+                f"{n} milestone{'' if n == 1 else 's'} or action{'' if n == 1 else 's'}",
+            )
+        )
+    return pd.DataFrame(rows, columns=["Compared", "Tracker says", "Rule says", "Result"])
 
 
 def disagreements_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -316,13 +414,25 @@ def rag_summary_chart(summary: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def gantt_label(workstream: Any, ref: Any, name: Any, width: int = 48) -> str:
-    """ "2.1 Recruit more educational psychol…" or "WSB · Launch the SENCO network"."""
+def gantt_label(workstream: Any, ref: Any, name: Any, width: int = 34) -> str:
+    """The whole name, wrapped onto lines of at most ``width`` characters (never cut short):
+    "2.1 Recruit more educational<br>psychologists" or "WSB · Launch the SENCO network"."""
     prefix = (
         f"{_text(ref)} " if _text(ref) else (f"{_text(workstream)} · " if _text(workstream) else "")
     )
-    text = prefix + _text(name)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    text = html.escape(prefix + _text(name), quote=False)
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def _span_months(frame: pd.DataFrame, report_date: dt.date) -> int:
+    """How many months the timeline spans (its dates and the report date)."""
+    dates = [
+        pd.Timestamp(d)
+        for d in [*frame["start_date"], *frame["end_date"], report_date]
+        if d is not None and not pd.isna(d)
+    ]
+    first, last = min(dates), max(dates)
+    return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def gantt(items: pd.DataFrame, report_date: dt.date) -> go.Figure:
@@ -334,9 +444,20 @@ def gantt(items: pd.DataFrame, report_date: dt.date) -> go.Figure:
         for w, r, n in zip(frame["workstream"], frame["ref"], frame["name"], strict=True)
     ]
     frame = frame.assign(label=labels)
+    # Each row as tall as its wrapped name; month ticks, with the year under each January.
+    # (plotly gives every row the same height, so the longest name sets it).
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    rows_height = len(labels) * max(44, 26 * lines + 14)
     fig = _base(
-        max(320, 44 * len(frame) + 160),
-        xaxis={"type": "date", "title": {"text": ""}, "side": "top"},
+        max(320, rows_height + 190),
+        xaxis={
+            "type": "date",
+            "title": {"text": ""},
+            "side": "top",
+            "dtick": "M1" if _span_months(frame, report_date) <= 15 else "M3",
+            "tickformat": "%b<br>%Y",
+            "tickangle": 0,
+        },
         yaxis={
             "autorange": "reversed",
             "automargin": True,
@@ -410,10 +531,10 @@ def gantt(items: pd.DataFrame, report_date: dt.date) -> go.Figure:
         showarrow=False,
         font={"size": FONT_SIZE, "color": "#0B0C0C"},
         bgcolor="#FFFFFF",
-        yshift=34,
+        yshift=62,  # above the two-line month ticks, never on top of them
     )
     fig.update_layout(
-        margin={"l": 10, "r": 30, "t": 130, "b": 10},
+        margin={"l": 10, "r": 30, "t": 150, "b": 10},
         legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"},
     )
     return fig

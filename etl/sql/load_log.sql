@@ -12,16 +12,26 @@ CREATE OR REPLACE TEMP TABLE superseded_rows AS
 SELECT DISTINCT load_id, source_sheet, source_row FROM superseded
 EXCEPT SELECT load_id, source_sheet, source_row FROM all_loaded_rows;
 
+-- A file that failed (refused whole) and was loaded successfully later from the same path is
+-- shown once, as loaded: the failed attempt and its problems leave the log (issue 14). It read
+-- no rows, so nothing is lost.
+CREATE OR REPLACE TEMP TABLE retried_failures AS
+SELECT f.load_id FROM load_files f
+WHERE f.status = 'failed'
+  AND EXISTS (SELECT 1 FROM load_files g
+              WHERE g.path = f.path AND g.load_id > f.load_id AND g.status = 'staged');
+
 CREATE OR REPLACE TABLE problems AS
 SELECT * FROM (
     SELECT * FROM file_problems
     UNION ALL SELECT * FROM build_problems
     UNION ALL SELECT * FROM query_problems
 ) p
-WHERE p."row" IS NULL OR NOT EXISTS (
+WHERE p.load_id NOT IN (SELECT load_id FROM retried_failures)
+  AND (p."row" IS NULL OR NOT EXISTS (
     SELECT 1 FROM superseded_rows s
     WHERE s.load_id = p.load_id AND s.source_sheet IS NOT DISTINCT FROM p.sheet
-      AND s.source_row = p."row");
+      AND s.source_row = p."row"));
 
 -- Per file: every row read ends up loaded, rejected (an error on the row) or superseded (the same
 -- record loaded again from a later file). rows_read = rows_loaded + rows_rejected + rows_superseded.
@@ -49,4 +59,5 @@ SELECT f.load_id, f.file, f.path, f.content_hash, f.shape, f.status, f.message, 
        (SELECT count(*) FROM problems p WHERE p.load_id = f.load_id AND p.severity = 'query')::INTEGER
            AS queries
 FROM load_files f LEFT JOIN row_fate r USING (load_id)
+WHERE f.load_id NOT IN (SELECT load_id FROM retried_failures)
 GROUP BY ALL;

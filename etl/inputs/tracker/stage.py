@@ -37,7 +37,9 @@ from etl.inputs.tracker.spec import (
 from etl.readers import FileProblem, RawSheet
 
 # "WSB - Develop a pathway": the workstream code as written, then the milestone's own name.
-_WORKSTREAM_PREFIX = re.compile(r"^\s*(WS\s?[A-Za-z0-9]{1,3})\s*[-–—:]\s*(\S.*)$", re.I)
+# The name may wrap onto new lines anywhere, even straight after the prefix ("WSA -⏎
+# Implementation of …", as in real highlight reports): the prefix still names its workstream.
+_WORKSTREAM_PREFIX = re.compile(r"^\s*(WS\s?[A-Za-z0-9]{1,3})\s*[-–—:]\s*(\S.*)$", re.I | re.S)
 _SHORT_UK_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2})$")
 _RANGE = re.compile(r"\s+(?:to|until|-|–|—)\s+", re.I)
 _PCT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
@@ -405,11 +407,21 @@ class _RowCaster:
         }
 
 
+def split_workstream(written: str) -> tuple[str | None, str]:
+    """ "WSB - Develop a pathway" → ("WSB", "Develop a pathway"); a name without a workstream
+    prefix → (None, the name as written). Line breaks inside a prefixed name (a wrapped cell)
+    become single spaces."""
+    m = _WORKSTREAM_PREFIX.match(written)
+    if not m:
+        return None, written
+    return m[1], " ".join(m[2].split())
+
+
 def _milestone(cast: _RowCaster, fraction_scale: bool, has_workstream: bool) -> dict[str, Any]:
     written = cast.text("name")
     name, workstream = written, cast.text("workstream")
-    if written and not has_workstream and (m := _WORKSTREAM_PREFIX.match(written)):
-        workstream, name = m[1], m[2].strip()
+    if written and not has_workstream:
+        workstream, name = split_workstream(written)
     return cast.record(
         {
             "item_kind": "milestone",
