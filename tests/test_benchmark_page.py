@@ -167,3 +167,24 @@ def test_our_la_can_be_saved_to_the_settings_file(
     assert again.sidebar.selectbox(key="benchmark_la").value == "E08000031"
     assert "Our LA is set in the settings file" in all_text(again)
     assert not [b for b in again.sidebar.button if b.key == "save_home_la"]
+
+
+def test_our_la_comes_from_the_loaded_sen2_return(
+    bench_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With home_la unset, the LA code the XML return gives for itself (LEA 201, the City of
+    London's 3-digit code, E09000001) is ours, and the page says where it came from."""
+    import shutil
+
+    from etl.warehouse import run_load
+    from tests.sen2_shapes import LEA, write_xml
+
+    assert LEA == "201"
+    run_load([write_xml(tmp_path / "sen2.xml")], tmp_path)
+    shutil.copy(bench_dir / "published.duckdb", tmp_path / "published.duckdb")
+    monkeypatch.setenv("SEND_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SEND_CONFIG", str(tmp_path / "no-settings-here.toml"))
+    at = open_page(PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.selectbox(key="benchmark_la").value == "E09000001"
+    assert "Our LA is set in the loaded SEN2 return" in all_text(at)

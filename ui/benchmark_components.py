@@ -27,7 +27,10 @@ def home_la_sources() -> list[tuple[str, Callable[[], str | None]]]:
     that names an LA in the published figures, and says which one it used. The user's own choice
     in this session comes before all of them; with none, the page asks.
     """
-    return [("the settings file", lambda: settings().home_la or None)]
+    return [
+        ("the settings file", lambda: settings().home_la or None),
+        ("the loaded SEN2 return", db.sen2_la_code),
+    ]
 
 
 def _from_sources(by_code: dict[str, LA]) -> tuple[str, str] | None:

@@ -244,6 +244,15 @@ def data_state() -> DataState:
     )
 
 
+def sen2_la_code() -> str | None:
+    """The LA code the newest loaded SEN2 return gives for itself (the XML's LEA, a template's
+    header record), or None when no file says (a case list, a module workbook, no data)."""
+    if not data_state().available:
+        return None
+    codes = query("sen2_la_codes")
+    return None if codes.empty else str(codes["la_code"].iloc[0])
+
+
 # ---------------------------------------------------------------- published figures (issue 3)
 # Public statistics, so their answers are cached; reconciliation case lists are row-level and
 # are not. One cached function per question: typed, and the cache key is its arguments.

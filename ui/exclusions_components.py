@@ -35,7 +35,13 @@ def published_comparison(state: db.DataState, trend: pd.DataFrame) -> None:
     if not db.published_available():
         components.empty_state(db.PUBLISHED_EMPTY)
         return
-    la = bc.home_la()
+    home = bc.home_la()
+    if home is None:
+        components.empty_state(
+            'Choose our local authority in the sidebar ("Our LA") to see its published rates.'
+        )
+        return
+    la = home.la
     published = db.exclusion_rates(la.code)
     if published.empty:
         components.empty_state(
