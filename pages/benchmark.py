@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from etl.published import MEASURES
-from ui import benchmark_charts, components, db
+from ui import benchmark_charts, components, db, reviews_view
 from ui import benchmark_components as bc
 from ui import benchmark_view as view
 
@@ -51,6 +51,7 @@ position = db.measure_position(la.code, measure_key, year)
 bc.tiles(view.position_tiles(position, la, measure))
 source = position.get("source", "")
 st.caption(f"Source: {source} · {position.get('period', year)}")
+reviews_view.benchmark_comparison(measure_key, state)  # ours beside DfE's, where we have it
 if state.available and state.synthetic:
     st.caption(
         "These are real published statistics (DfE, MoJ). The local SEN2 data loaded here is "

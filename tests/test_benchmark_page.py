@@ -188,3 +188,31 @@ def test_our_la_comes_from_the_loaded_sen2_return(
     assert not at.exception, [e.value for e in at.exception]
     assert at.sidebar.selectbox(key="benchmark_la").value == "E09000001"
     assert "Our LA is set in the loaded SEN2 return" in all_text(at)
+
+
+def test_our_annual_review_figure_sits_beside_dfes(
+    bench_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Choosing DfE's 4-week annual review measure shows our own figure from the SEN2 data
+    under the published tiles: the golden codes children have 2 of 3 review decisions within 4
+    weeks of the meeting as at 16 Jan 2025 (worked by hand in tests/golden_codes_fixture.py)."""
+    import shutil
+
+    from etl.warehouse import run_load
+    from tests import golden_codes_fixture as g
+
+    run_load([g.write_workbook(tmp_path / "sen2.xlsx")], tmp_path, as_of=g.AS_OF)
+    shutil.copy(bench_dir / "published.duckdb", tmp_path / "published.duckdb")
+    monkeypatch.setenv("SEND_DATA_DIR", str(tmp_path))
+    at = open_page(PAGE)
+    at.sidebar.selectbox(key="benchmark_la").set_value("E08000031").run()
+    at.selectbox(key="benchmark_measure").set_value("pct_within_20_weeks_excl_exceptions").run()
+    assert not [c for c in at.caption if c.value.startswith("Our SEN2 data")]
+    at.selectbox(key="benchmark_measure").set_value(
+        "pct_annual_review_decisions_within_4_weeks"
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    ours = [c.value for c in at.caption if c.value.startswith("Our SEN2 data")]
+    assert len(ours) == 1
+    assert "66.7% of annual review decisions within 4 weeks" in ours[0]
+    assert "(2 of 3)" in ours[0]
