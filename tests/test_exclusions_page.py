@@ -72,7 +72,7 @@ def test_rates_by_sen_group_with_gap_and_relative_risk(loaded: Path) -> None:
     assert schools["School"].tolist() == ["Hill Primary", "Vale Academy"]
     assert schools["Suspensions per 100 pupils with SEND"].tolist() == ["2.86", "1.76"]
     assert schools["Small numbers"].tolist() == ["⚠ small numbers", "⚠ small numbers"]
-    # (Text from the files is escaped in every plain table: tests/test_ui_components.py.)
+    # (Text from the files is escaped in every plain table: tests/test_pages.py.)
     assert len(charts(at)) >= 5  # rates, trend, schools, reasons, repeats
     assert "A000000000" not in text and "L-0042" not in text  # never a pupil reference
 
