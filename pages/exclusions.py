@@ -55,6 +55,7 @@ components.section(
     "group's suspension rate ÷ the no-SEN rate; gap = the difference in points.",
 )
 parts.tiles(view.headline_tiles(by_sen))
+components.trust_note("exclusions")
 components.chart_with_table(
     view.rates_chart(by_sen),
     by_sen,

@@ -1,14 +1,17 @@
 """Overview: the partnership board's one page — EHC plan timeliness, open requests at risk and
-past the deadline, and the improvement plan's RAG counts, each with England's latest published
-figure where DfE publishes one."""
+past the deadline, the improvement plan's RAG counts, children's health waits and suspensions of
+pupils with SEND, each with England's latest published figure where one is published."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import components, db
+from etl.inputs.exclusions.stage import academic_year
+from ui import components, db, exclusions_view, waits_view
+from ui import exclusions_components as exclusions_parts
 from ui import tracker_components as tc
 from ui import tracker_view as plan_view
+from ui import waits_components as wc
 from ui.formatting import comparison_text, fmt_date, one_year_earlier, year_label
 
 state = components.start_page(
@@ -72,5 +75,57 @@ if not periods.empty:
     st.page_link(
         "pages/improvement_plan.py",
         label="See the timeline, what is behind schedule and what changed",
+        icon=":material/arrow_forward:",
+    )
+
+# ---------------------------------------------------------------- health waits (when loaded)
+lists = waits_view.loaded(db.query("waits_meta"))
+if lists.latest is not None:
+    waits_as_of = min(as_at, lists.latest)
+    summary = waits_view.ordered(db.query("waits_summary", as_of=waits_as_of))
+    trend = waits_view.last_two_years(db.query("waits_month_end", as_of=waits_as_of), waits_as_of)
+    published = db.waits_published("England") if db.waits_icbs() else None
+    components.section(
+        f"Children waiting for health services as at {fmt_date(waits_as_of)}",
+        "From the providers' waiting lists: children referred and not yet seen, per service"
+        + (
+            f"; England's share waiting over 18 weeks from {published['source']}."
+            if published
+            else "."
+        ),
+    )
+    wc.service_tiles(
+        summary,
+        trend,
+        waits_as_of,
+        england=published["england"] if published else None,
+        england_month=published["month"] if published else "",
+    )
+    components.trust_note("waits")
+    st.page_link(
+        "pages/waiting_times.py",
+        label="See each service's trend, the longest waits and the ICB's published waits",
+        icon=":material/arrow_forward:",
+    )
+
+# ---------------------------------------------------------------- exclusions (when loaded)
+if db.has_exclusions():
+    years = db.query("exclusions_years")
+    labels = dict(zip(years["academic_year"], years["academic_year_label"], strict=True))
+    # The academic year of the as-at date, else the newest one loaded.
+    shown_year = academic_year(as_at)
+    if shown_year not in labels:
+        shown_year = next(iter(labels))
+    by_sen = exclusions_view.with_labels(db.query("exclusions_by_sen", academic_year=shown_year))
+    components.section(
+        f"Suspensions of pupils with SEND, {labels[shown_year]}",
+        "Suspensions per 100 pupils in each group, with the gap to pupils without SEN and how "
+        "many times the no-SEN rate it is.",
+    )
+    exclusions_parts.tiles(exclusions_view.headline_tiles(by_sen))
+    components.trust_note("exclusions")
+    st.page_link(
+        "pages/exclusions.py",
+        label="See the trend, schools, reasons and our published rates",
         icon=":material/arrow_forward:",
     )

@@ -49,12 +49,8 @@ components.section(
     "List size, median weeks waiting and the share waiting more than 18 weeks, with the change "
     "since the last month end.",
 )
-for start in range(0, len(services), 4):
-    row = view.tiles(summary.iloc[start : start + 4], trend, as_of)
-    for column, tile in zip(st.columns(4), row, strict=False):
-        with column, st.container(border=True):
-            st.metric(tile.title, tile.waiting)
-            st.caption("  \n".join([*tile.lines, *([tile.change] if tile.change else [])]))
+wc.service_tiles(summary, trend, as_of)
+components.trust_note("waits")
 components.table_with_download(summary, export("by_service", view.SUMMARY_COLUMNS))
 
 service = st.selectbox(

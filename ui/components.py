@@ -292,7 +292,12 @@ def kpi_row(
 
 
 # What each input kind's files are called beside a figure drawn from them.
-KIND_WORDS = {"sen2": "the case files", "tracker": "the plan trackers"}
+KIND_WORDS = {
+    "sen2": "the case files",
+    "tracker": "the plan trackers",
+    "waits": "the waiting lists",
+    "exclusions": "the exclusion records",
+}
 
 
 def trust_note(kind: str) -> None:
