@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from etl.warehouse import run_load
 from tests import exclusions_fixture as fx
@@ -20,7 +21,7 @@ from tests.waits_builders import write_extract
 PAGE = "pages/overview.py"
 
 
-def _overview_at(day: dt.date):  # type: ignore[no-untyped-def]
+def _overview_at(day: dt.date) -> AppTest:
     at = open_page(PAGE)
     at.sidebar.date_input(key="as_at").set_value(day).run()
     assert not at.exception, [e.value for e in at.exception]
