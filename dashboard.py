@@ -24,9 +24,8 @@ WAITING_TIMES = st.Page("pages/waiting_times.py", title="Waiting times", icon=":
 IMPROVEMENT_PLAN = st.Page(
     "pages/improvement_plan.py", title="Improvement plan", icon=":material/flag:"
 )
-EXCLUSIONS = st.Page(
-    "pages/exclusions.py", title="Suspensions and exclusions", icon=":material/do_not_disturb_on:"
-)
+# A short menu name: the full one ("Suspensions and exclusions") is cut off in the sidebar.
+EXCLUSIONS = st.Page("pages/exclusions.py", title="Exclusions", icon=":material/do_not_disturb_on:")
 
 try:
     config.settings()

@@ -12,7 +12,7 @@ from etl.config import settings
 from etl.published.chs import SOURCE
 from ui import components, db
 from ui import waits_view as view
-from ui.formatting import fmt_date
+from ui.formatting import fmt_date, fmt_month
 
 
 def service_tiles(
@@ -22,18 +22,20 @@ def service_tiles(
     england: dict[str, dict[str, object]] | None = None,
     england_month: str = "",
 ) -> None:
-    """A bordered tile per service, four to a row: list size, median weeks, % over 18 weeks,
-    the change since the last month end and, where given, England's published % over 18 weeks
-    for the same service (NHS England, ``england_month``)."""
-    for start in range(0, len(summary), 4):
-        row = view.tiles(summary.iloc[start : start + 4], trend, as_of)
-        services = list(summary["service"].iloc[start : start + 4])
-        for column, tile, service in zip(st.columns(4), row, services, strict=False):
+    """A bordered tile per service, three to a row (four wrap unevenly at 1280 wide): list
+    size, median weeks, % over 18 weeks, the change since the last month end and, where given,
+    England's published % over 18 weeks for the same service (NHS England, ``england_month``,
+    "YYYY-MM")."""
+    for start in range(0, len(summary), 3):
+        row = view.tiles(summary.iloc[start : start + 3], trend, as_of)
+        services = list(summary["service"].iloc[start : start + 3])
+        for column, tile, service in zip(st.columns(3), row, services, strict=False):
             lines = [*tile.lines, *([tile.change] if tile.change else [])]
             published = (england or {}).get(service)
             if published and published.get("pct_over_18_weeks") is not None:
                 lines.append(
-                    f"England {england_month}: {published['pct_over_18_weeks']}% over 18 weeks"
+                    f"England, {fmt_month(england_month + '-01')}: "
+                    f"{published['pct_over_18_weeks']}% over 18 weeks"
                 )
             with column, st.container(border=True):
                 st.metric(tile.title, tile.waiting)
