@@ -74,8 +74,8 @@ def test_a_repeated_id_on_one_sheet_keeps_the_first_row() -> None:
     assert _problems(con) == [(1, "Person", 5, "duplicate_key"), (1, "Person", 7, "duplicate_key")]
     message = con.execute("SELECT message FROM build_problems LIMIT 1").fetchone()
     assert message == (
-        "Duplicate Person id: the same id is already on row 2 of this sheet; only "
-        "the first row was loaded",
+        "Two Person rows have the same record ID: it is already on row 2 of this sheet; "
+        "only that first row was loaded",
     )
     assert con.execute("SELECT source_row FROM person").fetchall() == [(2,)]
 

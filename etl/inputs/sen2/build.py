@@ -90,8 +90,8 @@ def canonical_sql() -> str:
         FROM ranked_{name} WHERE {key} IS NULL;
         INSERT INTO build_problems
         SELECT load_id, source_file, source_sheet, source_row, NULL, 'duplicate_key', 'error',
-               'Duplicate {title} id: the same id is already on row ' || first_row ||
-               ' of this sheet; only the first row was loaded'
+               'Two {title} rows have the same record ID: it is already on row ' || first_row ||
+               ' of this sheet; only that first row was loaded'
         FROM ranked_{name} WHERE dup_rank > 1 AND {key} IS NOT NULL AND load_id = latest_load;
         INSERT INTO superseded
         SELECT '{name}', load_id, source_sheet, source_row FROM ranked_{name}

@@ -40,7 +40,7 @@ rule(
     "duplicate_key",
     "error",
     "The same id appears twice on one sheet; only the first row is loaded",
-    "Duplicate Requests id: the same id is already on row 7 of this sheet",
+    "Two Requests rows have the same record ID: it is already on row 7 of this sheet",
     "SEN2",
 )
 rule(
