@@ -103,6 +103,8 @@ class _SettingsFile(_Section):
     benchmark: _Benchmark = Field(default_factory=_Benchmark)
     published: _Published = Field(default_factory=_Published)
     waits: _Waits = Field(default_factory=_Waits)
+    # [targets] metric key = the partnership's target (checked against etl.catalogue below).
+    targets: dict[str, float] = {}
     # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
     aliases: dict[str, dict[str, dict[str, list[str]]]] = {}
 
@@ -142,6 +144,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     # Issue 12: [waits.services] standard service key → extra names providers use for it.
     waits_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Issue 14: [targets] catalogue metric key → the partnership's own target for it.
+    targets: dict[str, float] = field(default_factory=dict)
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -180,6 +184,8 @@ def _read_settings(path: str) -> Settings:
         raise SettingsError(_describe(exc, file)) from exc
     from etl.headers import canonical_aliases  # the specs know which fields exist
 
+    _check_targets(parsed.targets, file)
+
     t, r = parsed.thresholds, parsed.rag
     return Settings(
         aliases=canonical_aliases(parsed.aliases, file),
@@ -196,7 +202,25 @@ def _read_settings(path: str) -> Settings:
         rag_point_amber_days=r.point_amber_days,
         limits=Limits(**parsed.limits.model_dump()),
         waits_services={k: tuple(v) for k, v in parsed.waits.services.model_dump().items() if v},
+        targets=dict(parsed.targets),
     )
+
+
+def _check_targets(targets: dict[str, float], file: Path) -> None:
+    """Every [targets] key is a metric of the catalogue, so a typing slip is refused (naming the
+    nearest key) instead of a target silently never showing."""
+    import difflib
+
+    from etl.catalogue import CATALOGUE
+
+    for key in targets:
+        if key not in CATALOGUE:
+            near = difflib.get_close_matches(key, list(CATALOGUE), n=1, cutoff=0.5)
+            hint = f"; did you mean {near[0]}?" if near else ""
+            raise SettingsError(
+                f"{file}: [targets] {key}: not a measure the dashboard knows{hint} (the "
+                "measures are listed in docs/metrics.md)"
+            )
 
 
 def settings_path() -> Path:

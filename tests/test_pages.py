@@ -443,6 +443,35 @@ def test_a_mistake_in_the_settings_file_shows_no_figures(
     assert not at.metric and not charts(at)
 
 
+def test_targets_from_the_settings_file_sit_beside_the_figures(
+    golden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[targets] in the settings: the golden 2026 figures (excluding exceptions 3 of 5 = 60.0%,
+    decisions 6 of 7 = 85.7%, 1 open request past 20 weeks) against targets of 60, 90 and 0:
+    60.0 >= 60 is met (higher is better), 85.7 < 90 is not, 1 > 0 past 20 weeks is not (lower is
+    better). Said in words, never by colour alone."""
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(
+        "[targets]\npct_within_20_weeks_excl_exceptions = 60\n"
+        "pct_decisions_within_6_weeks = 90\nopen_breached = 0\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SEND_CONFIG", str(settings_file))
+    text = all_text(open_page("pages/overview.py"))
+    assert "Target 60.0%: met" in text
+    assert "Target 90.0%: not met" in text
+    assert "Target 0: not met" in text
+
+
+def test_an_unknown_target_is_refused_naming_the_nearest_measure(tmp_path: Path) -> None:
+    from etl import config
+
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text("[targets]\npct_within_20_week = 60\n", encoding="utf-8")
+    with pytest.raises(config.SettingsError, match="did you mean pct_within_20_weeks"):
+        config._read_settings(str(settings_file))
+
+
 def test_year_list_starts_at_the_first_year_with_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

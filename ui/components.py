@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from etl.catalogue import metric
+from etl.config import settings
 from ui import db
 from ui.formatting import (
     TABLE_COLUMNS,
@@ -34,6 +35,7 @@ from ui.formatting import (
     fmt_x_of_y,
     rows_not_loaded_text,
     small_base_note,
+    target_text,
     to_csv,
 )
 
@@ -269,7 +271,8 @@ def kpi_row(
 
     Percentages show the counts behind them ("3 of 5 plans"). Keys in ``untrended`` get no trend
     (a part-year count is always "down" on a whole year, which would mislead). ``england`` gives
-    DfE's latest published England figure for a key (``db.england_latest``), shown in its tile.
+    DfE's latest published England figure for a key (``db.england_latest``), shown in its tile,
+    and the partnership's target where ``[targets]`` in the settings file sets one.
     """
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
         with column:
@@ -279,6 +282,9 @@ def kpi_row(
             )
             if england and (published := england.get(key)):
                 words = f"England {published['year']}: {published['value']:.1f}% (DfE published)"
+                detail = f"{detail}  \n{words}" if detail else words
+            if (target := settings().targets.get(key)) is not None:
+                words = target_text(key, current[key], target)
                 detail = f"{detail}  \n{words}" if detail else words
             kpi_tile(
                 key,

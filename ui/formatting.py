@@ -754,3 +754,16 @@ def export_filename(name: str, context: ExportContext) -> str:
     """ "ehcp_bands_2026-11-01_publish.csv" — mode and snapshot in the file name too."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name).strip("_")
     return f"{safe}_{context.snapshot_date.isoformat()}_{context.mode}.csv"
+
+
+def target_text(key: str, value: Any, target: float) -> str:
+    """ "Target 60.0%: not met" beside a figure, in words (never colour alone); whether it is
+    met follows the measure's polarity in the catalogue. A neutral measure only states it."""
+    from etl.catalogue import metric
+
+    entry = metric(key)
+    shown = f"{target:,.{entry.decimals}f}{'%' if entry.unit == '%' else ''}"
+    if _missing(value) or entry.polarity == "neutral":
+        return f"Target {shown}"
+    met = value >= target if entry.polarity == "higher_is_better" else value <= target
+    return f"Target {shown}: {'met' if met else 'not met'}"
