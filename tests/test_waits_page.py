@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import sen2_builders as b
-from tests.test_pages import all_text, charts, open_page, table_with
+from tests.test_pages import DASHBOARD, all_text, charts, open_page, table_with
 from tests.test_waits_measures import EXTRACT, ROWS
 from tests.ui_fixtures import build_warehouse
 from tests.waits_builders import write_extract
@@ -133,9 +133,12 @@ def test_previous_month_end() -> None:
     assert view.previous_month_end(dt.date(2025, 3, 1)) == dt.date(2025, 2, 28)
 
 
+@pytest.mark.parametrize("chosen_in", ["settings", "session"])
 def test_published_waits_beside_ours_for_the_home_las_icb(
-    waits_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    waits_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chosen_in: str
 ) -> None:
+    """Kent is our LA, set in the settings file or chosen this session on Benchmarking (its
+    code, E10000016): either way its ICB is the one compared."""
     from etl.published import load_published
     from tests.test_published_waits import AUGUST, JANUARY, LOOKUP, SLT, _cell
 
@@ -151,10 +154,18 @@ def test_published_waits_beside_ours_for_the_home_las_icb(
     shutil.copytree(waits_dir, data)
     load_published(source, data)
     settings = tmp_path / "s.toml"
-    settings.write_text('[benchmark]\nhome_la = "Kent"\n')
+    settings.write_text('[benchmark]\nhome_la = "Kent"\n' if chosen_in == "settings" else "")
     monkeypatch.setenv("SEND_DATA_DIR", str(data))
     monkeypatch.setenv("SEND_CONFIG", str(settings))
-    at = _at_d()
+    if chosen_in == "settings":
+        at = _at_d()
+    else:
+        at = AppTest.from_file(str(DASHBOARD), default_timeout=90)
+        at.session_state["home_la_code"] = "E10000016"  # as Benchmarking keeps the choice
+        at.run()
+        at.switch_page(PAGE).run()
+        at.sidebar.date_input(key="as_at").set_value(D).run()
+        assert not at.exception, [e.value for e in at.exception]
     # Kent's ICB is chosen by default; its January 2025 figures (the latest loaded) are shown.
     assert at.selectbox(key="waits_icb").value == "QKS"
     compare = table_with(at, "ICB: waiting")

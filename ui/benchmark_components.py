@@ -33,6 +33,16 @@ def home_la_sources() -> list[tuple[str, Callable[[], str | None]]]:
     ]
 
 
+def known_home_la() -> str | None:
+    """Our LA as far as it is known without asking (no widget drawn): the session's choice,
+    else the first source of :func:`home_la_sources` that names one; None when none does. For
+    pages that only start from our LA (e.g. the ICB compared on Waiting times)."""
+    chosen = st.session_state.get(HOME_KEY)
+    if chosen:
+        return str(chosen)
+    return next((text for _, read in home_la_sources() if (text := read())), None)
+
+
 def _from_sources(by_code: dict[str, LA]) -> tuple[str, str] | None:
     """(LA code, where it came from) from the first source that names a known LA."""
     for where, read in home_la_sources():

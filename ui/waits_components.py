@@ -8,8 +8,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from etl.config import settings
 from etl.published.chs import SOURCE
+from ui import benchmark_components as bc
 from ui import components, db
 from ui import waits_view as view
 from ui.formatting import fmt_date, fmt_month
@@ -54,9 +54,10 @@ def published_waits(
         return
     names = dict(icbs)
     default = 0
-    if settings().home_la:
+    home = bc.known_home_la()
+    if home:
         try:
-            default = view.home_icb(db.waits_published(settings().home_la)["area"], icbs)
+            default = view.home_icb(db.waits_published(home)["area"], icbs)
         except LookupError:
             default = 0
     choice = st.selectbox(
@@ -99,7 +100,7 @@ def published_waits(
             ),
         )
     elif service == view.AUTISM:
-        autism = db.autism_waits(settings().home_la or None)
+        autism = db.autism_waits(home or None)
         if not autism.empty:
             components.section(
                 "Autism: first appointment after more than 13 weeks (published)",
