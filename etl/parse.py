@@ -24,7 +24,8 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 MIN_SERIAL = (dt.date(1950, 1, 1) - EXCEL_EPOCH).days
 MAX_SERIAL = (dt.date(MAX_YEAR, 12, 31) - EXCEL_EPOCH).days
 
-_MONTHS = {
+# Month names and their common short forms → month number (also read by etl.published).
+MONTHS: dict[str, int] = {
     m: i
     for i, names in enumerate(
         [
@@ -133,12 +134,12 @@ def parse_date(raw: Any) -> Parsed:
             )
         return _make_date(year, month, day, text)
     if m := _BLADE.match(text):
-        named = _MONTHS.get(m[2].lower())
+        named = MONTHS.get(m[2].lower())
         if named is None:
             return Parsed(error=f"'{text}' has an unknown month name", rule="date_unreadable")
         return _make_date(int(m[1]), named, int(m[3]), text)
     if m := _DMY_NAME.match(text):
-        named = _MONTHS.get(m[2].lower())
+        named = MONTHS.get(m[2].lower())
         if named is None:
             return Parsed(error=f"'{text}' has an unknown month name", rule="date_unreadable")
         return _make_date(int(m[3]), named, int(m[1]), text)

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from etl.catalogue import label
+from etl.inputs.exclusions.report import BY_SEN_KEYS
 from etl.inputs.exclusions.spec import SEN_GROUP_LABELS
 from etl.inputs.exclusions.stage import academic_year
 from ui.charts import DARK_BLUE, DARK_GREY, FONT_SIZE, ORANGE, TURQUOISE, _base
@@ -25,17 +26,7 @@ from ui.formatting import MIN_PUBLISH_DENOMINATOR, fmt_count, fmt_date, fmt_rate
 
 GROUPS = ("ehc_plan", "sen_support", "no_sen")
 # The columns each local table shows and exports (labels and publish-mode rules: ui.formatting).
-BY_SEN_COLUMNS = [
-    "sen_group_label",
-    "suspensions",
-    "permanent_exclusions",
-    "pupils_suspended",
-    "headcount",
-    "suspension_rate",
-    "permanent_exclusion_rate",
-    "one_plus_suspension_rate",
-    "relative_risk_suspension",
-]
+BY_SEN_COLUMNS = ["sen_group_label", *BY_SEN_KEYS]  # the kpis keys, each group named
 SCHOOL_COLUMNS = [
     "school_name",
     "school_urn",

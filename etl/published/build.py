@@ -7,10 +7,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.checks.published import FILE_UNREADABLE, UNKNOWN_LA
-from etl.published import chs, waits
+from etl.published import chs, sqlfile, waits
 from etl.published.areas import PREDECESSORS, normalise_name
 from etl.published.datasets import DATASET_BY_KEY, DATASETS, Dataset, dataset_for, find_files
 from etl.published.ees import read_ees
@@ -170,21 +168,8 @@ def _arrow(values: Iterable[Value]) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
-@cache
-def _sections() -> dict[str, list[str]]:
-    """build.sql's statements by section ("-- name: tables" …)."""
-    sections: dict[str, list[str]] = {}
-    for part in re.split(r"^-- name: ", SQL_FILE.read_text(encoding="utf-8"), flags=re.M)[1:]:
-        name, _, body = part.partition("\n")
-        sections[name.strip()] = [s.strip() for s in body.split(";\n") if s.strip()]
-    return sections
-
-
 def _run(con: duckdb.DuckDBPyConnection, section: str, **params: Any) -> None:
-    """Run one section of build.sql, binding each statement the parameters it names."""
-    for statement in _sections()[section]:
-        bound = {k: v for k, v in params.items() if f"${k}" in statement}
-        con.execute(statement, bound or None)
+    sqlfile.run(con, SQL_FILE, section, **params)
 
 
 def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path | None) -> None:

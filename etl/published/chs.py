@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.checks.published import BAD_NUMBER
+from etl.parse import MONTHS
 from etl.published.areas import ENGLAND_CODE
 from etl.published.datasets import find_header
 from etl.published.records import FileLoad, PublishedError
@@ -52,26 +53,6 @@ CYP_SERVICES = {
 }
 LEVELS = {"national": "England", "region": "Region", "icb": "ICB", "provider": "Provider"}
 ORG_COLUMNS = ("organisation type", "organisation code", "organisation name")
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
 _MONTH = re.compile(r"\b([A-Za-z]+)\s+(\d{4})\s*$")
 _BAND = re.compile(r"number waiting\s+(.*?)\s+by service", re.I)
 _BAND_START = re.compile(r"(?:>|over\s+)(\d+)|^(\d+)-")
@@ -128,9 +109,9 @@ def kind_of(path: Path) -> str | None:
 def month_of(title: str) -> dt.date | None:
     """ "Total waiting list by service, July 2025" → 1 July 2025."""
     m = _MONTH.search(title.strip())
-    if not m or m[1].lower() not in _MONTHS:
+    if not m or m[1].lower() not in MONTHS:
         return None
-    return dt.date(int(m[2]), _MONTHS[m[1].lower()], 1)
+    return dt.date(int(m[2]), MONTHS[m[1].lower()], 1)
 
 
 def band_of(title: str) -> tuple[str, int] | None:

@@ -4,8 +4,10 @@ neighbours below it, closest first."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
+from etl.parse import MONTHS
 from etl.published.datasets import DATASET_BY_KEY
 from etl.published.records import FileLoad, PublishedError
 
@@ -38,20 +40,6 @@ def read_neighbours(path: Path) -> FileLoad:
 
 # ---------------------------------------------------------------- DfE's own set (issue 13)
 
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 DFE_SET = "dfe"
 D2I_SET = "d2i"
 
@@ -59,9 +47,9 @@ D2I_SET = "d2i"
 def dfe_set_label(path: Path) -> str:
     """ "DfE statistical neighbours, May 2025" from the file name sn_may_2025.xlsx."""
     parts = path.stem.lower().split("_")
-    month = next((p for p in parts if p[:3] in {m[:3] for m in _MONTHS}), "")
+    number = next((MONTHS[p] for p in parts if p in MONTHS), None)
     year = next((p for p in parts if p.isdigit() and len(p) == 4), "")
-    full = next((m for m in _MONTHS if m.startswith(month[:3])), "") if month else ""
+    full = dt.date(2000, number, 1).strftime("%B") if number else ""
     when = f", {full.capitalize()} {year}".rstrip() if full or year else ""
     return f"DfE statistical neighbours{when}"
 

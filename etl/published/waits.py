@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.metrics import pct
+from etl.published import sqlfile
 from etl.published.areas import ENGLAND_CODE, normalise_name
 from etl.published.chs import CYP_SERVICES, SOURCE, ChsLoad, RowsLoad
 from etl.published.records import FileLoad
@@ -50,19 +50,8 @@ class NoPublishedWaits(LookupError):
     """No CHS waiting-list month is loaded (or not the month asked for)."""
 
 
-@cache
-def _sections() -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {}
-    for part in re.split(r"^-- name: ", SQL_FILE.read_text(encoding="utf-8"), flags=re.M)[1:]:
-        name, _, body = part.partition("\n")
-        sections[name.strip()] = [s.strip() for s in body.split(";\n") if s.strip()]
-    return sections
-
-
 def _run(con: duckdb.DuckDBPyConnection, section: str, **params: Any) -> None:
-    for statement in _sections()[section]:
-        bound = {k: v for k, v in params.items() if f"${k}" in statement}
-        con.execute(statement, bound or None)
+    sqlfile.run(con, SQL_FILE, section, **params)
 
 
 def build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path | None) -> None:
