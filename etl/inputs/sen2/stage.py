@@ -29,6 +29,7 @@ from etl.headers import (
     repeated_header_rows,
     sheet_hint,
 )
+from etl.inputs.columns import convert_distinct
 from etl.inputs.sen2 import checks
 from etl.inputs.sen2.spec import FLAT, IGNORED_COLUMNS, IGNORED_SUFFIX, MODULES, Field, Module
 from etl.readers import RawSheet
@@ -181,19 +182,7 @@ def _convert(column: pa.Array, f: Field) -> tuple[pa.Array, list[tuple[int, pars
 
     Returns the typed values and the (row index, problem) of every unreadable cell.
     """
-    parser = _parser(f)
-    uniques = pc.unique(column).drop_null()
-    parsed = [parser(u) for u in uniques.to_pylist()]
-    typed = pa.array([p.value for p in parsed], ARROW_TYPES[f.kind])
-    positions = pc.index_in(column, value_set=uniques)
-    values = typed.take(positions)
-    bad = [i for i, p in enumerate(parsed) if p.error]
-    errors: list[tuple[int, parse.Parsed]] = []
-    if bad:
-        hit = pc.is_in(positions, value_set=pa.array(bad, positions.type))
-        for i in pc.indices_nonzero(pc.fill_null(hit, False)).to_pylist():
-            errors.append((i, parsed[positions[i].as_py()]))
-    return values, errors
+    return convert_distinct(column, _parser(f), ARROW_TYPES[f.kind])
 
 
 def _clean(column: pa.Array) -> pa.Array:

@@ -22,6 +22,7 @@ from etl import parse
 from etl.checks import Problem, RowProblem
 from etl.config import Pseudonymiser, settings
 from etl.headers import HeaderMatch, find_header, header_key, missing_required, repeated_header_rows
+from etl.inputs.columns import convert_distinct
 from etl.inputs.waits import checks
 from etl.inputs.waits.spec import (
     EXTRACT_DATE_LABELS,
@@ -93,24 +94,6 @@ def recognise(sheets: list[RawSheet]) -> list[tuple[RawSheet, HeaderMatch[WaitsS
 def _clean(column: pa.Array) -> pa.Array:
     trimmed = pc.utf8_trim_whitespace(column.cast(pa.string()))
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
-
-
-def _convert(
-    column: pa.Array, parser: Callable[[Any], parse.Parsed], kind: pa.DataType
-) -> tuple[pa.Array, list[tuple[int, parse.Parsed]]]:
-    """Parse a text column, each distinct value once; the (row, problem) of unreadable cells."""
-    uniques = pc.unique(column).drop_null()
-    parsed = [parser(u) for u in uniques.to_pylist()]
-    typed = pa.array([p.value for p in parsed], kind)
-    positions = pc.index_in(column, value_set=uniques)
-    values = typed.take(positions)
-    bad = [i for i, p in enumerate(parsed) if p.error]
-    errors: list[tuple[int, parse.Parsed]] = []
-    if bad:
-        hit = pc.is_in(positions, value_set=pa.array(bad, positions.type))
-        for i in pc.indices_nonzero(pc.fill_null(hit, False)).to_pylist():
-            errors.append((i, parsed[positions[i].as_py()]))
-    return values, errors
 
 
 def _date_in(text: str) -> dt.date | None:
@@ -284,13 +267,13 @@ def _stage_sheet(
 
     typed: dict[str, pa.Array] = {}
     for name in DATE_FIELDS:
-        values, errors = _convert(text(name), parse.parse_date, pa.date32())
+        values, errors = convert_distinct(text(name), parse.parse_date, pa.date32())
         typed[name] = values
         found.extend(
             RowProblem(i, header(name), p.rule or "date_unreadable", f"{header(name)}: {p.error}")
             for i, p in errors
         )
-    ages, errors = _convert(text("age"), parse.parse_int, pa.int64())
+    ages, errors = convert_distinct(text("age"), parse.parse_int, pa.int64())
     found.extend(
         RowProblem(i, header("age"), p.rule or "number_unreadable", f"{header('age')}: {p.error}")
         for i, p in errors
