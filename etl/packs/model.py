@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ui.formatting import round_half_away
+from ui.formatting import MODE_TEXT, round_half_away
 
 Mode = Literal["internal", "publish"]
 PackKind = Literal["board", "review"]
@@ -31,11 +31,6 @@ Cell = int | float | str | dt.date | None
 # Units a column may carry; "%" and "points" are shown with one decimal place unless a column says
 # otherwise. "" means plain text (a label, a status word).
 Unit = str
-
-MODE_WORDS: dict[str, str] = {
-    "internal": "INTERNAL — exact figures, not for publication",
-    "publish": "PUBLISH — small numbers suppressed (c), counts rounded to the nearest 5",
-}
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,7 @@ class Face:
     @property
     def mode_words(self) -> str:
         """The mode as a sentence for the face of the pack."""
-        return MODE_WORDS[self.mode]
+        return MODE_TEXT[self.mode]
 
     @property
     def snapshot_words(self) -> str:
