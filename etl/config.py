@@ -93,6 +93,13 @@ class _Waits(_Section):
     services: _WaitsServices = Field(default_factory=_WaitsServices)
 
 
+class _TargetRag(_Section):
+    # Issue 15: RAG of a headline against its [targets] entry (etl.headlines.target_rag).
+    amber_points: float = Field(default=5, ge=0)
+    amber_fraction: float = Field(default=0.1, ge=0, le=1)
+    tolerance: dict[str, float] = {}
+
+
 class _SettingsFile(_Section):
     """The shape of ``send_dashboard.toml``: every section and key it may hold."""
 
@@ -105,6 +112,7 @@ class _SettingsFile(_Section):
     waits: _Waits = Field(default_factory=_Waits)
     # [targets] metric key = the partnership's target (checked against etl.catalogue below).
     targets: dict[str, float] = {}
+    target_rag: _TargetRag = Field(default_factory=_TargetRag)
     # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
     aliases: dict[str, dict[str, dict[str, list[str]]]] = {}
 
@@ -146,6 +154,12 @@ class Settings:
     waits_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Issue 14: [targets] catalogue metric key → the partnership's own target for it.
     targets: dict[str, float] = field(default_factory=dict)
+    # Issue 15: [target_rag] how far off its target a headline may be and still be Amber:
+    # percentage points for "%" and "points" measures, a fraction of the target for the rest,
+    # or a measure's own tolerance (in its unit) from [target_rag.tolerance].
+    target_amber_points: float = 5
+    target_amber_fraction: float = 0.1
+    target_tolerance: dict[str, float] = field(default_factory=dict)
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -185,6 +199,7 @@ def _read_settings(path: str) -> Settings:
     from etl.headers import canonical_aliases  # the specs know which fields exist
 
     _check_targets(parsed.targets, file)
+    _check_targets(parsed.target_rag.tolerance, file, "[target_rag.tolerance]")
 
     t, r = parsed.thresholds, parsed.rag
     return Settings(
@@ -203,10 +218,13 @@ def _read_settings(path: str) -> Settings:
         limits=Limits(**parsed.limits.model_dump()),
         waits_services={k: tuple(v) for k, v in parsed.waits.services.model_dump().items() if v},
         targets=dict(parsed.targets),
+        target_amber_points=parsed.target_rag.amber_points,
+        target_amber_fraction=parsed.target_rag.amber_fraction,
+        target_tolerance=dict(parsed.target_rag.tolerance),
     )
 
 
-def _check_targets(targets: dict[str, float], file: Path) -> None:
+def _check_targets(targets: dict[str, float], file: Path, table: str = "[targets]") -> None:
     """Every [targets] key is a metric of the catalogue, so a typing slip is refused (naming the
     nearest key) instead of a target silently never showing."""
     import difflib
@@ -218,7 +236,7 @@ def _check_targets(targets: dict[str, float], file: Path) -> None:
             near = difflib.get_close_matches(key, list(CATALOGUE), n=1, cutoff=0.5)
             hint = f"; did you mean {near[0]}?" if near else ""
             raise SettingsError(
-                f"{file}: [targets] {key}: not a measure the dashboard knows{hint} (the "
+                f"{file}: {table} {key}: not a measure the dashboard knows{hint} (the "
                 "measures are listed in docs/metrics.md)"
             )
 
