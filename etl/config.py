@@ -93,6 +93,11 @@ class _Waits(_Section):
     services: _WaitsServices = Field(default_factory=_WaitsServices)
 
 
+class _Snapshots(_Section):
+    # Issue 15: how many unnamed, unkept snapshots to keep (named / kept ones are never pruned).
+    keep_last: int = Field(default=20, ge=1)
+
+
 class _SettingsFile(_Section):
     """The shape of ``send_dashboard.toml``: every section and key it may hold."""
 
@@ -103,6 +108,7 @@ class _SettingsFile(_Section):
     benchmark: _Benchmark = Field(default_factory=_Benchmark)
     published: _Published = Field(default_factory=_Published)
     waits: _Waits = Field(default_factory=_Waits)
+    snapshots: _Snapshots = Field(default_factory=_Snapshots)
     # [targets] metric key = the partnership's target (checked against etl.catalogue below).
     targets: dict[str, float] = {}
     # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
@@ -146,6 +152,8 @@ class Settings:
     waits_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Issue 14: [targets] catalogue metric key → the partnership's own target for it.
     targets: dict[str, float] = field(default_factory=dict)
+    # Issue 15: [snapshots] keep_last — unnamed, unkept snapshots kept by retention.
+    snapshots_keep_last: int = 20
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -203,6 +211,7 @@ def _read_settings(path: str) -> Settings:
         limits=Limits(**parsed.limits.model_dump()),
         waits_services={k: tuple(v) for k, v in parsed.waits.services.model_dump().items() if v},
         targets=dict(parsed.targets),
+        snapshots_keep_last=parsed.snapshots.keep_last,
     )
 
 
