@@ -100,6 +100,11 @@ class _TargetRag(_Section):
     tolerance: dict[str, float] = {}
 
 
+class _Snapshots(_Section):
+    # Issue 15: how many unnamed, unkept snapshots to keep (named / kept ones are never pruned).
+    keep_last: int = Field(default=20, ge=1)
+
+
 class _SettingsFile(_Section):
     """The shape of ``send_dashboard.toml``: every section and key it may hold."""
 
@@ -110,6 +115,7 @@ class _SettingsFile(_Section):
     benchmark: _Benchmark = Field(default_factory=_Benchmark)
     published: _Published = Field(default_factory=_Published)
     waits: _Waits = Field(default_factory=_Waits)
+    snapshots: _Snapshots = Field(default_factory=_Snapshots)
     # [targets] metric key = the partnership's target (checked against etl.catalogue below).
     targets: dict[str, float] = {}
     target_rag: _TargetRag = Field(default_factory=_TargetRag)
@@ -160,6 +166,8 @@ class Settings:
     target_amber_points: float = 5
     target_amber_fraction: float = 0.1
     target_tolerance: dict[str, float] = field(default_factory=dict)
+    # Issue 15: [snapshots] keep_last — unnamed, unkept snapshots kept by retention.
+    snapshots_keep_last: int = 20
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -221,6 +229,7 @@ def _read_settings(path: str) -> Settings:
         target_amber_points=parsed.target_rag.amber_points,
         target_amber_fraction=parsed.target_rag.amber_fraction,
         target_tolerance=dict(parsed.target_rag.tolerance),
+        snapshots_keep_last=parsed.snapshots.keep_last,
     )
 
 
