@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from etl import cli_published, cli_snapshots, config, snapshots
+from etl import cli_packs, cli_published, cli_snapshots, config, snapshots
 from etl.parse import parse_date
 from etl.progress import terminal_progress
 from etl.store import NoDatabase, Warehouse
@@ -144,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--json", action="store_true", help="print JSON instead of text")
     cli_published.add_parsers(sub, _common)
     cli_snapshots.add_parsers(sub, _common)
+    cli_packs.add_parsers(sub, _common)
     cli_snapshots.add_snapshot_option(sub)
     return parser
 
@@ -662,6 +663,7 @@ COMMANDS = {
     "waits-published": cmd_waits_published,
     **cli_published.COMMANDS,
     **cli_snapshots.COMMANDS,
+    **cli_packs.COMMANDS,
 }
 
 

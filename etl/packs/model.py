@@ -60,6 +60,7 @@ class Face:
     filters: tuple[tuple[str, str], ...] = ()  # (what, value) pairs, e.g. ("Services", "all")
     sources: tuple[Source, ...] = ()
     subtitle: str = ""
+    snapshot_label: str = ""  # etl.snapshots.Snapshot.label when there is one (one wording)
 
     @property
     def mode_words(self) -> str:
@@ -69,6 +70,8 @@ class Face:
     @property
     def snapshot_words(self) -> str:
         """The snapshot as one line: id, name and data date."""
+        if self.snapshot_label:
+            return self.snapshot_label
         parts = [f"Snapshot {self.snapshot_id}"]
         if self.snapshot_name:
             parts.append(f"'{self.snapshot_name}'")
