@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from etl import config
-from etl.packs.build import FORMATS, PackError, make_pack, renderer
 from etl.store import NoDatabase
+
+FORMATS = ("pdf", "pptx", "xlsx")
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
@@ -50,6 +52,14 @@ def cmd_pack(args: argparse.Namespace) -> int:
     if not args.out.parent.is_dir():
         return _fail(args, f"folder {args.out.parent} does not exist", EXIT_USAGE)
     started = time.perf_counter()
+    # The pack reuses the dashboard's pure view helpers, one of which imports Streamlit; outside
+    # a running app Streamlit warns about its cache at import. Quiet that here, and import the
+    # pack code only for this command so other commands stay light.
+    from streamlit import logger as streamlit_logger
+
+    streamlit_logger.get_logger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
+    from etl.packs.build import PackError, make_pack, renderer
+
     try:
         pack = make_pack(
             config.data_dir(args.data_dir),

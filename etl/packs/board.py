@@ -110,10 +110,8 @@ def build(
         earlier = {h.id: h for h in headlines(compared, None, settings=settings)}
     shown = [_shown(h, mode, settings, earlier.get(h.id), compare_label) for h in found]
     commentary = commentary or {}
-    summary = Section(
-        "Summary of headline measures",
-        (_summary(shown, face), _red_first_text(shown, commentary)),
-    )
+    summary = Section("Summary of headline measures", (_summary(shown, face),))
+    red = Section("Red items first", (_red_first(shown, commentary),))
     themes = [
         _theme_section(
             theme, [s for s in shown if s.headline.theme == theme], warehouse, mode, commentary
@@ -122,7 +120,8 @@ def build(
         if any(s.headline.theme == theme for s in shown)
     ]
     themes.sort(key=lambda s: RAG_ORDER.get(s.rag, 3))  # stable: headline order within a RAG
-    return Pack(face, (summary, *themes, _notes_section(shown, face, warehouse)))
+    red_items = (red,) if any(s.rag == "Red" for s in shown) else ()
+    return Pack(face, (summary, *red_items, *themes, _notes_section(shown, face, warehouse)))
 
 
 # ---------------------------------------------------------------- headlines, disclosed
@@ -257,12 +256,9 @@ def _row(s: Shown) -> HeadlineRow:
 
 
 def _summary(shown: Sequence[Shown], face: Face) -> Headlines:
-    notes = ["RAG is against the partnership's target in the settings file; 'no target' when none."]
+    notes = ["RAG against the partnership's targets (settings file). Red items follow this page."]
     if face.mode == "publish":
-        notes.append(
-            "Publish mode: c = suppressed (fewer than 8, or a percentage or rate on a base under "
-            "20); other counts rounded to the nearest 5 and percentages worked out from them."
-        )
+        notes[0] += " Publish mode: c = suppressed; counts rounded to the nearest 5."
     return Headlines("Headline measures", tuple(_row(s) for s in shown), tuple(notes))
 
 
@@ -273,18 +269,25 @@ def _comment(h: Headline, commentary: Commentary) -> str:
     return ""
 
 
-def _red_first_text(shown: Sequence[Shown], commentary: Commentary) -> Text:
-    red = [s for s in shown if s.rag == "Red"]
-    if not red:
-        return Text("Red items", ("No headline measure is Red against its target.",), "body")
-    lines = []
-    for s in red:
-        line = f"RED: {_row(s).title} — {_row(s).target} target."
-        comment = _comment(s.headline, commentary)
-        lines.append(
-            line + (f" Owner's commentary: {comment}" if comment else " No commentary recorded.")
-        )
-    return Text("Red items first", tuple(lines), "commentary")
+def _red_first(shown: Sequence[Shown], commentary: Commentary) -> Table:
+    """Every headline rated Red against its target, with the owner's commentary when recorded."""
+    rows = []
+    for s in shown:
+        if s.rag != "Red":
+            continue
+        row = _row(s)
+        comment = _comment(s.headline, commentary) or "No commentary recorded for this period."
+        value = format_cell(row.value, row.unit, row.decimals)
+        rows.append((row.theme, row.title, value, row.target, row.direction or "", comment))
+    columns = (
+        Column("Theme"),
+        Column("Measure"),
+        Column("Value"),
+        Column("Target"),
+        Column("Change since compared"),
+        Column("Owner's commentary"),
+    )
+    return Table("Headline measures rated Red against their target", columns, tuple(rows))
 
 
 # ---------------------------------------------------------------- theme sections
@@ -393,7 +396,7 @@ def _unit_of(kind: str) -> str:
         "median": "days",
         "average": "days",
         "date": "date",
-        "month": "date",
+        "month": "month",
     }.get(kind, "")
 
 

@@ -19,7 +19,7 @@ from etl.packs.model import Face, Mode, Pack, PackKind, Source
 from etl.store import NoDatabase, Published, Warehouse
 
 Format = Literal["pdf", "pptx", "xlsx"]
-FORMATS: tuple[Format, ...] = ("pdf", "pptx", "xlsx")
+FORMATS: tuple[Format, ...] = ("pdf", "pptx", "xlsx")  # etl.cli_packs repeats them (kept light)
 MEDIA_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
