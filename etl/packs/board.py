@@ -243,7 +243,8 @@ def _row(s: Shown) -> HeadlineRow:
         theme=h.theme,
         title=h.title + (f" — {h.breakdown}" if h.breakdown else ""),
         value=s.value,
-        unit=h.unit,
+        # Plan items are the partnership's tasks, not children: not a count to disclose.
+        unit="items" if h.key in NOT_ABOUT_CHILDREN else h.unit,
         decimals=h.decimals,
         as_at=h.period,
         target=s.target,
@@ -502,7 +503,6 @@ def _waits(warehouse: Warehouse, as_at: dt.date, mode: Mode, shown: Sequence[Sho
     if summary.empty:
         return []
     summary = waits_view.with_titles(summary) if "service_title" not in summary else summary
-    specs = dict(waits_view.SUMMARY_COLUMNS)
     extra = {
         "service_title": ColumnSpec("text"),
         "waiting": ColumnSpec("count"),
@@ -511,8 +511,7 @@ def _waits(warehouse: Warehouse, as_at: dt.date, mode: Mode, shown: Sequence[Sho
         "pct_over_18_weeks": ColumnSpec("pct", ("over_18_weeks", "waiting")),
         "over_52_weeks": ColumnSpec("count"),
     }
-    names = list(extra)
-    labels = {n: specs[n].label for n in names}
+    labels = {n: "Service" if n == "service_title" else label(n) for n in extra}
     title = f"Children waiting per service as at {fmt_date(when)}"
     out = disclosure.disclose(summary, TableSpec(extra), mode)
     units = {

@@ -38,7 +38,7 @@ from etl.packs.model import (
     format_cell,
 )
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, 13.333 x 7.5 inches
 LEFT = Inches(0.5)
 BODY_W = Emu(WIDTH - 2 * LEFT)
 TITLE_PT, BODY_PT, TABLE_PT, SMALL_PT = 30, 18, 14, 12
