@@ -209,14 +209,12 @@ def _read_settings(path: str) -> Settings:
 def _check_targets(targets: dict[str, float], file: Path) -> None:
     """Every [targets] key is a metric of the catalogue, so a typing slip is refused (naming the
     nearest key) instead of a target silently never showing."""
-    import difflib
-
-    from etl.catalogue import CATALOGUE
+    from etl.catalogue import CATALOGUE, nearest_key
 
     for key in targets:
         if key not in CATALOGUE:
-            near = difflib.get_close_matches(key, list(CATALOGUE), n=1, cutoff=0.5)
-            hint = f"; did you mean {near[0]}?" if near else ""
+            near = nearest_key(key)
+            hint = f"; did you mean {near}?" if near else ""
             raise SettingsError(
                 f"{file}: [targets] {key}: not a measure the dashboard knows{hint} (the "
                 "measures are listed in docs/metrics.md)"

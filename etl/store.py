@@ -281,6 +281,23 @@ class Warehouse(_Door):
         """Milestones and actions in force at each RAG; all zero when no tracker is loaded."""
         return tracker_report.rag_counts(self.connection, as_of)
 
+    def commentary(self, period: str | dt.date | None = None) -> list[dict[str, Any]]:
+        """The owner's commentary in force for a reporting month (``YYYY-MM`` or a date in it;
+        None = every month): one dict per measure or action — ``subject_kind`` ("measure" /
+        "action"), ``subject`` (catalogue key / action ref), ``plan``, ``period``, ``text``,
+        ``author``, ``created_at`` (ISO), ``earlier_versions``, ``title`` (``etl.commentary``)."""
+        from etl import commentary
+
+        month = commentary.period_of(period) if period is not None else None
+        return commentary.in_force(self.connection, month)
+
+    def commentary_history(self, period: str | dt.date | None = None) -> list[dict[str, Any]]:
+        """Every comment recorded for a month (None = all), cleared ones included, oldest first."""
+        from etl import commentary
+
+        month = commentary.period_of(period) if period is not None else None
+        return commentary.history(self.connection, month)
+
     def lookup(self, reference: str) -> list[dict[str, Any]]:
         """Where a watchlist reference (``R-`` and 10 characters) came from: file, sheet, row."""
         wanted = reference.strip().upper()
