@@ -5,6 +5,7 @@ rows read = loaded + rejected, an unknown key naming the nearest one."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,9 @@ def _settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     b.isolate_settings(monkeypatch, tmp_path)
 
 
-def _workbook(tmp_path: Path, rows: list[tuple[object, ...]], **kwargs: object) -> Path:
+def _workbook(tmp_path: Path, rows: Sequence[tb.Row], header: tb.Row = tb.KPI_HEADER) -> Path:
     path = tb.write_action_log(tmp_path / "plan.xlsx", tb.ACTIONS, report_date=tb.D1)
-    return tb.add_kpis_sheet(path, rows, **kwargs)  # type: ignore[arg-type]
+    return tb.add_kpis_sheet(path, rows, header=header)
 
 
 # The KPIs sheet: title on row 1, header on row 2, so the rows below are Excel rows 3, 4, …
