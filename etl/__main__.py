@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from etl import cli_published, cli_review, config
+from etl import cli_published, cli_review, cli_snapshots, config, snapshots
 from etl.parse import parse_date
 from etl.progress import terminal_progress
 from etl.store import NoDatabase, Warehouse
@@ -144,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--json", action="store_true", help="print JSON instead of text")
     cli_published.add_parsers(sub, _common)
     cli_review.add_parsers(sub, _common)
+    cli_snapshots.add_parsers(sub, _common)
+    cli_snapshots.add_snapshot_option(sub)
     return parser
 
 
@@ -275,7 +277,7 @@ def _open(args: argparse.Namespace) -> Warehouse | None:
     """The warehouse, read-only; None (having said so) when nothing is loaded yet."""
     folder = config.data_dir(args.data_dir)
     try:
-        return Warehouse.at(folder)
+        return cli_snapshots.open_warehouse(args)
     except NoDatabase:
         message = (
             f"No data loaded yet in {folder}. Run `python -m etl load FILE` "
@@ -592,10 +594,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_waits_published(args: argparse.Namespace) -> int:
     """NHS England's published CYP waits for an area beside England's (issue 12)."""
     from etl.published import waits
-    from etl.store import Published
 
     try:
-        door = Published.at(config.data_dir(args.data_dir))
+        door = cli_snapshots.open_published(args)
     except NoDatabase:
         print(
             "No published figures loaded: run `python -m etl load-published FOLDER` first.",
@@ -662,6 +663,7 @@ COMMANDS = {
     "waits-published": cmd_waits_published,
     **cli_published.COMMANDS,
     **cli_review.COMMANDS,
+    **cli_snapshots.COMMANDS,
 }
 
 
@@ -674,6 +676,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return COMMANDS[args.command](args)
+    except snapshots.SnapshotError as problem:  # --snapshot names no snapshot
+        return cli_snapshots.fail(args, str(problem), EXIT_USAGE)
+    except snapshots.OlderWarehouse as problem:  # built by an older version: say how to fix it
+        return cli_snapshots.fail(args, str(problem), EXIT_NOTHING)
     except BrokenPipeError:
         # The reader of our output went away (``python -m etl kpis --json | head``): stop
         # quietly, as other command-line tools do, instead of printing a traceback.

@@ -720,7 +720,26 @@ _EXCLUSION_METRICS: Final[tuple[Metric, ...]] = (
         EXCLUSIONS,
     ),
 )
-CATALOGUE: Final[dict[str, Metric]] = {m.key: m for m in (*_METRICS, *_EXCLUSION_METRICS)}
+# ------------------------------------------------------------ Improvement plan (issue 15)
+TRACKER = "Our improvement-plan trackers (milestones and actions, RAG as DESIGN §5)"
+_PLAN_METRICS: Final[tuple[Metric, ...]] = (
+    Metric(
+        "plan_items_red",
+        "Improvement plan milestones and actions rated Red",
+        "Items rated Red",
+        "count",
+        0,
+        "lower_is_better",
+        "Milestones and actions of each plan's reporting period in force at the as-at date whose "
+        "RAG is Red: overdue, or further behind the expected progress than the Amber gap allows "
+        "(the RAG rule, with any override in force). Amber, Green, Complete and Not started are "
+        "counted beside it.",
+        TRACKER,
+    ),
+)
+CATALOGUE: Final[dict[str, Metric]] = {
+    m.key: m for m in (*_METRICS, *_EXCLUSION_METRICS, *_PLAN_METRICS)
+}
 
 
 def metric(key: str) -> Metric:

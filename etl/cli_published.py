@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from etl import config, fetch
+from etl import cli_snapshots, config, fetch
 from etl import published as pub
-from etl.store import NoDatabase, Published, Warehouse
+from etl.store import NoDatabase, Published
 
 if TYPE_CHECKING:
     from etl import benchmark as bm
@@ -209,7 +209,7 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
     folder = config.data_dir(args.data_dir)
     try:
-        published = Published.at(folder)
+        published = cli_snapshots.open_published(args)
     except NoDatabase:
         return _fail(args, _no_published(folder), EXIT_NOTHING)
     try:
@@ -251,11 +251,11 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
     folder = config.data_dir(args.data_dir)
     try:
-        warehouse = Warehouse.at(folder)
+        warehouse = cli_snapshots.open_warehouse(args)
     except NoDatabase:
         return _fail(args, f"No SEN2 data loaded in {folder}.", EXIT_NOTHING)
     try:
-        published = Published.at(folder)
+        published = cli_snapshots.open_published(args)
     except NoDatabase:
         warehouse.close()
         return _fail(args, _no_published(folder), EXIT_NOTHING)

@@ -107,6 +107,18 @@ class _KpiLink(_Section):
     target_date: dt.date | None = None
 
 
+class _TargetRag(_Section):
+    # Issue 15: RAG of a headline against its [targets] entry (etl.headlines.target_rag).
+    amber_points: float = Field(default=5, ge=0)
+    amber_fraction: float = Field(default=0.1, ge=0, le=1)
+    tolerance: dict[str, float] = {}
+
+
+class _Snapshots(_Section):
+    # Issue 15: how many unnamed, unkept snapshots to keep (named / kept ones are never pruned).
+    keep_last: int = Field(default=20, ge=1)
+
+
 class _SettingsFile(_Section):
     """The shape of ``send_dashboard.toml``: every section and key it may hold."""
 
@@ -117,8 +129,10 @@ class _SettingsFile(_Section):
     benchmark: _Benchmark = Field(default_factory=_Benchmark)
     published: _Published = Field(default_factory=_Published)
     waits: _Waits = Field(default_factory=_Waits)
+    snapshots: _Snapshots = Field(default_factory=_Snapshots)
     # [targets] metric key = the partnership's target (checked against etl.catalogue below).
     targets: dict[str, float] = {}
+    target_rag: _TargetRag = Field(default_factory=_TargetRag)
     # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
     aliases: dict[str, dict[str, dict[str, list[str]]]] = {}
     # [[kpi_links]]: measures linked to plan actions / areas (checked by etl.kpi_links below).
@@ -165,6 +179,14 @@ class Settings:
     # Issue 15: [[kpi_links]], checked (etl.kpi_links.KpiLink); the review pack adds them to the
     # tracker workbooks' "KPIs" sheets.
     kpi_links: tuple[Any, ...] = ()
+    # Issue 15: [target_rag] how far off its target a headline may be and still be Amber:
+    # percentage points for "%" and "points" measures, a fraction of the target for the rest,
+    # or a measure's own tolerance (in its unit) from [target_rag.tolerance].
+    target_amber_points: float = 5
+    target_amber_fraction: float = 0.1
+    target_tolerance: dict[str, float] = field(default_factory=dict)
+    # Issue 15: [snapshots] keep_last — unnamed, unkept snapshots kept by retention.
+    snapshots_keep_last: int = 20
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -206,6 +228,7 @@ def _read_settings(path: str) -> Settings:
     _check_targets(parsed.targets, file)
     waits_services = {k: tuple(v) for k, v in parsed.waits.services.model_dump().items() if v}
     links = _check_kpi_links(parsed.kpi_links, waits_services, file)
+    _check_targets(parsed.target_rag.tolerance, file, "[target_rag.tolerance]")
 
     t, r = parsed.thresholds, parsed.rag
     return Settings(
@@ -225,10 +248,14 @@ def _read_settings(path: str) -> Settings:
         waits_services=waits_services,
         targets=dict(parsed.targets),
         kpi_links=links,
+        target_amber_points=parsed.target_rag.amber_points,
+        target_amber_fraction=parsed.target_rag.amber_fraction,
+        target_tolerance=dict(parsed.target_rag.tolerance),
+        snapshots_keep_last=parsed.snapshots.keep_last,
     )
 
 
-def _check_targets(targets: dict[str, float], file: Path) -> None:
+def _check_targets(targets: dict[str, float], file: Path, table: str = "[targets]") -> None:
     """Every [targets] key is a metric of the catalogue, so a typing slip is refused (naming the
     nearest key) instead of a target silently never showing."""
     from etl.catalogue import CATALOGUE, nearest_key
@@ -238,7 +265,7 @@ def _check_targets(targets: dict[str, float], file: Path) -> None:
             near = nearest_key(key)
             hint = f"; did you mean {near}?" if near else ""
             raise SettingsError(
-                f"{file}: [targets] {key}: not a measure the dashboard knows{hint} (the "
+                f"{file}: {table} {key}: not a measure the dashboard knows{hint} (the "
                 "measures are listed in docs/metrics.md)"
             )
 

@@ -16,7 +16,7 @@ import duckdb
 # Re-exported while ui/components.py still imports the catalogue from here.
 from etl.catalogue import CATALOGUE
 
-__all__ = ["CATALOGUE", "ehcp_kpis", "pct", "snapshot_date"]
+__all__ = ["CATALOGUE", "ehcp_kpis", "open_counts", "pct", "snapshot_date"]
 
 
 def pct(numerator: int | None, denominator: int | None) -> float | None:
@@ -46,12 +46,7 @@ def ehcp_kpis(
     cut = min(as_of, dt.date(year, 12, 31))
     counts = con.execute("SELECT * FROM ehcp_counts(?, ?)", [year, cut]).fetch_df()
     row = {k: int(v) for k, v in counts.iloc[0].items()}
-    opened = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE status = 'At risk'), "
-        "count(*) FILTER (WHERE status = 'Breached') FROM open_requests(?)",
-        [as_of],
-    ).fetchone()
-    assert opened is not None
+    opened = open_counts(con, as_of)
     return {
         "year": year,
         "as_of": as_of.isoformat(),
@@ -67,7 +62,16 @@ def ehcp_kpis(
         "decisions_made": row["decisions_made"],
         "decisions_within_6_weeks": row["decisions_within_6_weeks"],
         "pct_decisions_within_6_weeks": pct(row["decisions_within_6_weeks"], row["decisions_made"]),
-        "open_requests": int(opened[0]),
-        "open_at_risk": int(opened[1]),
-        "open_breached": int(opened[2]),
+        **opened,
     }
+
+
+def open_counts(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, int]:
+    """Open requests as at a date, and how many of them are at risk and breached (DESIGN §4)."""
+    row = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE status = 'At risk'), "
+        "count(*) FILTER (WHERE status = 'Breached') FROM open_requests(?)",
+        [as_of],
+    ).fetchone()
+    assert row is not None
+    return {"open_requests": int(row[0]), "open_at_risk": int(row[1]), "open_breached": int(row[2])}

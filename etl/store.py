@@ -155,6 +155,21 @@ class Warehouse(_Door):
         records.attach(self.connection, self.path.parent)
 
     @classmethod
+    def open(cls, path: Path) -> Warehouse:
+        """Open a warehouse file (the published one or a snapshot's) read-only;
+        :class:`etl.snapshots.OlderWarehouse` when an older version of the code built it (its
+        tables would not answer today's queries), saying how to fix it."""
+        from etl import snapshots
+
+        door = super().open(path)
+        version = snapshots.schema_version(door.connection)
+        if version < snapshots.SCHEMA_VERSION:
+            door.close()
+            is_snapshot = path.parent.parent.name == snapshots.FOLDER
+            raise snapshots.OlderWarehouse(path, version, snapshot=is_snapshot)
+        return door
+
+    @classmethod
     def at(cls, folder: Path) -> Warehouse:
         """The warehouse of a data folder; :class:`NoDatabase` when nothing is loaded yet."""
         return cls.open(config.warehouse_path(folder))

@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 from filelock import FileLock
 
-from etl import inputs, records
+from etl import inputs, records, snapshots
 from etl.checks import Problem
 from etl.config import Pseudonymiser, hash_key, warehouse_path
 from etl.inputs import StageContext, Staged
@@ -179,10 +179,32 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
         }
         for table in _carried_tables():
             if table in tables:
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM prev.{table}")
+                # Only the columns both files have: a warehouse built by an older version may
+                # hold a column today's build no longer makes (``python -m etl rebuild``).
+                columns = ", ".join(f'"{c}"' for c in _shared_columns(con, table))
+                con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM prev.{table}")
         records.migrate(con, previous.parent)
     finally:
         con.execute("DETACH prev")
+
+
+def _shared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Columns of ``table`` in both the file being built and the attached ``prev`` (in the new
+    file's order); names come from DuckDB's catalogue, never from a file's contents."""
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = ? "
+        "ORDER BY column_index",
+        [table, con.execute("SELECT current_database()").fetchone()[0]],  # type: ignore[index]
+    ).fetchall()
+    theirs = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+            "AND database_name = 'prev'",
+            [table],
+        ).fetchall()
+    }
+    return [r[0] for r in rows if r[0] in theirs]
 
 
 def _insert_file(
@@ -245,6 +267,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         f"SELECT load_id, source_sheet, source_row FROM {kind.name}_loaded_rows" for kind in kinds
     )
     con.execute((SQL_DIR / "load_log.sql").read_text().replace("{loaded_rows}", loaded))
+    snapshots.stamp(con)  # which version of the definitions built this file (issue 15)
 
 
 def run_load(
@@ -319,16 +342,38 @@ def run_load(
         return report
 
 
+def rebuild(folder: Path) -> LoadReport:
+    """Rebuild the published warehouse from its own staging tables with today's definitions
+    (``python -m etl rebuild``): for a file built by an older version, or after a change to the
+    settings' thresholds. No input file is read; the user records are stored afresh; published
+    as a new snapshot. :class:`etl.store.NoDatabase` when nothing is loaded."""
+    from etl.store import NoDatabase
+
+    published = warehouse_path(folder)
+    with _lock(folder):
+        if not published.exists():
+            raise NoDatabase(str(published))
+        with building(folder, published, trigger="rebuild") as con:
+            _create_base_tables(con)
+            _copy_previous(con, published)
+            records.store(con, folder)
+            build(con)
+            summary, problems = _read_summaries(con)
+    return LoadReport([], True, summary, problems)
+
+
 @contextmanager
 def building(
-    folder: Path, target: Path, *, publish: bool = True
+    folder: Path, target: Path, *, publish: bool = True, trigger: str = ""
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a new database file in ``folder`` (call under :func:`_lock`).
 
     When the block ends without error the file is checkpointed, closed and, if ``publish``,
     moved over ``target`` with ``os.replace`` — the atomic publish every writer uses (loads,
     overrides, published figures), so a reader never sees a half-built file. The temporary file
-    is removed whatever happens.
+    is removed whatever happens. Each publish is then kept as a snapshot (``etl.snapshots``;
+    ``trigger`` says why: "load" for the warehouse and "published" for the published figures
+    unless given).
     """
     fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=folder)
     os.close(fd)
@@ -344,6 +389,8 @@ def building(
         if publish:
             os.replace(tmp, target)
             _fsync_dir(folder)
+            is_warehouse = target == warehouse_path(folder)
+            snapshots.take(folder, trigger or ("load" if is_warehouse else "published"))
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             if leftover.exists():

@@ -25,14 +25,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from etl.catalogue import Polarity, label
+from etl.catalogue import label
+from etl.change import MIN_BASE, Trend, describe_trend, small_base  # noqa: F401 (re-exported)
 
 # "public": DfE's (and others') published statistics, already public and suppressed at source.
 Mode = Literal["internal", "publish", "public"]
 SUPPRESSED = "c"
 MISSING_PCT = "no plans"
 # Below this denominator a published percentage would reveal too much about a few children.
-MIN_PUBLISH_DENOMINATOR = 20
+MIN_PUBLISH_DENOMINATOR = MIN_BASE  # the same 20 below which a change is not worked out
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -150,64 +151,7 @@ def one_year_earlier(day: dt.date) -> dt.date:
 # ---------------------------------------------------------------- trends and statuses in words
 
 
-@dataclass(frozen=True)
-class Trend:
-    """A change against a comparison period, written so it never relies on colour."""
-
-    arrow: str  # "▲", "▼" or "▬"
-    words: str  # "up 3.2 points on 2025 (better)"
-    judgement: Literal["better", "worse", "no change", "neutral", "unknown"]
-
-    @property
-    def text(self) -> str:
-        """Arrow and words together, e.g. "▲ up 3.2 points on 2025 (better)"."""
-        return f"{self.arrow} {self.words}"
-
-
-def describe_trend(
-    current: float | int | None,
-    previous: float | int | None,
-    unit: str,
-    polarity: Polarity,
-    against: str,
-    bases: tuple[Any, Any] | None = None,
-    noun: str = "cases",
-) -> Trend:
-    """Describe the change from ``previous`` to ``current`` in words.
-
-    ``unit`` is the catalogue unit: "%" changes are in percentage points, counts in whole numbers.
-    ``against`` names the comparison ("2025", "1 Nov 2025"). ``bases`` are the counts each
-    percentage rests on: when either is under 20 the change is "too few to compare" (a swing
-    of one case would move it by five points or more).
-    """
-    if _missing(current) or _missing(previous):
-        return Trend(
-            "", f"no comparison with {against} (no figure for one of the periods)", "unknown"
-        )
-    if bases is not None and any(small_base(b) for b in bases):
-        return Trend(
-            "",
-            f"too few to compare with {against} (fewer than {MIN_PUBLISH_DENOMINATOR} {noun})",
-            "unknown",
-        )
-    assert current is not None and previous is not None
-    if unit == "%":
-        # Subtract as decimals: 45.15 - 45.0 in binary floating point is 0.1499…
-        exact = Decimal(repr(float(current))) - Decimal(repr(float(previous)))
-        change = float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-        size = f"{abs(change):.1f} points"
-    else:
-        change = float(current) - float(previous)
-        size = f"{abs(int(change)):,}"
-    if change == 0:
-        return Trend("▬", f"same as {against}", "no change")
-    up = change > 0
-    arrow, direction = ("▲", "up") if up else ("▼", "down")
-    if polarity == "neutral":
-        return Trend(arrow, f"{direction} {size} on {against}", "neutral")
-    better = up == (polarity == "higher_is_better")
-    judgement: Literal["better", "worse"] = "better" if better else "worse"
-    return Trend(arrow, f"{direction} {size} on {against} ({judgement})", judgement)
+# Trend and describe_trend live in etl.change (one rule for the tiles and the headline list).
 
 
 STATUS_BADGES = {
@@ -510,12 +454,6 @@ def problem_counts_text(
     if file_problems:
         text += f", {fmt_count(file_problems)} of them about a whole file or sheet"
     return text
-
-
-def small_base(denominator: Any) -> bool:
-    """True when a percentage rests on fewer than 20 cases (1 to 19): shown, but marked, and
-    no change is worked out from it. The same line as publish mode's suppression (DESIGN §7)."""
-    return not _missing(denominator) and 0 < int(denominator) < MIN_PUBLISH_DENOMINATOR
 
 
 def small_base_note(denominator: Any, noun: str = "cases") -> str:

@@ -154,7 +154,7 @@ def apply_override(
     later report is rated afresh. Every override, and every clearing, is kept in history.
     """
     # Imported here: the store reads milestones through this module.
-    from etl import records
+    from etl import records, snapshots
     from etl.store import NoDatabase, Warehouse
 
     if rag_value is not None and rag_value not in RAG_VALUES:
@@ -184,4 +184,5 @@ def apply_override(
             "created_at": dt.datetime.now().replace(microsecond=0),
         },
     )
+    snapshots.take_now(folder, "override")  # the figures on screen changed: a new snapshot
     return {**item, "report_date": _iso(item["report_date"]), "override_rag": rag_value}
