@@ -8,8 +8,8 @@ commentary, then the plan's open risks and issues.
 
 Rules (docs/decisions.md, "Issue 15 — the 12-month review pack"):
 
-1. The actions are those of each plan's period in force at the as-at date (default: the latest
-   report). A plan with an action log is reported by its actions, grouped by their area of
+1. The actions are those of each plan's latest report in the warehouse (a snapshot's, for a
+   pack that can be rebuilt). A plan with an action log is reported by its actions, grouped by their area of
    weakness; a plan with only a highlight report by its milestones, grouped by workstream.
 2. An action is **Completed** when its RAG (with any override) is Complete; **Behind schedule**
    when it is not complete and its due date has passed, it has been given a later revised date,
@@ -421,11 +421,13 @@ def review_kpis(
     mode: disclosure.Mode,
     *,
     as_of: dt.date | None = None,
+    plan_as_of: dt.date | None = None,
     settings: config.Settings | None = None,
 ) -> list[ReviewKpi]:
-    """Every KPI link with its baseline, target and current value as shown in ``mode``."""
+    """Every KPI link (of the plan periods in force at ``plan_as_of``, default latest) with its
+    baseline, target and current value as at ``as_of`` as shown in ``mode``."""
     settings = settings or config.settings()
-    links = _links(warehouse, as_of, settings)
+    links = _links(warehouse, plan_as_of, settings)
     if not links:
         return []
     meta = warehouse.meta()
@@ -564,13 +566,19 @@ def gather(
     mode: disclosure.Mode,
     *,
     as_of: dt.date | None = None,
+    plan_as_of: dt.date | None = None,
     settings: config.Settings | None = None,
 ) -> ReviewContent:
-    """The review's content from one warehouse (a snapshot's, for a reproducible pack)."""
+    """The review's content from one warehouse (a snapshot's, for a reproducible pack).
+
+    ``as_of``: the date of the figures (default: the warehouse's snapshot date). ``plan_as_of``:
+    the tracker period in force at that date (default: each plan's latest report in the
+    warehouse, which a tracker dated after the data's snapshot date would otherwise hide).
+    """
     meta = warehouse.meta()
     at = as_of or (meta["snapshot_date"] if meta else dt.date.today())
-    actions = plan_actions(warehouse, as_of)
-    kpis = review_kpis(warehouse, actions, mode, as_of=at, settings=settings)
+    actions = plan_actions(warehouse, plan_as_of)
+    kpis = review_kpis(warehouse, actions, mode, as_of=at, plan_as_of=plan_as_of, settings=settings)
     actions, kpis = _with_commentary(warehouse, actions, kpis, period_of(at))
     names: list[tuple[str, str]] = []
     for place in [(a.plan, a.area) for a in actions] + [(k.plan, k.area) for k in kpis]:
@@ -588,7 +596,7 @@ def gather(
     )
     risks = tuple(
         r
-        for r in warehouse.plan_registers(as_of)
+        for r in warehouse.plan_registers(plan_as_of)
         if r["register"] in ("Risk", "Issue") and name_key(r["status"]) not in _CLOSED
     )
     return ReviewContent(at, mode, areas, risks, {a.plan: a.report_date for a in actions})
