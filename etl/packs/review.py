@@ -9,8 +9,9 @@ commentary, then the plan's open risks and issues.
 Rules (docs/decisions.md, "Issue 15 — the 12-month review pack"):
 
 1. The actions are those of each plan's latest report in the warehouse (a snapshot's, for a
-   pack that can be rebuilt). A plan with an action log is reported by its actions, grouped by their area of
-   weakness; a plan with only a highlight report by its milestones, grouped by workstream.
+   pack that can be rebuilt). A plan with an action log is reported by its actions, grouped by
+   their area of weakness; a plan with only a highlight report by its milestones, grouped by
+   workstream.
 2. An action is **Completed** when its RAG (with any override) is Complete; **Behind schedule**
    when it is not complete and its due date has passed, it has been given a later revised date,
    or it is rated Red; **Not started** when rated Not started; otherwise **In progress**.
