@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from etl import cli_packs, cli_published, cli_snapshots, config, snapshots
+from etl import cli_packs, cli_published, cli_review, cli_snapshots, config, snapshots
 from etl.parse import parse_date
 from etl.progress import terminal_progress
 from etl.store import NoDatabase, Warehouse
@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list every data-quality rule code with its meaning")
     rules.add_argument("--json", action="store_true", help="print JSON instead of text")
     cli_published.add_parsers(sub, _common)
+    cli_review.add_parsers(sub, _common)
     cli_snapshots.add_parsers(sub, _common)
     cli_packs.add_parsers(sub, _common)
     cli_snapshots.add_snapshot_option(sub)
@@ -662,6 +663,7 @@ COMMANDS = {
     "rules": cmd_rules,
     "waits-published": cmd_waits_published,
     **cli_published.COMMANDS,
+    **cli_review.COMMANDS,
     **cli_snapshots.COMMANDS,
     **cli_packs.COMMANDS,
 }

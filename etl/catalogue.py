@@ -747,6 +747,23 @@ def metric(key: str) -> Metric:
     return CATALOGUE[key]
 
 
+def nearest_key(text: str) -> str | None:
+    """The catalogue key nearest to ``text`` (a typing slip in a key or a metric's title), or
+    None when nothing is close: for messages that refuse an unknown key."""
+    import difflib
+
+    wanted = text.strip().lower()
+    for m in CATALOGUE.values():  # a title or short label written out in full
+        if wanted in (m.title.lower(), m.short_label.lower()):
+            return m.key
+    near = difflib.get_close_matches(wanted, list(CATALOGUE), n=1, cutoff=0.5)
+    if near:
+        return near[0]
+    titles = {m.title.lower(): m.key for m in CATALOGUE.values()}
+    near = difflib.get_close_matches(wanted, list(titles), n=1, cutoff=0.5)
+    return titles[near[0]] if near else None
+
+
 def title(key: str) -> str:
     """The metric's full title, as on a KPI tile."""
     return CATALOGUE[key].title

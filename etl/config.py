@@ -10,6 +10,7 @@ Environment variables:
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import json
 import os
@@ -93,6 +94,19 @@ class _Waits(_Section):
     services: _WaitsServices = Field(default_factory=_WaitsServices)
 
 
+class _KpiLink(_Section):
+    # Issue 15: one [[kpi_links]] table (etl.kpi_links): what it belongs to, the measure, the
+    # baseline and the target.
+    action: str = ""
+    area: str = ""
+    kpi: str
+    breakdown: str = ""
+    baseline_date: dt.date | None = None
+    baseline_value: float | None = None
+    target: float | None = None
+    target_date: dt.date | None = None
+
+
 class _TargetRag(_Section):
     # Issue 15: RAG of a headline against its [targets] entry (etl.headlines.target_rag).
     amber_points: float = Field(default=5, ge=0)
@@ -121,6 +135,8 @@ class _SettingsFile(_Section):
     target_rag: _TargetRag = Field(default_factory=_TargetRag)
     # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
     aliases: dict[str, dict[str, dict[str, list[str]]]] = {}
+    # [[kpi_links]]: measures linked to plan actions / areas (checked by etl.kpi_links below).
+    kpi_links: list[_KpiLink] = []
 
 
 @dataclass(frozen=True)
@@ -160,6 +176,9 @@ class Settings:
     waits_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Issue 14: [targets] catalogue metric key → the partnership's own target for it.
     targets: dict[str, float] = field(default_factory=dict)
+    # Issue 15: [[kpi_links]], checked (etl.kpi_links.KpiLink); the review pack adds them to the
+    # tracker workbooks' "KPIs" sheets.
+    kpi_links: tuple[Any, ...] = ()
     # Issue 15: [target_rag] how far off its target a headline may be and still be Amber:
     # percentage points for "%" and "points" measures, a fraction of the target for the rest,
     # or a measure's own tolerance (in its unit) from [target_rag.tolerance].
@@ -207,6 +226,8 @@ def _read_settings(path: str) -> Settings:
     from etl.headers import canonical_aliases  # the specs know which fields exist
 
     _check_targets(parsed.targets, file)
+    waits_services = {k: tuple(v) for k, v in parsed.waits.services.model_dump().items() if v}
+    links = _check_kpi_links(parsed.kpi_links, waits_services, file)
     _check_targets(parsed.target_rag.tolerance, file, "[target_rag.tolerance]")
 
     t, r = parsed.thresholds, parsed.rag
@@ -224,8 +245,9 @@ def _read_settings(path: str) -> Settings:
         rag_amber_max_gap=r.amber_max_gap,
         rag_point_amber_days=r.point_amber_days,
         limits=Limits(**parsed.limits.model_dump()),
-        waits_services={k: tuple(v) for k, v in parsed.waits.services.model_dump().items() if v},
+        waits_services=waits_services,
         targets=dict(parsed.targets),
+        kpi_links=links,
         target_amber_points=parsed.target_rag.amber_points,
         target_amber_fraction=parsed.target_rag.amber_fraction,
         target_tolerance=dict(parsed.target_rag.tolerance),
@@ -236,18 +258,46 @@ def _read_settings(path: str) -> Settings:
 def _check_targets(targets: dict[str, float], file: Path, table: str = "[targets]") -> None:
     """Every [targets] key is a metric of the catalogue, so a typing slip is refused (naming the
     nearest key) instead of a target silently never showing."""
-    import difflib
-
-    from etl.catalogue import CATALOGUE
+    from etl.catalogue import CATALOGUE, nearest_key
 
     for key in targets:
         if key not in CATALOGUE:
-            near = difflib.get_close_matches(key, list(CATALOGUE), n=1, cutoff=0.5)
-            hint = f"; did you mean {near[0]}?" if near else ""
+            near = nearest_key(key)
+            hint = f"; did you mean {near}?" if near else ""
             raise SettingsError(
                 f"{file}: {table} {key}: not a measure the dashboard knows{hint} (the "
                 "measures are listed in docs/metrics.md)"
             )
+
+
+def _check_kpi_links(
+    links: list[_KpiLink], services: dict[str, tuple[str, ...]], file: Path
+) -> tuple[Any, ...]:
+    """Each [[kpi_links]] table checked as a KPIs sheet row is (``etl.kpi_links.check_link``):
+    an unknown measure is refused naming the nearest key."""
+    from etl import kpi_links
+
+    checked = []
+    for number, link in enumerate(links, start=1):
+        try:
+            checked.append(
+                kpi_links.check_link(
+                    kpi=link.kpi,
+                    breakdown=link.breakdown or None,
+                    action_ref=link.action or None,
+                    area=link.area or None,
+                    baseline_date=link.baseline_date,
+                    baseline_value=link.baseline_value,
+                    target=link.target,
+                    target_date=link.target_date,
+                    services=services,
+                )
+            )
+        except kpi_links.LinkError as problem:
+            raise SettingsError(
+                f"{file}: [[kpi_links]] number {number} (kpi = {link.kpi!r}): {problem.message}"
+            ) from None
+    return tuple(checked)
 
 
 def settings_path() -> Path:

@@ -1,4 +1,4 @@
-"""User-entered records (RAG overrides, and later commentary): a small append-only store beside
+"""User-entered records (RAG overrides, commentary): a small append-only store beside
 the warehouse.
 
 Recording one is one appended line, never a rebuild of the warehouse (DESIGN §2's rebuild takes
@@ -52,7 +52,25 @@ TRACKER_OVERRIDES = RecordKind(
         ]
     ),
 )
-KINDS = (TRACKER_OVERRIDES,)
+# Issue 15: the owner's commentary on a measure (catalogue key) or an action (tracker ref) for
+# a reporting month. The latest record per (subject, period) is in force; earlier ones are history.
+COMMENTARY = RecordKind(
+    "commentary",
+    "commentary.csv",
+    pa.schema(
+        [
+            ("comment_id", pa.int32()),
+            ("subject_kind", pa.string()),  # "measure" or "action"
+            ("subject", pa.string()),  # catalogue key, or the action's ref (else its name)
+            ("plan", pa.string()),  # the action's plan; blank for a measure
+            ("period", pa.string()),  # reporting month, YYYY-MM
+            ("text", pa.string()),
+            ("author", pa.string()),
+            ("created_at", pa.timestamp("us")),
+        ]
+    ),
+)
+KINDS = (TRACKER_OVERRIDES, COMMENTARY)
 Identity = tuple[tuple[str, int, int], ...]
 
 

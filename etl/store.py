@@ -296,6 +296,33 @@ class Warehouse(_Door):
         """Milestones and actions in force at each RAG; all zero when no tracker is loaded."""
         return tracker_report.rag_counts(self.connection, as_of)
 
+    def kpi_links(self, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+        """KPI links from the trackers' "KPIs" sheets, of each plan's period in force at
+        ``as_of`` (default latest; ``etl.kpi_links``). The settings' [[kpi_links]] are not here:
+        they are ``config.settings().kpi_links``."""
+        return tracker_report.kpi_links(self.connection, as_of)
+
+    def plan_registers(self, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+        """Risks, issues and dependencies of each plan's period in force, highest score first."""
+        return tracker_report.registers(self.connection, as_of)
+
+    def commentary(self, period: str | dt.date | None = None) -> list[dict[str, Any]]:
+        """The owner's commentary in force for a reporting month (``YYYY-MM`` or a date in it;
+        None = every month): one dict per measure or action — ``subject_kind`` ("measure" /
+        "action"), ``subject`` (catalogue key / action ref), ``plan``, ``period``, ``text``,
+        ``author``, ``created_at`` (ISO), ``earlier_versions``, ``title`` (``etl.commentary``)."""
+        from etl import commentary
+
+        month = commentary.period_of(period) if period is not None else None
+        return commentary.in_force(self.connection, month)
+
+    def commentary_history(self, period: str | dt.date | None = None) -> list[dict[str, Any]]:
+        """Every comment recorded for a month (None = all), cleared ones included, oldest first."""
+        from etl import commentary
+
+        month = commentary.period_of(period) if period is not None else None
+        return commentary.history(self.connection, month)
+
     def lookup(self, reference: str) -> list[dict[str, Any]]:
         """Where a watchlist reference (``R-`` and 10 characters) came from: file, sheet, row."""
         wanted = reference.strip().upper()

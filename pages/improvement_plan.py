@@ -9,6 +9,7 @@ from etl.config import settings
 from ui import components, db
 from ui import tracker_components as tc
 from ui import tracker_view as view
+from ui.commentary_components import commentary_block
 from ui.formatting import fmt_date
 
 state = components.start_page(
@@ -135,6 +136,14 @@ components.section(
     "change stays in the history below; the next report is rated afresh.",
 )
 tc.override_form(as_of, every_item)
+
+components.section(
+    "Owner's commentary",
+    f"What the action's owner says about it for {as_of:%B %Y}, kept with their name and the "
+    "time; the board and review packs print it beside the action. A new comment replaces the "
+    "one shown; every version is kept (`python -m etl comment --list --history`).",
+)
+commentary_block("action", f"{as_of:%Y-%m}", view.override_targets(every_item), key="plan_comment")
 
 overrides = db.query("plan_overrides")
 if not overrides.empty:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from etl import catalogue
 from etl.inputs.exclusions.stage import academic_year
+from etl.kpi_links import LINKABLE
 from ui import components, db, exclusions_view, waits_view
 from ui import exclusions_components as exclusions_parts
 from ui import tracker_components as tc
 from ui import tracker_view as plan_view
 from ui import waits_components as wc
+from ui.commentary_components import commentary_block
 from ui.formatting import comparison_text, fmt_date, one_year_earlier, year_label
 
 state = components.start_page(
@@ -129,3 +132,16 @@ if db.has_exclusions():
         label="See the trend, schools, reasons and our published rates",
         icon=":material/arrow_forward:",
     )
+
+# ---------------------------------------------------------------- commentary on the measures
+components.section(
+    f"Owner's commentary, {as_at:%B %Y}",
+    "What the measure's owner says about the figures this month, kept with their name and the "
+    "time; the board and review packs print it beside the measure.",
+)
+commentary_block(
+    "measure",
+    f"{as_at:%Y-%m}",
+    {key: catalogue.title(key) for key in LINKABLE},
+    key="overview_comment",
+)

@@ -318,3 +318,31 @@ ACTIONS = [
         None,
     ),
 ]
+
+
+KPI_HEADER = (
+    "Action ref",
+    "Area of weakness",
+    "KPI",
+    "Breakdown",
+    "Baseline date",
+    "Baseline",
+    "Target",
+    "Target date",
+)
+
+
+def add_kpis_sheet(
+    path: Path, rows: Sequence[Row], *, header: Row = KPI_HEADER, title: str | None = "KPIs"
+) -> Path:
+    """Add a "KPIs" sheet (issue 15) to a tracker workbook: an optional title row, the header,
+    then ``rows`` (cells as written). The header is on row 2 with a title, else row 1."""
+    wb = openpyxl.load_workbook(path)
+    sheet = wb.create_sheet("KPIs")
+    if title:
+        sheet.append([title])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    wb.save(path)
+    return path

@@ -475,3 +475,15 @@ def exclusion_rates(la_code: str) -> pd.DataFrame:
     """The LA's published exclusion rates by term, phase and SEN group, with rank and its
     statistical neighbours' median (public statistics)."""
     return _frame(_exclusion_rates(la_code, _identity("published")))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _commentary(period: str, identity: Identity) -> list[dict[str, Any]]:
+    del identity  # a new comment changes the records' identity, so the cache refreshes
+    return _warehouse(lambda wh: wh.commentary(period))
+
+
+def commentary(period: str) -> list[dict[str, Any]]:
+    """The owner's commentary in force for a month ``YYYY-MM`` (``etl.commentary``): officers'
+    words about measures and actions, no child-level data, so cached."""
+    return _commentary(period, _identity("warehouse"))

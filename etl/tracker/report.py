@@ -97,6 +97,39 @@ def rag_counts(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> 
     return counts
 
 
+def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [c[0] for c in cursor.description or []]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def kpi_links(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """The KPI links of each plan's period in force at ``as_of`` (issue 15), dates as dates."""
+    if not has_trackers(con):
+        return []
+    try:
+        cursor = con.execute(
+            "SELECT * EXCLUDE (load_id) FROM plan_kpi_links_at(?::DATE) "
+            "ORDER BY plan, source_file, source_row",
+            [as_of],
+        )
+    except duckdb.CatalogException:  # a warehouse built before KPI links existed
+        return []
+    return _dicts(cursor)
+
+
+def registers(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Risks, issues and dependencies of each plan's period in force at ``as_of``, highest
+    score first (then impact), dates as dates."""
+    if not has_trackers(con):
+        return []
+    cursor = con.execute(
+        "SELECT * EXCLUDE (load_id) FROM plan_registers_at(?::DATE) "
+        "ORDER BY plan, score DESC NULLS LAST, impact DESC NULLS LAST, source_row",
+        [as_of],
+    )
+    return _dicts(cursor)
+
+
 class OverrideError(Exception):
     """The override could not be made; ``usage`` when the request itself was wrong."""
 

@@ -56,6 +56,7 @@ class TrackerKind:
                 "stg_tracker_periods": tracker.period,
                 "stg_tracker_items": tracker.items,
                 "stg_tracker_registers": tracker.registers,
+                "stg_tracker_kpi_links": tracker.links,
             },
             problems=tracker.problems,
             sets_snapshot=False,

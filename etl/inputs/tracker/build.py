@@ -11,6 +11,7 @@ store (``etl.records``): recording one never rebuilds anything. Rebuilt each tim
 - ``plan_items`` (a view, ``sql/marts.sql``): the same with the override in force, if any, read
   from ``tracker_overrides`` when queried — so a new override shows at once.
 - ``plan_registers``: risks, issues and dependencies.
+- ``plan_kpi_links``: the KPIs each action or area of weakness is judged by (issue 15).
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ import pyarrow as pa
 
 from etl import rag
 from etl.config import settings
-from etl.inputs.tracker.stage import ITEM_SCHEMA, PERIOD_SCHEMA, REGISTER_SCHEMA
+from etl.inputs.tracker.stage import ITEM_SCHEMA, LINK_SCHEMA, PERIOD_SCHEMA, REGISTER_SCHEMA
 
 SQL_FILE = Path(__file__).resolve().parent / "sql" / "marts.sql"
 STAGING = {
     "stg_tracker_periods": PERIOD_SCHEMA,
     "stg_tracker_items": ITEM_SCHEMA,
     "stg_tracker_registers": REGISTER_SCHEMA,
+    "stg_tracker_kpi_links": LINK_SCHEMA,
 }
 
 PLAN_ITEM_FIELDS = [
@@ -64,7 +66,8 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         INSERT INTO superseded
         SELECT 'tracker', s.load_id, s.source_sheet, s.source_row
         FROM (SELECT load_id, source_sheet, source_row FROM stg_tracker_items
-              UNION ALL SELECT load_id, source_sheet, source_row FROM stg_tracker_registers) s
+              UNION ALL SELECT load_id, source_sheet, source_row FROM stg_tracker_registers
+              UNION ALL SELECT load_id, source_sheet, source_row FROM stg_tracker_kpi_links) s
         JOIN tracker_versions v USING (load_id) WHERE v.version_rank > 1;
         CREATE OR REPLACE TABLE plan_periods AS
         SELECT plan, report_date, load_id, source_file, report_date_source, overall_status,

@@ -73,6 +73,32 @@ rule(
     "tracker",
 )
 
+rule(
+    "kpi_unknown",
+    "error",
+    "A KPIs sheet (or [[kpi_links]]) names a measure the dashboard does not know, or one it does "
+    "not compute from our own data; the message names the nearest key",
+    "KPI: 'pct_within_20_week' is not a measure the dashboard knows; did you mean "
+    "pct_within_20_weeks?",
+    "tracker",
+)
+rule(
+    "kpi_breakdown",
+    "error",
+    "A KPI link's breakdown is missing or unknown (waiting-time measures need a service, "
+    "exclusion measures an SEN group), or given for a measure that has none",
+    "Breakdown: pct_over_18_weeks needs a service: 'Sensory' is not a service this tool knows",
+    "tracker",
+)
+rule(
+    "kpi_link_unmatched",
+    "query",
+    "A KPI link names an action ref that is not on the same workbook's action log (loaded; the "
+    "review pack lists it under its area, or apart when no area is given)",
+    "Action ref '9.1' is not on this workbook's action log",
+    "tracker",
+)
+
 
 def _header(record: Record, name: str) -> str:
     return str(record["_headers"].get(name, name))
@@ -150,3 +176,18 @@ def check_tracker_duplicate(
         else:
             first[k] = r["_index"]
     return found
+
+
+def check_tracker_link_subject(records: Sequence[Record]) -> list[RowProblem]:
+    """A KPI link that says neither which action nor which area of weakness it belongs to."""
+    return [
+        RowProblem(
+            r["_index"],
+            _header(r, "action_ref"),
+            "value_missing",
+            f"{_header(r, 'action_ref')} and {_header(r, 'area')} are both blank; a KPI link "
+            "needs the action or the area of weakness it belongs to",
+        )
+        for r in records
+        if not r.get("action_ref") and not r.get("area")
+    ]

@@ -81,6 +81,18 @@ MITIGATIONS = [
 ]
 
 
+# The KPIs sheet of the action log (issue 15): (action ref or "", area number or "", measure,
+# breakdown, baseline value or None = taken from the data at the baseline date, target).
+KPI_LINKS = [
+    ("2.1", "", "pct_within_20_weeks_excl_exceptions", "", None, 60),
+    ("2.2", "", "pct_decisions_within_6_weeks", "", None, 90),
+    ("", "2", "open_breached", "", None, 0),
+    ("1.2", "", "pct_over_18_weeks", "Speech and language therapy", None, 25),
+    ("", "1", "suspension_rate", "EHC plan", None, 8),
+    ("3.1", "", "median_weeks_waiting", "Autism assessment", 40, 26),
+]
+
+
 @dataclass
 class _Milestone:
     workstream: str
@@ -283,7 +295,43 @@ def _write_action_log(path: Path, actions: list[_Action], when: dt.date) -> None
         )
         for column in (5, 9):
             sheet.cell(sheet.max_row, column).number_format = "dd/mm/yyyy"
+    _write_kpis(wb, actions, when)
     wb.save(path)
+
+
+def _write_kpis(wb: Workbook, actions: list[_Action], when: dt.date) -> None:
+    """The KPIs sheet: baselines a year before the first action's due date, targets a year on."""
+    areas = dict(AREAS)
+    baseline = min(a.due for a in actions).replace(day=1) - dt.timedelta(days=365)
+    sheet = wb.create_sheet("KPIs")
+    sheet.append(["Measures of impact (SYNTHETIC)"])
+    sheet.append(
+        [
+            "Action ref",
+            "Area of weakness",
+            "KPI",
+            "Breakdown",
+            "Baseline date",
+            "Baseline",
+            "Target",
+            "Target date",
+        ]
+    )
+    for ref, area, kpi, breakdown, value, target in KPI_LINKS:
+        sheet.append(
+            [
+                ref or None,
+                areas[area] if area else None,
+                kpi,
+                breakdown or None,
+                baseline,
+                value,
+                target,
+                when.replace(day=1) + dt.timedelta(days=365),
+            ]
+        )
+        for column in (5, 8):
+            sheet.cell(sheet.max_row, column).number_format = "dd/mm/yyyy"
 
 
 def generate(out: Path, *, seed: int, snapshot: dt.date) -> list[Path]:

@@ -2,7 +2,8 @@
 
 Two kinds of workbook: a highlight report ("Tasks & Milestones", "Risks", "Issues",
 "Dependencies" and a summary sheet with the report date) and a WSoA / priority-action-plan
-action log. Each sheet kind lists its fields and the names each may be written under; matching
+action log. Either may hold a "KPIs" sheet linking actions or areas to measures (issue 15).
+Each sheet kind lists its fields and the names each may be written under; matching
 ignores case, spaces and punctuation ("%" counts as "pct", so "% complete" and "Pct complete"
 match). Risks, issues and dependencies may be a table (one row each) or the "card" layout of
 highlight-report exports (a label in one cell, its value in the next, one block per record).
@@ -320,8 +321,63 @@ DEPENDENCIES = _register(
     ),
 )
 
+# Issue 15: the measures each action or area of weakness is judged by (``etl.kpi_links``).
+KPIS = SheetKind(
+    "kpis",
+    "KPIs",
+    (
+        "KPIs",
+        "KPI",
+        "KPI links",
+        "Linked KPIs",
+        "Key performance indicators",
+        "Impact measures",
+        "Measures of impact",
+    ),
+    (
+        TrackerField(
+            "action_ref",
+            "text",
+            ("Action ref", "Action reference", "Action no", "Action number", "Linked action"),
+            "Action ref",
+        ),
+        TrackerField(
+            "area",
+            "text",
+            ("Area of weakness", "Area", "Weakness", "WSoA area", "Priority", "Workstream"),
+            "Area of weakness",
+        ),
+        TrackerField(
+            "kpi",
+            "text",
+            ("KPI", "KPI key", "Measure", "Measure key", "Indicator", "Metric"),
+            "KPI",
+        ),
+        TrackerField(
+            "breakdown", "text", ("Breakdown", "Service", "SEN group", "Group"), "Breakdown"
+        ),
+        TrackerField(
+            "baseline_date",
+            "date",
+            ("Baseline date", "Baseline as at", "Date of baseline"),
+            "Baseline date",
+        ),
+        TrackerField(
+            "baseline_value", "text", ("Baseline", "Baseline value", "Baseline figure"), "Baseline"
+        ),
+        TrackerField("target", "text", ("Target", "Target value", "Target figure"), "Target"),
+        TrackerField(
+            "target_date",
+            "date",
+            ("Target date", "Target by", "Target to be met by"),
+            "Target date",
+        ),
+    ),
+    (("kpi",), ("action_ref", "area"), ("baseline_date",)),
+)
+
 SHEET_KINDS: dict[str, SheetKind] = {
-    k.name: k for k in (MILESTONES, ACTIONS, RISKS, ISSUES, DEPENDENCIES)
+    k.name: k for k in (MILESTONES, ACTIONS, RISKS, ISSUES, DEPENDENCIES, KPIS)
 }
 REGISTERS = ("risks", "issues", "dependencies")
 

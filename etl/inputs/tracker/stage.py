@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import pyarrow as pa
 
-from etl import parse
+from etl import kpi_links, parse
 from etl.checks import Problem, RowProblem
 from etl.config import settings
 from etl.headers import HeaderMatch, find_header, header_key, lookup, missing_required, sheet_hint
@@ -89,6 +89,24 @@ REGISTER_SCHEMA = pa.schema(
         ("source_row", pa.int64()),
     ]
 )
+# Issue 15: KPI links from a "KPIs" sheet (``etl.kpi_links``).
+LINK_SCHEMA = pa.schema(
+    [
+        ("plan", pa.string()),
+        ("report_date", pa.date32()),
+        ("action_ref", pa.string()),
+        ("area", pa.string()),
+        ("kpi", pa.string()),
+        ("breakdown", pa.string()),
+        ("baseline_date", pa.date32()),
+        ("baseline_value", pa.float64()),
+        ("target", pa.float64()),
+        ("target_date", pa.date32()),
+        ("source_file", pa.string()),
+        ("source_sheet", pa.string()),
+        ("source_row", pa.int64()),
+    ]
+)
 PERIOD_SCHEMA = pa.schema(
     [
         ("plan", pa.string()),
@@ -125,6 +143,7 @@ class StagedTracker:
     overall_status: str | None
     items: pa.Table
     registers: pa.Table
+    links: pa.Table
     period: pa.Table
     rows_read: int
     sheets: list[str]
@@ -389,6 +408,33 @@ class _RowCaster:
         value: float | None = parsed.value
         return value
 
+    def checked(self, name: str, check: Callable[[], Any], blank_too: bool = False) -> Any:
+        """``check()``'s value, or None with its :class:`~etl.kpi_links.LinkError` as a problem
+        on this row (a blank cell is checked only when ``blank_too``: required fields are
+        checked apart)."""
+        if self.text(name) is None and not blank_too:
+            return None
+        try:
+            return check()
+        except kpi_links.LinkError as problem:
+            self.failed.add(name)
+            self.found.append(
+                RowProblem(
+                    self.index,
+                    self.row.headers.get(problem.field),
+                    problem.rule,
+                    f"{self.header(problem.field)}: {problem.message}",
+                )
+            )
+            return None
+
+    def number(self, name: str) -> float | None:
+        try:
+            return kpi_links.parse_number(self.row.cells.get(name))
+        except ValueError as problem:
+            self._unreadable(name, parse.Parsed(error=str(problem)), "value_unreadable")
+            return None
+
     def score(self, name: str) -> int | None:
         parsed = _int_1_to_25(self.row.cells.get(name), self.header(name))
         if not parsed.ok:
@@ -472,6 +518,29 @@ def _action(cast: _RowCaster, fraction_scale: bool) -> dict[str, Any]:
     )
 
 
+def _kpi_link(cast: _RowCaster) -> dict[str, Any]:
+    kpi = cast.checked("kpi", lambda: kpi_links.measure_key(cast.text("kpi") or ""))
+    written = cast.text("breakdown")
+    breakdown = (
+        cast.checked("breakdown", lambda: kpi_links.breakdown_key(kpi, written), blank_too=True)
+        if kpi is not None
+        else None
+    )
+    return cast.record(
+        {
+            "action_ref": cast.text("action_ref"),
+            "area": cast.text("area"),
+            "kpi": kpi,
+            "kpi_as_written": cast.text("kpi"),
+            "breakdown": breakdown,
+            "baseline_date": cast.date("baseline_date"),
+            "baseline_value": cast.number("baseline_value"),
+            "target": cast.number("target"),
+            "target_date": cast.date("target_date"),
+        }
+    )
+
+
 def _register(cast: _RowCaster, noun: str) -> dict[str, Any]:
     likelihood = cast.score("likelihood")
     impact = cast.score("impact")
@@ -500,6 +569,9 @@ def _same_item(kind: str, record: dict[str, Any]) -> str:
     an action's ref (else its text), a risk's ID (else its description)."""
     if kind in ("milestones", "actions"):
         return str(record["item_key"])
+    if kind == "kpis":
+        subject = record["action_ref"] or record["area"]
+        return name_key(f"{subject}|{record['kpi']}|{record['breakdown'] or ''}")
     return name_key(record["ref"] or record["description"])
 
 
@@ -508,6 +580,8 @@ def _item_noun(kind: str, record: dict[str, Any]) -> str:
         return "milestone name"
     if kind == "actions":
         return "action ref" if record["ref"] else "action"
+    if kind == "kpis":
+        return "KPI link (the same action or area, measure and breakdown)"
     return f"{REGISTER_NOUN[kind].lower()} ID"
 
 
@@ -534,6 +608,15 @@ def _check(
         found += checks.check_tracker_required_blank(
             records, "due_date", "end_date", "an action needs a due date to be rated"
         )
+    elif kind == "kpis":
+        found += checks.check_tracker_link_subject(records)
+        found += checks.check_tracker_required_blank(
+            records, "kpi", "kpi_as_written", "a KPI link needs the measure's key"
+        )
+        found += checks.check_tracker_required_blank(
+            records, "baseline_date", "baseline_date", "a KPI link needs a baseline date"
+        )
+        # An unknown key or a wrong breakdown was reported when the row was cast.
     else:
         found += checks.check_tracker_required_blank(
             records,
@@ -556,6 +639,28 @@ def _check(
 
 
 # ---------------------------------------------------------------- the workbook
+
+
+def _unmatched_links(links: list[dict[str, Any]], items: list[dict[str, Any]]) -> list[Problem]:
+    """KPI links naming an action ref that the same workbook's action log does not hold (a
+    query: the link is loaded, as the action may be in another workbook of the plan)."""
+    refs = {name_key(i["ref"]) for i in items if i["item_kind"] == "action" and i["ref"]}
+    if not refs:
+        return []
+    return [
+        Problem(
+            link["source_file"],
+            link["source_sheet"],
+            link["source_row"],
+            None,
+            "kpi_link_unmatched",
+            "query",
+            f"Action ref '{link['action_ref']}' is not on this workbook's action log; the link "
+            "is loaded and shown under its area of weakness",
+        )
+        for link in links
+        if link["action_ref"] and name_key(link["action_ref"]) not in refs
+    ]
 
 
 def is_tracker(sheets: list[RawSheet]) -> list[tuple[RawSheet, SheetMatch]] | None:
@@ -621,6 +726,7 @@ def stage_workbook(
 
     items: list[dict[str, Any]] = []
     registers: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
     rows_read = 0
     shown: list[str] = []
     matched_sheets = {id(s) for s, _ in matches}
@@ -691,6 +797,8 @@ def stage_workbook(
             typed = [
                 _action(_RowCaster(r, i, row_problems), fraction_scale) for i, r in enumerate(rows)
             ]
+        elif kind.name == "kpis":
+            typed = [_kpi_link(_RowCaster(r, i, row_problems)) for i, r in enumerate(rows)]
         else:
             typed = [
                 _register(_RowCaster(r, i, row_problems), REGISTER_NOUN[kind.name])
@@ -723,7 +831,12 @@ def stage_workbook(
                 source_sheet=sheet.sheet,
                 source_row=row.number,
             )
-            (items if kind.name in ("milestones", "actions") else registers).append(record)
+            if kind.name == "kpis":
+                del record["kpi_as_written"]
+                links.append(record)
+            else:
+                (items if kind.name in ("milestones", "actions") else registers).append(record)
+    problems += _unmatched_links(links, items)
     return StagedTracker(
         plan,
         when,
@@ -731,6 +844,7 @@ def stage_workbook(
         overall,
         pa.Table.from_pylist(items, ITEM_SCHEMA),
         pa.Table.from_pylist(registers, REGISTER_SCHEMA),
+        pa.Table.from_pylist(links, LINK_SCHEMA),
         pa.Table.from_pylist(
             [
                 {

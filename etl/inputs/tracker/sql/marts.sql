@@ -23,10 +23,15 @@ LEFT JOIN (SELECT * FROM in_force WHERE override_rag IS NOT NULL) o
 CREATE OR REPLACE TABLE plan_registers AS
 SELECT r.* FROM stg_tracker_registers r JOIN plan_periods p USING (load_id);
 
+-- KPI links of each period (issue 15; etl.kpi_links): grain (plan, report_date, source_row).
+CREATE OR REPLACE TABLE plan_kpi_links AS
+SELECT l.* FROM stg_tracker_kpi_links l JOIN plan_periods p USING (load_id);
+
 -- Rows of tracker files that were loaded (checks.sql counts them in load_log).
 CREATE OR REPLACE TABLE tracker_loaded_rows AS
 SELECT load_id, source_sheet, source_row FROM plan_items
-UNION ALL SELECT load_id, source_sheet, source_row FROM plan_registers;
+UNION ALL SELECT load_id, source_sheet, source_row FROM plan_registers
+UNION ALL SELECT load_id, source_sheet, source_row FROM plan_kpi_links;
 
 -- The period in force at date d for each plan: its latest report date on or before d
 -- (d NULL = the latest period of each plan).
@@ -94,3 +99,6 @@ SELECT * FROM (
     SELECT 7, 'No longer reported', plan, item_kind, ref, name, workstream, owner, NULL,
            rag_before, 'in the previous report, not in this one'
     FROM paired WHERE in_before AND NOT in_now);
+
+CREATE OR REPLACE MACRO plan_kpi_links_at(d) AS TABLE
+SELECT l.* FROM plan_kpi_links l JOIN plan_periods_at(d) p USING (plan, report_date);

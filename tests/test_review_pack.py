@@ -1,0 +1,264 @@
+"""The 12-month review pack's content (etl/packs/review.py) on a hand-made tracker and the golden
+SEN2 fixture (tests/golden_fixture.py), with every expected figure worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from etl import commentary
+from etl.packs import review
+from etl.packs.model import ActionTable, Face, Table, Text
+from etl.store import Warehouse
+from etl.warehouse import run_load
+from tests import golden_fixture as g
+from tests import sen2_builders as b
+from tests import tracker_builders as tb
+
+AREA_2 = "Area 2: accuracy and timeliness of EHC plans"
+AREA_3 = "Area 3: joint commissioning"
+NOW = dt.date(2024, 12, 31)  # the figures' as-at date
+BASELINE = "30/06/2024"
+
+# The action log (tests/tracker_builders.py ACTIONS, report date D = 31/03/2026) plus 3.3: due
+# 30/09/2026, "On track", but given a revised date of 31/12/2026 → re-dated → behind schedule.
+#   2.1 due 28/02/2026, 40%        → due date passed              → Behind schedule
+#   2.2 due 10/04/2026 In progress → Amber                        → In progress
+#   3.1 "Complete"                 → Complete                     → Completed
+#   3.2 due 30/09/2026 On track    → Green                        → In progress
+#   3.3 due 30/09/2026, revised 31/12/2026                        → Behind schedule
+ACTIONS = [
+    *tb.ACTIONS,
+    (
+        "3.3",
+        AREA_3,
+        "Agree a pooled budget",
+        "Finance partner",
+        tb.d("30/09/2026"),
+        "On track",
+        "Awaiting the ICB's budget round",
+        "Interim agreement",
+        tb.d("31/12/2026"),
+    ),
+]
+# KPI links (the KPIs sheet; Excel rows 3, 4, 5):
+LINKS = [
+    # 2.1 → % within 20 weeks (including exceptions); no baseline value: from our data at
+    # 30/06/2024; target 70.
+    ("2.1", None, "pct_within_20_weeks", None, BASELINE, None, 70, None),
+    # "Area 3" → open requests at risk; baseline 4 typed in; no target here ([targets] gives 0).
+    (None, "Area 3", "open_at_risk", None, BASELINE, 4, None, None),
+    # an action the plan does not have → listed apart
+    ("9.1", None, "open_requests", None, BASELINE, 5, 2, None),
+]
+
+
+@pytest.fixture(autouse=True)
+def _settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    b.isolate_settings(monkeypatch, tmp_path)
+    toml = tmp_path / "settings.toml"
+    toml.write_text("[targets]\nopen_at_risk = 0\n", encoding="utf-8")
+    monkeypatch.setenv("SEND_CONFIG", str(toml))
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    plan = tb.write_action_log(tmp_path / "actions.xlsx", ACTIONS, report_date=tb.D1)
+    tb.add_kpis_sheet(plan, LINKS)
+    run_load(
+        [g.write_workbook(tmp_path / "sen2.xlsx"), plan, tb.golden_period_1(tmp_path / "hr.xlsx")],
+        folder,
+    )
+    return folder
+
+
+def _content(folder: Path, mode: str = "internal") -> review.ReviewContent:
+    with Warehouse.at(folder) as w:
+        return review.gather(w, mode, as_of=NOW)  # type: ignore[arg-type]
+
+
+def _area(content: review.ReviewContent, name: str) -> review.Area:
+    [area] = [a for a in content.areas if a.name == name]
+    return area
+
+
+def test_actions_land_in_completed_in_progress_and_behind(data: Path) -> None:
+    content = _content(data)
+    area2, area3 = _area(content, AREA_2), _area(content, AREA_3)
+    refs = {s: [a.ref for a in area2.by_status(s)] for s in review.STATUSES}
+    assert refs == {
+        "Behind schedule": ["2.1"],
+        "In progress": ["2.2"],
+        "Not started": [],
+        "Completed": [],
+    }
+    refs = {s: [a.ref for a in area3.by_status(s)] for s in review.STATUSES}
+    assert refs == {
+        "Behind schedule": ["3.3"],
+        "In progress": ["3.2"],
+        "Not started": [],
+        "Completed": ["3.1"],
+    }
+    [behind_21] = area2.by_status("Behind schedule")
+    assert (behind_21.reason, behind_21.mitigation, behind_21.revised, behind_21.lead) == (
+        "The case system change took the team's time",
+        "Supplier days bought; pathway goes live in June",
+        tb.d("30/06/2026"),
+        "Head of SEND",
+    )
+    # The action-log plan is reported by its actions only; the highlight report (no action
+    # log) by its milestones, grouped by workstream.
+    assert {a.plan for a in content.areas} == {"Improvement plan", "Inclusion Programme"}
+
+
+def test_what_is_different_now_internal(data: Path) -> None:
+    content = _content(data)
+    [k] = _area(content, AREA_2).kpis
+    # Baseline from our data, 2024 to 30 Jun 2024: issued R4 (140 ✓), R1 (133 ✓), R3 (141 ✗),
+    # R5 (375 ✗), R2 (139 ✓) → 3 of 5 = 60.0%. Now, 2024 to 31 Dec: R7 too (236 ✗) → 3 of 6
+    # = 50.0%. Change 50.0 − 60.0 = −10.0 points; target 70: missed by 20 > 5 points → Red.
+    assert (k.linked_to, k.baseline, k.baseline_source, k.now, k.change) == (
+        "2.1",
+        60.0,
+        "our data",
+        50.0,
+        -10.0,
+    )
+    assert (k.baseline_period, k.now_period) == ("2024 to 30 Jun 2024", "2024 to 31 Dec 2024")
+    assert (k.target, k.target_source) == (70.0, "the plan")
+    assert k.against_target == "✗ Red: target 70.0% not met"
+    [k] = _area(content, AREA_3).kpis
+    # Open at 31/12/2024: R8 (received 02/09: 28+31+30+31 = 120 days, at risk: > 98, ≤ 140),
+    # R9 (29 days), R13 (91 days) → 1 at risk. Baseline 4 (the plan); change 1 − 4 = −3.
+    # Target 0 from [targets]; lower is better, missed by 1 > 0.1 × 0 → Red.
+    assert (k.linked_to, k.baseline, k.baseline_source, k.now, k.change) == (
+        "Area 3",
+        4,
+        "the plan",
+        1,
+        -3.0,
+    )
+    assert (k.target, k.target_source, k.against_target) == (
+        0.0,
+        "settings",
+        "✗ Red: target 0 not met",
+    )
+    [k] = _area(content, review.UNMATCHED_AREA).kpis
+    # Open at 31/12/2024: R8, R9, R13 → 3; 3 − 5 = −2. Open requests are neutral (neither
+    # higher nor lower is better): the target is stated with no RAG.
+    assert (k.linked_to, k.now, k.change, k.against_target) == (
+        "9.1",
+        3,
+        -2.0,
+        "target 2 (no RAG: neither higher nor lower is better)",
+    )
+
+
+def test_publish_mode_suppresses_the_small_figures(data: Path) -> None:
+    content = _content(data, "publish")
+    [k] = _area(content, AREA_2).kpis
+    # 3 of 5 and 3 of 6: bases under 20 → "c"; the change and the RAG cannot be shown either.
+    assert (k.baseline, k.now, k.change) == ("c", "c", "c")
+    assert k.against_target == "figure suppressed (small numbers)"
+    [k] = _area(content, AREA_3).kpis
+    # 1 child at risk → "c"; the typed baseline 4 is a count of children too → "c".
+    assert (k.baseline, k.now, k.change) == ("c", "c", "c")
+
+
+def test_commentary_for_the_months_of_the_report_and_the_figures(data: Path) -> None:
+    commentary.record(
+        data,
+        kind="action",
+        subject="2.1",
+        period="2026-03",
+        author="HoS",
+        text="Pathway live in June",
+    )
+    commentary.record(
+        data,
+        kind="action",
+        subject="2.2",
+        period="2026-02",
+        author="HoS",
+        text="an earlier month: not this review's",
+    )
+    commentary.record(
+        data,
+        kind="measure",
+        subject="pct_within_20_weeks",
+        period="2024-12",
+        author="PM",
+        text="Two plans late",
+    )
+    area = _area(_content(data), AREA_2)
+    assert [(a.ref, a.commentary[:20]) for a in area.actions] == [
+        ("2.1", "Pathway live in June"),
+        ("2.2", ""),
+    ]
+    assert area.kpis[0].commentary.startswith("Two plans late (PM, ")
+
+
+def test_risks_open_highest_score_first(data: Path) -> None:
+    content = _content(data)
+    # R-01: 3 × 4 = 12; R-02: "Likelihood & Impact" 6; I-01: no score. Dependencies left out.
+    assert [(r["ref"], r["score"]) for r in content.risks] == [
+        ("R-01", 12),
+        ("R-02", 6),
+        ("I-01", None),
+    ]
+
+
+def test_pack_sections_and_blocks(data: Path) -> None:
+    with Warehouse.at(data) as w:
+        face = Face(
+            "review",
+            "12-month review",
+            "publish",
+            "Test LA",
+            "as at 31 Dec 2024",
+            "1",
+            NOW,
+            dt.datetime(2026, 4, 1, 9, 0),
+        )
+        pack = review.build(w, face)
+    titles = [s.title for s in pack.sections]
+    assert titles[:2] == ["Summary", "Actions behind schedule"]
+    assert titles[-1] == "Risks and issues"
+    assert f"Improvement plan: {AREA_2}" in titles  # two plans: the plan names its areas
+    behind = pack.sections[1]
+    assert behind.rag == "Red"
+    [table] = behind.blocks
+    assert isinstance(table, ActionTable)
+    # Milestones of the highlight report behind schedule come with the WSoA's actions.
+    assert {"2.1", "3.3"} <= {r.ref for r in table.rows}
+    section = pack.sections[titles.index(f"Improvement plan: {AREA_2}")]
+    kinds = [(type(block).__name__, block.title) for block in section.blocks]
+    assert kinds == [
+        ("ActionTable", "Behind schedule"),
+        ("ActionTable", "In progress"),
+        ("Table", "What is different now"),
+    ]
+    kpi_table = section.blocks[2]
+    assert isinstance(kpi_table, Table)
+    assert kpi_table.rows[0][:4] == (
+        "EHC plans issued within 20 weeks (including exceptions)",
+        "%",
+        "2.1",
+        dt.date(2024, 6, 30),
+    )
+    # No figure about children in a publish pack is a count 1–7.
+    checked = 0
+    for t in pack.tables():
+        if t.title == "What is different now":
+            names = [c.name for c in t.columns]
+            for row in t.rows:
+                for column in ("Baseline", "Now", "Change since baseline"):
+                    cell = row[names.index(column)]
+                    assert not (isinstance(cell, int | float) and 1 <= cell <= 7)
+                    checked += 1
+    assert checked == 9  # three links × three figures
+    summary = pack.sections[0].blocks
+    assert isinstance(summary[0], Text)
