@@ -52,11 +52,10 @@ def render_bytes(pack: Pack, fmt: str) -> bytes:
         return path.read_bytes()
 
 
-def filename(pack: Pack, fmt: str) -> str:
+def filename(kind: str, snapshot: str, mode: str, fmt: str) -> str:
     """ "board_pack_snapshot-14_publish.pdf": kind, snapshot and mode in the file name too."""
-    face = pack.face
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in face.snapshot_id)
-    return f"{face.kind}_pack_snapshot-{safe}_{face.mode}.{fmt}"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in snapshot)
+    return f"{kind}_pack_snapshot-{safe}_{mode}.{fmt}"
 
 
 @contextmanager
@@ -171,11 +170,15 @@ def make_pack(
                     settings=settings,
                     commentary=commentary_for(warehouse, meta.get("snapshot_date")),
                 )
-            return _review(warehouse, face, published, compared)
+            return _review(warehouse, face, published, compared, settings)
 
 
 def _review(
-    warehouse: Warehouse, face: Face, published: Published | None, compared: Warehouse | None
+    warehouse: Warehouse,
+    face: Face,
+    published: Published | None,
+    compared: Warehouse | None,
+    settings: config.Settings,
 ) -> Pack:
     try:
         review: Any = importlib.import_module("etl.packs.review")
@@ -183,5 +186,7 @@ def _review(
         raise PackError(
             "the 12-month review pack is not in this version yet (etl/packs/review.py)"
         ) from None
-    pack: Pack = review.build(warehouse, face, published=published, compared=compared)
+    pack: Pack = review.build(
+        warehouse, face, published=published, compared=compared, settings=settings
+    )
     return pack
