@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,7 @@ def main() -> None:
     import pandas as pd
 
     from etl import headlines, snapshots
-    from etl.packs import pdf, pptx, xlsx
-    from etl.packs.build import make_pack
+    from etl.packs.build import make_pack, renderer
     from etl.store import Warehouse
 
     shots = snapshots.list_snapshots(data)
@@ -107,9 +107,9 @@ def main() -> None:
 
     out = Path(tempfile.mkdtemp(prefix="pack-bench-out-"))
     totals = {}
-    for name, module in (("pdf", pdf), ("pptx", pptx), ("xlsx", xlsx)):
+    for name in ("pdf", "pptx", "xlsx"):
         path = out / f"board.{name}"
-        render, _ = timed(lambda m=module, p=path: m.render(pack, p), args.repeat)
+        render, _ = timed(partial(renderer(name), pack, path), args.repeat)
         totals[name] = content + render
         print(
             f"render {name:<4}: {render:6.2f} s  → whole pack {totals[name]:6.2f} s  "

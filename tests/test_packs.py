@@ -354,3 +354,24 @@ def test_format_cell_units() -> None:
     assert format_cell(2.345, "per 100") == "2.35"  # 2 dp, half away from zero
     assert format_cell(11.44, "weeks") == "11.4 weeks"
     assert format_cell(dt.date(2026, 10, 1), "month") == "Oct 2026"
+
+
+def test_owner_commentary_is_shown_beside_the_red_item(tmp_path: Path) -> None:
+    from etl import commentary
+
+    data = build_warehouse(tmp_path)
+    commentary.record(
+        data,
+        kind="measure",
+        subject="open_breached",
+        period="2026-11",  # the month of the pack's as-at date, 1 Nov 2026
+        author="Head of SEND",
+        text="Two panels added in December.",
+    )
+    pack = make_pack(data, mode="internal", settings=settings(), now=NOW)
+    [red] = [s for s in pack.sections if s.title == "Red items first"]
+    [table] = red.blocks
+    assert isinstance(table, Table)
+    [row] = table.rows
+    assert row[1] == "Open requests past 20 weeks"
+    assert str(row[-1]).startswith("Two panels added in December. (Head of SEND, 20")

@@ -123,20 +123,6 @@ def face_for(
     )
 
 
-def commentary_for(warehouse: Warehouse, as_at: dt.date | None) -> dict[str, str]:
-    """The owners' commentary for the period of ``as_at`` ({measure key or action ref: text}),
-    from the review helper's records when that API is present; empty otherwise."""
-    reader = getattr(warehouse, "commentary", None)
-    if reader is None or as_at is None:
-        return {}
-    found: dict[str, str] = {}
-    for record in reader(as_at.strftime("%Y-%m")):
-        subject = str(record.get("subject") or record.get("measure") or record.get("action") or "")
-        if subject and record.get("text"):
-            found[subject] = str(record["text"])
-    return found
-
-
 def make_pack(
     folder: Path,
     *,
@@ -158,7 +144,9 @@ def make_pack(
                 if compared_shot is not None
                 else None
             )
-            meta = warehouse.meta() or {}
+            # Commentary comes from the folder's current records (a comment written after the
+            # snapshot was taken belongs in the pack); the figures come from the snapshot.
+            live = stack.enter_context(Warehouse.at(folder))
             if kind == "board":
                 return board.build(
                     warehouse,
@@ -168,7 +156,7 @@ def make_pack(
                     compare_label=compared_shot.short_label if compared_shot else None,
                     la_code=settings.home_la or None,
                     settings=settings,
-                    commentary=commentary_for(warehouse, meta.get("snapshot_date")),
+                    comments=live.commentary,
                 )
             return _review(warehouse, face, published, compared, settings)
 
