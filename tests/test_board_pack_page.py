@@ -127,3 +127,16 @@ def test_nice_axis_steps(rough: float, step: float) -> None:
 
 def test_latin1_keeps_meaning() -> None:
     assert pdf.latin1("≥ 60% – ▲ up ‘c’") == ">= 60% - ^ up 'c'"
+
+
+def test_long_text_runs_over_several_slides() -> None:
+    from etl.packs.pptx import text_pages
+
+    # At 12 pt a line of the 12.333-inch box holds 12.333 x 72 / 6 = 888 / 6 = 148 characters,
+    # and a slide int(5.2 x 72 / 15) - 1 = int(24.96) - 1 = 23 lines: 40 one-line sources need
+    # two slides (23 + 17).
+    pages = text_pages([f"file{i}.csv sha256 abcdef" for i in range(40)], 12)
+    assert [len(p) for p in pages] == [23, 17]
+    # A paragraph of 300 characters takes 3 lines (148, 148, 4): 7 fill 21 lines, the 8th would
+    # make 24 > 23, so it starts a second slide.
+    assert [len(p) for p in text_pages(["x" * 300] * 8, 12)] == [7, 1]

@@ -195,7 +195,7 @@ def _shown(
     target = settings.targets.get(h.key)
     judgement = target_rag(h.key, number, target, settings)
     if mode == "internal":
-        direction = h.change.words if h.change is not None else ""
+        direction = _short_change(h.change.words) if h.change is not None else ""
     elif compare_label is None:
         direction = ""
     else:
@@ -213,6 +213,7 @@ def _shown(
             decimals=h.decimals,
             preposition="since",
         ).text
+        direction = _short_change(direction)
     return Shown(
         h,
         value,
@@ -221,6 +222,12 @@ def _shown(
         fmt_target(h.key, target) if target is not None else "no target",
         direction,
     )
+
+
+def _short_change(words: str) -> str:
+    """The change in a summary cell's few words: "no figure to compare" for etl.change's
+    "no comparison with … (no figure for one of the periods)"."""
+    return "no figure to compare" if words.startswith("no comparison with") else words
 
 
 def _position(h: Headline) -> tuple[str, str]:

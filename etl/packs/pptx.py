@@ -170,19 +170,39 @@ def _block(deck: PresentationType, section: Section, block: Block) -> None:
     elif isinstance(block, Table):
         _table_slides(deck, _section_title(section), block.title, block, ROWS_PER_SLIDE)
     elif isinstance(block, Text):
-        slide = _slide(deck, _section_title(section))
-        lines = [block.title, *block.paragraphs] if block.title else list(block.paragraphs)
         size = BODY_PT if block.kind in ("body", "commentary") else SMALL_PT
-        _textbox(
-            slide,
-            LEFT,
-            Inches(1.3),
-            BODY_W,
-            Inches(5.6),
-            lines,
-            size,
-            italic=block.kind == "commentary",
-        )
+        pages = text_pages(list(block.paragraphs), size)
+        for number, paragraphs in enumerate(pages, start=1):
+            slide = _slide(deck, _section_title(section))
+            title = block.title + (f" ({number} of {len(pages)})" if len(pages) > 1 else "")
+            lines = [title, *paragraphs] if block.title else paragraphs
+            _textbox(
+                slide,
+                LEFT,
+                Inches(1.3),
+                BODY_W,
+                Inches(5.6),
+                lines,
+                size,
+                italic=block.kind == "commentary",
+            )
+
+
+def text_pages(paragraphs: list[str], size: float) -> list[list[str]]:
+    """Paragraphs split into slides that hold them: ~5.2 inches of lines at ``size`` points,
+    about 0.5 × size wide a character across the 12.3-inch text box."""
+    per_line = int(BODY_W / 12700 / (size * 0.5))  # EMU → points, then characters a line
+    room = int(5.2 * 72 / (size * 1.25)) - 1  # lines a slide holds, less the title
+    pages: list[list[str]] = [[]]
+    used = 0
+    for paragraph in paragraphs:
+        lines = max(1, -(-len(paragraph) // per_line))
+        if used + lines > room and pages[-1]:
+            pages.append([])
+            used = 0
+        pages[-1].append(paragraph)
+        used += lines
+    return pages
 
 
 def _headline_table(block: Headlines) -> Table:
