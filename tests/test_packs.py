@@ -375,3 +375,14 @@ def test_owner_commentary_is_shown_beside_the_red_item(tmp_path: Path) -> None:
     [row] = table.rows
     assert row[1] == "Open requests past 20 weeks"
     assert str(row[-1]).startswith("Two panels added in December. (Head of SEND, 20")
+
+
+def test_cli_review_pack_uses_the_same_renderers(data: Path, tmp_path: Path) -> None:
+    env = {"SEND_DATA_DIR": str(data), "SEND_CONFIG": str(tmp_path / "none.toml")}
+    out = tmp_path / "review.xlsx"
+    done = run(("pack", "--kind", "review", "--out", str(out)), env)
+    assert done.returncode == 0, done.stderr
+    about = {r[0]: r[1] for r in openpyxl.load_workbook(out)["About"].iter_rows(values_only=True)}
+    assert about["Pack"] == "SEND improvement plan: 12-month review pack"
+    assert str(about["Mode"]).startswith("Publish")
+    assert str(about["Snapshot"]).startswith("Snapshot 3 of")
