@@ -34,6 +34,7 @@ from ui.formatting import (
     fmt_date,
     fmt_pct,
     fmt_x_of_y,
+    numbers_from_text,
     rows_not_loaded_text,
     small_base_note,
     target_text,
@@ -382,7 +383,7 @@ class Export:
         """The table as a CSV / XLSX export holds it in ``mode`` (numbers as numbers), and the
         notes the file must carry (cells suppressed beyond the small numbers)."""
         if self.kind != "local":
-            return frame, []
+            return numbers_from_text(frame), []
         out = export_table(
             frame, "publish" if mode == "publish" else "internal", self.columns, self.query
         )

@@ -331,7 +331,8 @@ COLUMNS: dict[str, Column] = {
     "open_requests": Column(label("open_requests"), "count"),
     "file": Column("File", "text"),
     "loaded_at": Column("Loaded at", "datetime"),
-    "shape": Column("Shape", "text"),
+    # What a file holds, as the loader saw it: it can quote counts ("2910 events").
+    "shape": Column("Shape", "text", internal_only=True),
     "message": Column("Message", "text", internal_only=True),
     # Rows are records about children: counts, so publish mode rounds and suppresses them too.
     "rows_read": Column("Rows read", "count"),
@@ -841,6 +842,47 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+_PCT_TEXT = re.compile(r"^-?\d[\d,]*(\.\d+)?%$")
+_NUMBER_TEXT = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+_BLANK_TEXT = ("", "–", "-")
+
+
+def numbers_from_text(table: pd.DataFrame) -> pd.DataFrame:
+    """A table already written for the screen (improvement plan, published statistics), with
+    its percentage and rate columns turned back into numbers for a spreadsheet: a column whose
+    every filled cell reads like "42.6%" becomes 42.6 (its label gains " (%)" unless it has a
+    "%"); a column labelled as a rate ("per 100", "rate", "ratio", "relative risk") whose cells
+    read like "3.456" becomes numbers. Other text (references such as "1.10") is left alone."""
+    out = table.copy()
+    columns = []
+    for column in table.columns:
+        name = str(column)
+        cells = [v for v in table[column].tolist() if not _missing(v) and str(v) not in _BLANK_TEXT]
+        texts = [v for v in cells if isinstance(v, str)]
+        if not texts:
+            columns.append(column)
+            continue
+        if all(_PCT_TEXT.match(v) for v in texts):
+            out[column] = [_number_text(v, strip="%") for v in table[column].tolist()]
+            columns.append(name if "%" in name else f"{name} (%)")
+            continue
+        rate = any(w in name.lower() for w in ("per 100", "rate", "ratio", "relative risk"))
+        if rate and all(_NUMBER_TEXT.match(v) for v in texts):
+            out[column] = [_number_text(v) for v in table[column].tolist()]
+        columns.append(column)
+    out.columns = columns
+    return out
+
+
+def _number_text(value: Any, strip: str = "") -> Any:
+    if not isinstance(value, str):
+        return None if _missing(value) else value
+    text = value.removesuffix(strip).replace(",", "")
+    if not text or text in _BLANK_TEXT:
+        return None
+    return float(text) if "." in text else int(text)
 
 
 def to_xlsx(
