@@ -865,12 +865,18 @@ def numbers_from_text(table: pd.DataFrame) -> pd.DataFrame:
             columns.append(column)
             continue
         if all(_PCT_TEXT.match(v) for v in texts):
-            out[column] = [_number_text(v, strip="%") for v in table[column].tolist()]
+            out[column] = pd.Series(
+                [_number_text(v, strip="%") for v in table[column].tolist()],
+                index=table.index,
+                dtype=object,
+            )
             columns.append(name if "%" in name else f"{name} (%)")
             continue
         rate = any(w in name.lower() for w in ("per 100", "rate", "ratio", "relative risk"))
         if rate and all(_NUMBER_TEXT.match(v) for v in texts):
-            out[column] = [_number_text(v) for v in table[column].tolist()]
+            out[column] = pd.Series(
+                [_number_text(v) for v in table[column].tolist()], index=table.index, dtype=object
+            )
         columns.append(column)
     out.columns = columns
     return out
