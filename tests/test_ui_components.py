@@ -145,3 +145,26 @@ def test_row_level_download_escapes_typed_formulas(
         "'@cases.csv",
         "4",
     ]
+
+
+def test_exports_name_our_la_when_it_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.benchmark import LA
+    from ui import benchmark_components
+
+    monkeypatch.setattr(benchmark_components, "known_home_la", lambda: "886")
+    kent = LA("E10000016", "886", "Kent", "E12000008", "South East", 2010, 2025)
+    monkeypatch.setattr(components.db, "resolve_la", lambda text: kent)
+    assert components.area_text() == "Kent (E10000016)"
+    context = components.Export("x", "Bands 2026", STATE).context()
+    rows = components.to_csv(pd.DataFrame({"A": [1]}), context).decode("utf-8-sig")
+    assert "Scope,Bands 2026\r\nArea,Kent (E10000016)\r\n" in rows
+
+    def missing(text: str) -> LA:
+        raise components.db.WarehouseError("no published figures loaded")
+
+    # No published figures to name it from: the code as the settings give it.
+    monkeypatch.setattr(components.db, "resolve_la", missing)
+    assert components.area_text() == "886"
+    monkeypatch.setattr(benchmark_components, "known_home_la", lambda: None)
+    assert components.area_text() == ""
+    assert components.Export("x", "s", STATE, area="Kent").context().area == "Kent"

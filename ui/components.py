@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from etl.benchmark import UnknownLA
 from etl.catalogue import metric
 from etl.config import settings
 from ui import db
@@ -356,6 +357,7 @@ class Export:
     file_text: bool = False
     query: str | None = None
     snapshot: str | None = None
+    area: str | None = None
 
     def context(self) -> ExportContext:
         """Everything the file has to say about itself, from the sidebar and the data."""
@@ -371,6 +373,7 @@ class Export:
             synthetic,
             self.source,
             self.snapshot if self.snapshot is not None else snapshot_text(self.state),
+            self.area if self.area is not None else area_text(),
         )
 
     def table(self, frame: pd.DataFrame, mode: Mode) -> pd.DataFrame:
@@ -388,6 +391,22 @@ class Export:
             frame, "publish" if mode == "publish" else "internal", self.columns, self.query
         )
         return out.frame, out.notes
+
+
+def area_text() -> str:
+    """Our LA as an export names it ("Kent (886)"), from the same sources as the Benchmarking
+    page (this session's choice, the settings file, the loaded SEN2 return); "" when none."""
+    # Imported here: ui.benchmark_components imports this module.
+    from ui.benchmark_components import known_home_la
+
+    text = known_home_la()
+    if not text:
+        return ""
+    try:
+        la = db.resolve_la(text)
+    except (UnknownLA, db.WarehouseError):  # not in the published figures, or none loaded
+        return text
+    return f"{la.name} ({la.code})"
 
 
 def snapshot_text(state: db.DataState) -> str:

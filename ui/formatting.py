@@ -782,28 +782,33 @@ class ExportContext:
     # Which build of the data the figures come from (a snapshot id once snapshots exist; until
     # then the warehouse's build time): with it, anyone can tell two exports of one date apart.
     snapshot: str = ""
+    area: str = ""  # the LA whose figures these are ("Kent (886)"), when known
 
 
 MODE_TEXT = {
     "internal": "Internal - exact figures, not for publication",
-    "publish": "Publish - counts 1 to 7 shown as c, other counts rounded to the nearest 5, "
-    "percentages and averages suppressed (c) when based on fewer than 20 or on a "
-    "suppressed count, other percentages computed from the rounded counts",
+    "publish": "Publish - counts 1 to 7 shown as c, other counts rounded to the nearest 5; "
+    "percentages computed from the rounded counts, and suppressed (c) when based on fewer than "
+    "20, on a suppressed count, or when 1 to 7 fall outside them; rates and averages suppressed "
+    "when based on fewer than 20, medians fewer than 8; further cells suppressed where a total "
+    "would reveal a suppressed one",
     "public": "Public - published statistics, already public: exported as published, "
     "suppressed at source where the publisher did so",
 }
 
 
 def export_header(context: ExportContext, notes: Sequence[str] = ()) -> list[list[str]]:
-    """The "about" rows of an export, two cells each (what, value): mode, scope, data date,
+    """The "about" rows of an export, two cells each (what, value): mode, scope, area, data date,
     snapshot, as-at date, source (published statistics), SYNTHETIC DATA, and a "Note" row per
     disclosure note (cells suppressed beyond the small numbers, columns left out)."""
     rows = [
         ["SEND Partnership Dashboard export"],
         ["Mode", MODE_TEXT[context.mode]],
         ["Scope", context.scope],
-        ["Data snapshot", fmt_date(context.snapshot_date)],
     ]
+    if context.area:
+        rows.append(["Area", context.area])
+    rows.append(["Data snapshot", fmt_date(context.snapshot_date)])
     if context.snapshot:
         rows.append(["Snapshot", context.snapshot])
     if context.as_of is not None:
