@@ -154,10 +154,10 @@ def test_exports_name_our_la_when_it_is_known(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(benchmark_components, "known_home_la", lambda: "886")
     kent = LA("E10000016", "886", "Kent", "E12000008", "South East", 2010, 2025)
     monkeypatch.setattr(components.db, "resolve_la", lambda text: kent)
-    assert components.area_text() == "Kent (E10000016)"
+    assert components.area_text() == "Kent (886)"
     context = components.Export("x", "Bands 2026", STATE).context()
     rows = components.to_csv(pd.DataFrame({"A": [1]}), context).decode("utf-8-sig")
-    assert "Scope,Bands 2026\r\nArea,Kent (E10000016)\r\n" in rows
+    assert "Scope,Bands 2026\r\nArea,Kent (886)\r\n" in rows
 
     def missing(text: str) -> LA:
         raise components.db.WarehouseError("no published figures loaded")

@@ -398,6 +398,7 @@ def area_text() -> str:
     page (this session's choice, the settings file, the loaded SEN2 return); "" when none."""
     # Imported here: ui.benchmark_components imports this module.
     from ui.benchmark_components import known_home_la
+    from ui.benchmark_view import la_label
 
     text = known_home_la()
     if not text:
@@ -406,7 +407,7 @@ def area_text() -> str:
         la = db.resolve_la(text)
     except (UnknownLA, db.WarehouseError):  # not in the published figures, or none loaded
         return text
-    return f"{la.name} ({la.code})"
+    return la_label(la)
 
 
 def snapshot_text(state: db.DataState) -> str:
