@@ -11,6 +11,7 @@ from etl.disclosure import (
     SUPPRESSED,
     ColumnSpec,
     ColumnTotal,
+    RowLevelRefused,
     RowTotal,
     TableSpec,
     average_cell,
@@ -295,3 +296,11 @@ def test_no_single_suppressed_cell_in_a_line_with_a_total(body: list[list[int]])
             assert cell == C
         elif cell != C:
             assert cell == round_count(int(exact))
+
+
+def test_row_level_tables_are_refused_in_publish_mode() -> None:
+    spec = TableSpec({"reference": ColumnSpec("text")}, row_level=True)
+    frame = pd.DataFrame({"reference": ["R-0123456789"]})
+    with pytest.raises(RowLevelRefused):
+        disclose(frame, spec, "publish")
+    assert disclose(frame, spec, "internal").frame["reference"].tolist() == ["R-0123456789"]

@@ -9,6 +9,7 @@ import io
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from ui.formatting import (
     TABLE_COLUMNS,
@@ -184,3 +185,15 @@ def test_numbers_from_text_turns_written_percentages_back_into_numbers() -> None
     assert out["Expected (%)"].tolist() == [100, None]
     assert out["Published rate per 100"].tolist() == [3.456, None]
     assert out["Note"].tolist() == ["12 of 40", "x"]
+
+
+def test_a_row_level_query_cannot_be_exported_in_publish_mode() -> None:
+    from etl.disclosure import RowLevelRefused
+
+    frame = pd.DataFrame({"reference": ["R-0123456789"], "status": ["Breached"]})
+    with pytest.raises(RowLevelRefused):
+        export_table(frame, "publish", TABLE_COLUMNS["watchlist"], "watchlist")
+    assert export_table(frame, "internal", TABLE_COLUMNS["watchlist"], "watchlist").frame.shape == (
+        1,
+        2,
+    )

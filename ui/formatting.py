@@ -36,6 +36,7 @@ from etl.disclosure import (
     rate_cell,
     ratio_cell,
 )
+from etl.queries import QUERIES
 from etl.xlsx_writer import xlsx_bytes
 
 # "public": DfE's (and others') published statistics, already public and suppressed at source.
@@ -623,6 +624,7 @@ def table_spec(
         {name: COLUMNS[name].spec for name in names},
         row_totals=[t for t in totals if isinstance(t, RowTotal)],
         column_totals=[t for t in totals if isinstance(t, ColumnTotal)],
+        row_level=query in QUERIES and QUERIES[query].row_level,
     )
     needed = {
         p
