@@ -246,9 +246,10 @@ class RowTotal:
 
 @dataclass(frozen=True)
 class ColumnTotal:
-    """Down the count column ``column``, the rows add up to a total that is shown: either the
-    row whose index label is ``total_row``, or the value of ``total_column`` (the same on every
-    row, e.g. ``all_plans_issued`` behind "% of plans issued", shown elsewhere)."""
+    """Down the count column ``column``, the rows add up to a total that is shown: the row whose
+    index label is ``total_row``; or the value of ``total_column`` (the same on every row, e.g.
+    ``all_plans_issued`` behind "% of plans issued"); or, with neither, a total shown elsewhere
+    (the year's plans issued on a tile), which is the column's sum."""
 
     column: str
     total_row: Hashable | None = None
