@@ -22,6 +22,7 @@ counts are shown exactly in both modes (docs/decisions.md, "Issue 15 — board p
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -211,7 +212,7 @@ def _shown(
             compare_label,
             bases,
             decimals=h.decimals,
-            preposition="since",
+            **_SINCE,
         ).text
         direction = _short_change(direction)
     return Shown(
@@ -222,6 +223,15 @@ def _shown(
         fmt_target(h.key, target) if target is not None else "no target",
         direction,
     )
+
+
+# "since Board October": etl.change.describe_trend says so with ``preposition="since"`` on this
+# branch and ``since=True`` on the meeting branch; whichever is merged, ask for "since".
+_SINCE: dict[str, Any] = (
+    {"since": True}
+    if "since" in inspect.signature(describe_trend).parameters
+    else {"preposition": "since"}
+)
 
 
 def _short_change(words: str) -> str:
