@@ -387,3 +387,23 @@ def test_cli_review_pack_uses_the_same_renderers(data: Path, tmp_path: Path) -> 
     assert about["Pack"] == "SEND improvement plan: 12-month review pack"
     assert str(about["Mode"]).startswith("Publish")
     assert str(about["Snapshot"]).startswith("Snapshot 3 of")
+
+
+def test_our_area_is_named_from_the_published_figures(tmp_path: Path) -> None:
+    from etl.packs.build import our_area
+
+    class Door:  # a published door that knows one LA
+        def resolve_la(self, text: str) -> object:
+            assert text == "886"
+            return type("LA", (), {"code": "E10000016", "old_code": "886", "name": "Kent"})()
+
+    class NoCodes:
+        def query(self, name: str) -> object:
+            import pandas as pd
+
+            return pd.DataFrame({"la_code": []})
+
+    kent = dataclasses.replace(settings(), home_la="886")
+    assert our_area(NoCodes(), Door(), kent) == ("Kent (886)", "E10000016")  # type: ignore[arg-type]
+    unnamed = dataclasses.replace(settings(), home_la="")
+    assert our_area(NoCodes(), None, unnamed)[1] is None  # type: ignore[arg-type]

@@ -13,6 +13,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
+
 from etl import config, snapshots
 from etl.packs import board
 from etl.packs.model import Face, Mode, Pack, PackKind, Source
@@ -86,6 +88,33 @@ def _doors(
         yield warehouse, published, shot
 
 
+def our_area(
+    warehouse: Warehouse, published: Published | None, settings: config.Settings
+) -> tuple[str, str | None]:
+    """(our area in words for the face, the code for England / neighbours positions): the
+    settings' home_la, else the LA code the loaded SEN2 return gives for itself (as the
+    Benchmarking page does); named from the published figures when they know it."""
+    text = settings.home_la
+    where = "settings"
+    if not text:
+        codes = warehouse.query("sen2_la_codes")
+        text = "" if codes.empty else str(codes["la_code"].iloc[0])
+        where = "the SEN2 return"
+    if not text:
+        return "our local area (set home_la under [benchmark] in the settings)", None
+    if published is not None:
+        from etl.benchmark import UnknownLA
+
+        try:
+            la = published.resolve_la(text)
+        except (UnknownLA, duckdb.Error):
+            la = None
+        if la is not None:
+            old = f" ({la.old_code})" if la.old_code else ""
+            return f"{la.name}{old}", la.code
+    return (text if where == "settings" else f"LA {text} (from {where})"), text
+
+
 def face_for(
     kind: PackKind,
     mode: Mode,
@@ -94,6 +123,7 @@ def face_for(
     compared: snapshots.Snapshot | None,
     settings: config.Settings,
     now: dt.datetime | None = None,
+    la: str = "",
 ) -> Face:
     """What the pack states on its face: kind, mode, area, period, snapshot and its sources."""
     meta = warehouse.meta() or {}
@@ -110,7 +140,9 @@ def face_for(
         kind=kind,
         title=TITLES[kind],
         mode=mode,
-        la=settings.home_la or "our local area (set home_la under [benchmark] in the settings)",
+        la=la
+        or settings.home_la
+        or "our local area (set home_la under [benchmark] in the settings)",
         period=f"as at {data_date.day} {data_date:%b %Y}" if data_date else "no data date",
         snapshot_id=str(shot.id) if shot else "current",
         snapshot_date=data_date,
@@ -137,7 +169,8 @@ def make_pack(
     settings = settings or config.settings()
     with _doors(folder, snapshot) as (warehouse, published, shot):
         compared_shot = snapshots.resolve(folder, compare) if compare else None
-        face = face_for(kind, mode, warehouse, shot, compared_shot, settings, now)
+        la, la_code = our_area(warehouse, published, settings)
+        face = face_for(kind, mode, warehouse, shot, compared_shot, settings, now, la)
         with ExitStack() as stack:
             compared = (
                 stack.enter_context(Warehouse.open(compared_shot.warehouse_path))
@@ -154,7 +187,7 @@ def make_pack(
                     published=published,
                     compared=compared,
                     compare_label=compared_shot.short_label if compared_shot else None,
-                    la_code=settings.home_la or None,
+                    la_code=la_code,
                     settings=settings,
                     comments=live.commentary,
                 )
