@@ -141,7 +141,7 @@ components.section(
     "Owner's commentary",
     f"What the action's owner says about it for {as_of:%B %Y}, kept with their name and the "
     "time; the board and review packs print it beside the action. A new comment replaces the "
-    "one shown; every version is kept (`python -m etl comment --list --history`).",
+    "one shown; every version is kept.",
 )
 commentary_block("action", f"{as_of:%Y-%m}", view.override_targets(every_item), key="plan_comment")
 
