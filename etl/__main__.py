@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from etl import cli_published, cli_review, cli_snapshots, config, snapshots
+from etl import cli_packs, cli_published, cli_review, cli_snapshots, config, snapshots
 from etl.parse import parse_date
 from etl.progress import terminal_progress
 from etl.store import NoDatabase, Warehouse
@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_published.add_parsers(sub, _common)
     cli_review.add_parsers(sub, _common)
     cli_snapshots.add_parsers(sub, _common)
+    cli_packs.add_parsers(sub, _common)
     cli_snapshots.add_snapshot_option(sub)
     return parser
 
@@ -664,6 +665,7 @@ COMMANDS = {
     **cli_published.COMMANDS,
     **cli_review.COMMANDS,
     **cli_snapshots.COMMANDS,
+    **cli_packs.COMMANDS,
 }
 
 

@@ -31,6 +31,12 @@ Cell = int | float | str | dt.date | None
 # Units a column may carry; "%" and "points" are shown with one decimal place unless a column says
 # otherwise. "" means plain text (a label, a status word).
 Unit = str
+# Units written after a column's name ("Over 18 weeks (%)"); counts, dates and labels need none.
+HEADING_UNITS = ("%", "weeks", "days", "ratio", "points")
+# Units whose cells are figures (right-aligned in tables).
+NUMERIC_UNITS = frozenset({"%", "count", "weeks", "days", "ratio", "points", "per 100", "items"})
+# Decimal places when a column does not say: DESIGN §4 (1 dp percentages, 2 dp rates per 100).
+DEFAULT_PLACES = {"%": 1, "points": 1, "weeks": 1, "ratio": 2, "per 100": 2}
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Face:
     filters: tuple[tuple[str, str], ...] = ()  # (what, value) pairs, e.g. ("Services", "all")
     sources: tuple[Source, ...] = ()
     subtitle: str = ""
+    snapshot_label: str = ""  # etl.snapshots.Snapshot.label when there is one (one wording)
 
     @property
     def mode_words(self) -> str:
@@ -69,6 +76,8 @@ class Face:
     @property
     def snapshot_words(self) -> str:
         """The snapshot as one line: id, name and data date."""
+        if self.snapshot_label:
+            return self.snapshot_label
         parts = [f"Snapshot {self.snapshot_id}"]
         if self.snapshot_name:
             parts.append(f"'{self.snapshot_name}'")
@@ -102,7 +111,7 @@ class Column:
     @property
     def heading(self) -> str:
         """The heading with its unit, as in CSV/XLSX exports ("Within 20 weeks (%)")."""
-        if not self.unit or self.unit in ("count", "text") or self.unit in self.name:
+        if self.unit not in HEADING_UNITS or self.unit in self.name:
             return self.name
         return f"{self.name} ({self.unit})"
 
@@ -351,11 +360,15 @@ def plain_cell(value: Any) -> Cell:
     return str(value)
 
 
-def format_cell(value: Cell, unit: Unit = "", decimals: int | None = None) -> str:
+def format_cell(
+    value: Cell, unit: Unit = "", decimals: int | None = None, *, unit_words: bool = True
+) -> str:
     """A cell as text for PDF and PowerPoint: counts with thousands separators, "%" one decimal
     place (unless ``decimals`` says), dates as "2 Dec 2026", ``None`` as "–", text as it is."""
     if value is None:
         return "–"
+    if isinstance(value, dt.date) and unit == "month":
+        return f"{value:%b %Y}"
     if isinstance(value, str):
         return value
     if isinstance(value, dt.date):
@@ -363,17 +376,18 @@ def format_cell(value: Cell, unit: Unit = "", decimals: int | None = None) -> st
     if isinstance(value, int) and decimals in (None, 0):
         text = f"{value:,}"
     else:
-        places = decimals if decimals is not None else (1 if unit in ("%", "points") else 0)
-        if unit == "ratio" and decimals is None:
-            places = 2
+        places = decimals if decimals is not None else DEFAULT_PLACES.get(unit, 0)
         text = f"{round_half_away(float(value), places):,.{places}f}"
     if unit == "%":
         return f"{text}%"
-    if unit in ("weeks", "days"):
+    if unit in ("weeks", "days") and unit_words:
         return f"{text} {unit}"
     return text
 
 
 def cells_text(values: Sequence[Cell], columns: Sequence[Column]) -> list[str]:
-    """A row's cells as text, each in its column's unit."""
-    return [format_cell(v, c.unit, c.decimals) for v, c in zip(values, columns, strict=True)]
+    """A row's cells as text, each in its column's unit (named in the heading, not each cell)."""
+    return [
+        format_cell(v, c.unit, c.decimals, unit_words=False)
+        for v, c in zip(values, columns, strict=True)
+    ]

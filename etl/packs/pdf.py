@@ -14,6 +14,7 @@ equivalents ("≥" → ">=") rather than lost.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from etl.packs.model import (
+    NUMERIC_UNITS,
     ActionTable,
     Block,
     Chart,
@@ -39,10 +41,23 @@ FONT = "Helvetica"
 PAGE_W, PAGE_H = 297.0, 210.0  # A4 landscape, mm
 MARGIN = 12.0
 BODY_W = PAGE_W - 2 * MARGIN
-NUMERIC_UNITS = {"%", "count", "weeks", "days", "ratio", "points", "rate"}
 # Greys for series 0..3 (0 = black, 255 = white) and whether each is hatched, so four series
 # still differ on a greyscale print.
-SERIES_FILLS: tuple[tuple[int, str], ...] = ((60, ""), (255, "/"), (190, ""), (255, "x"))
+SERIES_FILLS: tuple[tuple[int, str], ...] = (
+    (60, ""),
+    (255, "/"),
+    (190, ""),
+    (255, "x"),
+    (125, ""),
+)
+# RAG series keep the same look wherever they are drawn (dark Red, hatched Amber, light Green).
+RAG_FILLS: dict[str, tuple[int, str]] = {
+    "Red": (60, ""),
+    "Amber": (255, "/"),
+    "Green": (200, ""),
+    "Not started": (255, "x"),
+    "Complete": (255, ""),
+}
 RAG_SHADE = {"red": 90, "amber": 170, "green": 235}
 _LATIN1 = str.maketrans(
     {
@@ -60,6 +75,9 @@ _LATIN1 = str.maketrans(
         "→": "->",
         "•": "-",
         "⚠": "!",
+        "▬": "=",
+        "✓": "",
+        "✗": "x",
         "\u00a0": " ",
     }
 )
@@ -215,11 +233,11 @@ def rag_marker(pdf: FPDF, rag: str, x: float, y: float, size: float = 3.2) -> No
 
 
 def _headlines(pdf: _Document, block: Headlines) -> None:
+    """The summary: one row per headline under a row per theme, sized to fit one page."""
     _heading(pdf, block.title)
-    widths = (30, 62, 24, 26, 26, 28, 40, 37)
+    widths = (74, 20, 22, 30, 27, 52, 48)
     headings = (
-        "Theme",
-        "Measure",
+        "Measure (and the counts behind it)",
         "Value",
         "Target",
         "RAG vs target",
@@ -227,24 +245,32 @@ def _headlines(pdf: _Document, block: Headlines) -> None:
         "Change since compared",
         "England / neighbours",
     )
-    pdf.set_font(FONT, "", 8.5)
+    pdf.set_font(FONT, "", 7.8)
     pdf.set_fill_color(255)
     pdf.set_draw_color(0)
     with pdf.table(
         col_widths=widths,
         width=BODY_W,
-        text_align=("LEFT", "LEFT", "RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "LEFT"),
-        line_height=4.4,
+        text_align=("LEFT", "RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "LEFT"),
+        line_height=3.6,
         headings_style=FontFace(emphasis="BOLD", fill_color=(215, 215, 215)),
         repeat_headings=1,
+        padding=0.8,
     ) as table:
         head = table.row()
         for text in headings:
             head.cell(text)
+        theme = None
         for row in block.rows:
+            if row.theme != theme:
+                theme = row.theme
+                table.row().cell(
+                    latin1(theme),
+                    colspan=len(widths),
+                    style=FontFace(emphasis="BOLD", fill_color=(240, 240, 240)),
+                )
             line = table.row()
-            line.cell(latin1(row.theme))
-            measure = row.title + (f"\n{row.base}" if row.base else "")
+            measure = row.title + (f" ({row.base})" if row.base else "")
             line.cell(latin1(measure))
             line.cell(
                 latin1(format_cell(row.value, row.unit, row.decimals)),
@@ -274,6 +300,12 @@ def _rag_word(rag: str) -> str:
 
 
 def _table(pdf: _Document, table: Table, font_size: float = 9, title_prefix: str = "") -> None:
+    # Keep a table that fits on one page together with its heading: start a new page rather
+    # than leave the heading, or a few rows, at the foot of this one.
+    needed = 12 + (len(table.rows) + 2) * font_size * 0.5 * 1.25
+    room = PAGE_H - MARGIN - 4 - pdf.get_y()
+    if needed > room and needed < PAGE_H - 2 * MARGIN - 20:
+        pdf.add_page()
     _heading(pdf, title_prefix + table.title, 11 if not title_prefix else 9.5)
     if not table.rows:
         pdf.set_font(FONT, "I", 9)
@@ -307,15 +339,21 @@ def _table(pdf: _Document, table: Table, font_size: float = 9, title_prefix: str
 
 def _column_widths(headings: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[float, ...]:
     """Widths in mm in proportion to each column's longest text (capped), at most the page."""
-    lengths = []
+    char = 1.9  # mm a character at 9 pt, roughly
+    lengths, words = [], []
     for i, heading in enumerate(headings):
-        # A heading wraps between words, so its longest word is what it needs at least.
-        word = max(len(w) for w in heading.split()) if heading.strip() else 1
-        longest = max([word + 1.5, len(heading) * 0.55] + [len(r[i]) + 1.5 for r in rows])
-        lengths.append(min(max(longest, 5.0), 60.0))
-    total = sum(lengths)
-    scale = min(BODY_W / total, 2.0)  # ~2 mm a character at 9 pt
-    return tuple(length * scale for length in lengths)
+        texts = [heading, *(r[i] for r in rows)]
+        # Text wraps between words, so a column needs its longest word at least.
+        words.append(max(len(w) for t in texts for w in (t.split() or [""])) + 1.5)
+        longest = max([len(heading) * 0.55] + [len(r[i]) + 1.5 for r in rows])
+        lengths.append(min(max(longest, words[-1], 5.0), 60.0))
+    floor = [w * char for w in words]
+    spare = BODY_W - sum(floor)
+    if spare <= 0:
+        return tuple(f * BODY_W / sum(floor) for f in floor)
+    wanted = [max(length * char - f, 0.0) for length, f in zip(lengths, floor, strict=True)]
+    share = min(1.0, spare / sum(wanted)) if sum(wanted) else 0.0
+    return tuple(f + w * share for f, w in zip(floor, wanted, strict=True))
 
 
 def _text(pdf: _Document, block: Text) -> None:
@@ -359,9 +397,16 @@ def _values(chart: Chart) -> list[float]:
     return [v for s in chart.series for v in s.values if v is not None]
 
 
-def _fill(pdf: FPDF, index: int, x: float, y: float, w: float, h: float) -> None:
-    """A bar segment in series ``index``'s greyscale fill, hatched where the fill says so."""
-    grey, hatch = SERIES_FILLS[index % len(SERIES_FILLS)]
+def _series_fill(chart: Chart, index: int) -> tuple[int, str]:
+    name = chart.series[index].name
+    if all(s.name in RAG_FILLS for s in chart.series):
+        return RAG_FILLS[name]
+    return SERIES_FILLS[index % len(SERIES_FILLS)]
+
+
+def _fill(pdf: FPDF, look: tuple[int, str], x: float, y: float, w: float, h: float) -> None:
+    """A bar segment in a greyscale fill, hatched where the look says so."""
+    grey, hatch = look
     pdf.set_fill_color(grey)
     pdf.set_draw_color(0)
     pdf.set_line_width(0.2)
@@ -386,7 +431,7 @@ def _legend(pdf: _Document, chart: Chart, top: float) -> None:
         if chart.type == "line":
             _marker(pdf, index, x + 2, top + 2.2)
         else:
-            _fill(pdf, index, x, top + 0.5, 4, 3.4)
+            _fill(pdf, _series_fill(chart, index), x, top + 0.5, 4, 3.4)
         pdf.set_xy(x + 5, top)
         label = latin1(series.name)
         pdf.cell(pdf.get_string_width(label) + 2, 4.5, label)
@@ -425,13 +470,16 @@ def _bar_chart(pdf: _Document, chart: Chart, x: float, y: float, w: float, h: fl
                 continue
             length = plot_w * max(value, 0) / top_value
             bar_x = start if stacked else plot_x
-            _fill(pdf, index, bar_x, bar_y, length, bar_h)
+            look = _series_fill(chart, index)
+            _fill(pdf, look, bar_x, bar_y, length, bar_h)
             text = format_cell(value, chart.unit)
             if stacked:
                 start += length
-                if length > pdf.get_string_width(text) + 2 and SERIES_FILLS[index % 4][0] > 128:
+                if length > pdf.get_string_width(text) + 2:
+                    pdf.set_text_color(0 if look[0] > 128 else 255)
                     pdf.set_xy(bar_x, bar_y)
                     pdf.cell(length, bar_h, latin1(text), align="C")
+                    pdf.set_text_color(0)
             else:
                 pdf.set_xy(bar_x + length + 1, bar_y)
                 pdf.cell(20, bar_h, latin1(text))
@@ -441,6 +489,17 @@ def _bar_chart(pdf: _Document, chart: Chart, x: float, y: float, w: float, h: fl
             pdf.cell(20, bar_h, latin1(format_cell(total, chart.unit)))
     pdf.set_draw_color(0)
     pdf.line(plot_x, y, plot_x, y + h)
+
+
+def nice_step(rough: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 × 10^k at least ``rough`` (axis ticks that read easily)."""
+    if rough <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(rough))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= rough:
+            return factor * power
+    return 10 * power
 
 
 def _marker(pdf: FPDF, index: int, cx: float, cy: float, r: float = 1.1) -> None:
@@ -461,8 +520,8 @@ def _marker(pdf: FPDF, index: int, cx: float, cy: float, r: float = 1.1) -> None
 def _line_chart(pdf: _Document, chart: Chart, x: float, y: float, w: float, h: float) -> None:
     """A line per series over the categories (months), distinct markers and dashes, y from 0."""
     pdf.set_font(FONT, "", 7.5)
-    values = _values(chart)
-    top_value = max([*values, 0]) * 1.1 or 1.0
+    step = nice_step(max([*_values(chart), 0]) / 4)
+    top_value = step * 4
     axis_w = 16.0
     plot_x, plot_y, plot_w, plot_h = x + axis_w, y, w - axis_w - 4, h - 10
     pdf.set_draw_color(180)
@@ -472,7 +531,8 @@ def _line_chart(pdf: _Document, chart: Chart, x: float, y: float, w: float, h: f
         line_y = plot_y + plot_h - plot_h * step / 4
         pdf.line(plot_x, line_y, plot_x + plot_w, line_y)
         pdf.set_xy(x, line_y - 2)
-        pdf.cell(axis_w - 1, 4, latin1(format_cell(level, chart.unit, 0)), align="R")
+        places = 0 if float(step).is_integer() else 1
+        pdf.cell(axis_w - 1, 4, latin1(format_cell(level, chart.unit, places)), align="R")
     n = len(chart.categories)
     gap = plot_w / max(1, n - 1) if n > 1 else 0.0
     every = max(1, n // 12)

@@ -23,6 +23,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Length, Pt
 
 from etl.packs.model import (
+    NUMERIC_UNITS,
     ActionTable,
     Block,
     Chart,
@@ -37,12 +38,11 @@ from etl.packs.model import (
     format_cell,
 )
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, 13.333 x 7.5 inches
 LEFT = Inches(0.5)
 BODY_W = Emu(WIDTH - 2 * LEFT)
 TITLE_PT, BODY_PT, TABLE_PT, SMALL_PT = 30, 18, 14, 12
 ROWS_PER_SLIDE = 9
-NUMERIC_UNITS = {"%", "count", "weeks", "days", "ratio", "points", "rate"}
 GREYS = (RGBColor(0x33, 0x33, 0x33), RGBColor(0xFF, 0xFF, 0xFF), RGBColor(0xB0, 0xB0, 0xB0))
 PATTERNS = (None, MSO_PATTERN.WIDE_UPWARD_DIAGONAL, None, MSO_PATTERN.SMALL_CHECKER_BOARD)
 MARKERS = (

@@ -29,7 +29,9 @@ NUMBER_FORMATS = {
     "%": "0.0",
     "points": "0.0",
     "ratio": "0.00",
-    "rate": "0.00",
+    "per 100": "0.00",
+    "items": "0",
+    "month": "mmm yyyy",
     "weeks": "0.0",
     "days": "0",
     "count": "#,##0",
@@ -156,6 +158,6 @@ def _number_format(cell: object, column: Column, value: Cell) -> None:
     if column.decimals is not None and column.unit != "date" and not isinstance(value, dt.date):
         number_format = "#,##0" if column.decimals == 0 else "0." + "0" * column.decimals
     if isinstance(value, dt.date):
-        number_format = NUMBER_FORMATS["date"]
+        number_format = NUMBER_FORMATS["month" if column.unit == "month" else "date"]
     if number_format:
         cell.number_format = number_format  # type: ignore[attr-defined]
