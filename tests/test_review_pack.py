@@ -245,10 +245,15 @@ def test_pack_sections_and_blocks(data: Path) -> None:
     assert isinstance(kpi_table, Table)
     assert kpi_table.rows[0][:4] == (
         "EHC plans issued within 20 weeks (including exceptions)",
-        "%",
         "2.1",
         dt.date(2024, 6, 30),
+        "c",
     )
+    # Each figure column carries the measure's unit and decimal places.
+    units = {c.name: (c.unit, c.decimals) for c in kpi_table.columns}
+    assert units["Now"] == ("%", 1) and units["Change since baseline"] == ("points", 1)
+    # Plans with an action log (areas of weakness) come before plans reported by milestones.
+    assert titles[2] == "Improvement plan: Area 2: accuracy and timeliness of EHC plans"
     # No figure about children in a publish pack is a count 1–7.
     checked = 0
     for t in pack.tables():

@@ -35,7 +35,7 @@ Rules (docs/decisions.md, "Issue 15 — the 12-month review pack"):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -245,6 +245,7 @@ class ReviewAction:
     mitigation: str
     revised: dt.date | None
     report_date: dt.date
+    kind: str = "action"  # or "milestone" (a plan with no action log)
     commentary: str = ""
 
     def row(self) -> ActionRow:
@@ -307,6 +308,7 @@ def plan_actions(warehouse: Warehouse, as_of: dt.date | None = None) -> list[Rev
                 mitigation=i["mitigation"] or "",
                 revised=revised,
                 report_date=report_date,
+                kind=i["kind"],
             )
         )
     return sorted(out, key=lambda a: (a.plan, _area_order(a.area), _ref_order(a.ref), a.action))
@@ -585,7 +587,9 @@ def gather(
     for place in [(a.plan, a.area) for a in actions] + [(k.plan, k.area) for k in kpis]:
         if place not in names:
             names.append(place)
-    names.sort(key=lambda pa: (pa[0], _area_order(pa[1])))
+    # Plans with an action log (areas of weakness) first, then those reported by milestones.
+    by_actions = {a.plan for a in actions if a.kind == "action"}
+    names.sort(key=lambda pa: (pa[0] not in by_actions, pa[0], _area_order(pa[1])))
     areas = tuple(
         Area(
             plan,
@@ -609,48 +613,60 @@ _CLOSED = {"closed", "resolved", "complete", "completed", "done"}
 # ---------------------------------------------------------------- the pack
 
 
-def _kpi_table(kpis: Iterable[ReviewKpi], title: str) -> Table:
+KPI_NOTES = (
+    "Now: the measure as the dashboard works it out at the pack's as-at date. Baseline from "
+    "'our data': the same measure as at the baseline date (the plan gave no value).",
+    "Change since baseline: now minus baseline, in the measure's unit (percentage points for a "
+    "percentage).",
+)
+
+
+def kpi_tables(kpis: Sequence[ReviewKpi]) -> list[Table]:
+    """The linked KPIs as "What is different now" tables, one per unit and decimal places (so
+    every figure column carries them: a renderer formats it, XLSX keeps it a number)."""
+    groups: dict[tuple[str, int], list[ReviewKpi]] = {}
+    for k in kpis:
+        groups.setdefault((k.unit, k.decimals), []).append(k)
+    return [
+        _kpi_table(rows, "What is different now" + (" (continued)" if n else ""), unit, places)
+        for n, ((unit, places), rows) in enumerate(groups.items())
+    ]
+
+
+def _kpi_table(kpis: Sequence[ReviewKpi], title: str, unit: str, places: int) -> Table:
+    change_unit = "points" if unit == "%" else unit
     columns = (
         Column("Measure"),
-        Column("Unit"),
         Column("Linked to"),
         Column("Baseline date", "date"),
-        Column("Baseline"),
+        Column("Baseline", unit, places),
         Column("Baseline from"),
         Column("Baseline covers"),
-        Column("Target"),
+        Column("Target", unit, places),
         Column("Target date", "date"),
-        Column("Now"),
+        Column("Now", unit, places),
         Column("Now covers"),
-        Column("Change since baseline"),
+        Column("Change since baseline", change_unit, places),
         Column("Against target"),
     )
-    rows = []
-    for k in kpis:
-        rows.append(
-            (
-                f"{k.title} — {_breakdown_words(k)}" if k.breakdown else k.title,
-                k.unit,
-                k.linked_to,
-                k.baseline_date,
-                k.baseline,
-                k.baseline_source,
-                k.baseline_period,
-                k.target,
-                k.target_date,
-                k.now,
-                k.now_period,
-                k.change,
-                k.against_target,
-            )
+    rows = tuple(
+        (
+            f"{k.title} — {_breakdown_words(k)}" if k.breakdown else k.title,
+            k.linked_to,
+            k.baseline_date,
+            k.baseline,
+            k.baseline_source,
+            k.baseline_period,
+            k.target,
+            k.target_date,
+            k.now,
+            k.now_period,
+            k.change,
+            k.against_target,
         )
-    notes = [
-        "Now: the measure as the dashboard works it out at the pack's as-at date. Baseline "
-        "from 'our data': the same measure as at the baseline date (the plan gave no value).",
-        "Change since baseline: now minus baseline, in the measure's unit (percentage points for "
-        "a percentage).",
-    ]
-    return Table(title, columns, tuple(rows), tuple(notes), "KPIs")
+        for k in kpis
+    )
+    return Table(title, columns, rows, KPI_NOTES, "KPIs")
 
 
 def _breakdown_words(k: ReviewKpi) -> str:
@@ -784,7 +800,7 @@ def sections(content: ReviewContent) -> list[Section]:
             if rows:
                 blocks.append(ActionTable(title, tuple(a.row() for a in rows)))
         if area.kpis:
-            blocks.append(_kpi_table(area.kpis, "What is different now"))
+            blocks += kpi_tables(area.kpis)
         else:
             blocks.append(Text("What is different now", ("No KPI is linked to this area.",)))
         if (said := _commentary(area)) is not None:
