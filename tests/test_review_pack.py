@@ -267,3 +267,46 @@ def test_pack_sections_and_blocks(data: Path) -> None:
     assert checked == 9  # three links × three figures
     summary = pack.sections[0].blocks
     assert isinstance(summary[0], Text)
+
+
+def test_publish_review_pack_read_back_from_xlsx_and_pdf(data: Path, tmp_path: Path) -> None:
+    """The pack command's review pack (etl.packs.build.make_pack → renderers), read back: the
+    face states the mode; no baseline, value now or change of a KPI is a count 1–7."""
+    import openpyxl
+    import pdfplumber
+
+    from etl.packs import build, pdf, xlsx
+
+    pack = build.make_pack(data, kind="review", mode="publish")
+    out = tmp_path / "review.xlsx"
+    xlsx.render(pack, out)
+    book = openpyxl.load_workbook(out)
+    about = {r[0]: r[1] for r in book["About"].iter_rows(values_only=True) if r[0]}
+    assert about["Mode"].startswith("Publish")
+    figures = 0
+    for sheet in book.worksheets[1:]:
+        rows = list(sheet.iter_rows(values_only=True))
+        header = next((r for r in rows if r and r[0] == "Measure"), None)
+        if header is None:
+            continue
+        names = [str(h).split(" (")[0] for h in header]  # "Now (%)" → "Now"
+        wanted = [
+            i for i, n in enumerate(names) if n in ("Baseline", "Now", "Change since baseline")
+        ]
+        for row in rows[rows.index(header) + 1 :]:
+            for i in wanted:
+                value = row[i]
+                figures += value is not None
+                assert not (isinstance(value, int | float) and 1 <= value <= 7), (sheet.title, row)
+    # The pack's as-at date is the data's snapshot date, 10 Mar 2025. 2.1: baseline "c" (3 of
+    # 5), now none (no plan issued in 2025 yet), change "c". Area 3: baseline "c" (4 typed), now
+    # 0 at risk (R9 is at day 98, not past it), change "c". 9.1: "c" three times (5 typed; 3
+    # open: R8, R9, R10). 9 cells, 8 with something in them.
+    assert figures == 8
+    out = tmp_path / "review.pdf"
+    pdf.render(pack, out)
+    with pdfplumber.open(out) as document:
+        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    assert "Are there any actions behind schedule?" in text
+    assert "What is different now" in text
+    assert "Review the statutory assessment pathway" in text

@@ -730,8 +730,9 @@ def _summary_table(content: ReviewContent) -> Table:
     columns = (
         Column("Plan"),
         Column("Area"),
-        *(Column(s, "count") for s in STATUSES),
-        Column("Linked KPIs", "count"),
+        # Numbers of plan actions, not of children: never suppressed.
+        *(Column(s, "actions") for s in STATUSES),
+        Column("Linked KPIs", "measures"),
     )
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (a.plan, a.name, *(len(a.by_status(s)) for s in STATUSES), len(a.kpis))
