@@ -310,3 +310,38 @@ def test_publish_review_pack_read_back_from_xlsx_and_pdf(data: Path, tmp_path: P
     assert "Are there any actions behind schedule?" in text
     assert "What is different now" in text
     assert "Review the statutory assessment pathway" in text
+
+
+def test_waiting_time_kpis_per_service(tmp_path: Path) -> None:
+    """A waits measure linked with its service: the value now from the waiting list summary,
+    disclosed per mode. Extract date 31/03/2026; speech and language therapy:
+      W1 referred 01/01/2025, waiting: 365 + 31 + 28 + 30 = 454 days (over 18 and 52 weeks)
+      W2 referred 01/10/2025, waiting: 31 + 30 + 31 + 31 + 28 + 30 = 181 days (over 18 weeks)
+      W3 referred 01/03/2026, waiting 30 days; W4 referred 01/02/2026, waiting 28 + 30 = 58 days
+      W5 referred 01/01/2026, seen 01/02/2026: not waiting.
+    → 4 waiting, 2 over 18 weeks = 50.0%; median of 30, 58, 181, 454 days = (58 + 181) / 2 =
+    119.5 days = 17.07 → 17.1 weeks; 1 over 52 weeks."""
+    from tests.waits_builders import write_extract
+
+    day = dt.date
+    rows = [
+        ("W1", "C1", "SALT", day(2025, 1, 1), None, None, day(2018, 5, 1), "Trust A"),
+        ("W2", "C2", "SALT", day(2025, 10, 1), None, None, day(2019, 5, 1), "Trust A"),
+        ("W3", "C3", "SALT", day(2026, 3, 1), None, None, day(2020, 5, 1), "Trust A"),
+        ("W4", "C4", "SALT", day(2026, 2, 1), None, None, day(2017, 5, 1), "Trust A"),
+        ("W5", "C5", "SALT", day(2026, 1, 1), day(2026, 2, 1), None, day(2016, 5, 1), "Trust A"),
+    ]
+    folder = tmp_path / "data"
+    run_load([write_extract(tmp_path / "w.csv", rows, extract_date=day(2026, 3, 31))], folder)
+    salt = "speech_and_language_therapy"
+    with Warehouse.at(folder) as w:
+        found = review.measure_figures(w, day(2026, 3, 31))
+    pct = found[("pct_over_18_weeks", salt)]
+    assert (pct.value, pct.numerator, pct.denominator) == (50.0, 2, 4)
+    assert pct.period == "as at 31 Mar 2026"
+    assert found[("median_weeks_waiting", salt)].value == 17.1
+    assert found[("over_52_weeks", salt)].value == 1
+    assert ("pct_within_20_weeks", None) not in found  # no SEN2 loaded: no EHC plan figures
+    assert pct.disclosed("internal", 1) == 50.0
+    assert pct.disclosed("publish", 1) == "c"  # 4 waiting: a base under 20
+    assert found[("median_weeks_waiting", salt)].disclosed("publish", 1) == "c"  # under 8
