@@ -335,6 +335,7 @@ class ReviewKpi:
     linked_to: str  # "2.1" or the area
     key: str
     breakdown: str | None
+    breakdown_words: str  # the service or SEN group in words, "" for none
     title: str
     unit: str
     decimals: int
@@ -483,6 +484,7 @@ def review_kpis(
                 linked_to=linked_to,
                 key=key,
                 breakdown=part,
+                breakdown_words=breakdown_words(part),
                 title=entry.title,
                 unit=entry.unit,
                 decimals=entry.decimals,
@@ -651,7 +653,7 @@ def _kpi_table(kpis: Sequence[ReviewKpi], title: str, unit: str, places: int) ->
     )
     rows = tuple(
         (
-            f"{k.title} — {_breakdown_words(k)}" if k.breakdown else k.title,
+            f"{k.title} — {k.breakdown_words}" if k.breakdown else k.title,
             k.linked_to,
             k.baseline_date,
             k.baseline,
@@ -669,12 +671,15 @@ def _kpi_table(kpis: Sequence[ReviewKpi], title: str, unit: str, places: int) ->
     return Table(title, columns, rows, KPI_NOTES, "KPIs")
 
 
-def _breakdown_words(k: ReviewKpi) -> str:
+def breakdown_words(code: str | None) -> str:
+    """A service or SEN group key in words ("speech_and_language_therapy" → "Speech and
+    language therapy"); "" for none."""
     from etl.inputs.exclusions.spec import SEN_GROUP_LABELS
     from etl.inputs.waits.spec import SERVICES
 
-    assert k.breakdown is not None
-    return SERVICES.get(k.breakdown) or SEN_GROUP_LABELS.get(k.breakdown) or k.breakdown
+    if not code:
+        return ""
+    return SERVICES.get(code) or SEN_GROUP_LABELS.get(code) or code
 
 
 def _commentary(area: Area) -> Text | None:
