@@ -16,6 +16,16 @@ def _figure(value: Any, unit: str, decimals: int) -> str:
     return format_cell(value, unit, decimals)
 
 
+def _change(value: Any, unit: str, decimals: int) -> str:
+    """ "+6.8 points", "-9.3 weeks", "0", "c", "–": signed, with its unit in words."""
+    text = format_cell(value, unit, decimals)
+    if not isinstance(value, int | float):
+        return text
+    if unit == "points":
+        text = f"{text} points"
+    return f"+{text}" if value > 0 else text
+
+
 def kpi_table(kpis: Sequence[dict[str, Any]], plan: str) -> pd.DataFrame:
     """One row per KPI linked to ``plan``'s actions or areas: the measure, what it is linked to,
     the baseline (with its date and where it came from), the target, the value now, the change
@@ -34,7 +44,7 @@ def kpi_table(kpis: Sequence[dict[str, Any]], plan: str) -> pd.DataFrame:
                 f"({fmt_date(k['baseline_date'])}, {k['baseline_source']})",
                 "Target": _figure(k["target"], unit, places) if k["target"] is not None else "–",
                 "Now": f"{_figure(k['now'], unit, places)} ({k['now_period']})",
-                "Change since baseline": format_cell(k["change"], change_unit, places),
+                "Change since baseline": _change(k["change"], change_unit, places),
                 "Against target": k["against_target"],
             }
         )
