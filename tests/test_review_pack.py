@@ -345,3 +345,28 @@ def test_waiting_time_kpis_per_service(tmp_path: Path) -> None:
     assert pct.disclosed("internal", 1) == 50.0
     assert pct.disclosed("publish", 1) == "c"  # 4 waiting: a base under 20
     assert found[("median_weeks_waiting", salt)].disclosed("publish", 1) == "c"  # under 8
+
+
+def test_settings_links_join_the_sheets_and_the_sheet_wins(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[[kpi_links]] in the settings add to the KPIs sheets; for the same action, measure and
+    breakdown the sheet's link is used (rule 3)."""
+    toml = tmp_path / "links.toml"
+    toml.write_text(
+        "[[kpi_links]]\n"  # the same as the sheet's 2.1 link: the sheet's (target 70) wins
+        'action = "2.1"\nkpi = "pct_within_20_weeks"\nbaseline_date = 2024-06-30\ntarget = 99\n'
+        "\n[[kpi_links]]\n"  # a new one, by area: "Area 2" matches "Area 2: accuracy and …"
+        'area = "Area 2"\nkpi = "decisions_made"\nbaseline_date = 2024-06-30\n'
+        "baseline_value = 5\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SEND_CONFIG", str(toml))
+    area = _area(_content(data), AREA_2)
+    got = [(k.key, k.target, k.source) for k in area.kpis]
+    assert got == [
+        ("pct_within_20_weeks", 70.0, "actions.xlsx [KPIs] row 3"),
+        ("decisions_made", None, "settings [[kpi_links]] number 2"),
+    ]
+    # Decisions made in 2024 to 31 Dec: R1, R2, R3, R6, R7, R8, R12, R13 = 8; 8 − 5 = 3.
+    assert (area.kpis[1].now, area.kpis[1].change) == (8, 3.0)
