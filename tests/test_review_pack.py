@@ -370,3 +370,40 @@ def test_settings_links_join_the_sheets_and_the_sheet_wins(
     ]
     # Decisions made in 2024 to 31 Dec: R1, R2, R3, R6, R7, R8, R12, R13 = 8; 8 − 5 = 3.
     assert (area.kpis[1].now, area.kpis[1].change) == (8, 3.0)
+
+
+def test_changes_since_the_compared_snapshot(tmp_path: Path) -> None:
+    """The same action log reported on 31/03/2026 (the compared snapshot) and 30/04/2026: 2.2,
+    due 10/04/2026, was in progress (Amber, due within 14 days) and is now past its due date →
+    behind schedule. Every other action kept its status."""
+    before, now = tmp_path / "before", tmp_path / "now"
+    run_load([tb.write_action_log(tmp_path / "a1.xlsx", ACTIONS, report_date=tb.D1)], before)
+    run_load([tb.write_action_log(tmp_path / "a2.xlsx", ACTIONS, report_date=tb.D2)], now)
+    face = Face(
+        "review",
+        "12-month review",
+        "internal",
+        "Test LA",
+        "as at 30 Apr 2026",
+        "2",
+        tb.D2,
+        dt.datetime(2026, 5, 1, 9, 0),
+        compared="1, '8-month review', 31 Mar 2026",
+    )
+    with Warehouse.at(now) as w, Warehouse.at(before) as b:
+        pack = review.build(w, face, compared=b)
+    section = next(s for s in pack.sections if s.title.startswith("Since "))
+    assert section.title == "Since 1, '8-month review', 31 Mar 2026"
+    assert section.rag == "Red"
+    [table] = section.blocks
+    assert isinstance(table, Table)
+    assert table.rows == (
+        (
+            "Improvement plan",
+            AREA_2,
+            "2.2",
+            "Co-produce a new plan template",
+            "In progress",
+            "Behind schedule",
+        ),
+    )

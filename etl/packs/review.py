@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -515,7 +515,6 @@ def _with_commentary(
     measures_month: str,
 ) -> tuple[list[ReviewAction], list[ReviewKpi]]:
     """Rule 6: each action's comment for its report month, each measure's for the as-at month."""
-    from dataclasses import replace
 
     months = {period_of(a.report_date) for a in actions} | {measures_month}
     said: dict[tuple[str, str, str], str] = {}
@@ -552,6 +551,44 @@ class Area:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """An action whose review status is not what it was in the compared snapshot."""
+
+    plan: str
+    area: str
+    ref: str
+    action: str
+    before: str  # the status then, or "not in the plan then"
+    now: str
+
+
+def status_changes(
+    now: Sequence[ReviewAction], before: Sequence[ReviewAction]
+) -> tuple[StatusChange, ...]:
+    """Actions whose status changed since an earlier snapshot (matched by plan and ref, else
+    name), newly behind schedule first, then newly completed, then the rest."""
+
+    def key(a: ReviewAction) -> tuple[str, str]:
+        return a.plan, name_key(a.ref or a.action)
+
+    then = {key(a): a for a in before}
+    found = [
+        StatusChange(
+            a.plan,
+            a.area,
+            a.ref,
+            a.action,
+            then[key(a)].status if key(a) in then else "not in the plan then",
+            a.status,
+        )
+        for a in now
+        if key(a) not in then or then[key(a)].status != a.status
+    ]
+    first = {"Behind schedule": 0, "Completed": 1}
+    return tuple(sorted(found, key=lambda c: first.get(c.now, 2)))
+
+
+@dataclass(frozen=True)
 class ReviewContent:
     """Everything the review pack says, before layout."""
 
@@ -560,6 +597,9 @@ class ReviewContent:
     areas: tuple[Area, ...]
     risks: tuple[dict[str, Any], ...]
     report_dates: dict[str, dt.date] = field(default_factory=dict)
+    # Actions whose status differs from the compared snapshot's (see :func:`status_changes`).
+    changes: tuple[StatusChange, ...] = ()
+    compared_label: str = ""
 
     @property
     def behind(self) -> tuple[ReviewAction, ...]:
@@ -757,16 +797,50 @@ def build(
 ) -> Pack:
     """The 12-month review pack for ``face`` (its mode decides the disclosure).
 
-    ``as_of`` defaults to the face's snapshot date, else the warehouse's. ``published`` and
-    ``compared`` are accepted for the same call as the board pack and not used yet.
+    ``as_of`` defaults to the face's snapshot date, else the warehouse's. ``compared`` (an
+    earlier snapshot's warehouse, e.g. the 8-month review's) adds the actions whose status has
+    changed since, under ``face.compared``. ``published`` is accepted for the same call as the
+    board pack and not used.
     """
-    del published, compared
+    del published
     content = gather(warehouse, face.mode, as_of=as_of or face.snapshot_date, settings=settings)
+    if compared is not None:
+        changes = status_changes(plan_actions(warehouse), plan_actions(compared))
+        content = replace(
+            content, changes=changes, compared_label=face.compared or "the compared snapshot"
+        )
     return Pack(face, tuple(sections(content)))
 
 
+def _changes_section(content: ReviewContent) -> Section:
+    columns = (
+        Column("Plan"),
+        Column("Area"),
+        Column("Ref"),
+        Column("Action"),
+        Column("Then"),
+        Column("Now"),
+    )
+    rows = tuple((c.plan, c.area, c.ref, c.action, c.before, c.now) for c in content.changes)
+    notes = () if rows else ("No action has changed status since then.",)
+    title = f"Since {content.compared_label}"
+    table = Table(
+        f"Actions whose status has changed since {content.compared_label}",
+        columns,
+        rows,
+        notes,
+        "Changes",
+    )
+    return Section(
+        title,
+        (table,),
+        rag="Red" if any(c.now == "Behind schedule" for c in content.changes) else "",
+    )
+
+
 def sections(content: ReviewContent) -> list[Section]:
-    """The pack's sections in reading order: summary, behind schedule, each area, risks."""
+    """The pack's sections in reading order: summary, behind schedule, what changed since the
+    compared snapshot (when one is given), each area, risks."""
     dates = "; ".join(f"{plan}: report dated {_day(d)}" for plan, d in content.report_dates.items())
     intro = Text(
         "About this review",
@@ -794,6 +868,8 @@ def sections(content: ReviewContent) -> list[Section]:
         )
     )
     several_plans = len({area.plan for area in content.areas}) > 1
+    if content.compared_label:
+        out.append(_changes_section(content))
     for area in content.areas:
         blocks: list[Any] = []
         for status, title in (
