@@ -26,6 +26,7 @@ IMPROVEMENT_PLAN = st.Page(
 )
 # A short menu name: the full one ("Suspensions and exclusions") is cut off in the sidebar.
 EXCLUSIONS = st.Page("pages/exclusions.py", title="Exclusions", icon=":material/do_not_disturb_on:")
+BOARD_PACK = st.Page("pages/board_pack.py", title="Board pack", icon=":material/description:")
 
 try:
     config.settings()
@@ -37,7 +38,16 @@ except config.SettingsError as problem:
     st.stop()
 
 page = st.navigation(
-    [OVERVIEW, TIMELINESS, WAITING_TIMES, EXCLUSIONS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY]
+    [
+        OVERVIEW,
+        TIMELINESS,
+        WAITING_TIMES,
+        EXCLUSIONS,
+        BENCHMARK,
+        IMPROVEMENT_PLAN,
+        BOARD_PACK,
+        DATA_QUALITY,
+    ]
 )
 components.apply_style()
 components.sidebar(db.data_state())

@@ -246,9 +246,10 @@ class RowTotal:
 
 @dataclass(frozen=True)
 class ColumnTotal:
-    """Down the count column ``column``, the rows add up to a total that is shown: either the
-    row whose index label is ``total_row``, or the value of ``total_column`` (the same on every
-    row, e.g. ``all_plans_issued`` behind "% of plans issued", shown elsewhere)."""
+    """Down the count column ``column``, the rows add up to a total that is shown: the row whose
+    index label is ``total_row``; or the value of ``total_column`` (the same on every row, e.g.
+    ``all_plans_issued`` behind "% of plans issued"); or, with neither, a total shown elsewhere
+    (the year's plans issued on a tile), which is the column's sum."""
 
     column: str
     total_row: Hashable | None = None
@@ -257,11 +258,20 @@ class ColumnTotal:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """The columns of a table to disclose (in output order) and how its counts add up."""
+    """The columns of a table to disclose (in output order) and how its counts add up.
+
+    ``row_level``: one row per child, request or problem (a watchlist). No suppression makes
+    such a list safe, so :func:`disclose` refuses it in publish mode.
+    """
 
     columns: Mapping[str, ColumnSpec]
     row_totals: Sequence[RowTotal] = ()
     column_totals: Sequence[ColumnTotal] = ()
+    row_level: bool = False
+
+
+class RowLevelRefused(ValueError):
+    """A row-level table was asked for in publish mode (DESIGN §7: nothing row-level published)."""
 
 
 @dataclass(frozen=True)
@@ -286,8 +296,11 @@ def disclose(frame: pd.DataFrame, spec: TableSpec, mode: Mode) -> Disclosed:
     """Apply the rules of the module docstring to ``frame`` (figures from a query, exact).
 
     Columns named in ``parts`` / ``reference`` / totals but not in ``spec.columns`` are read (they
-    are the counts a figure rests on) but not returned.
+    are the counts a figure rests on) but not returned. A ``row_level`` spec in publish mode
+    raises :class:`RowLevelRefused`.
     """
+    if mode == "publish" and spec.row_level:
+        raise RowLevelRefused("row-level lists are not published: use internal mode")
     missing = [c for c in spec.columns if c not in frame.columns]
     if missing:
         raise KeyError(f"columns not in the table: {', '.join(missing)}")

@@ -11,6 +11,7 @@ from etl.disclosure import (
     SUPPRESSED,
     ColumnSpec,
     ColumnTotal,
+    RowLevelRefused,
     RowTotal,
     TableSpec,
     average_cell,
@@ -278,20 +279,35 @@ def test_no_single_suppressed_cell_in_a_line_with_a_total(body: list[list[int]])
     totals = frame.sum(axis=0)
     frame = pd.concat([frame, totals.to_frame().T], ignore_index=True)
     total_row = len(frame) - 1
+    frame["share"] = None  # the % of a row's total in column a
     spec = TableSpec(
-        {k: ColumnSpec("count") for k in "abct"},
+        {**{k: ColumnSpec("count") for k in "abct"}, "share": ColumnSpec("pct", ("a", "t"))},
         row_totals=[RowTotal(("a", "b", "c"), "t")],
         column_totals=[ColumnTotal(k, total_row=total_row) for k in "abct"],
     )
-    shown = disclose(frame, spec, "publish").frame
+    out = disclose(frame, spec, "publish").frame
+    # A percentage is shown only beside shown counts, and is theirs exactly.
+    for a, t, share in zip(out["a"], out["t"], out["share"], strict=True):
+        if share not in (C, None):
+            assert C not in (a, t) and share == exact_pct(a, t)
+    shown = out[list("abct")]
     lines = [shown.loc[i].tolist() for i in shown.index]
     lines += [shown[k].tolist() for k in "abct"]
     for line in lines:
         # Exactly one c in a line that adds up would be recoverable by subtraction.
         assert sum(cell == C for cell in line) != 1, line
     # Every small count is suppressed; every other shown count is rounded to the nearest 5.
-    for exact, cell in zip(frame.to_numpy().ravel(), shown.to_numpy().ravel(), strict=True):
+    exact_counts = frame[list("abct")].to_numpy().ravel()
+    for exact, cell in zip(exact_counts, shown.to_numpy().ravel(), strict=True):
         if 1 <= exact <= 7:
             assert cell == C
         elif cell != C:
             assert cell == round_count(int(exact))
+
+
+def test_row_level_tables_are_refused_in_publish_mode() -> None:
+    spec = TableSpec({"reference": ColumnSpec("text")}, row_level=True)
+    frame = pd.DataFrame({"reference": ["R-0123456789"]})
+    with pytest.raises(RowLevelRefused):
+        disclose(frame, spec, "publish")
+    assert disclose(frame, spec, "internal").frame["reference"].tolist() == ["R-0123456789"]

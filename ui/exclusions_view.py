@@ -18,11 +18,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from etl.catalogue import label
+from etl.disclosure import MIN_BASE, is_small
 from etl.inputs.exclusions.report import BY_SEN_KEYS
 from etl.inputs.exclusions.spec import SEN_GROUP_LABELS
 from etl.inputs.exclusions.stage import academic_year
 from ui.charts import DARK_BLUE, DARK_GREY, FONT_SIZE, ORANGE, TURQUOISE, _base
-from ui.formatting import MIN_PUBLISH_DENOMINATOR, fmt_count, fmt_date, fmt_rate
+from ui.formatting import fmt_count, fmt_date, fmt_rate
 
 GROUPS = ("ehc_plan", "sen_support", "no_sen")
 # The columns each local table shows and exports (labels and publish-mode rules: ui.formatting).
@@ -205,9 +206,8 @@ def _label_end(
 
 def small_numbers(suspensions: Any, headcount: Any) -> bool:
     """A rate resting on 1–7 events or fewer than 20 pupils: read with care (DESIGN §7)."""
-    n = 0 if _missing(suspensions) else int(suspensions)
     d = None if _missing(headcount) else int(headcount)
-    return 1 <= n <= 7 or d is None or d < MIN_PUBLISH_DENOMINATOR
+    return is_small(suspensions) or d is None or d < MIN_BASE
 
 
 def schools_frame(schools: pd.DataFrame) -> pd.DataFrame:

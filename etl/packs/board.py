@@ -22,6 +22,7 @@ counts are shown exactly in both modes (docs/decisions.md, "Issue 15 — board p
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -62,6 +63,9 @@ RAG_ORDER = {"Red": 0, "Amber": 1, "Green": 2}
 TREND_MONTHS = 24  # the monthly timeliness chart: two years, as on the dashboard's page
 # Commentary looked up by headline id, then catalogue key, then theme (owner's words).
 Commentary = Mapping[str, str]
+# The comments in force for a month (``etl.store.Warehouse.commentary``): read from the data
+# folder's current records, so a comment written after the snapshot is in the pack.
+Comments = Callable[[dt.date], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def build(
     compare_label: str | None = None,
     la_code: str | None = None,
     settings: config.Settings | None = None,
-    commentary: Commentary | None = None,
+    comments: Comments | None = None,
 ) -> Pack:
     """The board pack of ``warehouse`` (a snapshot's) in ``face.mode``; ``compared`` is the
     snapshot the changes are measured against, called ``compare_label`` ("Board October")."""
@@ -109,12 +113,19 @@ def build(
         # away the exact ones: work the compared snapshot's headlines out and disclose them too.
         earlier = {h.id: h for h in headlines(compared, None, settings=settings)}
     shown = [_shown(h, mode, settings, earlier.get(h.id), compare_label) for h in found]
-    commentary = commentary or {}
+    comments = comments or (lambda month: [])
+    as_at = found[0].as_at if found else None
+    commentary = measure_commentary(comments(as_at)) if as_at else {}
     summary = Section("Summary of headline measures", (_summary(shown, face),))
     red = Section("Red items first", (_red_first(shown, commentary),))
     themes = [
         _theme_section(
-            theme, [s for s in shown if s.headline.theme == theme], warehouse, mode, commentary
+            theme,
+            [s for s in shown if s.headline.theme == theme],
+            warehouse,
+            mode,
+            commentary,
+            comments,
         )
         for theme in THEMES
         if any(s.headline.theme == theme for s in shown)
@@ -185,7 +196,7 @@ def _shown(
     target = settings.targets.get(h.key)
     judgement = target_rag(h.key, number, target, settings)
     if mode == "internal":
-        direction = h.change.words if h.change is not None else ""
+        direction = _short_change(h.change.words) if h.change is not None else ""
     elif compare_label is None:
         direction = ""
     else:
@@ -201,8 +212,9 @@ def _shown(
             compare_label,
             bases,
             decimals=h.decimals,
-            preposition="since",
+            **_SINCE,
         ).text
+        direction = _short_change(direction)
     return Shown(
         h,
         value,
@@ -211,6 +223,21 @@ def _shown(
         fmt_target(h.key, target) if target is not None else "no target",
         direction,
     )
+
+
+# "since Board October": etl.change.describe_trend says so with ``preposition="since"`` on this
+# branch and ``since=True`` on the meeting branch; whichever is merged, ask for "since".
+_SINCE: dict[str, Any] = (
+    {"since": True}
+    if "since" in inspect.signature(describe_trend).parameters
+    else {"preposition": "since"}
+)
+
+
+def _short_change(words: str) -> str:
+    """The change in a summary cell's few words: "no figure to compare" for etl.change's
+    "no comparison with … (no figure for one of the periods)"."""
+    return "no figure to compare" if words.startswith("no comparison with") else words
 
 
 def _position(h: Headline) -> tuple[str, str]:
@@ -295,19 +322,24 @@ def _red_first(shown: Sequence[Shown], commentary: Commentary) -> Table:
 
 
 def _theme_section(
-    theme: str, shown: Sequence[Shown], warehouse: Warehouse, mode: Mode, commentary: Commentary
+    theme: str,
+    shown: Sequence[Shown],
+    warehouse: Warehouse,
+    mode: Mode,
+    commentary: Commentary,
+    comments: Comments,
 ) -> Section:
     worst = min((s.rag for s in shown if s.rag in RAG_ORDER), key=RAG_ORDER.__getitem__, default="")
     blocks: list[Block] = []
-    comments = [(s, _comment(s.headline, commentary)) for s in shown]
-    if any(c for _, c in comments) or worst == "Red":
+    said = [(s, _comment(s.headline, commentary)) for s in shown]
+    if any(c for _, c in said) or worst == "Red":
         blocks.append(
             Text(
                 "Red items and the owner's commentary",
                 tuple(
                     f"{s.rag.upper() or 'NO RAG'}: {_row(s).title}. "
                     + (c or "No commentary recorded for this period.")
-                    for s, c in comments
+                    for s, c in said
                     if c or s.rag == "Red"
                 ),
                 "commentary",
@@ -317,7 +349,7 @@ def _theme_section(
     as_at = shown[0].headline.as_at
     builder = _THEME_BLOCKS.get(theme)
     if builder is not None:
-        blocks += builder(warehouse, as_at, mode, shown)
+        blocks += builder(warehouse, as_at, mode, shown, comments)
     else:
         blocks += [_trend_chart(s, mode) for s in shown if len(s.headline.trend) > 1]
     return Section(theme, tuple(blocks), theme=theme, rag=worst)
@@ -402,7 +434,11 @@ def _unit_of(kind: str) -> str:
 
 
 def _timeliness(
-    warehouse: Warehouse, as_at: dt.date, mode: Mode, shown: Sequence[Shown]
+    warehouse: Warehouse,
+    as_at: dt.date,
+    mode: Mode,
+    shown: Sequence[Shown],
+    comments: Comments,
 ) -> list[Block]:
     first = _months_before(dt.date(as_at.year, as_at.month, 1), TREND_MONTHS)
     last = _months_before(dt.date(as_at.year, as_at.month, 1), 1)  # complete months only
@@ -468,7 +504,11 @@ def _months_before(first_of_month: dt.date, months: int) -> dt.date:
 
 
 def _open_requests(
-    warehouse: Warehouse, as_at: dt.date, mode: Mode, shown: Sequence[Shown]
+    warehouse: Warehouse,
+    as_at: dt.date,
+    mode: Mode,
+    shown: Sequence[Shown],
+    comments: Comments,
 ) -> list[Block]:
     frame = warehouse.query("open_by_status", as_of=as_at)
     title = f"Open requests by status as at {fmt_date(as_at)}"
@@ -497,7 +537,13 @@ def _open_requests(
     return [chart]
 
 
-def _waits(warehouse: Warehouse, as_at: dt.date, mode: Mode, shown: Sequence[Shown]) -> list[Block]:
+def _waits(
+    warehouse: Warehouse,
+    as_at: dt.date,
+    mode: Mode,
+    shown: Sequence[Shown],
+    comments: Comments,
+) -> list[Block]:
     when = shown[0].headline.as_at
     summary = waits_view.ordered(warehouse.query("waits_summary", as_of=when))
     if summary.empty:
@@ -540,7 +586,11 @@ def _waits(warehouse: Warehouse, as_at: dt.date, mode: Mode, shown: Sequence[Sho
 
 
 def _exclusions(
-    warehouse: Warehouse, as_at: dt.date, mode: Mode, shown: Sequence[Shown]
+    warehouse: Warehouse,
+    as_at: dt.date,
+    mode: Mode,
+    shown: Sequence[Shown],
+    comments: Comments,
 ) -> list[Block]:
     from etl.inputs.exclusions.stage import academic_year
 
@@ -578,7 +628,13 @@ def _exclusions(
     return [chart]
 
 
-def _plan(warehouse: Warehouse, as_at: dt.date, mode: Mode, shown: Sequence[Shown]) -> list[Block]:
+def _plan(
+    warehouse: Warehouse,
+    as_at: dt.date,
+    mode: Mode,
+    shown: Sequence[Shown],
+    comments: Comments,
+) -> list[Block]:
     from ui import tracker_view
 
     periods = warehouse.query("plan_periods")
@@ -620,7 +676,41 @@ def _plan(warehouse: Warehouse, as_at: dt.date, mode: Mode, shown: Sequence[Show
                 tuple(_action(r) for r in behind.to_dict("records")),
             )
         )
+        # Owners' commentary on this plan's actions for the month of its report (the month the
+        # Improvement plan page records it for).
+        on_actions = [
+            c
+            for c in comments(report_date)
+            if c["subject_kind"] == "action" and c.get("plan") in (plan, None) and c.get("text")
+        ]
+        if on_actions:
+            blocks.append(
+                Text(
+                    f"{plan}: owners' commentary on actions, {report_date:%B %Y}",
+                    tuple(f"{c['subject']}: {attributed(c)}" for c in on_actions),
+                    "commentary",
+                )
+            )
     return blocks
+
+
+def measure_commentary(found: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """{catalogue key: "text (author, date)"} of the comments on measures."""
+    return {
+        str(c["subject"]): attributed(c)
+        for c in found
+        if c["subject_kind"] == "measure" and c.get("text")
+    }
+
+
+def attributed(comment: Mapping[str, Any]) -> str:
+    """ "Text (author, date)": commentary is kept with its author and date (issue 15)."""
+    by = ", ".join(
+        p
+        for p in (str(comment.get("author") or ""), str(comment.get("created_at") or "")[:10])
+        if p
+    )
+    return f"{comment['text']} ({by})" if by else str(comment["text"])
 
 
 def _action(row: Mapping[str, Any]) -> ActionRow:
@@ -645,7 +735,9 @@ def _action(row: Mapping[str, Any]) -> ActionRow:
     )
 
 
-_THEME_BLOCKS: dict[str, Callable[[Warehouse, dt.date, Mode, Sequence[Shown]], list[Block]]] = {
+_THEME_BLOCKS: dict[
+    str, Callable[[Warehouse, dt.date, Mode, Sequence[Shown], Comments], list[Block]]
+] = {
     THEMES[0]: _timeliness,
     THEMES[1]: _open_requests,
     THEMES[3]: _waits,

@@ -52,11 +52,10 @@ def render_bytes(pack: Pack, fmt: str) -> bytes:
         return path.read_bytes()
 
 
-def filename(pack: Pack, fmt: str) -> str:
+def filename(kind: str, snapshot: str, mode: str, fmt: str) -> str:
     """ "board_pack_snapshot-14_publish.pdf": kind, snapshot and mode in the file name too."""
-    face = pack.face
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in face.snapshot_id)
-    return f"{face.kind}_pack_snapshot-{safe}_{face.mode}.{fmt}"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in snapshot)
+    return f"{kind}_pack_snapshot-{safe}_{mode}.{fmt}"
 
 
 @contextmanager
@@ -124,20 +123,6 @@ def face_for(
     )
 
 
-def commentary_for(warehouse: Warehouse, as_at: dt.date | None) -> dict[str, str]:
-    """The owners' commentary for the period of ``as_at`` ({measure key or action ref: text}),
-    from the review helper's records when that API is present; empty otherwise."""
-    reader = getattr(warehouse, "commentary", None)
-    if reader is None or as_at is None:
-        return {}
-    found: dict[str, str] = {}
-    for record in reader(as_at.strftime("%Y-%m")):
-        subject = str(record.get("subject") or record.get("measure") or record.get("action") or "")
-        if subject and record.get("text"):
-            found[subject] = str(record["text"])
-    return found
-
-
 def make_pack(
     folder: Path,
     *,
@@ -159,7 +144,9 @@ def make_pack(
                 if compared_shot is not None
                 else None
             )
-            meta = warehouse.meta() or {}
+            # Commentary comes from the folder's current records (a comment written after the
+            # snapshot was taken belongs in the pack); the figures come from the snapshot.
+            live = stack.enter_context(Warehouse.at(folder))
             if kind == "board":
                 return board.build(
                     warehouse,
@@ -169,13 +156,17 @@ def make_pack(
                     compare_label=compared_shot.short_label if compared_shot else None,
                     la_code=settings.home_la or None,
                     settings=settings,
-                    commentary=commentary_for(warehouse, meta.get("snapshot_date")),
+                    comments=live.commentary,
                 )
-            return _review(warehouse, face, published, compared)
+            return _review(warehouse, face, published, compared, settings)
 
 
 def _review(
-    warehouse: Warehouse, face: Face, published: Published | None, compared: Warehouse | None
+    warehouse: Warehouse,
+    face: Face,
+    published: Published | None,
+    compared: Warehouse | None,
+    settings: config.Settings,
 ) -> Pack:
     try:
         review: Any = importlib.import_module("etl.packs.review")
@@ -183,5 +174,7 @@ def _review(
         raise PackError(
             "the 12-month review pack is not in this version yet (etl/packs/review.py)"
         ) from None
-    pack: Pack = review.build(warehouse, face, published=published, compared=compared)
+    pack: Pack = review.build(
+        warehouse, face, published=published, compared=compared, settings=settings
+    )
     return pack

@@ -171,11 +171,27 @@ def _face_page(pdf: _Document, pack: Pack) -> None:
     pdf.ln(5)
     pdf.set_font(FONT, "B", 12)
     pdf.cell(BODY_W, 7, "Contents", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "", 11)
+    # The contents stay on the face page: two columns, then smaller lines, when there are many.
+    room = PAGE_H - MARGIN - 6 - pdf.get_y()
+    columns = 1 if len(pack.sections) * 4.5 <= room else 2
+    per_column = -(-len(pack.sections) // columns)
+    height = min(6.0, room / max(1, per_column))
+    pdf.set_font(FONT, "", min(11.0, height * 1.8))
+    top = pdf.get_y()
+    width = BODY_W / columns
     for number, section in enumerate(pack.sections, start=1):
-        pdf.cell(
-            BODY_W, 6, latin1(f"{number}. {section.title}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        column, line = divmod(number - 1, per_column)
+        pdf.set_xy(MARGIN + column * width, top + line * height)
+        pdf.cell(width, height, fitted(pdf, latin1(f"{number}. {section.title}"), width - 3))
+
+
+def fitted(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` cut with "..." so that it fits ``width`` mm in the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "...") > width:
+        text = text[:-1]
+    return text.rstrip() + "..."
 
 
 def _section(pdf: _Document, section: Section) -> None:
@@ -235,7 +251,7 @@ def rag_marker(pdf: FPDF, rag: str, x: float, y: float, size: float = 3.2) -> No
 def _headlines(pdf: _Document, block: Headlines) -> None:
     """The summary: one row per headline under a row per theme, sized to fit one page."""
     _heading(pdf, block.title)
-    widths = (74, 20, 22, 30, 27, 52, 48)
+    widths = (84, 20, 22, 30, 25, 44, 48)
     headings = (
         "Measure (and the counts behind it)",
         "Value",
@@ -245,14 +261,16 @@ def _headlines(pdf: _Document, block: Headlines) -> None:
         "Change since compared",
         "England / neighbours",
     )
-    pdf.set_font(FONT, "", 7.8)
+    # Sized to keep the summary on one page: smaller type when there are many headlines.
+    size = 7.8 if len(block.rows) <= 12 else 7.0
+    pdf.set_font(FONT, "", size)
     pdf.set_fill_color(255)
     pdf.set_draw_color(0)
     with pdf.table(
         col_widths=widths,
         width=BODY_W,
         text_align=("LEFT", "RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "LEFT"),
-        line_height=3.6,
+        line_height=size * 0.46,
         headings_style=FontFace(emphasis="BOLD", fill_color=(215, 215, 215)),
         repeat_headings=1,
         padding=0.8,

@@ -42,7 +42,7 @@ WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, 13.333 x 7.5 inches
 LEFT = Inches(0.5)
 BODY_W = Emu(WIDTH - 2 * LEFT)
 TITLE_PT, BODY_PT, TABLE_PT, SMALL_PT = 30, 18, 14, 12
-ROWS_PER_SLIDE = 9
+ROWS_PER_SLIDE = 8
 GREYS = (RGBColor(0x33, 0x33, 0x33), RGBColor(0xFF, 0xFF, 0xFF), RGBColor(0xB0, 0xB0, 0xB0))
 PATTERNS = (None, MSO_PATTERN.WIDE_UPWARD_DIAGONAL, None, MSO_PATTERN.SMALL_CHECKER_BOARD)
 MARKERS = (
@@ -80,9 +80,10 @@ def build(pack: Pack) -> PresentationType:
     deck.core_properties.title = pack.face.title
     deck.core_properties.subject = f"{pack.face.mode} - {pack.face.snapshot_words}"
     _face_slide(deck, pack)
-    for section in pack.sections:
+    for number, section in enumerate(pack.sections):
         for block in section.blocks:
-            _block(deck, section, block)
+            # A slide per headline once, after the summary; theme sections show their table only.
+            _block(deck, section, block, headline_slides=number == 0)
         if not section.blocks:
             _slide(deck, _section_title(section))
     footer = f"{pack.face.mode.upper()} | {pack.face.la} | {pack.face.snapshot_words}"
@@ -156,12 +157,14 @@ def _section_title(section: Section) -> str:
     )
 
 
-def _block(deck: PresentationType, section: Section, block: Block) -> None:
+def _block(
+    deck: PresentationType, section: Section, block: Block, *, headline_slides: bool = False
+) -> None:
     if isinstance(block, Headlines):
         _table_slides(
-            deck, section.title, block.table().title, _headline_table(block), ROWS_PER_SLIDE - 3
+            deck, section.title, block.table().title, _headline_table(block), ROWS_PER_SLIDE - 2
         )
-        for row in block.rows:
+        for row in block.rows if headline_slides else ():
             _headline_slide(deck, row)
     elif isinstance(block, Chart):
         _chart_slide(deck, section, block)
@@ -170,19 +173,39 @@ def _block(deck: PresentationType, section: Section, block: Block) -> None:
     elif isinstance(block, Table):
         _table_slides(deck, _section_title(section), block.title, block, ROWS_PER_SLIDE)
     elif isinstance(block, Text):
-        slide = _slide(deck, _section_title(section))
-        lines = [block.title, *block.paragraphs] if block.title else list(block.paragraphs)
         size = BODY_PT if block.kind in ("body", "commentary") else SMALL_PT
-        _textbox(
-            slide,
-            LEFT,
-            Inches(1.3),
-            BODY_W,
-            Inches(5.6),
-            lines,
-            size,
-            italic=block.kind == "commentary",
-        )
+        pages = text_pages(list(block.paragraphs), size)
+        for number, paragraphs in enumerate(pages, start=1):
+            slide = _slide(deck, _section_title(section))
+            title = block.title + (f" ({number} of {len(pages)})" if len(pages) > 1 else "")
+            lines = [title, *paragraphs] if block.title else paragraphs
+            _textbox(
+                slide,
+                LEFT,
+                Inches(1.3),
+                BODY_W,
+                Inches(5.6),
+                lines,
+                size,
+                italic=block.kind == "commentary",
+            )
+
+
+def text_pages(paragraphs: list[str], size: float) -> list[list[str]]:
+    """Paragraphs split into slides that hold them: ~5.2 inches of lines at ``size`` points,
+    about 0.5 × size wide a character across the 12.3-inch text box."""
+    per_line = int(BODY_W / 12700 / (size * 0.5))  # EMU → points, then characters a line
+    room = int(5.2 * 72 / (size * 1.25)) - 1  # lines a slide holds, less the title
+    pages: list[list[str]] = [[]]
+    used = 0
+    for paragraph in paragraphs:
+        lines = max(1, -(-len(paragraph) // per_line))
+        if used + lines > room and pages[-1]:
+            pages.append([])
+            used = 0
+        pages[-1].append(paragraph)
+        used += lines
+    return pages
 
 
 def _headline_table(block: Headlines) -> Table:
@@ -215,7 +238,7 @@ def _headline_slide(deck: PresentationType, row: HeadlineRow) -> None:
     lines = [
         f"RAG against target: {rag}",
         f"Target: {row.target or 'no target'}",
-        f"As at: {row.as_at}" if row.as_at else "",
+        f"Period: {row.as_at}" if row.as_at else "",
         f"Based on: {row.base}" if row.base else "",
         f"Change: {row.direction or 'no comparison'}",
         f"England: {row.england or 'not published'}",
@@ -234,7 +257,9 @@ def _table_slides(
         _textbox(
             slide, LEFT, Inches(1.1), BODY_W, Inches(0.5), [title + suffix], BODY_PT, bold=True
         )
-        _add_table(slide, table.columns, rows, LEFT, Inches(1.7), BODY_W, TABLE_PT)
+        # A title of two lines (about 95 characters of 18 pt a line) pushes the table down.
+        top = Inches(1.7) if len(title + suffix) <= 90 else Inches(2.1)
+        _add_table(slide, table.columns, rows, LEFT, top, BODY_W, TABLE_PT)
         if number == len(chunks) and table.notes:
             _textbox(
                 slide, LEFT, Inches(6.4), BODY_W, Inches(0.6), list(table.notes), 11, italic=True
@@ -258,10 +283,15 @@ def _add_table(
     )
     grid = shape.table
     texts = [cells_text(row, columns) for row in rows]  # type: ignore[arg-type]
-    weights = [
-        max([len(c.heading) * 0.6, 4.0] + [min(len(t[i]), 45) for t in texts])
-        for i, c in enumerate(columns)
-    ]
+    # In proportion to each column's longest text (capped), but never narrower than its longest
+    # word, so that "Value" or "Nov 2024" is not broken across lines.
+    weights = []
+    for i, column in enumerate(columns):
+        cells = [t[i] for t in texts]
+        word = max(len(w) for text in [column.heading, *cells] for w in (text.split() or [""]))
+        weights.append(
+            max(word * 1.3 + 3, len(column.heading) * 0.45, *(min(len(c), 45) for c in cells))
+        )
     for i, weight in enumerate(weights):
         grid.columns[i].width = Emu(int(width * weight / sum(weights)))
     for j, column in enumerate(columns):
@@ -306,9 +336,12 @@ def _chart_slide(deck: PresentationType, section: Section, chart: Chart) -> None
         native.legend.position = XL_LEGEND_POSITION.TOP
         native.legend.include_in_layout = False
     plot = native.plots[0]
-    plot.has_data_labels = True
-    plot.data_labels.number_format = _number_format(chart.unit)
-    plot.data_labels.number_format_is_linked = False
+    native.value_axis.minimum_scale = 0  # bars and lines from zero, as on the dashboard
+    native.value_axis.has_major_gridlines = True
+    if chart.type != "line" or len(chart.categories) <= 8:
+        plot.has_data_labels = True
+        plot.data_labels.number_format = _number_format(chart.unit)
+        plot.data_labels.number_format_is_linked = False
     if chart.type != "line":
         native.category_axis.reverse_order = True  # first category at the top, as on the page
         plot.gap_width = 60
@@ -322,8 +355,20 @@ def _chart_slide(deck: PresentationType, section: Section, chart: Chart) -> None
             series.format.line.dash_style = DASHES[index % len(DASHES)]
             series.format.line.width = Pt(2.5)
             series.smooth = False
+            if len(chart.categories) > 8:  # a long line: label its latest value only
+                last = max(
+                    (i for i, v in enumerate(chart.series[index].values) if v is not None),
+                    default=None,
+                )
+                if last is not None:
+                    label = series.points[last].data_label
+                    label.has_text_frame = False
+                    label.number_format = _number_format(chart.unit)
+                    label.number_format_is_linked = False
+                    label.show_value = True
         else:
-            _series_fill(series, index)
+            rag = all(s.name in RAG_LOOKS for s in chart.series)
+            _series_fill(series, index, chart.series[index].name if rag else None)
     if side_table:
         _add_table(
             slide,
@@ -355,12 +400,25 @@ def _chart_slide(deck: PresentationType, section: Section, chart: Chart) -> None
         )
 
 
-def _series_fill(series: object, index: int) -> None:
+# RAG series keep one look wherever they are drawn (as in the PDF): dark Red, hatched Amber,
+# light Green, checked Not started, white Complete.
+RAG_LOOKS: dict[str, tuple[RGBColor, MSO_PATTERN | None]] = {
+    "Red": (RGBColor(0x33, 0x33, 0x33), None),
+    "Amber": (RGBColor(0x33, 0x33, 0x33), MSO_PATTERN.WIDE_UPWARD_DIAGONAL),
+    "Green": (RGBColor(0xC8, 0xC8, 0xC8), None),
+    "Not started": (RGBColor(0x33, 0x33, 0x33), MSO_PATTERN.SMALL_CHECKER_BOARD),
+    "Complete": (RGBColor(0xFF, 0xFF, 0xFF), None),
+}
+
+
+def _series_fill(series: object, index: int, name: str | None = None) -> None:
     fill = series.format.fill  # type: ignore[attr-defined]
-    pattern = PATTERNS[index % len(PATTERNS)]
+    grey, pattern = GREYS[index % len(GREYS)], PATTERNS[index % len(PATTERNS)]
+    if name is not None and name in RAG_LOOKS:
+        grey, pattern = RAG_LOOKS[name]
     if pattern is None:
         fill.solid()
-        fill.fore_color.rgb = GREYS[index % len(GREYS)]
+        fill.fore_color.rgb = grey
     else:
         fill.patterned()
         fill.pattern = pattern
@@ -374,8 +432,10 @@ def _series_fill(series: object, index: int) -> None:
 def _number_format(unit: str) -> str:
     if unit in ("%", "points"):
         return '0.0"%"' if unit == "%" else "0.0"
-    if unit == "ratio":
+    if unit in ("ratio", "per 100"):
         return "0.00"
+    if unit == "items":
+        return "#,##0;-#,##0;;"  # a stacked segment of none is not labelled "0"
     if unit in ("weeks", "days"):
         return "0.0"
     return "#,##0"

@@ -74,11 +74,12 @@ def sheet_names(tables: list[Table]) -> list[str]:
     used: set[str] = {"about"}
     names = []
     for table in tables:
-        base = _BAD_SHEET_CHARS.sub(" ", table.sheet or table.title).strip()[:31] or "Table"
+        words = _BAD_SHEET_CHARS.sub(" ", table.sheet or table.title).split()
+        base = " ".join(words)[:31].strip() or "Table"
         name, number = base, 2
         while name.lower() in used:
             suffix = f" ({number})"
-            name = base[: 31 - len(suffix)] + suffix
+            name = base[: 31 - len(suffix)].strip() + suffix
             number += 1
         used.add(name.lower())
         names.append(name)

@@ -1,0 +1,50 @@
+"""Board pack: make the board pack or the 12-month review pack as PDF, PowerPoint or Excel, from
+a snapshot, in the sidebar's export mode — the same pack as ``python -m etl pack``."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from etl import config
+from ui import components
+from ui import pack_view as view
+
+state = components.start_page(
+    "Board pack",
+    "Make the paper for the partnership board (every headline against its target, red items "
+    "first, a page per theme) or the 12-month review pack (per area of weakness: actions "
+    "behind schedule, what is different now). The pack is built from a frozen snapshot, so the "
+    "same snapshot always gives the same figures, and it states its mode and snapshot on its face.",
+)
+folder = config.data_dir()
+shots = view.snapshot_choices(folder)
+mode = view.pack_mode(components.export_mode())
+
+st.markdown(view.mode_line(mode))
+left, right = st.columns(2)
+with left:
+    kind = st.radio("Pack", list(view.KINDS), horizontal=True, key="pack_kind")
+    fmt = st.radio("Format", list(view.FORMATS), horizontal=True, key="pack_format")
+with right:
+    snapshot = st.selectbox(
+        "Snapshot", list(shots), key="pack_snapshot", help="The frozen data the pack is built from."
+    )
+    compare = st.selectbox(
+        "Compare with",
+        [view.NO_COMPARISON, *list(shots)[1:]],
+        key="pack_compare",
+        help="Each headline's change since this snapshot (e.g. the last board's).",
+    )
+choice = view.Choice(
+    folder, view.KINDS[kind], mode, shots[snapshot], shots.get(compare), view.FORMATS[fmt]
+)
+# Built only when the button is pressed (a callable), never on every rerun of the page.
+st.download_button(
+    f"Build and download the {kind.lower()} ({fmt})",
+    data=choice.build_bytes,
+    file_name=choice.filename,
+    mime=choice.mime,
+    type="primary",
+    key="pack_download",
+)
+st.caption(f"Building takes a few seconds. The same pack from the command line: `{choice.command}`")
