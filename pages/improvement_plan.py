@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from etl.config import settings
-from ui import components, db
+from ui import components, db, review_view
 from ui import tracker_components as tc
 from ui import tracker_view as view
 from ui.commentary_components import commentary_block
@@ -76,6 +76,23 @@ components.table_with_download(
     empty="Nothing is behind schedule in this report.",
 )
 
+figures_at = components.as_at_date(state)
+components.section(
+    "What is different now",
+    "The measures linked to this plan's actions and areas (a KPIs sheet in the tracker, or "
+    f"[[kpi_links]] in the settings): baseline, target and the value as at {fmt_date(figures_at)}"
+    " — the 12-month review pack's figures, small numbers suppressed in publish mode.",
+)
+linked = review_view.kpi_table(db.review_kpis(components.export_mode(), figures_at), plan)
+if linked.empty:
+    components.empty_state(
+        "No measure is linked to this plan's actions or areas yet: add a KPIs sheet to the "
+        "tracker (action ref or area, KPI key, baseline date and value, target) or "
+        "[[kpi_links]] to the settings file."
+    )
+else:
+    components.show_table(linked)
+
 previous = view.previous_report(periods, as_of)
 components.section(
     "Since the last report" + (f" ({fmt_date(previous)})" if previous else ""),
@@ -141,7 +158,7 @@ components.section(
     "Owner's commentary",
     f"What the action's owner says about it for {as_of:%B %Y}, kept with their name and the "
     "time; the board and review packs print it beside the action. A new comment replaces the "
-    "one shown; every version is kept (`python -m etl comment --list --history`).",
+    "one shown; every version is kept.",
 )
 commentary_block("action", f"{as_of:%Y-%m}", view.override_targets(every_item), key="plan_comment")
 

@@ -66,3 +66,34 @@ def test_measure_comment_shown_on_the_overview(data: Path) -> None:
     shown = table_with(at, "Comment")
     assert list(shown["Measure"]) == ["Open requests past 20 weeks"]
     assert list(shown["Comment"]) == ["Two cases wait for a tribunal decision"]
+
+
+def test_linked_kpis_shown_on_the_improvement_plan_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan's KPI links with baseline, target and value now, as the review pack has them;
+    without links, a message saying how to add them."""
+    folder = build_warehouse(tmp_path / "w")
+    plan = tb.write_action_log(tmp_path / "a.xlsx", tb.ACTIONS, report_date=tb.D1)
+    tb.add_kpis_sheet(
+        plan,
+        [
+            ("2.1", None, "open_requests", None, "01/01/2025", 40, 30, None),
+            (None, "Area 3", "plans_issued", None, "01/01/2025", 100, None, None),
+        ],
+    )
+    run_load([plan], folder)
+    monkeypatch.setenv("SEND_DATA_DIR", str(folder))
+    at = open_page("pages/improvement_plan.py")
+    shown = table_with(at, "Against target")
+    assert list(shown["Measure"]) == ["Open requests", "EHC plans issued"]
+    assert list(shown["Linked to"]) == ["2.1", "Area 3"]
+    assert shown["Baseline"].iloc[0] == "40 (1 Jan 2025, the plan)"
+    assert shown["Target"].iloc[1] == "–"
+    # Open requests are neutral: the target is stated, not judged.
+    assert shown["Against target"].iloc[0].startswith("target 30")
+
+
+def test_no_linked_kpis_says_how_to_add_them(data: Path) -> None:
+    at = open_page("pages/improvement_plan.py")
+    assert any("No measure is linked to this plan" in i.value for i in at.info)

@@ -245,10 +245,15 @@ def test_pack_sections_and_blocks(data: Path) -> None:
     assert isinstance(kpi_table, Table)
     assert kpi_table.rows[0][:4] == (
         "EHC plans issued within 20 weeks (including exceptions)",
-        "%",
         "2.1",
         dt.date(2024, 6, 30),
+        "c",
     )
+    # Each figure column carries the measure's unit and decimal places.
+    units = {c.name: (c.unit, c.decimals) for c in kpi_table.columns}
+    assert units["Now"] == ("%", 1) and units["Change since baseline"] == ("points", 1)
+    # Plans with an action log (areas of weakness) come before plans reported by milestones.
+    assert titles[2] == "Improvement plan: Area 2: accuracy and timeliness of EHC plans"
     # No figure about children in a publish pack is a count 1–7.
     checked = 0
     for t in pack.tables():
@@ -262,3 +267,143 @@ def test_pack_sections_and_blocks(data: Path) -> None:
     assert checked == 9  # three links × three figures
     summary = pack.sections[0].blocks
     assert isinstance(summary[0], Text)
+
+
+def test_publish_review_pack_read_back_from_xlsx_and_pdf(data: Path, tmp_path: Path) -> None:
+    """The pack command's review pack (etl.packs.build.make_pack → renderers), read back: the
+    face states the mode; no baseline, value now or change of a KPI is a count 1–7."""
+    import openpyxl
+    import pdfplumber
+
+    from etl.packs import build, pdf, xlsx
+
+    pack = build.make_pack(data, kind="review", mode="publish")
+    out = tmp_path / "review.xlsx"
+    xlsx.render(pack, out)
+    book = openpyxl.load_workbook(out)
+    about = {r[0]: r[1] for r in book["About"].iter_rows(values_only=True) if r[0]}
+    assert about["Mode"].startswith("Publish")
+    figures = 0
+    for sheet in book.worksheets[1:]:
+        rows = list(sheet.iter_rows(values_only=True))
+        header = next((r for r in rows if r and r[0] == "Measure"), None)
+        if header is None:
+            continue
+        names = [str(h).split(" (")[0] for h in header]  # "Now (%)" → "Now"
+        wanted = [
+            i for i, n in enumerate(names) if n in ("Baseline", "Now", "Change since baseline")
+        ]
+        for row in rows[rows.index(header) + 1 :]:
+            for i in wanted:
+                value = row[i]
+                figures += value is not None
+                assert not (isinstance(value, int | float) and 1 <= value <= 7), (sheet.title, row)
+    # The pack's as-at date is the data's snapshot date, 10 Mar 2025. 2.1: baseline "c" (3 of
+    # 5), now none (no plan issued in 2025 yet), change "c". Area 3: baseline "c" (4 typed), now
+    # 0 at risk (R9 is at day 98, not past it), change "c". 9.1: "c" three times (5 typed; 3
+    # open: R8, R9, R10). 9 cells, 8 with something in them.
+    assert figures == 8
+    out = tmp_path / "review.pdf"
+    pdf.render(pack, out)
+    with pdfplumber.open(out) as document:
+        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    assert "Are there any actions behind schedule?" in text
+    assert "What is different now" in text
+    assert "Review the statutory assessment pathway" in text
+
+
+def test_waiting_time_kpis_per_service(tmp_path: Path) -> None:
+    """A waits measure linked with its service: the value now from the waiting list summary,
+    disclosed per mode. Extract date 31/03/2026; speech and language therapy:
+      W1 referred 01/01/2025, waiting: 365 + 31 + 28 + 30 = 454 days (over 18 and 52 weeks)
+      W2 referred 01/10/2025, waiting: 31 + 30 + 31 + 31 + 28 + 30 = 181 days (over 18 weeks)
+      W3 referred 01/03/2026, waiting 30 days; W4 referred 01/02/2026, waiting 28 + 30 = 58 days
+      W5 referred 01/01/2026, seen 01/02/2026: not waiting.
+    → 4 waiting, 2 over 18 weeks = 50.0%; median of 30, 58, 181, 454 days = (58 + 181) / 2 =
+    119.5 days = 17.07 → 17.1 weeks; 1 over 52 weeks."""
+    from tests.waits_builders import write_extract
+
+    day = dt.date
+    rows = [
+        ("W1", "C1", "SALT", day(2025, 1, 1), None, None, day(2018, 5, 1), "Trust A"),
+        ("W2", "C2", "SALT", day(2025, 10, 1), None, None, day(2019, 5, 1), "Trust A"),
+        ("W3", "C3", "SALT", day(2026, 3, 1), None, None, day(2020, 5, 1), "Trust A"),
+        ("W4", "C4", "SALT", day(2026, 2, 1), None, None, day(2017, 5, 1), "Trust A"),
+        ("W5", "C5", "SALT", day(2026, 1, 1), day(2026, 2, 1), None, day(2016, 5, 1), "Trust A"),
+    ]
+    folder = tmp_path / "data"
+    run_load([write_extract(tmp_path / "w.csv", rows, extract_date=day(2026, 3, 31))], folder)
+    salt = "speech_and_language_therapy"
+    with Warehouse.at(folder) as w:
+        found = review.measure_figures(w, day(2026, 3, 31))
+    pct = found[("pct_over_18_weeks", salt)]
+    assert (pct.value, pct.numerator, pct.denominator) == (50.0, 2, 4)
+    assert pct.period == "as at 31 Mar 2026"
+    assert found[("median_weeks_waiting", salt)].value == 17.1
+    assert found[("over_52_weeks", salt)].value == 1
+    assert ("pct_within_20_weeks", None) not in found  # no SEN2 loaded: no EHC plan figures
+    assert pct.disclosed("internal", 1) == 50.0
+    assert pct.disclosed("publish", 1) == "c"  # 4 waiting: a base under 20
+    assert found[("median_weeks_waiting", salt)].disclosed("publish", 1) == "c"  # under 8
+
+
+def test_settings_links_join_the_sheets_and_the_sheet_wins(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[[kpi_links]] in the settings add to the KPIs sheets; for the same action, measure and
+    breakdown the sheet's link is used (rule 3)."""
+    toml = tmp_path / "links.toml"
+    toml.write_text(
+        "[[kpi_links]]\n"  # the same as the sheet's 2.1 link: the sheet's (target 70) wins
+        'action = "2.1"\nkpi = "pct_within_20_weeks"\nbaseline_date = 2024-06-30\ntarget = 99\n'
+        "\n[[kpi_links]]\n"  # a new one, by area: "Area 2" matches "Area 2: accuracy and …"
+        'area = "Area 2"\nkpi = "decisions_made"\nbaseline_date = 2024-06-30\n'
+        "baseline_value = 5\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SEND_CONFIG", str(toml))
+    area = _area(_content(data), AREA_2)
+    got = [(k.key, k.target, k.source) for k in area.kpis]
+    assert got == [
+        ("pct_within_20_weeks", 70.0, "actions.xlsx [KPIs] row 3"),
+        ("decisions_made", None, "settings [[kpi_links]] number 2"),
+    ]
+    # Decisions made in 2024 to 31 Dec: R1, R2, R3, R6, R7, R8, R12, R13 = 8; 8 − 5 = 3.
+    assert (area.kpis[1].now, area.kpis[1].change) == (8, 3.0)
+
+
+def test_changes_since_the_compared_snapshot(tmp_path: Path) -> None:
+    """The same action log reported on 31/03/2026 (the compared snapshot) and 30/04/2026: 2.2,
+    due 10/04/2026, was in progress (Amber, due within 14 days) and is now past its due date →
+    behind schedule. Every other action kept its status."""
+    before, now = tmp_path / "before", tmp_path / "now"
+    run_load([tb.write_action_log(tmp_path / "a1.xlsx", ACTIONS, report_date=tb.D1)], before)
+    run_load([tb.write_action_log(tmp_path / "a2.xlsx", ACTIONS, report_date=tb.D2)], now)
+    face = Face(
+        "review",
+        "12-month review",
+        "internal",
+        "Test LA",
+        "as at 30 Apr 2026",
+        "2",
+        tb.D2,
+        dt.datetime(2026, 5, 1, 9, 0),
+        compared="1, '8-month review', 31 Mar 2026",
+    )
+    with Warehouse.at(now) as w, Warehouse.at(before) as b:
+        pack = review.build(w, face, compared=b)
+    section = next(s for s in pack.sections if s.title.startswith("Since "))
+    assert section.title == "Since 1, '8-month review', 31 Mar 2026"
+    assert section.rag == "Red"
+    [table] = section.blocks
+    assert isinstance(table, Table)
+    assert table.rows == (
+        (
+            "Improvement plan",
+            AREA_2,
+            "2.2",
+            "Co-produce a new plan template",
+            "In progress",
+            "Behind schedule",
+        ),
+    )

@@ -487,3 +487,25 @@ def commentary(period: str) -> list[dict[str, Any]]:
     """The owner's commentary in force for a month ``YYYY-MM`` (``etl.commentary``): officers'
     words about measures and actions, no child-level data, so cached."""
     return _commentary(period, _identity("warehouse"))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _review_kpis(mode: str, as_of: dt.date, identity: Identity) -> list[dict[str, Any]]:
+    del identity
+
+    def work(wh: store.Warehouse) -> list[dict[str, Any]]:
+        from dataclasses import asdict
+
+        from etl.packs import review
+
+        actions = review.plan_actions(wh)
+        found = review.review_kpis(wh, actions, mode, as_of=as_of)  # type: ignore[arg-type]
+        return [asdict(k) for k in found]
+
+    return _warehouse(work)
+
+
+def review_kpis(mode: str, as_of: dt.date) -> list[dict[str, Any]]:
+    """The linked KPIs (``etl.packs.review.review_kpis``: baseline, target, value now) as at
+    ``as_of``, already disclosed in ``mode``: aggregates only, so cached."""
+    return _review_kpis(mode, as_of, _identity("warehouse"))

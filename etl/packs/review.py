@@ -35,8 +35,8 @@ Rules (docs/decisions.md, "Issue 15 — the 12-month review pack"):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -245,6 +245,7 @@ class ReviewAction:
     mitigation: str
     revised: dt.date | None
     report_date: dt.date
+    kind: str = "action"  # or "milestone" (a plan with no action log)
     commentary: str = ""
 
     def row(self) -> ActionRow:
@@ -307,6 +308,7 @@ def plan_actions(warehouse: Warehouse, as_of: dt.date | None = None) -> list[Rev
                 mitigation=i["mitigation"] or "",
                 revised=revised,
                 report_date=report_date,
+                kind=i["kind"],
             )
         )
     return sorted(out, key=lambda a: (a.plan, _area_order(a.area), _ref_order(a.ref), a.action))
@@ -333,6 +335,7 @@ class ReviewKpi:
     linked_to: str  # "2.1" or the area
     key: str
     breakdown: str | None
+    breakdown_words: str  # the service or SEN group in words, "" for none
     title: str
     unit: str
     decimals: int
@@ -481,6 +484,7 @@ def review_kpis(
                 linked_to=linked_to,
                 key=key,
                 breakdown=part,
+                breakdown_words=breakdown_words(part),
                 title=entry.title,
                 unit=entry.unit,
                 decimals=entry.decimals,
@@ -511,7 +515,6 @@ def _with_commentary(
     measures_month: str,
 ) -> tuple[list[ReviewAction], list[ReviewKpi]]:
     """Rule 6: each action's comment for its report month, each measure's for the as-at month."""
-    from dataclasses import replace
 
     months = {period_of(a.report_date) for a in actions} | {measures_month}
     said: dict[tuple[str, str, str], str] = {}
@@ -548,6 +551,44 @@ class Area:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """An action whose review status is not what it was in the compared snapshot."""
+
+    plan: str
+    area: str
+    ref: str
+    action: str
+    before: str  # the status then, or "not in the plan then"
+    now: str
+
+
+def status_changes(
+    now: Sequence[ReviewAction], before: Sequence[ReviewAction]
+) -> tuple[StatusChange, ...]:
+    """Actions whose status changed since an earlier snapshot (matched by plan and ref, else
+    name), newly behind schedule first, then newly completed, then the rest."""
+
+    def key(a: ReviewAction) -> tuple[str, str]:
+        return a.plan, name_key(a.ref or a.action)
+
+    then = {key(a): a for a in before}
+    found = [
+        StatusChange(
+            a.plan,
+            a.area,
+            a.ref,
+            a.action,
+            then[key(a)].status if key(a) in then else "not in the plan then",
+            a.status,
+        )
+        for a in now
+        if key(a) not in then or then[key(a)].status != a.status
+    ]
+    first = {"Behind schedule": 0, "Completed": 1}
+    return tuple(sorted(found, key=lambda c: first.get(c.now, 2)))
+
+
+@dataclass(frozen=True)
 class ReviewContent:
     """Everything the review pack says, before layout."""
 
@@ -556,6 +597,9 @@ class ReviewContent:
     areas: tuple[Area, ...]
     risks: tuple[dict[str, Any], ...]
     report_dates: dict[str, dt.date] = field(default_factory=dict)
+    # Actions whose status differs from the compared snapshot's (see :func:`status_changes`).
+    changes: tuple[StatusChange, ...] = ()
+    compared_label: str = ""
 
     @property
     def behind(self) -> tuple[ReviewAction, ...]:
@@ -585,7 +629,9 @@ def gather(
     for place in [(a.plan, a.area) for a in actions] + [(k.plan, k.area) for k in kpis]:
         if place not in names:
             names.append(place)
-    names.sort(key=lambda pa: (pa[0], _area_order(pa[1])))
+    # Plans with an action log (areas of weakness) first, then those reported by milestones.
+    by_actions = {a.plan for a in actions if a.kind == "action"}
+    names.sort(key=lambda pa: (pa[0] not in by_actions, pa[0], _area_order(pa[1])))
     areas = tuple(
         Area(
             plan,
@@ -609,56 +655,71 @@ _CLOSED = {"closed", "resolved", "complete", "completed", "done"}
 # ---------------------------------------------------------------- the pack
 
 
-def _kpi_table(kpis: Iterable[ReviewKpi], title: str) -> Table:
+KPI_NOTES = (
+    "Now: the measure as the dashboard works it out at the pack's as-at date. Baseline from "
+    "'our data': the same measure as at the baseline date (the plan gave no value).",
+    "Change since baseline: now minus baseline, in the measure's unit (percentage points for a "
+    "percentage).",
+)
+
+
+def kpi_tables(kpis: Sequence[ReviewKpi]) -> list[Table]:
+    """The linked KPIs as "What is different now" tables, one per unit and decimal places (so
+    every figure column carries them: a renderer formats it, XLSX keeps it a number)."""
+    groups: dict[tuple[str, int], list[ReviewKpi]] = {}
+    for k in kpis:
+        groups.setdefault((k.unit, k.decimals), []).append(k)
+    return [
+        _kpi_table(rows, "What is different now" + (" (continued)" if n else ""), unit, places)
+        for n, ((unit, places), rows) in enumerate(groups.items())
+    ]
+
+
+def _kpi_table(kpis: Sequence[ReviewKpi], title: str, unit: str, places: int) -> Table:
+    change_unit = "points" if unit == "%" else unit
     columns = (
         Column("Measure"),
-        Column("Unit"),
         Column("Linked to"),
         Column("Baseline date", "date"),
-        Column("Baseline"),
+        Column("Baseline", unit, places),
         Column("Baseline from"),
         Column("Baseline covers"),
-        Column("Target"),
+        Column("Target", unit, places),
         Column("Target date", "date"),
-        Column("Now"),
+        Column("Now", unit, places),
         Column("Now covers"),
-        Column("Change since baseline"),
+        Column("Change since baseline", change_unit, places),
         Column("Against target"),
     )
-    rows = []
-    for k in kpis:
-        rows.append(
-            (
-                f"{k.title} — {_breakdown_words(k)}" if k.breakdown else k.title,
-                k.unit,
-                k.linked_to,
-                k.baseline_date,
-                k.baseline,
-                k.baseline_source,
-                k.baseline_period,
-                k.target,
-                k.target_date,
-                k.now,
-                k.now_period,
-                k.change,
-                k.against_target,
-            )
+    rows = tuple(
+        (
+            f"{k.title} — {k.breakdown_words}" if k.breakdown else k.title,
+            k.linked_to,
+            k.baseline_date,
+            k.baseline,
+            k.baseline_source,
+            k.baseline_period,
+            k.target,
+            k.target_date,
+            k.now,
+            k.now_period,
+            k.change,
+            k.against_target,
         )
-    notes = [
-        "Now: the measure as the dashboard works it out at the pack's as-at date. Baseline "
-        "from 'our data': the same measure as at the baseline date (the plan gave no value).",
-        "Change since baseline: now minus baseline, in the measure's unit (percentage points for "
-        "a percentage).",
-    ]
-    return Table(title, columns, tuple(rows), tuple(notes), "KPIs")
+        for k in kpis
+    )
+    return Table(title, columns, rows, KPI_NOTES, "KPIs")
 
 
-def _breakdown_words(k: ReviewKpi) -> str:
+def breakdown_words(code: str | None) -> str:
+    """A service or SEN group key in words ("speech_and_language_therapy" → "Speech and
+    language therapy"); "" for none."""
     from etl.inputs.exclusions.spec import SEN_GROUP_LABELS
     from etl.inputs.waits.spec import SERVICES
 
-    assert k.breakdown is not None
-    return SERVICES.get(k.breakdown) or SEN_GROUP_LABELS.get(k.breakdown) or k.breakdown
+    if not code:
+        return ""
+    return SERVICES.get(code) or SEN_GROUP_LABELS.get(code) or code
 
 
 def _commentary(area: Area) -> Text | None:
@@ -714,8 +775,9 @@ def _summary_table(content: ReviewContent) -> Table:
     columns = (
         Column("Plan"),
         Column("Area"),
-        *(Column(s, "count") for s in STATUSES),
-        Column("Linked KPIs", "count"),
+        # Numbers of plan actions, not of children: never suppressed.
+        *(Column(s, "actions") for s in STATUSES),
+        Column("Linked KPIs", "measures"),
     )
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (a.plan, a.name, *(len(a.by_status(s)) for s in STATUSES), len(a.kpis))
@@ -735,16 +797,50 @@ def build(
 ) -> Pack:
     """The 12-month review pack for ``face`` (its mode decides the disclosure).
 
-    ``as_of`` defaults to the face's snapshot date, else the warehouse's. ``published`` and
-    ``compared`` are accepted for the same call as the board pack and not used yet.
+    ``as_of`` defaults to the face's snapshot date, else the warehouse's. ``compared`` (an
+    earlier snapshot's warehouse, e.g. the 8-month review's) adds the actions whose status has
+    changed since, under ``face.compared``. ``published`` is accepted for the same call as the
+    board pack and not used.
     """
-    del published, compared
+    del published
     content = gather(warehouse, face.mode, as_of=as_of or face.snapshot_date, settings=settings)
+    if compared is not None:
+        changes = status_changes(plan_actions(warehouse), plan_actions(compared))
+        content = replace(
+            content, changes=changes, compared_label=face.compared or "the compared snapshot"
+        )
     return Pack(face, tuple(sections(content)))
 
 
+def _changes_section(content: ReviewContent) -> Section:
+    columns = (
+        Column("Plan"),
+        Column("Area"),
+        Column("Ref"),
+        Column("Action"),
+        Column("Then"),
+        Column("Now"),
+    )
+    rows = tuple((c.plan, c.area, c.ref, c.action, c.before, c.now) for c in content.changes)
+    notes = () if rows else ("No action has changed status since then.",)
+    title = f"Since {content.compared_label}"
+    table = Table(
+        f"Actions whose status has changed since {content.compared_label}",
+        columns,
+        rows,
+        notes,
+        "Changes",
+    )
+    return Section(
+        title,
+        (table,),
+        rag="Red" if any(c.now == "Behind schedule" for c in content.changes) else "",
+    )
+
+
 def sections(content: ReviewContent) -> list[Section]:
-    """The pack's sections in reading order: summary, behind schedule, each area, risks."""
+    """The pack's sections in reading order: summary, behind schedule, what changed since the
+    compared snapshot (when one is given), each area, risks."""
     dates = "; ".join(f"{plan}: report dated {_day(d)}" for plan, d in content.report_dates.items())
     intro = Text(
         "About this review",
@@ -772,6 +868,8 @@ def sections(content: ReviewContent) -> list[Section]:
         )
     )
     several_plans = len({area.plan for area in content.areas}) > 1
+    if content.compared_label:
+        out.append(_changes_section(content))
     for area in content.areas:
         blocks: list[Any] = []
         for status, title in (
@@ -784,7 +882,7 @@ def sections(content: ReviewContent) -> list[Section]:
             if rows:
                 blocks.append(ActionTable(title, tuple(a.row() for a in rows)))
         if area.kpis:
-            blocks.append(_kpi_table(area.kpis, "What is different now"))
+            blocks += kpi_tables(area.kpis)
         else:
             blocks.append(Text("What is different now", ("No KPI is linked to this area.",)))
         if (said := _commentary(area)) is not None:
