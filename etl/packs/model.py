@@ -34,7 +34,9 @@ Unit = str
 # Units written after a column's name ("Over 18 weeks (%)"); counts, dates and labels need none.
 HEADING_UNITS = ("%", "weeks", "days", "ratio", "points")
 # Units whose cells are figures (right-aligned in tables).
-NUMERIC_UNITS = frozenset({"%", "count", "weeks", "days", "ratio", "points", "per 100", "items"})
+NUMERIC_UNITS = frozenset(
+    {"%", "count", "weeks", "days", "ratio", "points", "per 100", "items", "actions", "measures"}
+)
 # Decimal places when a column does not say: DESIGN §4 (1 dp percentages, 2 dp rates per 100).
 DEFAULT_PLACES = {"%": 1, "points": 1, "weeks": 1, "ratio": 2, "per 100": 2}
 
