@@ -217,7 +217,7 @@ class Headlines:
             )
             for r in self.rows
         )
-        return Table(self.title, columns, rows, self.notes, "Summary")
+        return Table(self.title, columns, rows, self.notes)
 
 
 @dataclass(frozen=True)
