@@ -25,6 +25,7 @@ IMPROVEMENT_PLAN = st.Page(
     "pages/improvement_plan.py", title="Improvement plan", icon=":material/flag:"
 )
 # A short menu name: the full one ("Suspensions and exclusions") is cut off in the sidebar.
+MEETING = st.Page("pages/meeting.py", title="Meeting mode", icon=":material/co_present:")
 EXCLUSIONS = st.Page("pages/exclusions.py", title="Exclusions", icon=":material/do_not_disturb_on:")
 
 try:
@@ -37,7 +38,16 @@ except config.SettingsError as problem:
     st.stop()
 
 page = st.navigation(
-    [OVERVIEW, TIMELINESS, WAITING_TIMES, EXCLUSIONS, BENCHMARK, IMPROVEMENT_PLAN, DATA_QUALITY]
+    [
+        OVERVIEW,
+        TIMELINESS,
+        WAITING_TIMES,
+        EXCLUSIONS,
+        BENCHMARK,
+        IMPROVEMENT_PLAN,
+        DATA_QUALITY,
+        MEETING,
+    ]
 )
 components.apply_style()
 components.sidebar(db.data_state())

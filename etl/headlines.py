@@ -130,6 +130,10 @@ class Change:
     previous_as_at: dt.date | None
     against: str  # "1 Oct 2026" (the compared data's as-at date) or the snapshot's name
     trend: Trend
+    # The counts the compared figure rests on, so a publish-mode change can be worked out from
+    # the rounded counts on both sides.
+    previous_numerator: int | None = None
+    previous_denominator: int | None = None
 
     @property
     def words(self) -> str:
@@ -284,7 +288,15 @@ def _with_change(now: Headline, then: Headline | None, label: str | None) -> Hea
         decimals=now.decimals,
         preposition="since",
     )
-    return replace(now, change=Change(previous, previous_as_at, against, trend))
+    change = Change(
+        previous,
+        previous_as_at,
+        against,
+        trend,
+        then.numerator if then else None,
+        then.denominator if then else None,
+    )
+    return replace(now, change=change)
 
 
 def _measure(

@@ -464,3 +464,35 @@ def breakdown(frame: pd.DataFrame, category: str) -> go.Figure:
             )
         )
     return fig
+
+
+def headline_trend(frame: pd.DataFrame, title: str, unit: str, decimals: int = 1) -> go.Figure:
+    """A headline's short trend for meeting mode: one line (our LA's look), every point
+    labelled with its value so the chart reads without the axis; gaps where a figure is
+    suppressed or missing. Expects ``label`` and ``value`` (``ui.meeting_view.trend_points``)."""
+    suffix = "%" if unit == "%" else ""
+    # The measure's name is the heading beside the chart, so the axis carries only its unit.
+    fig = _base(330, yaxis={"ticksuffix": suffix, "rangemode": "tozero"}, showlegend=False)
+    fig.update_layout(margin={"l": 10, "r": 40, "t": 30, "b": 10})
+    values = _values(frame["value"])
+    style = look("our_la")
+    fig.add_trace(
+        go.Scatter(
+            x=list(frame["label"]),
+            y=values,
+            name=title,
+            mode="lines+markers+text",
+            line={"color": style.colour, "width": 4},
+            marker={"symbol": style.marker, "size": 12, "color": style.colour},
+            text=["c" if v is None else f"{v:,.{decimals}f}{suffix}" for v in values],
+            textposition="top center",
+            textfont={"size": FONT_SIZE},
+            hovertemplate="%{x}: %{text}<extra></extra>",
+            connectgaps=False,
+            cliponaxis=False,
+        )
+    )
+    largest = max((v for v in values if v is not None), default=0)
+    fig.update_yaxes(range=[0, (largest or 1) * 1.2])
+    fig.update_xaxes(type="category")
+    return fig

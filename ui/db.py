@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import config, published, queries, records, store
+from etl import config, headlines, published, queries, records, store
 from etl.benchmark import LA
 
 EMPTY_MESSAGE = (
@@ -475,3 +475,30 @@ def exclusion_rates(la_code: str) -> pd.DataFrame:
     """The LA's published exclusion rates by term, phase and SEN group, with rank and its
     statistical neighbours' median (public statistics)."""
     return _frame(_exclusion_rates(la_code, _identity("published")))
+
+
+# ---------------------------------------------------------------- headlines (issue 15)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _headlines(
+    as_of: dt.date,
+    la_code: str | None,
+    identity: Identity,
+    published_version: Identity | None,
+) -> list[headlines.Headline]:
+    # Aggregates only (no row-level data), so cached per file version like the KPIs.
+    del identity
+
+    def work(wh: store.Warehouse) -> list[headlines.Headline]:
+        if published_version is None:
+            return headlines.headlines(wh, None, as_of=as_of)
+        return _published(lambda pub: headlines.headlines(wh, pub, as_of=as_of, la_code=la_code))
+
+    return _warehouse(work)
+
+
+def headline_list(as_of: dt.date, la_code: str | None) -> list[headlines.Headline]:
+    """The headline measures (``etl.headlines``) as at a date, with England's figures (and our
+    neighbours and rank when ``la_code`` names our LA) when published figures are loaded."""
+    return _headlines(as_of, la_code, _identity("warehouse"), published_identity())

@@ -1,0 +1,190 @@
+"""The headline list (etl/headlines.py): values on hand-made data, the RAG against a target for
+each polarity and at the tolerance edges, and the change since a compared warehouse.
+
+SEN2 figures: the hand-made case list of ``tests/ui_fixtures.py`` as at 1 Nov 2026 (its
+docstring works every figure out). Waits: the extract of ``tests/test_waits_measures.py`` as at
+30 Jun 2025 (ditto).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from etl import config
+from etl.headlines import headlines, target_rag
+from etl.store import Warehouse
+from tests import sen2_builders as b
+from tests.test_waits_measures import D, EXTRACT, ROWS
+from tests.ui_fixtures import AS_OF, CASES, build_warehouse
+from tests.waits_builders import write_extract
+
+SETTINGS = config.Settings()  # amber_points 5, amber_fraction 0.1, no targets
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_warehouse(tmp_path_factory.mktemp("golden"), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def without_r13(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # The same cases without R13 (the one request past 20 weeks on 1 Nov 2026).
+    rows = [row for row in CASES if row[3] != "R13"]
+    return build_warehouse(tmp_path_factory.mktemp("earlier"), rows, as_of=AS_OF)
+
+
+def test_sen2_headlines_by_hand(golden: Path) -> None:
+    with Warehouse.at(golden) as wh:
+        found = {h.id: h for h in headlines(wh, settings=SETTINGS)}
+    # No waits, exclusions, trackers or annual reviews in a case list: SEN2 headlines only.
+    assert list(found) == [
+        "pct_within_20_weeks_excl_exceptions",
+        "pct_decisions_within_6_weeks",
+        "open_breached",
+        "open_at_risk",
+    ]
+    excl = found["pct_within_20_weeks_excl_exceptions"]
+    # 2026 (to 1 Nov): Week20 = 0 plans R01, R02, R03, R05, R06 = 5; within 140 days R01, R02,
+    # R05 = 3 → 3 / 5 = 60.0%.
+    assert (excl.value, excl.numerator, excl.denominator, excl.base) == (60.0, 3, 5, 5)
+    assert excl.period == "2026 to 1 Nov" and excl.kind == "pct"
+    # Trend: 2025 whole year R09, R10, R12 (Week20 0), within R09, R12 → 2 / 3 = 66.7%; the
+    # years 2022-2024 issued nothing and are left out.
+    assert [(p.label, p.value, p.numerator, p.denominator) for p in excl.trend] == [
+        ("2025", 66.7, 2, 3),
+        ("2026 to 1 Nov", 60.0, 3, 5),
+    ]
+    decisions = found["pct_decisions_within_6_weeks"]
+    # 2026: R01, R02, R03, R04, R05, R14 within 42 days, R07 (N, 60 days) not → 6 / 7 = 85.7%.
+    assert (decisions.value, decisions.numerator, decisions.denominator) == (85.7, 6, 7)
+    breached = found["open_breached"]
+    # Open on 1 Nov 2026: R13 (184 days, breached), R14 (123, at risk), R15 (31) → 1 of 3.
+    assert (breached.value, breached.denominator, breached.kind) == (1, 3, "count")
+    assert found["open_at_risk"].value == 1
+    # A year earlier (1 Nov 2025): R06 152 days and R17 165 days, both breached → 2 of 2.
+    first = breached.trend[0]
+    assert (first.label, first.value, first.denominator) == ("Nov 2025", 2, 2)
+    assert len(breached.trend) == 13  # the same day of each month, Nov 2025 to Nov 2026
+    assert all(h.target.words == "no target" and h.change is None for h in found.values())
+
+
+def test_target_from_the_settings_gives_the_rag(golden: Path) -> None:
+    settings = dataclasses.replace(
+        SETTINGS, targets={"pct_within_20_weeks_excl_exceptions": 64.0, "open_breached": 0}
+    )
+    with Warehouse.at(golden) as wh:
+        found = {h.id: h for h in headlines(wh, settings=settings)}
+    # 60.0 against 64.0 (higher is better): 4.0 points short, within 5 → Amber.
+    assert found["pct_within_20_weeks_excl_exceptions"].target.rag == "Amber"
+    assert found["pct_within_20_weeks_excl_exceptions"].target.words == (
+        "! Amber: target 64.0% just missed"
+    )
+    # 1 breached against 0: a target of 0 leaves no Amber band → Red.
+    assert found["open_breached"].target.words == "✗ Red: target 0 not met"
+    assert found["open_at_risk"].target.words == "no target"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "target", "rag"),
+    [
+        # higher is better, "%": Green at the target, Amber down to 5 points short.
+        ("pct_within_20_weeks_excl_exceptions", 60.0, 60.0, "Green"),
+        ("pct_within_20_weeks_excl_exceptions", 72.4, 60.0, "Green"),
+        ("pct_within_20_weeks_excl_exceptions", 55.0, 60.0, "Amber"),  # 5.0 short: the edge
+        ("pct_within_20_weeks_excl_exceptions", 54.9, 60.0, "Red"),  # 5.1 short
+        # lower is better, "%": Green at or under, Amber up to 5 points over.
+        ("pct_over_18_weeks", 30.0, 30.0, "Green"),
+        ("pct_over_18_weeks", 35.0, 30.0, "Amber"),
+        ("pct_over_18_weeks", 35.1, 30.0, "Red"),
+        # lower is better, a count: Amber within 10% of the target (10 → up to 11).
+        ("open_breached", 10, 10.0, "Green"),
+        ("open_breached", 11, 10.0, "Amber"),
+        ("open_breached", 12, 10.0, "Red"),
+        ("open_breached", 1, 0.0, "Red"),  # a target of 0: no Amber band
+        ("open_breached", 0, 0.0, "Green"),
+        # lower is better, weeks (not "%"): 10% of 18 = 1.8 weeks.
+        ("median_weeks_waiting", 19.8, 18.0, "Amber"),
+        ("median_weeks_waiting", 19.9, 18.0, "Red"),
+        # a ratio, higher relative risk is worse: 10% of 2.00 = 0.20.
+        ("relative_risk_suspension", 2.20, 2.0, "Amber"),
+        ("relative_risk_suspension", 2.21, 2.0, "Red"),
+    ],
+)
+def test_rag_against_target_by_polarity_and_tolerance(
+    key: str, value: float, target: float, rag: str
+) -> None:
+    assert target_rag(key, value, target, SETTINGS).rag == rag
+
+
+def test_rag_words_no_target_neutral_and_no_figure() -> None:
+    assert target_rag("open_breached", 3, None, SETTINGS).words == "no target"
+    neutral = target_rag("plans_issued", 300, 250.0, SETTINGS)
+    assert neutral.rag is None and neutral.words.startswith("target 250 (no RAG")
+    missing = target_rag("pct_within_20_weeks", None, 60.0, SETTINGS)
+    assert missing.rag is None and missing.words == "target 60.0%: no figure to judge"
+    assert target_rag("pct_within_20_weeks", 61.0, 60.0, SETTINGS).words == (
+        "✓ Green: target 60.0% met"
+    )
+
+
+def test_a_measures_own_tolerance_replaces_the_default() -> None:
+    # suspension_rate is a "%" (per 100 pupils): 5 points would be too wide; 0.5 set instead.
+    settings = dataclasses.replace(SETTINGS, target_tolerance={"suspension_rate": 0.5})
+    assert target_rag("suspension_rate", 3.50, 3.0, settings).rag == "Amber"  # 0.50 over
+    assert target_rag("suspension_rate", 3.51, 3.0, settings).rag == "Red"
+    assert target_rag("suspension_rate", 3.51, 3.0, SETTINGS).rag == "Amber"  # default 5 points
+
+
+def test_change_since_a_compared_warehouse(golden: Path, without_r13: Path) -> None:
+    with Warehouse.at(golden) as now, Warehouse.at(without_r13) as then:
+        found = {
+            h.id: h
+            for h in headlines(now, compare=then, compare_label="Board 1 Oct", settings=SETTINGS)
+        }
+    breached = found["open_breached"].change
+    assert breached is not None
+    # Compared data: R13 absent, so nothing past 20 weeks (0); now 1 → up 1, worse (lower is
+    # better).
+    assert (breached.previous, breached.trend.judgement) == (0, "worse")
+    assert breached.words == "▲ up 1 since Board 1 Oct (worse)"
+    # At risk: R14 in both → the same.
+    assert found["open_at_risk"].change.words == "▬ same as Board 1 Oct"  # type: ignore[union-attr]
+    # A percentage on 5 plans (under 20): no change worked out.
+    excl = found["pct_within_20_weeks_excl_exceptions"].change
+    assert excl is not None and excl.previous == 60.0
+    assert excl.words == "too few to compare with Board 1 Oct (fewer than 20 cases)"
+
+
+def test_waits_headline_per_service_by_hand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b.isolate_settings(monkeypatch, tmp_path)
+    data = tmp_path / "data"
+    b.load(write_extract(tmp_path / "waits.csv", ROWS, extract_date=EXTRACT), data)
+    with Warehouse.at(data) as wh:
+        found = {h.id: h for h in headlines(wh, as_of=D, settings=SETTINGS)}
+    slt = found["pct_over_18_weeks:speech_and_language_therapy"]
+    # Waiting at D: 0, 35, 126, 127, 200, 400 days; over 126 days: 127, 200, 400 → 3 of 6 = 50.0%.
+    assert (slt.value, slt.numerator, slt.denominator, slt.breakdown) == (
+        50.0,
+        3,
+        6,
+        "Speech and language therapy",
+    )
+    median = slt.also[0]
+    # Median (126 + 127) / 2 = 126.5 days / 7 = 18.07 → 18.1 weeks, on 6 children.
+    assert (median.key, median.value, median.base, median.kind) == (
+        "median_weeks_waiting",
+        18.1,
+        6,
+        "median",
+    )
+    ot = found["pct_over_18_weeks:occupational_therapy"]
+    # 7, 14, 70 days: none over 126 → 0 of 3 = 0.0%; median 14 days = 2.0 weeks.
+    assert (ot.value, ot.numerator, ot.denominator, ot.also[0].value) == (0.0, 0, 3, 2.0)
+    # Physiotherapy has referrals but nobody waiting: no headline.
+    assert "pct_over_18_weeks:physiotherapy" not in found
+    assert slt.period == "as at 30 Jun 2025"
