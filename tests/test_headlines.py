@@ -17,7 +17,7 @@ from etl import config
 from etl.headlines import headlines, target_rag
 from etl.store import Warehouse
 from tests import sen2_builders as b
-from tests.test_waits_measures import D, EXTRACT, ROWS
+from tests.test_waits_measures import EXTRACT, ROWS, D
 from tests.ui_fixtures import AS_OF, CASES, build_warehouse
 from tests.waits_builders import write_extract
 
