@@ -175,6 +175,9 @@ class Headline:
     change: Change | None = None
     comparison: Comparison | None = None
     caveat: str = ""
+    # False for figures that count no children (improvement-plan items): publish-mode
+    # suppression of small counts (DESIGN §7) protects children, so it does not apply to them.
+    about_children: bool = True
 
     @property
     def label(self) -> str:
@@ -651,6 +654,7 @@ def _plan(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> list[Headli
             as_at=as_at,
             period=f"as at {_day(as_at)}",
             counts={rag: counts[rag] for rag in _PLAN_ORDER},
+            about_children=False,
             trend=tuple(
                 TrendPoint(_day(d), d, c["Red"], c["Red"], sum(c.values())) for d, c in series
             ),

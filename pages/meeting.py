@@ -64,8 +64,11 @@ with figure_side:
         f"{judged.words.capitalize() if judged.rag is None else judged.words}</p>",
         unsafe_allow_html=True,
     )
+    # Counts beside the figure are already in the line under it.
     lines = [
-        f"{f.title}: {view.with_unit(view.also_value(f, h).text, f.unit, f.kind)}" for f in h.also
+        f"{f.title}: {view.with_unit(view.also_value(f, h).text, f.unit, f.kind)}"
+        for f in h.also
+        if f.kind != "count"
     ]
     lines += view.comparison_lines(h)
     if (change := view.change_text(h)) is not None:
@@ -77,7 +80,12 @@ with trend_side:
         chart_tab, table_tab = st.tabs(["Trend", "Show as table"])
         with chart_tab:
             st.plotly_chart(
-                headline_trend(view.trend_points(h), view.trend_label(h), h.unit, h.decimals),
+                headline_trend(
+                    view.trend_points(h),
+                    view.trend_label(h),
+                    "" if h.kind == "rate" else h.unit,
+                    h.decimals,
+                ),
                 theme=None,
                 config=components.PLOTLY_CONFIG,
                 key=f"meeting_trend_{h.id}",
@@ -87,7 +95,4 @@ with trend_side:
             components.show_table(view.trend_table(h), our_own_text=True)
     else:
         components.empty_state("No earlier figures to show a trend.")
-st.caption(
-    f"Data as at {fmt_date(as_at)}. Publish mode: counts of 1 to 7 are shown as c, other "
-    "counts rounded to the nearest 5, and percentages worked out from the rounded counts."
-)
+st.caption(f"Data as at {fmt_date(as_at)}. Publish mode: 1 to 7 shown as c; counts rounded to 5.")

@@ -38,11 +38,12 @@ MEETING_CSS = """
     display: none !important;
   }
   [data-testid="stMain"] h1 { font-size: 1.4rem !important; padding: 0 !important; }
+  [data-testid="stMain"] [data-testid="stExpander"] { display: none !important; }
   [data-testid="stMainBlockContainer"] { padding-top: 2.75rem !important; }
   .meeting-position { font-size: 1.3rem; font-weight: 700; margin: 0; text-align: center; }
-  h2.meeting-title { font-size: 1.9rem !important; line-height: 1.2; padding: 0.2rem 0; }
+  h2.meeting-title { font-size: 1.75rem !important; line-height: 1.2; padding: 0.2rem 0; }
   p.meeting-figure {
-    font-size: 4.5rem !important; font-weight: 700; line-height: 1.05 !important; margin: 0;
+    font-size: 4rem !important; font-weight: 700; line-height: 1.05 !important; margin: 0;
   }
   p.meeting-basis { font-size: 1.3rem !important; margin: 0.2rem 0 0.6rem; color: #0B0C0C; }
   p.meeting-rag {
@@ -53,7 +54,7 @@ MEETING_CSS = """
   .meeting-rag-amber { color: #2E1608; background: #FCD6C3; border-color: #6E3619; }
   .meeting-rag-green { color: #002D18; background: #CCE2D8; border-color: #005A30; }
   .meeting-rag-none { color: #0B0C0C; background: #E5E6E7; border-color: #505A5F; }
-  [data-testid="stMain"] li { font-size: 1.25rem; }
+  [data-testid="stMain"] li { font-size: 1.2rem; }
 </style>
 """
 NOT_SHOWN = "not shown: the figure is suppressed (too few children)"
@@ -113,8 +114,10 @@ def publish_value(
 
 
 def headline_value(h: Headline) -> Shown:
-    """The headline's own figure in publish mode."""
+    """The headline's own figure in publish mode (exact when it counts no children)."""
     numerator, denominator = h.numerator, h.denominator
+    if not h.about_children:
+        return Shown(fmt_count(h.value), None if h.value is None else float(h.value))
     if h.kind == "count":
         return publish_value("count", h.value, None, None)
     return publish_value(h.kind, h.value, numerator, denominator, decimals=h.decimals)
@@ -149,15 +152,17 @@ def with_unit(text: str, unit: str, kind: str) -> str:
 
 
 def figure_text(h: Headline) -> str:
-    """The big number on the screen, with its unit."""
-    return with_unit(headline_value(h).text, h.unit, h.kind)
+    """The big number on the screen, with its unit (a rate's "per 100 pupils" is in the line
+    under it, so the figure fits)."""
+    shown = headline_value(h).text
+    return shown if h.kind == "rate" else with_unit(shown, h.unit, h.kind)
 
 
 def basis_text(h: Headline) -> str:
     """What the figure rests on, in rounded counts: "60 of 205 children waiting"."""
     if h.key == "plan_items_red":
         order = ("Red", "Amber", "Green", "Complete", "Not started")
-        return "; ".join(f"{rag} {suppress_count(h.counts.get(rag, 0))}" for rag in order)
+        return "; ".join(f"{rag} {fmt_count(h.counts.get(rag, 0))}" for rag in order)
     if h.kind == "count":
         return f"of {suppress_count(h.denominator)} open requests"
     nouns = {
@@ -169,7 +174,10 @@ def basis_text(h: Headline) -> str:
     }
     noun = nouns.get(h.key, "cases")
     if h.kind == "rate":
-        return f"{suppress_count(h.numerator)} suspensions; {suppress_count(h.denominator)} {noun}"
+        return (
+            f"suspensions per 100 pupils: {suppress_count(h.numerator)} suspensions, "
+            f"{suppress_count(h.denominator)} {noun}"
+        )
     return f"{suppress_count(h.numerator)} of {suppress_count(h.denominator)} {noun}"
 
 
@@ -208,6 +216,8 @@ def change_text(h: Headline) -> str | None:
 
 
 def _shown(h: Headline, value: Any, numerator: Any, denominator: Any) -> float | None:
+    if not h.about_children:
+        return None if value is None else float(value)
     if h.kind == "count":
         return publish_value("count", value, None, None).number
     return publish_value(h.kind, value, numerator, denominator, decimals=h.decimals).number
@@ -239,7 +249,9 @@ def trend_table(h: Headline) -> pd.DataFrame:
     label = trend_label(h)
     rows = []
     for point in h.trend:
-        if h.kind == "count":
+        if not h.about_children:
+            shown = Shown(fmt_count(point.value), None)
+        elif h.kind == "count":
             shown = publish_value("count", point.value, None, None)
         else:
             shown = publish_value(
@@ -249,7 +261,11 @@ def trend_table(h: Headline) -> pd.DataFrame:
             {
                 "Period": point.label,
                 label: with_unit(shown.text, h.unit, h.kind),
-                "Out of": suppress_count(point.denominator),
+                "Out of": (
+                    suppress_count(point.denominator)
+                    if h.about_children
+                    else fmt_count(point.denominator)
+                ),
             }
         )
     return pd.DataFrame(rows, columns=["Period", label, "Out of"])
