@@ -9,16 +9,18 @@ docstring works every figure out). Waits: the extract of ``tests/test_waits_meas
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from etl import config
 from etl.headlines import headlines, target_rag
 from etl.store import Warehouse
 from tests import sen2_builders as b
 from tests.test_waits_measures import EXTRACT, ROWS, D
-from tests.ui_fixtures import AS_OF, CASES, build_warehouse
+from tests.ui_fixtures import AS_OF, CASES, REPO, UPNS, build_warehouse
 from tests.waits_builders import write_extract
 
 SETTINGS = config.Settings()  # amber_points 5, amber_fraction 0.1, no targets
@@ -188,3 +190,63 @@ def test_waits_headline_per_service_by_hand(
     # Physiotherapy has referrals but nobody waiting: no headline.
     assert "pct_over_18_weeks:physiotherapy" not in found
     assert slt.period == "as at 30 Jun 2025"
+
+
+# ---------------------------------------------------------------- meeting mode (AppTest)
+
+
+def _meeting(folder: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("SEND_DATA_DIR", str(folder))
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/meeting.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _text(at: AppTest) -> str:
+    parts = [str(m.value) for m in at.markdown] + [str(c.value) for c in at.caption]
+    parts += [t.value.to_csv() for t in at.table]
+    return "\n".join(parts)
+
+
+def test_meeting_mode_next_previous_and_publish_suppression(
+    golden: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _meeting(golden, monkeypatch)
+    text = _text(at)
+    # Screen 1 of 4: 60.0% exact is 3 of 5 plans; in publish mode 3 and 5 are both 1-7 → c, so
+    # the percentage is suppressed too ("c"), and no count of 1-7 shows.
+    assert "1 of 4 · EHC plan timeliness" in text
+    assert "meeting-figure'>c<" in text
+    assert "c of c plans issued (excluding exceptions)" in text
+    assert "60.0%" not in text
+    next_button = [b for b in at.button if b.label == "Next ▶"][0]
+    previous_button = [b for b in at.button if b.label == "◀ Previous"][0]
+    assert previous_button.disabled and not next_button.disabled
+    next_button.click().run()
+    next_button = [b for b in at.button if b.label == "Next ▶"][0]
+    next_button.click().run()
+    text = _text(at)
+    # Screen 3: open requests past 20 weeks, 1 of 3 → "c" of "c" (both 1-7).
+    assert "3 of 4 · Open requests" in text and "Open requests past 20 weeks" in text
+    assert "of c open requests" in text
+    for shown in re.findall(r"meeting-figure'>([^<]*)<", text):
+        assert not re.fullmatch(r"[1-7]", shown)
+    [b for b in at.button if b.label == "◀ Previous"][0].click().run()
+    assert "2 of 4 · EHC plan timeliness" in _text(at)
+    # No references, no UPNs anywhere on the screens.
+    assert not re.search(r"\bR-[0-9A-Z]{10}\b", _text(at))
+    assert not any(upn in _text(at) for upn in UPNS)
+
+
+def test_meeting_mode_shows_the_trend_table_in_publish_mode(
+    golden: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _meeting(golden, monkeypatch)
+    table = at.table[0].value
+    # 2025: 2 of 3 → c (base under 20); 2026: 3 of 5 → c. Bases 3 and 5 are 1-7 → c.
+    assert list(table["Period"]) == ["2025", "2026 to 1 Nov"]
+    assert list(table.iloc[:, 1]) == ["c", "c"]
+    assert list(table["Out of"]) == ["c", "c"]
+    assert len(at.get("plotly_chart")) == 1
