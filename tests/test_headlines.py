@@ -221,11 +221,11 @@ def test_meeting_mode_next_previous_and_publish_suppression(
     assert "meeting-figure'>c<" in text
     assert "c of c plans issued (excluding exceptions)" in text
     assert "60.0%" not in text
-    next_button = [b for b in at.button if b.label == "Next ▶"][0]
-    previous_button = [b for b in at.button if b.label == "◀ Previous"][0]
+    next_button = next(b for b in at.button if b.label == "Next ▶")
+    previous_button = next(b for b in at.button if b.label == "◀ Previous")
     assert previous_button.disabled and not next_button.disabled
     next_button.click().run()
-    next_button = [b for b in at.button if b.label == "Next ▶"][0]
+    next_button = next(b for b in at.button if b.label == "Next ▶")
     next_button.click().run()
     text = _text(at)
     # Screen 3: open requests past 20 weeks, 1 of 3 → "c" of "c" (both 1-7).
@@ -233,7 +233,7 @@ def test_meeting_mode_next_previous_and_publish_suppression(
     assert "of c open requests" in text
     for shown in re.findall(r"meeting-figure'>([^<]*)<", text):
         assert not re.fullmatch(r"[1-7]", shown)
-    [b for b in at.button if b.label == "◀ Previous"][0].click().run()
+    next(b for b in at.button if b.label == "◀ Previous").click().run()
     assert "2 of 4 · EHC plan timeliness" in _text(at)
     # No references, no UPNs anywhere on the screens.
     assert not re.search(r"\bR-[0-9A-Z]{10}\b", _text(at))
