@@ -21,10 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from etl.catalogue import Polarity
-
-# Fewer cases than this behind a percentage: marked on screen, never compared, and suppressed
-# in publish mode (DESIGN §7).
-MIN_BASE = 20
+from etl.disclosure import MIN_BASE  # the same 20 below which publish mode suppresses (DESIGN §7)
 
 Judgement = Literal["better", "worse", "no change", "neutral", "unknown"]
 

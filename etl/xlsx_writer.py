@@ -12,6 +12,8 @@ No styling, formulas, merged cells or shared strings: use openpyxl where a workb
 from __future__ import annotations
 
 import datetime
+import io
+import math
 import os
 import zipfile
 from collections.abc import Sequence
@@ -28,9 +30,19 @@ def write_xlsx(
 ) -> None:
     """Write ``sheets`` to ``path`` (atomically: a temporary file, then a rename).
 
-    Cell values: ``int`` → number, ``datetime.date`` → date, ``None`` → empty cell, anything
-    else → text (``str(value)``). ``title`` and ``application`` go into the document properties.
+    Cell values: ``int`` / ``float`` → number, ``datetime.date`` → date, ``None`` (or a float
+    NaN) → empty cell, anything else → text (``str(value)``). ``title`` and ``application`` go
+    into the document properties.
     """
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(xlsx_bytes(sheets, title=title, application=application, stamp=stamp))
+    os.replace(tmp, path)
+
+
+def xlsx_bytes(
+    sheets: Sequence[Sheet], *, title: str, application: str, stamp: datetime.date
+) -> bytes:
+    """The workbook of :func:`write_xlsx` as bytes (for a download)."""
     created = f"{stamp.isoformat()}T00:00:00Z"
     parts: list[tuple[str, str]] = [
         ("[Content_Types].xml", _content_types(len(sheets))),
@@ -49,14 +61,14 @@ def write_xlsx(
         for i, (_, rows) in enumerate(sheets, start=1)
     ]
     date_time = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in parts:
             entry = zipfile.ZipInfo(name, date_time=date_time)  # fixed stamp: same bytes each run
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             archive.writestr(entry, text.encode("utf-8"))
-    os.replace(tmp, path)
+    return buffer.getvalue()
 
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -162,7 +174,8 @@ def _column_letter(index: int) -> str:
 
 
 def _sheet_xml(rows: Sequence[Sequence[Any]]) -> str:
-    """A worksheet part: ints as numbers, dates as serials with the date style, text inline."""
+    """A worksheet part: ints and floats as numbers, dates as serials with the date style,
+    text inline."""
     width = max((len(r) for r in rows), default=1)
     letters = [_column_letter(i) for i in range(width)]
     epoch = EXCEL_EPOCH.toordinal()
@@ -173,11 +186,11 @@ def _sheet_xml(rows: Sequence[Sequence[Any]]) -> str:
     for number, row in enumerate(rows, start=1):
         cells = []
         for letter, value in zip(letters, row, strict=False):
-            if value is None:
-                continue
             kind = type(value)
-            if kind is int:
-                cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
+            if value is None or (kind is float and not math.isfinite(value)):
+                continue
+            if kind is int or kind is float:
+                cells.append(f'<c r="{letter}{number}"><v>{value!r}</v></c>')
             elif kind is datetime.date:
                 serial = value.toordinal() - epoch
                 cells.append(f'<c r="{letter}{number}" s="1"><v>{serial}</v></c>')

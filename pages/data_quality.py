@@ -44,7 +44,11 @@ components.section(
     "(the same record in a later file; a superseded row's problems leave the list).",
 )
 log_export = components.Export(
-    "load_log", "Files loaded into the warehouse", state, columns=TABLE_COLUMNS["load_log"]
+    "load_log",
+    "Files loaded into the warehouse",
+    state,
+    columns=TABLE_COLUMNS["load_log"],
+    query="load_log",
 )
 # On screen the file's name and what it holds share a cell, so every column fits at 1280 wide;
 # the download keeps them apart.

@@ -77,13 +77,15 @@ else:
     components.chart_with_table(
         view.distribution_chart(spread, service),
         spread,
-        export("distribution", view.DISTRIBUTION_COLUMNS),
+        export("distribution", view.DISTRIBUTION_COLUMNS, totals=view.SERVICE_TOTALS),
     )
     for by, heading in (("age_band", "by age at referral"), ("provider", "by provider")):
         part = view.for_service(db.query("waits_breakdown", as_of=as_of, by=by), service)
         components.section(f"{title}: {heading}")
         components.chart_with_table(
-            view.breakdown_chart(part), part, export(f"by_{by}", view.BREAKDOWN_COLUMNS)
+            view.breakdown_chart(part),
+            part,
+            export(f"by_{by}", view.BREAKDOWN_COLUMNS, totals=view.SERVICE_TOTALS),
         )
 
 components.section(

@@ -52,9 +52,10 @@ def test_publish_mode_suppresses_local_figures_in_the_download_only(
     assert rows[1][1].startswith("Publish")
     # 23 → 25, 12 → 10, 3 → c; 7.9% rests on the suppressed 3, so it is c too.
     assert rows[-3:] == [
-        # Percentages from the rounded counts (38 plans → 40): 25 / 40, 10 / 40.
-        ["Within 20 weeks", "25", "62.5%"],
-        ["20 to 52 weeks", "10", "25.0%"],
+        # Percentages from the rounded counts (38 plans → 40): 25 / 40, 10 / 40, written as
+        # numbers (the unit is in the column's label).
+        ["Within 20 weeks", "25", "62.5"],
+        ["20 to 52 weeks", "10", "25.0"],
         ["Over 52 weeks", "c", "c"],
     ]
 
@@ -67,7 +68,7 @@ def test_internal_mode_exports_exact_figures_marked_internal(
     components.chart_with_table(go.Figure(), _bands(), export)
     rows = _rows(shown["download"][0]["data"])
     assert rows[1] == ["Mode", "Internal - exact figures, not for publication"]
-    assert rows[-1] == ["Over 52 weeks", "3", "7.9%"]
+    assert rows[-1] == ["Over 52 weeks", "3", "7.9"]
 
 
 @pytest.mark.parametrize("sidebar_mode", ["internal", "publish"])

@@ -15,7 +15,14 @@ import pytest
 from ui import components, db
 
 SNAPSHOT = dt.date(2026, 11, 1)
-STATE = db.DataState(True, Path("warehouse.duckdb"), "", SNAPSHOT, synthetic=True)
+STATE = db.DataState(
+    True,
+    Path("warehouse.duckdb"),
+    "",
+    SNAPSHOT,
+    synthetic=True,
+    built_at=dt.datetime(2026, 11, 2, 6, 0),
+)
 
 
 @pytest.fixture
@@ -57,6 +64,7 @@ def test_publish_download_is_suppressed_and_labelled(
         scope="Bands 2026",
         as_of=SNAPSHOT,
         columns=["band", "plans_issued", "pct_of_plans_issued"],
+        query="bands",
     )
     (call,) = captured
     assert "publish" in call["label"]
@@ -65,13 +73,17 @@ def test_publish_download_is_suppressed_and_labelled(
     assert rows[1][1].startswith("Publish")
     assert ["SYNTHETIC DATA", "made-up demonstration data, not real children"] in rows
     table = rows[rows.index(["Time to issue", "Plans issued", "% of plans issued"]) :]
-    # 23 → 25, 12 → 10, 3 → c; 7.9% rests on the suppressed 3, so it is c too.
+    # 23 → 25, 3 → c; 38 (the total, on the page's tiles) − 23 − 12 = 3 would give the 3 back,
+    # so the next smallest, 12, is suppressed too, and the file says so. Percentages are numbers
+    # (the % is in the label), from the rounded counts: 25 / 40 = 62.5; the others rest on a c.
     assert table[1:] == [
-        # Percentages from the rounded counts (38 plans → 40): 25 / 40, 10 / 40.
-        ["Within 20 weeks", "25", "62.5%"],
-        ["20 to 52 weeks", "10", "25.0%"],
+        ["Within 20 weeks", "25", "62.5"],
+        ["20 to 52 weeks", "c", "c"],
         ["Over 52 weeks", "c", "c"],
     ]
+    notes = [row[1] for row in rows if row[:1] == ["Note"]]
+    assert len(notes) == 1 and notes[0].startswith("1 further cell suppressed (c)")
+    assert ["Snapshot", "warehouse built 2026-11-02 06:00:00"] in rows
 
 
 def test_internal_download_is_exact(
@@ -86,7 +98,7 @@ def test_internal_download_is_exact(
         columns=["band", "plans_issued", "pct_of_plans_issued"],
     )
     rows = _rows(captured[0]["data"])
-    assert rows[-1] == ["Over 52 weeks", "3", "7.9%"]
+    assert rows[-1] == ["Over 52 weeks", "3", "7.9"]
 
 
 def test_row_level_lists_are_not_offered_in_publish_mode(

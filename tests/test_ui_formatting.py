@@ -224,9 +224,10 @@ def test_suppress_count(count: int, expected: str) -> None:
         (None, 0, 0, "no plans"),  # nothing to disclose
         (100.0, 40, 40, "100.0%"),
         # The cases: 15 of 41 shows as 15 of 40 = 37.5% (36.6% would give away 41);
-        # 19 of 20 as 20 of 20 = 100.0% (95.0% beside 20 / 20 would reveal one child).
+        # 19 of 20 is suppressed: the one child outside it is a count of 1–7 (95.0% beside
+        # 20 / 20 would reveal it, and 100.0% would say "all").
         (36.6, 15, 41, "37.5%"),
-        (95.0, 19, 20, "100.0%"),
+        (95.0, 19, 20, "c"),
         # 1,234 of 2,468 → 1,235 of 2,470 = 50.0%.
         (50.0, 1234, 2468, "50.0%"),
         (12.0, None, 50, "c"),  # a % whose count is unknown cannot be checked: suppressed
@@ -281,7 +282,8 @@ def test_display_table_publish_suppresses_averages_over_few_plans() -> None:
         }
     )
     table = display_table(frame, "publish")
-    assert list(table["Median days"]) == ["37.5 days", "c"]
+    # A median needs 8 plans behind it (19 is enough); a mean needs 20 (19 is not).
+    assert list(table["Median days"]) == ["37.5 days", "140 days"]
     assert list(table["Mean days"]) == ["40.3 days", "c"]  # 40.25 → 40.3 (half away)
     assert list(table["Plans issued"]) == ["25", "20"]  # 19 rounds to 20
 

@@ -29,10 +29,12 @@ from ui.formatting import (
     display_table,
     escape_markdown,
     export_filename,
+    export_table,
     fmt_count,
     fmt_date,
     fmt_pct,
     fmt_x_of_y,
+    numbers_from_text,
     rows_not_loaded_text,
     small_base_note,
     target_text,
@@ -334,9 +336,11 @@ TableKind = Literal["local", "plan", "public"]
 class Export:
     """How a table is shown and downloaded: file name, scope, and what kind of figures it holds.
 
-    ``columns`` picks the query columns of a "local" table; ``row_level`` marks one row per
-    child's request or per problem (never exported in publish mode); ``source`` names where
-    "public" figures come from.
+    ``columns`` picks the query columns of a "local" table and ``query`` names its query (whose
+    totals publish mode protects, ``ui.formatting.TABLE_TOTALS``); ``row_level`` marks one row
+    per child's request or per problem (never exported in publish mode); ``source`` names where
+    "public" figures come from; ``snapshot`` is the data snapshot's id (default: the
+    warehouse's build, :func:`snapshot_text`).
     """
 
     name: str
@@ -350,6 +354,8 @@ class Export:
     # A local table holding text from the input files (school names, reasons: issue 13) is shown
     # in the data grid, which shows text exactly as it is, never rendered as Markdown.
     file_text: bool = False
+    query: str | None = None
+    snapshot: str | None = None
 
     def context(self) -> ExportContext:
         """Everything the file has to say about itself, from the sidebar and the data."""
@@ -357,11 +363,39 @@ class Export:
         # Published figures can be exported with no local data loaded: date the file today.
         snapshot = self.state.snapshot_date or dt.date.today()
         synthetic = self.state.synthetic and self.kind != "public"
-        return ExportContext(mode, self.scope, snapshot, self.as_of, synthetic, self.source)
+        return ExportContext(
+            mode,
+            self.scope,
+            snapshot,
+            self.as_of,
+            synthetic,
+            self.source,
+            self.snapshot if self.snapshot is not None else snapshot_text(self.state),
+        )
 
     def table(self, frame: pd.DataFrame, mode: Mode) -> pd.DataFrame:
-        """The table as shown (``mode`` "internal") or as exported in ``mode``."""
-        return display_table(frame, mode, self.columns) if self.kind == "local" else frame
+        """The table as shown on screen (``mode`` "internal"), written as text."""
+        if self.kind != "local":
+            return frame
+        return display_table(frame, mode, self.columns, self.query)
+
+    def export(self, frame: pd.DataFrame, mode: Mode) -> tuple[pd.DataFrame, list[str]]:
+        """The table as a CSV / XLSX export holds it in ``mode`` (numbers as numbers), and the
+        notes the file must carry (cells suppressed beyond the small numbers)."""
+        if self.kind != "local":
+            return numbers_from_text(frame), []
+        out = export_table(
+            frame, "publish" if mode == "publish" else "internal", self.columns, self.query
+        )
+        return out.frame, out.notes
+
+
+def snapshot_text(state: db.DataState) -> str:
+    """Which build of the data an export comes from: "warehouse built 2026-12-02 00:10:05" (the
+    snapshot's id will take its place once snapshots exist); "" with no data loaded."""
+    if state.built_at is None:
+        return ""
+    return f"warehouse built {state.built_at:%Y-%m-%d %H:%M:%S}"
 
 
 def export_context(state: db.DataState, scope: str, as_of: dt.date | None) -> ExportContext:
@@ -449,6 +483,7 @@ def query_chart(spec: ChartSpec, *, state: db.DataState, **params: Any) -> None:
         state,
         as_of=params.get("as_of"),
         columns=columns,
+        query=spec.query,
     )
     chart_with_table(spec.draw(frame), frame, export)
 
@@ -514,9 +549,10 @@ def offer_download(frame: pd.DataFrame, export: Export) -> None:
             "sidebar to download this list for use inside the partnership."
         )
         return
+    table, notes = export.export(frame, context.mode)
     st.download_button(
         DOWNLOAD_LABELS[(export.kind, context.mode)],
-        to_csv(export.table(frame, context.mode), context),
+        to_csv(table, context, notes),
         file_name=export_filename(export.name, context),
         mime="text/csv",
         key=f"download_{export.name}",
@@ -534,11 +570,20 @@ def download(
     as_of: dt.date | None = None,
     columns: Sequence[str] | None = None,
     row_level: bool = False,
+    query: str | None = None,
 ) -> None:
     """The CSV download of a local query's rows (see :func:`offer_download`)."""
     offer_download(
         frame,
-        Export(export_name, scope, state, as_of=as_of, columns=columns, row_level=row_level),
+        Export(
+            export_name,
+            scope,
+            state,
+            as_of=as_of,
+            columns=columns,
+            row_level=row_level,
+            query=query,
+        ),
     )
 
 

@@ -1,13 +1,11 @@
-"""How numbers, dates and statuses are written, and the disclosure rules for exports (DESIGN §7).
+"""How numbers, dates and statuses are written, and how tables are labelled for screen and export.
 
 Pure functions only: no Streamlit, no database. One place decides that a missing percentage reads
-"no plans" (never 0% or "nan"), that dates read "1 Nov 2026", and what a published table may show.
+"no plans" (never 0% or "nan"), that dates read "1 Nov 2026", and how a table is labelled.
 
-Disclosure ("publish" mode, for board packs and anything leaving the partnership):
-- counts 1–7 are shown as ``c``; other counts are rounded to the nearest 5 (0 stays 0);
-- a percentage is shown as ``c`` when its denominator is under 20 or its numerator is suppressed;
-  otherwise it is the exact percentage of the unrounded counts;
-- an average (median / mean days) is treated like a percentage over the number of plans behind it.
+What a published table may show (DESIGN §7) is decided by :mod:`etl.disclosure`, the one
+disclosure-control engine; this module only writes its cells as text (``suppress_*``,
+:func:`display_table`) or hands its numbers to a CSV / XLSX export (:func:`export_table`).
 "Internal" mode shows everything unsuppressed.
 """
 
@@ -16,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,15 +22,28 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from etl import disclosure
 from etl.catalogue import label
-from etl.change import MIN_BASE, Trend, describe_trend, small_base  # noqa: F401 (re-exported)
+from etl.change import Trend, describe_trend, small_base  # noqa: F401 (re-exported)
+from etl.disclosure import (
+    SUPPRESSED,
+    ColumnSpec,
+    ColumnTotal,
+    Disclosed,
+    RowTotal,
+    TableSpec,
+    count_cell,
+    pct_cell,
+    rate_cell,
+    ratio_cell,
+)
+from etl.xlsx_writer import xlsx_bytes
 
 # "public": DfE's (and others') published statistics, already public and suppressed at source.
 Mode = Literal["internal", "publish", "public"]
-SUPPRESSED = "c"
 MISSING_PCT = "no plans"
 # Below this denominator a published percentage would reveal too much about a few children.
-MIN_PUBLISH_DENOMINATOR = MIN_BASE  # the same 20 below which a change is not worked out
+MIN_PUBLISH_DENOMINATOR = disclosure.MIN_BASE
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -175,22 +185,32 @@ def status_badge(status: str) -> str:
 
 # ---------------------------------------------------------------- tables: labels and disclosure
 
+# The kinds of :mod:`etl.disclosure` ("median" and "average" are days here, written "37.5 days");
 # "rate": per 100 pupils, 2 dp (exclusions); "ratio": one rate over another, 2 dp (issue 13).
-ColumnKind = Literal[
-    "count", "pct", "days", "date", "month", "text", "int", "datetime", "rate", "ratio"
-]
+ColumnKind = disclosure.ColumnKind
 
 
 @dataclass(frozen=True)
 class Column:
-    """How a query column is labelled, written and (in publish mode) disclosed."""
+    """How a query column is labelled, written and (in publish mode) disclosed.
+
+    The label carries the unit ("% within 20 weeks", "Median days", "per 100 pupils"), because
+    exports write bare numbers under it. ``internal_only``: free text that may quote figures or
+    values from the files (a load's message) is left out of publish-mode tables.
+    """
 
     label: str
     kind: ColumnKind
-    # For "pct" and "days": (numerator, denominator) or (None, count) columns it rests on.
+    # For "pct", "rate", "median" and "average": (numerator, denominator) or (None, count).
     parts: tuple[str | None, str] | None = None
     # For "ratio": the (numerator, denominator) of the rate it is compared with (issue 13).
     reference: tuple[str, str] | None = None
+    internal_only: bool = False
+
+    @property
+    def spec(self) -> ColumnSpec:
+        """The column as the disclosure engine sees it."""
+        return ColumnSpec(self.kind, self.parts, self.reference)
 
 
 def _last_12_months(key: str) -> str:
@@ -241,8 +261,8 @@ COLUMNS: dict[str, Column] = {
         ("plans_issued_excl_exceptions", "all_plans_issued_excl_exceptions"),
     ),
     "stage": Column("Stage", "text"),
-    "median_days": Column("Median days", "days", (None, "plans_issued")),
-    "mean_days": Column("Mean days", "days", (None, "plans_issued")),
+    "median_days": Column("Median days", "median", (None, "plans_issued")),
+    "mean_days": Column("Mean days", "average", (None, "plans_issued")),
     "primary_need": Column("Primary need", "text"),
     "age_group": Column("Age at request", "text"),
     "reference": Column("Reference", "text"),
@@ -255,8 +275,9 @@ COLUMNS: dict[str, Column] = {
     "open_requests": Column(label("open_requests"), "count"),
     "file": Column("File", "text"),
     "loaded_at": Column("Loaded at", "datetime"),
-    "shape": Column("Shape", "text"),
-    "message": Column("Message", "text"),
+    # What a file holds, as the loader saw it: it can quote counts ("2910 events").
+    "shape": Column("Shape", "text", internal_only=True),
+    "message": Column("Message", "text", internal_only=True),
     # Rows are records about children: counts, so publish mode rounds and suppresses them too.
     "rows_read": Column("Rows read", "count"),
     "rows_loaded": Column("Rows loaded", "count"),
@@ -422,18 +443,8 @@ def screen_load_log(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def suppress_count(value: Any) -> str:
-    """Publish-mode count: 0 → "0", 1–7 → "c", otherwise rounded to the nearest 5."""
-    if _missing(value):
-        return "–"
-    number = int(value)
-    if 1 <= number <= 7:
-        return SUPPRESSED
-    return f"{_round_to_5(number):,}"
-
-
-def _round_to_5(number: int) -> int:
-    # Integers never sit exactly half-way between multiples of 5, so plain rounding is exact.
-    return int(5 * math.floor(number / 5 + 0.5))
+    """Publish-mode count as text: 0 → "0", 1–7 → "c", otherwise rounded to the nearest 5."""
+    return _write("count", count_cell(value, "publish"))
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -473,23 +484,11 @@ def rows_not_loaded_text(counts: dict[str, int], what: str) -> str:
 
 
 def suppress_pct(value: Any, numerator: Any, denominator: Any) -> str:
-    """Publish-mode percentage, computed from the rounded counts (DESIGN §7, issue 9).
-
-    "c" when the denominator is under 20, the numerator is 1–7, or either count is unknown;
-    otherwise the numerator and denominator are each rounded to the nearest 5 and the percentage
-    is taken from those, so it says no more than the rounded counts beside it: 15 of 41 shows
-    as 15 of 40, 37.5%, never 36.6% (which gives away 41). ``value``, the exact percentage, is
-    not used. A zero denominator still reads "no plans": there is nothing to disclose.
-    """
+    """Publish-mode percentage as text (:func:`etl.disclosure.pct_cell`): from the counts rounded
+    to 5, or "c" (base under 20, numerator 1–7, or 1–7 outside it as in 19 of 20); a zero
+    denominator reads "no plans". ``value``, the exact percentage, is never shown."""
     del value  # the exact figure would reveal the exact counts
-    if _missing(denominator) or int(denominator) == 0:
-        return fmt_pct(None)
-    if small_base(denominator) or _missing(numerator):
-        return SUPPRESSED
-    if 1 <= int(numerator) <= 7:
-        return SUPPRESSED
-    rounded = _round_to_5(int(numerator)) / _round_to_5(int(denominator))
-    return fmt_pct(round_half_away(100 * rounded, 1))
+    return _write("pct", pct_cell(numerator, denominator, "publish"))
 
 
 def fmt_rate(value: Any, places: int = 2) -> str:
@@ -499,88 +498,151 @@ def fmt_rate(value: Any, places: int = 2) -> str:
     return f"{float(value):.{places}f}"
 
 
-def _publishable(numerator: Any, denominator: Any) -> bool:
-    """A rate may be published: both counts known, the denominator 20 or more, the numerator
-    not 1–7 (DESIGN §7)."""
-    if _missing(numerator) or _missing(denominator):
-        return False
-    return int(denominator) >= MIN_PUBLISH_DENOMINATOR and not 1 <= int(numerator) <= 7
-
-
 def suppress_rate(numerator: Any, denominator: Any, places: int = 2) -> str:
-    """Publish-mode rate per 100 pupils, from the counts rounded to 5 (as :func:`suppress_pct`),
-    or "c"; "–" when there is no denominator."""
-    if _missing(denominator) or int(denominator) == 0:
-        return "–"
-    if not _publishable(numerator, denominator):
-        return SUPPRESSED
-    rounded = Decimal(_round_to_5(int(numerator)) * 100) / Decimal(_round_to_5(int(denominator)))
-    return fmt_rate(float(rounded.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)))
+    """Publish-mode rate per 100 pupils as text (:func:`etl.disclosure.rate_cell`), or "c";
+    "–" when there is no denominator."""
+    return _write("rate", rate_cell(numerator, denominator, "publish", places=places))
 
 
 def suppress_ratio(n: Any, d: Any, n0: Any, d0: Any, places: int = 2) -> str:
-    """Publish-mode ratio of two rates (relative risk), from the four counts rounded to 5, or
-    "c" when either rate could not be published."""
-    if not (_publishable(n, d) and _publishable(n0, d0)):
-        return SUPPRESSED
-    if _round_to_5(int(n0)) == 0:
-        return "–"
-    value = (Decimal(_round_to_5(int(n))) * _round_to_5(int(d0))) / (
-        Decimal(_round_to_5(int(d))) * _round_to_5(int(n0))
+    """Publish-mode ratio of two rates (relative risk) as text
+    (:func:`etl.disclosure.ratio_cell`)."""
+    return _write("ratio", ratio_cell(n, d, n0, d0, "publish", places=places))
+
+
+# Which counts of a query's table add up, so that publish mode can stop a suppressed count
+# being worked out from the others (secondary suppression). A column total with neither a total
+# row nor a total column is shown elsewhere on the page (the year's plans issued on its tile).
+TABLE_TOTALS: dict[str, tuple[RowTotal | ColumnTotal, ...]] = {
+    "weeks_to_issue": (
+        RowTotal(("within_20_weeks", "after_20_weeks"), "plans_issued"),
+        ColumnTotal("plans_issued"),
+    ),
+    "bands": (
+        ColumnTotal("plans_issued", total_column="all_plans_issued"),
+        ColumnTotal(
+            "plans_issued_excl_exceptions", total_column="all_plans_issued_excl_exceptions"
+        ),
+    ),
+    "by_primary_need": (ColumnTotal("plans_issued"), ColumnTotal("plans_issued_excl_exceptions")),
+    "by_age_group": (ColumnTotal("plans_issued"), ColumnTotal("plans_issued_excl_exceptions")),
+    "load_log": (RowTotal(("rows_loaded", "rows_rejected", "rows_superseded"), "rows_read"),),
+}
+
+
+def table_spec(
+    frame: pd.DataFrame, mode: disclosure.Mode, columns: Sequence[str] | None, query: str | None
+) -> tuple[TableSpec, pd.DataFrame, list[str]]:
+    """The engine's spec for the known ``columns`` of a query's ``frame`` (default: every known
+    column), the frame with any missing count it rests on as blank, and notes on what was left
+    out. Unknown columns are left out rather than shown raw, so a helper column never leaks."""
+    names = [c for c in (columns or list(frame.columns)) if c in COLUMNS and c in frame.columns]
+    notes = []
+    if mode == "publish":
+        dropped = [c for c in names if COLUMNS[c].internal_only]
+        names = [c for c in names if c not in dropped]
+        notes += [
+            f"The {COLUMNS[c].label} column is left out in publish mode: it can quote figures "
+            "and values from the files."
+            for c in dropped
+        ]
+    totals = [
+        t
+        for t in TABLE_TOTALS.get(query or "", ())
+        if all(
+            c in frame.columns
+            for c in (
+                (*t.parts, t.total) if isinstance(t, RowTotal) else (t.column, t.total_column)
+            )
+            if c
+        )
+    ]
+    spec = TableSpec(
+        {name: COLUMNS[name].spec for name in names},
+        row_totals=[t for t in totals if isinstance(t, RowTotal)],
+        column_totals=[t for t in totals if isinstance(t, ColumnTotal)],
     )
-    return fmt_rate(float(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)))
+    needed = {
+        p
+        for name in names
+        for p in (*(COLUMNS[name].parts or ()), *(COLUMNS[name].reference or ()))
+        if p and p not in frame.columns
+    }
+    if needed:
+        frame = frame.assign(**{p: None for p in sorted(needed)})
+    return spec, frame, notes
+
+
+def disclosed(
+    frame: pd.DataFrame,
+    mode: disclosure.Mode,
+    columns: Sequence[str] | None = None,
+    query: str | None = None,
+) -> Disclosed:
+    """A query's table through the disclosure engine: query column names, numeric cells."""
+    spec, frame, notes = table_spec(frame, mode, columns, query)
+    out = disclosure.disclose(frame, spec, mode)
+    return Disclosed(out.frame, [*out.notes, *notes], out.mode, out.secondary)
+
+
+def export_table(
+    frame: pd.DataFrame,
+    mode: disclosure.Mode,
+    columns: Sequence[str] | None = None,
+    query: str | None = None,
+) -> Disclosed:
+    """The table a CSV / XLSX export writes: labelled columns (the unit in the label), numbers as
+    numbers (a percentage 37.5, not "37.5%"), "c" where suppressed, dates as dates, statuses in
+    words. ``notes`` say what publish mode had to suppress beyond the small numbers."""
+    out = disclosed(frame, mode, columns, query)
+    table = {
+        COLUMNS[name].label: [_export_value(name, COLUMNS[name], v) for v in out.frame[name]]
+        for name in out.frame.columns
+    }
+    labels = [COLUMNS[n].label for n in out.frame.columns]
+    return Disclosed(
+        pd.DataFrame(table, columns=labels, dtype=object), out.notes, out.mode, out.secondary
+    )
 
 
 def display_table(
-    frame: pd.DataFrame, mode: Mode = "internal", columns: Sequence[str] | None = None
+    frame: pd.DataFrame,
+    mode: Mode = "internal",
+    columns: Sequence[str] | None = None,
+    query: str | None = None,
 ) -> pd.DataFrame:
-    """The table users see or download: labelled columns, written values, disclosure applied.
+    """The table users see: labelled columns, written values, disclosure applied.
 
-    ``columns`` picks and orders the query columns to show (default: every known column).
+    ``columns`` picks and orders the query columns to show (default: every known column);
+    ``query`` names the query, whose totals (:data:`TABLE_TOTALS`) publish mode protects.
     Unknown columns are left out rather than shown raw, so a helper column never leaks.
     """
-    names = [c for c in (columns or list(frame.columns)) if c in COLUMNS and c in frame.columns]
-    # Work column by column on plain lists: cell-by-cell DataFrame access is ~50x slower and a
-    # watchlist can have thousands of rows.
-    values = {name: frame[name].tolist() for name in frame.columns}
-    blank = [None] * len(frame)
-    table = {}
-    for name in names:
-        spec = COLUMNS[name]
-        numerators, denominators = blank, blank
-        if spec.parts:
-            numerators = values.get(spec.parts[0] or "", blank)
-            denominators = values.get(spec.parts[1], blank)
-        if spec.kind == "ratio" and spec.reference:
-            refs = [values.get(spec.reference[0], blank), values.get(spec.reference[1], blank)]
-            table[spec.label] = [
-                suppress_ratio(num, den, n0, d0) if mode == "publish" else fmt_rate(value)
-                for value, num, den, n0, d0 in zip(
-                    values[name], numerators, denominators, *refs, strict=True
-                )
-            ]
-            continue
-        table[spec.label] = [
-            _cell(name, spec, mode, value, num, den)
-            for value, num, den in zip(values[name], numerators, denominators, strict=True)
-        ]
-    return pd.DataFrame(table, columns=[COLUMNS[n].label for n in names])
+    out = disclosed(frame, "internal" if mode == "public" else mode, columns, query)
+    table = {
+        COLUMNS[name].label: [_cell(name, COLUMNS[name], v) for v in out.frame[name].tolist()]
+        for name in out.frame.columns
+    }
+    return pd.DataFrame(table, columns=[COLUMNS[n].label for n in out.frame.columns])
 
 
-def _cell(name: str, spec: Column, mode: Mode, value: Any, numerator: Any, denominator: Any) -> str:
-    """One cell as text. ``numerator`` / ``denominator`` are the counts behind a % or average."""
-    kind = spec.kind
-    publish = mode == "publish"
+def _write(kind: ColumnKind, value: Any) -> str:
+    """A disclosed number as text: "c" as it is, else by its kind."""
+    if value == SUPPRESSED:
+        return SUPPRESSED
     if kind == "count":
-        return suppress_count(value) if publish else fmt_count(value)
+        return fmt_count(value)
     if kind == "pct":
-        return suppress_pct(value, numerator, denominator) if publish else fmt_pct(value)
+        return fmt_pct(value)
     if kind in ("rate", "ratio"):
-        return suppress_rate(numerator, denominator) if publish else fmt_rate(value)
-    if kind == "days":
-        if publish and (_missing(denominator) or int(denominator) < MIN_PUBLISH_DENOMINATOR):
-            return SUPPRESSED
-        return fmt_days(value)
+        return fmt_rate(value)
+    return fmt_days(value)  # "median" and "average" are days in this table
+
+
+def _cell(name: str, spec: Column, value: Any) -> str:
+    """One disclosed cell as text."""
+    kind = spec.kind
+    if kind in ("count", "pct", "rate", "ratio", "median", "average"):
+        return _write(kind, value)
     if kind == "date":
         return fmt_date(value)
     if kind == "datetime":
@@ -591,11 +653,28 @@ def _cell(name: str, spec: Column, mode: Mode, value: Any, numerator: Any, denom
         if _missing(value):
             return "–"
         return str(int(value)) if name == "row" else f"{int(value):,}"
+    return _badge(name, value)
+
+
+def _badge(name: str, value: Any) -> str:
     if name == "status":
         return LOAD_STATUS_BADGES.get(str(value)) or status_badge(str(value))
     if name == "severity":
         return SEVERITY_BADGES.get(str(value), str(value))
     return "" if _missing(value) else str(value)
+
+
+def _export_value(name: str, spec: Column, value: Any) -> Any:
+    """One disclosed cell for a spreadsheet: numbers stay numbers, dates become dates."""
+    if _missing(value):
+        return None
+    if spec.kind in ("date", "month"):
+        return pd.Timestamp(value).date()
+    if spec.kind == "datetime":
+        return pd.Timestamp(value).to_pydatetime().replace(microsecond=0)
+    if spec.kind == "text":
+        return _badge(name, value)
+    return value
 
 
 # ---------------------------------------------------------------- CSV export
@@ -638,6 +717,9 @@ class ExportContext:
     as_of: dt.date | None = None
     synthetic: bool = False
     source: str | None = None  # where published statistics come from (public mode)
+    # Which build of the data the figures come from (a snapshot id once snapshots exist; until
+    # then the warehouse's build time): with it, anyone can tell two exports of one date apart.
+    snapshot: str = ""
 
 
 MODE_TEXT = {
@@ -650,32 +732,38 @@ MODE_TEXT = {
 }
 
 
-def export_header(context: ExportContext) -> list[list[str]]:
-    """The rows written above the table: mode, scope, snapshot, source (published statistics)
-    and, if so, SYNTHETIC DATA."""
+def export_header(context: ExportContext, notes: Sequence[str] = ()) -> list[list[str]]:
+    """The "about" rows of an export, two cells each (what, value): mode, scope, data date,
+    snapshot, as-at date, source (published statistics), SYNTHETIC DATA, and a "Note" row per
+    disclosure note (cells suppressed beyond the small numbers, columns left out)."""
     rows = [
         ["SEND Partnership Dashboard export"],
         ["Mode", MODE_TEXT[context.mode]],
         ["Scope", context.scope],
         ["Data snapshot", fmt_date(context.snapshot_date)],
     ]
+    if context.snapshot:
+        rows.append(["Snapshot", context.snapshot])
     if context.as_of is not None:
         rows.append(["As at", fmt_date(context.as_of)])
     if context.source:
         rows.append(["Source", context.source])
     if context.synthetic:
         rows.append(["SYNTHETIC DATA", "made-up demonstration data, not real children"])
+    rows += [["Note", note] for note in notes]
     return rows
 
 
-def to_csv(table: pd.DataFrame, context: ExportContext) -> bytes:
-    """CSV bytes for download: header rows, a blank row, then the table; every cell escaped.
+def to_csv(table: pd.DataFrame, context: ExportContext, notes: Sequence[str] = ()) -> bytes:
+    """CSV bytes for download: the about rows (:func:`export_header`), a blank row, then the
+    table; every cell escaped. Numbers are written as numbers (37.5, not "37.5%": the unit is in
+    the column's label), dates as ISO dates (2026-11-01), which Excel reads as dates.
 
     Encoded UTF-8 with a byte-order mark so Excel shows "–", "▲" and "⚠" correctly.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in export_header(context):
+    for row in export_header(context, notes):
         writer.writerow([escape_formula(cell) for cell in row])
     writer.writerow([])
     writer.writerow([escape_formula(str(c)) for c in table.columns])
@@ -685,13 +773,111 @@ def to_csv(table: pd.DataFrame, context: ExportContext) -> bytes:
 
 
 def _csv_value(value: Any) -> Any:
-    return "" if _missing(value) else value
+    if _missing(value):
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
-def export_filename(name: str, context: ExportContext) -> str:
+_PCT_TEXT = re.compile(r"^-?\d[\d,]*(\.\d+)?%$")
+_NUMBER_TEXT = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+_BLANK_TEXT = ("", "–", "-")
+
+
+def numbers_from_text(table: pd.DataFrame) -> pd.DataFrame:
+    """A table already written for the screen (improvement plan, published statistics), with
+    its percentage and rate columns turned back into numbers for a spreadsheet: a column whose
+    every filled cell reads like "42.6%" becomes 42.6 (its label gains " (%)" unless it has a
+    "%"); a column labelled as a rate ("per 100", "rate", "ratio", "relative risk") whose cells
+    read like "3.456" becomes numbers. Other text (references such as "1.10") is left alone."""
+    out = table.copy()
+    columns = []
+    for column in table.columns:
+        name = str(column)
+        cells = [v for v in table[column].tolist() if not _missing(v) and str(v) not in _BLANK_TEXT]
+        texts = [v for v in cells if isinstance(v, str)]
+        if not texts:
+            columns.append(column)
+            continue
+        if all(_PCT_TEXT.match(v) for v in texts):
+            out[column] = pd.Series(
+                [_number_text(v, strip="%") for v in table[column].tolist()],
+                index=table.index,
+                dtype=object,
+            )
+            columns.append(name if "%" in name else f"{name} (%)")
+            continue
+        rate = any(w in name.lower() for w in ("per 100", "rate", "ratio", "relative risk"))
+        if rate and all(_NUMBER_TEXT.match(v) for v in texts):
+            out[column] = pd.Series(
+                [_number_text(v) for v in table[column].tolist()], index=table.index, dtype=object
+            )
+        columns.append(column)
+    out.columns = columns
+    return out
+
+
+def _number_text(value: Any, strip: str = "") -> Any:
+    if not isinstance(value, str):
+        return None if _missing(value) else value
+    text = value.removesuffix(strip).replace(",", "")
+    if not text or text in _BLANK_TEXT:
+        return None
+    return float(text) if "." in text else int(text)
+
+
+def to_xlsx(
+    sheets: Sequence[tuple[str, pd.DataFrame]], context: ExportContext, notes: Sequence[str] = ()
+) -> bytes:
+    """XLSX bytes: an "About" sheet (the rows of :func:`export_header`), then one sheet per
+    table with its labels in row 1. Numbers are numbers, dates are dates, text is escaped as in
+    the CSV (a workbook re-saved as CSV must not turn a cell into a formula)."""
+    about: list[list[Any]] = [
+        [escape_formula(c) for c in row] for row in export_header(context, notes)
+    ]
+    out: list[tuple[str, list[list[Any]]]] = [("About", about)]
+    for name, table in sheets:
+        rows: list[list[Any]] = [[escape_formula(str(c)) for c in table.columns]]
+        rows += [
+            [escape_formula(_xlsx_value(v)) for v in record]
+            for record in table.itertuples(index=False)
+        ]
+        out.append((_sheet_name(name, [n for n, _ in out]), rows))
+    return xlsx_bytes(
+        out,
+        title=f"SEND Partnership Dashboard export: {context.scope}",
+        application="SEND Partnership Dashboard",
+        stamp=context.snapshot_date,
+    )
+
+
+def _xlsx_value(value: Any) -> Any:
+    if _missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy numbers
+        return value.item()
+    return value
+
+
+def _sheet_name(name: str, taken: Sequence[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "Table"
+    candidate, number = clean[:31], 2
+    while candidate in taken:
+        suffix = f" ({number})"
+        candidate, number = clean[: 31 - len(suffix)] + suffix, number + 1
+    return candidate
+
+
+def export_filename(name: str, context: ExportContext, extension: str = "csv") -> str:
     """ "ehcp_bands_2026-11-01_publish.csv" — mode and snapshot in the file name too."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name).strip("_")
-    return f"{safe}_{context.snapshot_date.isoformat()}_{context.mode}.csv"
+    return f"{safe}_{context.snapshot_date.isoformat()}_{context.mode}.{extension}"
 
 
 def target_text(key: str, value: Any, target: float) -> str:

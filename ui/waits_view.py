@@ -1,5 +1,5 @@
 """Waiting times page parts: service names, tiles, labelled tables (with publish-mode
-suppression from ``ui.formatting``) and the charts.
+suppression from :mod:`etl.disclosure`) and the charts.
 
 Pure functions (DataFrame in, DataFrame or figure out) apart from :class:`WaitsExport`, which
 plugs the tables into ``ui.components``' chart-with-table and download. Every chart marks its
@@ -18,23 +18,20 @@ from typing import Any, Literal
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl import disclosure
 from etl.catalogue import label
+from etl.disclosure import SUPPRESSED, ColumnSpec, ColumnTotal, Disclosed, TableSpec
 from etl.inputs.waits.spec import SERVICES
 from ui.charts import DARK_BLUE, DARK_PINK, ORANGE, TURQUOISE, _base, add_threshold
 from ui.components import Export
-from ui.formatting import (
-    MIN_PUBLISH_DENOMINATOR,
-    SUPPRESSED,
-    Mode,
-    fmt_count,
-    fmt_date,
-    fmt_month,
-    suppress_count,
-    suppress_pct,
-)
+from ui.formatting import Mode, fmt_count, fmt_date, fmt_month
 
 AUTISM = "autism_assessment"
-Kind = Literal["count", "pct", "weeks", "text", "date", "month", "public_count", "public_pct"]
+# "median": median weeks (published from 8 waiting); "average": another percentile of weeks
+# (the 90th: published from 20, as DESIGN §7's averages); "public_*": NHS published figures.
+Kind = Literal[
+    "count", "pct", "median", "average", "text", "date", "month", "public_count", "public_pct"
+]
 
 
 def service_title(service: str) -> str:
@@ -131,22 +128,41 @@ def _pct(value: Any) -> str:
     return "–" if _missing(value) else f"{float(value):.1f}%"
 
 
-def _cell(spec: Col, mode: Mode, value: Any, num: Any, den: Any) -> str:
-    publish = mode == "publish"
+# Published NHS figures are already public (suppressed at source): passed through as numbers.
+def _engine_kind(kind: Kind) -> disclosure.ColumnKind:
+    if kind == "public_count":
+        return "int"
+    return "number" if kind == "public_pct" else kind
+
+
+def waits_disclosed(
+    frame: pd.DataFrame,
+    mode: Mode,
+    specs: dict[str, Col],
+    totals: Sequence[ColumnTotal] = (),
+) -> Disclosed:
+    """The table through the disclosure engine (query column names, numeric cells)."""
+    names = [n for n in specs if n in frame.columns]
+    spec = TableSpec(
+        {n: ColumnSpec(_engine_kind(specs[n].kind), specs[n].parts) for n in names},
+        column_totals=[t for t in totals if t.column in frame.columns],
+    )
+    needed = {p for n in names for p in (specs[n].parts or ()) if p and p not in frame.columns}
+    frame = frame.assign(**{p: None for p in sorted(needed)}) if needed else frame
+    return disclosure.disclose(frame, spec, "publish" if mode == "publish" else "internal")
+
+
+def _cell(spec: Col, value: Any) -> str:
+    if value == SUPPRESSED:
+        return SUPPRESSED
     if spec.kind == "count":
-        return suppress_count(value) if publish else ("–" if _missing(value) else fmt_count(value))
-    if spec.kind == "pct":
-        if _missing(value) and not publish:
-            return "–"
-        return suppress_pct(value, num, den) if publish else _pct(value)
-    if spec.kind == "weeks":
-        if publish and (_missing(den) or int(den) < MIN_PUBLISH_DENOMINATOR):
-            return SUPPRESSED
+        return "–" if _missing(value) else fmt_count(value)
+    if spec.kind in ("pct", "public_pct"):
+        return _pct(value)
+    if spec.kind in ("median", "average"):
         return "–" if _missing(value) else f"{float(value):.1f}"
     if spec.kind == "public_count":
         return "no submission" if _missing(value) else f"{int(value):,}"
-    if spec.kind == "public_pct":
-        return "–" if _missing(value) else _pct(value)
     if spec.kind == "date":
         return "" if _missing(value) else fmt_date(value)
     if spec.kind == "month":
@@ -154,31 +170,45 @@ def _cell(spec: Col, mode: Mode, value: Any, num: Any, den: Any) -> str:
     return "" if _missing(value) else str(value)
 
 
-def waits_table(frame: pd.DataFrame, mode: Mode, specs: dict[str, Col]) -> pd.DataFrame:
+def waits_table(
+    frame: pd.DataFrame, mode: Mode, specs: dict[str, Col], totals: Sequence[ColumnTotal] = ()
+) -> pd.DataFrame:
     """Labelled, written columns; in publish mode counts 1–7 are "c", others rounded to 5, and
-    percentages and medians follow DESIGN §7 (``ui.formatting``'s rules)."""
-    blank = [None] * len(frame)
-    table = {}
-    for name, spec in specs.items():
-        if name not in frame.columns:
-            continue
-        nums = frame[spec.parts[0]].tolist() if spec.parts and spec.parts[0] else blank
-        dens = frame[spec.parts[1]].tolist() if spec.parts else blank
-        table[spec.label] = [
-            _cell(spec, mode, v, n, d)
-            for v, n, d in zip(frame[name].tolist(), nums, dens, strict=True)
-        ]
-    return pd.DataFrame(table)
+    percentages and medians follow DESIGN §7 (:mod:`etl.disclosure`)."""
+    out = waits_disclosed(frame, mode, specs, totals).frame
+    return pd.DataFrame(
+        {specs[n].label: [_cell(specs[n], v) for v in out[n].tolist()] for n in out.columns}
+    )
+
+
+def _export_value(spec: Col, value: Any) -> Any:
+    if _missing(value):
+        return None
+    if spec.kind in ("date", "month"):
+        return pd.Timestamp(value).date()
+    return value
 
 
 @dataclass(frozen=True)
 class WaitsExport(Export):
-    """An export of a waits table: our figures suppressed in publish mode, published ones not."""
+    """An export of a waits table: our figures suppressed in publish mode, published ones not.
+    ``totals``: the count columns whose sum is shown elsewhere (a service's list size on its
+    tile), protected by secondary suppression."""
 
     specs: tuple[tuple[str, Col], ...] = ()
+    totals: tuple[ColumnTotal, ...] = ()
 
     def table(self, frame: pd.DataFrame, mode: Mode) -> pd.DataFrame:
-        return waits_table(frame, mode, dict(self.specs))
+        return waits_table(frame, mode, dict(self.specs), self.totals)
+
+    def export(self, frame: pd.DataFrame, mode: Mode) -> tuple[pd.DataFrame, list[str]]:
+        specs = dict(self.specs)
+        out = waits_disclosed(frame, mode, specs, self.totals)
+        table = pd.DataFrame(
+            {specs[n].label: [_export_value(specs[n], v) for v in out.frame[n]] for n in out.frame},
+            dtype=object,
+        )
+        return table, out.notes
 
 
 WAITING = Col(label("waiting"), "count")
@@ -190,8 +220,8 @@ PCT_18 = Col(label("pct_over_18_weeks"), "pct", ("over_18_weeks", "waiting"))
 SUMMARY_COLUMNS = (
     ("service_title", Col("Service", "text")),
     ("waiting", WAITING),
-    ("median_weeks_waiting", Col("Median wks", "weeks", (None, "waiting"))),
-    ("p90_weeks_waiting", Col("90th pct wks", "weeks", (None, "waiting"))),
+    ("median_weeks_waiting", Col("Median wks", "median", (None, "waiting"))),
+    ("p90_weeks_waiting", Col("90th pct wks", "average", (None, "waiting"))),
     ("pct_over_18_weeks", Col("% over 18 wks", "pct", ("over_18_weeks", "waiting"))),
     ("over_52_weeks", Col("Over 52 wks", "count")),
 )
@@ -205,10 +235,12 @@ DISTRIBUTION_COLUMNS = (
     ("weeks_waiting", Col("Weeks waited (whole weeks)", "text")),
     ("waiting", WAITING),
 )
+# A service's list is on its tile: the weeks and the groups of one service add up to it.
+SERVICE_TOTALS = (ColumnTotal("waiting"), ColumnTotal("over_18_weeks"))
 BREAKDOWN_COLUMNS = (
     ("group", Col("Group", "text")),
     ("waiting", WAITING),
-    ("median_weeks_waiting", Col(label("median_weeks_waiting"), "weeks", (None, "waiting"))),
+    ("median_weeks_waiting", Col(label("median_weeks_waiting"), "median", (None, "waiting"))),
     ("over_18_weeks", OVER_18),
     ("pct_over_18_weeks", PCT_18),
 )
