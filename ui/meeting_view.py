@@ -16,19 +16,18 @@ import pandas as pd
 
 from etl import config
 from etl.change import describe_trend
-from etl.headlines import Comparison, Figure, Headline, TargetJudgement, fmt_target, target_rag
-from ui.formatting import (
+from etl.disclosure import (
     SUPPRESSED,
-    fmt_count,
-    fmt_pct,
-    fmt_rate,
-    suppress_count,
-    suppress_pct,
-    suppress_rate,
-    suppress_ratio,
+    Cell,
+    count_cell,
+    median_cell,
+    pct_cell,
+    rate_cell,
+    ratio_cell,
 )
+from etl.headlines import Comparison, Figure, Headline, TargetJudgement, fmt_target, target_rag
+from ui.formatting import fmt_count, fmt_pct, fmt_rate
 
-MIN_MEDIAN_BASE = 8  # a median on fewer children is suppressed (issue 15)
 # Meeting mode's own type: one headline fills the projector; the sidebar is hidden (there is a
 # "Leave meeting mode" link instead), the page title shrinks to a line.
 MEETING_CSS = """
@@ -69,12 +68,17 @@ class Shown:
     number: float | None
 
 
-def _number(text: str) -> float | None:
-    cleaned = text.replace(",", "").replace("%", "").split(" ")[0]
-    try:
-        return float(cleaned)
-    except ValueError:
-        return None
+def suppress_count(value: Any) -> str:
+    """A count in publish mode, written: "c", "0", "1,235"."""
+    return _written(count_cell(value, "publish"), 0)
+
+
+def _written(cell: Cell, decimals: int) -> str:
+    if cell is None:
+        return "–"
+    if cell == SUPPRESSED:
+        return SUPPRESSED
+    return f"{float(cell):,.{decimals}f}"
 
 
 def publish_value(
@@ -86,31 +90,31 @@ def publish_value(
     decimals: int = 1,
     counts: dict[str, int] | None = None,
 ) -> Shown:
-    """One figure in publish mode, by its kind (``etl.headlines.ValueKind``)."""
+    """One figure in publish mode, by its kind (``etl.headlines.ValueKind``), through the
+    disclosure engine (``etl.disclosure``): the text and the number it stands for."""
+    cell: Cell
     if kind == "pct":
-        text = suppress_pct(value, numerator, denominator)
+        cell = pct_cell(numerator, denominator, "publish", value=value)
     elif kind == "rate":
-        text = suppress_rate(numerator, denominator, decimals)
+        cell = rate_cell(numerator, denominator, "publish", value=value, places=decimals)
     elif kind == "ratio":
         counts = counts or {}
-        text = suppress_ratio(
+        cell = ratio_cell(
             numerator,
             denominator,
             counts.get("no_sen_suspensions"),
             counts.get("no_sen_headcount"),
-            decimals,
+            "publish",
+            value=value,
+            places=decimals,
         )
     elif kind == "median":
-        base = denominator
-        if value is None or base is None:
-            text = "–"
-        elif int(base) < MIN_MEDIAN_BASE:
-            text = SUPPRESSED
-        else:
-            text = f"{float(value):.{decimals}f}"
+        cell = median_cell(value, denominator, "publish")
     else:
-        text = suppress_count(value)
-    return Shown(text, _number(text))
+        cell = count_cell(value, "publish")
+        decimals = 0
+    number = None if cell is None or cell == SUPPRESSED else float(cell)
+    return Shown(_written(cell, decimals), number)
 
 
 def headline_value(h: Headline) -> Shown:
