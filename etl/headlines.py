@@ -289,7 +289,7 @@ def _with_change(now: Headline, then: Headline | None, label: str | None) -> Hea
         against,
         bases,
         decimals=now.decimals,
-        preposition="since",
+        since=True,
     )
     change = Change(
         previous,

@@ -153,7 +153,7 @@ def test_change_since_a_compared_warehouse(golden: Path, without_r13: Path) -> N
     assert (breached.previous, breached.trend.judgement) == (0, "worse")
     assert breached.words == "▲ up 1 since Board 1 Oct (worse)"
     # At risk: R14 in both → the same.
-    assert found["open_at_risk"].change.words == "▬ same as Board 1 Oct"  # type: ignore[union-attr]
+    assert found["open_at_risk"].change.words == "▬ no change since Board 1 Oct"  # type: ignore[union-attr]
     # A percentage on 5 plans (under 20): no change worked out.
     excl = found["pct_within_20_weeks_excl_exceptions"].change
     assert excl is not None and excl.previous == 60.0

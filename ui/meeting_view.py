@@ -215,7 +215,7 @@ def change_text(h: Headline) -> str | None:
         h.polarity,
         h.change.against,
         decimals=h.decimals,
-        preposition="since",
+        since=True,
     ).text
 
 
