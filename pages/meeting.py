@@ -24,7 +24,14 @@ state = components.start_page(
 st.markdown(view.MEETING_CSS, unsafe_allow_html=True)
 
 as_at = components.as_at_date(state)
-items = db.headline_list(as_at, benchmark_components.known_home_la())
+# The snapshot chosen in the sidebar's "Compare with" (ui.db.compared_snapshot, from the
+# snapshots work); until that is merged there is none, and no change is shown.
+compared = getattr(db, "compared_snapshot", lambda: None)()
+items = db.headline_list(
+    as_at,
+    benchmark_components.known_home_la(),
+    None if compared is None else (compared.warehouse_path, compared.short_label),
+)
 if not items:
     components.empty_state("No headline measures can be worked out from the data loaded.")
     st.stop()

@@ -250,3 +250,26 @@ def test_meeting_mode_shows_the_trend_table_in_publish_mode(
     assert list(table.iloc[:, 1]) == ["c", "c"]
     assert list(table["Out of"]) == ["c", "c"]
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_meeting_mode_shows_the_change_since_the_compared_snapshot(
+    golden: Path, without_r13: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sidebar's "Compare with" (ui.db.compared_snapshot, snapshots work) stood in for by a
+    # snapshot-like object pointing at the warehouse without R13.
+    from ui import db
+
+    class Compared:
+        warehouse_path = without_r13 / "warehouse.duckdb"
+        short_label = "Board 1 Oct"
+
+    monkeypatch.setattr(db, "compared_snapshot", lambda: Compared(), raising=False)
+    at = _meeting(golden, monkeypatch)
+    # Screen 1: 3 of 5 plans both times: a base under 20, so no change is worked out.
+    assert "too few to compare with Board 1 Oct (fewer than 20 cases)" in _text(at)
+    for _ in range(2):
+        next(b for b in at.button if b.label == "Next ▶").click().run()
+    # Screen 3: 1 past 20 weeks now, 0 then; 1 is shown as c, so the change is not shown either
+    # (it would give the 1 away).
+    assert "3 of 4 · Open requests" in _text(at)
+    assert "change not shown: the figure is suppressed (too few children)" in _text(at)
