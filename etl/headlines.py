@@ -542,15 +542,13 @@ _SEN_GROUPS = {"ehc_plan": "EHC plan", "sen_support": "SEN support"}
 
 
 def _exclusions(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> list[Headline]:
-    from etl.inputs.exclusions.stage import academic_year
+    from etl.inputs.exclusions.stage import year_shown
 
     years = warehouse.query("exclusions_years")
     if years.empty:
         return []
     labels = dict(zip(years["academic_year"], years["academic_year_label"], strict=True))
-    shown = academic_year(as_at)
-    if shown not in labels:  # the newest year loaded, as the Overview does
-        shown = int(next(iter(labels)))
+    shown = year_shown(labels, as_at)  # as the Overview
     wanted = [y for y in labels if y <= shown][:TREND_YEARS] if with_trend else [shown]
     by_year = {int(y): _by_sen(warehouse, int(y)) for y in wanted}
     now = by_year[shown]

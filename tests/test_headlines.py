@@ -9,6 +9,7 @@ docstring works every figure out). Waits: the extract of ``tests/test_waits_meas
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from streamlit.testing.v1 import AppTest
 from etl import config
 from etl.headlines import headlines, target_rag
 from etl.store import Warehouse
+from tests import exclusions_fixture as fx
 from tests import sen2_builders as b
+from tests import tracker_builders as tb
 from tests.test_waits_measures import EXTRACT, ROWS, D
 from tests.ui_fixtures import AS_OF, CASES, REPO, UPNS, build_warehouse
 from tests.waits_builders import write_extract
@@ -273,3 +276,50 @@ def test_meeting_mode_shows_the_change_since_the_compared_snapshot(
     # (it would give the 1 away).
     assert "3 of 4 · Open requests" in _text(at)
     assert "change not shown: the figure is suppressed (too few children)" in _text(at)
+
+
+def test_exclusion_headlines_by_hand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # tests/exclusions_fixture.py; its arithmetic is in tests/test_exclusions.py.
+    b.isolate_settings(monkeypatch, tmp_path)
+    monkeypatch.setenv("SEND_HASH_KEY", "test-key-not-secret")
+    data = tmp_path / "data"
+    b.load(fx.write(tmp_path / "in"), data)
+    with Warehouse.at(data) as wh:
+        found = {h.id: h for h in headlines(wh, as_of=dt.date(2024, 7, 31), settings=SETTINGS)}
+    ehcp = found["suspension_rate:ehc_plan"]
+    # 2023/24, EHC plan: 2 suspensions / 40 pupils × 100 = 5.00; relative risk from unrounded
+    # rates 0.05 / 0.00125 = 40.00 (no SEN: 1 / 800).
+    assert (ehcp.value, ehcp.numerator, ehcp.denominator, ehcp.kind) == (5.0, 2, 40, "rate")
+    assert (ehcp.also[0].key, ehcp.also[0].value) == ("relative_risk_suspension", 40.0)
+    assert ehcp.counts == {
+        "suspensions": 2,
+        "headcount": 40,
+        "no_sen_suspensions": 1,
+        "no_sen_headcount": 800,
+    }
+    # 31 Jul 2024 is inside 2023/24 (it ends 31 Aug): a part year.
+    assert ehcp.period == "2023/24 to 31 Jul 2024"
+    # SEN support: 3 / 200 × 100 = 1.50; 0.015 / 0.00125 = 12.00.
+    support = found["suspension_rate:sen_support"]
+    assert (support.value, support.also[0].value) == (1.5, 12.0)
+    # On 1 Oct 2024 (2024/25 has only N3 and no headcount) the headline shows 2024/25's
+    # groups, none of which has a headcount: no exclusion headline at all.
+    with Warehouse.at(data) as wh:
+        later = [h.id for h in headlines(wh, as_of=dt.date(2024, 10, 1), settings=SETTINGS)]
+    assert not [i for i in later if i.startswith("suspension_rate")]
+
+
+def test_plan_headline_by_hand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The action log of tests/tracker_builders.py as at 31/03/2026: 2.1 Red (overdue), 2.2 Amber
+    # (a point due in 10 days), 3.1 Complete, 3.2 Green (their RAG worked out there).
+    b.isolate_settings(monkeypatch, tmp_path)
+    data = tmp_path / "data"
+    log = tb.write_action_log(tmp_path / "actions.xlsx", tb.ACTIONS, report_date="31/03/2026")
+    b.load([log], data)
+    with Warehouse.at(data) as wh:
+        found = {h.id: h for h in headlines(wh, as_of=tb.d("31/03/2026"), settings=SETTINGS)}
+    plan = found["plan_items_red"]
+    assert (plan.value, plan.denominator, plan.kind, plan.about_children) == (1, 4, "count", False)
+    assert plan.counts == {"Red": 1, "Amber": 1, "Green": 1, "Complete": 1, "Not started": 0}
+    # One report so far: a one-point trend, 1 Red of 4.
+    assert [(p.label, p.value, p.denominator) for p in plan.trend] == [("31 Mar 2026", 1, 4)]
