@@ -112,3 +112,12 @@ def test_plan_item_counts_are_not_children_and_stay_exact() -> None:
     assert list(view.trend_table(h)["Out of"]) == ["10"]
     # The same count about children (open requests) would be "c".
     assert view.figure_text(dataclasses.replace(h, about_children=True)) == "c"
+
+
+def test_trend_chart_labels_every_point_up_to_6_else_the_ends_and_extremes() -> None:
+    from ui.charts import _trend_labels
+
+    assert _trend_labels([1.0, None, 3.0], 1, "%") == ["1.0%", "", "3.0%"]
+    values: list[float | None] = [5.0, 7.0, 2.0, 6.0, 9.0, 4.0, 8.0, 3.0]
+    # first 5.0, last 3.0, highest 9.0, lowest 2.0
+    assert _trend_labels(values, 0, "") == ["5", "", "2", "", "9", "", "", "3"]
