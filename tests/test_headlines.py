@@ -323,3 +323,25 @@ def test_plan_headline_by_hand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert plan.counts == {"Red": 1, "Amber": 1, "Green": 1, "Complete": 1, "Not started": 0}
     # One report so far: a one-point trend, 1 Red of 4.
     assert [(p.label, p.value, p.denominator) for p in plan.trend] == [("31 Mar 2026", 1, 4)]
+
+
+def test_target_rag_settings_are_read_and_checked(tmp_path: Path) -> None:
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(
+        "[targets]\nsuspension_rate = 3\n"
+        "[target_rag]\namber_points = 2.5\namber_fraction = 0.2\n"
+        "[target_rag.tolerance]\nsuspension_rate = 0.5\n",
+        encoding="utf-8",
+    )
+    read = config._read_settings(str(settings_file))
+    assert (read.target_amber_points, read.target_amber_fraction) == (2.5, 0.2)
+    assert read.target_tolerance == {"suspension_rate": 0.5}
+    # 57.5 against 60: 2.5 points short, the new edge → Amber; a count 10% over 10 → Amber
+    # under a 0.2 fraction (12 is 20% over: still Amber; 13 Red).
+    assert target_rag("pct_within_20_weeks", 57.5, 60.0, read).rag == "Amber"
+    assert target_rag("open_breached", 12, 10.0, read).rag == "Amber"
+    assert target_rag("open_breached", 13, 10.0, read).rag == "Red"
+    slip = tmp_path / "slip.toml"  # a new file: settings are read once per path
+    slip.write_text("[target_rag.tolerance]\nsuspension_rat = 0.5\n", encoding="utf-8")
+    with pytest.raises(config.SettingsError, match=r"\[target_rag.tolerance\].*suspension_rate"):
+        config._read_settings(str(slip))
