@@ -25,6 +25,7 @@ IMPROVEMENT_PLAN = st.Page(
     "pages/improvement_plan.py", title="Improvement plan", icon=":material/flag:"
 )
 # A short menu name: the full one ("Suspensions and exclusions") is cut off in the sidebar.
+MEETING = st.Page("pages/meeting.py", title="Meeting mode", icon=":material/co_present:")
 EXCLUSIONS = st.Page("pages/exclusions.py", title="Exclusions", icon=":material/do_not_disturb_on:")
 BOARD_PACK = st.Page("pages/board_pack.py", title="Board pack", icon=":material/description:")
 
@@ -46,6 +47,7 @@ page = st.navigation(
         BENCHMARK,
         IMPROVEMENT_PLAN,
         BOARD_PACK,
+        MEETING,
         DATA_QUALITY,
     ]
 )

@@ -21,10 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from etl.catalogue import Polarity
-
-# Fewer cases than this behind a percentage: marked on screen, never compared, and suppressed
-# in publish mode (DESIGN §7).
-MIN_BASE = 20
+from etl.disclosure import MIN_BASE  # the same 20 below which publish mode suppresses (DESIGN §7)
 
 Judgement = Literal["better", "worse", "no change", "neutral", "unknown"]
 
@@ -77,8 +74,7 @@ def describe_trend(
     bases: tuple[Any, Any] | None = None,
     noun: str = "cases",
     decimals: int | None = None,
-    *,
-    preposition: str = "on",
+    since: bool = False,
 ) -> Trend:
     """Describe the change from ``previous`` to ``current`` in words.
 
@@ -105,8 +101,10 @@ def describe_trend(
         if places == 0 and unit == "count"
         else f"{abs(change):,.{places}f}{_UNIT_WORDS.get(unit, '')}"
     )
+    preposition = "since" if since else "on"
     if change == 0 or math.isclose(change, 0.0):
-        return Trend("▬", f"same as {against}", "no change", 0.0)
+        words = f"no change since {against}" if since else f"same as {against}"
+        return Trend("▬", words, "no change", 0.0)
     up = change > 0
     arrow, direction = ("▲", "up") if up else ("▼", "down")
     if polarity == "neutral":

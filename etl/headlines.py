@@ -130,6 +130,10 @@ class Change:
     previous_as_at: dt.date | None
     against: str  # "1 Oct 2026" (the compared data's as-at date) or the snapshot's name
     trend: Trend
+    # The counts the compared figure rests on, so a publish-mode change can be worked out from
+    # the rounded counts on both sides.
+    previous_numerator: int | None = None
+    previous_denominator: int | None = None
 
     @property
     def words(self) -> str:
@@ -171,6 +175,9 @@ class Headline:
     change: Change | None = None
     comparison: Comparison | None = None
     caveat: str = ""
+    # False for figures that count no children (improvement-plan items): publish-mode
+    # suppression of small counts (DESIGN §7) protects children, so it does not apply to them.
+    about_children: bool = True
 
     @property
     def label(self) -> str:
@@ -282,9 +289,17 @@ def _with_change(now: Headline, then: Headline | None, label: str | None) -> Hea
         against,
         bases,
         decimals=now.decimals,
-        preposition="since",
+        since=True,
     )
-    return replace(now, change=Change(previous, previous_as_at, against, trend))
+    change = Change(
+        previous,
+        previous_as_at,
+        against,
+        trend,
+        then.numerator if then else None,
+        then.denominator if then else None,
+    )
+    return replace(now, change=change)
 
 
 def _measure(
@@ -527,15 +542,13 @@ _SEN_GROUPS = {"ehc_plan": "EHC plan", "sen_support": "SEN support"}
 
 
 def _exclusions(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> list[Headline]:
-    from etl.inputs.exclusions.stage import academic_year
+    from etl.inputs.exclusions.stage import year_shown
 
     years = warehouse.query("exclusions_years")
     if years.empty:
         return []
     labels = dict(zip(years["academic_year"], years["academic_year_label"], strict=True))
-    shown = academic_year(as_at)
-    if shown not in labels:  # the newest year loaded, as the Overview does
-        shown = int(next(iter(labels)))
+    shown = year_shown(labels, as_at)  # as the Overview
     wanted = [y for y in labels if y <= shown][:TREND_YEARS] if with_trend else [shown]
     by_year = {int(y): _by_sen(warehouse, int(y)) for y in wanted}
     now = by_year[shown]
@@ -639,6 +652,7 @@ def _plan(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> list[Headli
             as_at=as_at,
             period=f"as at {_day(as_at)}",
             counts={rag: counts[rag] for rag in _PLAN_ORDER},
+            about_children=False,
             trend=tuple(
                 TrendPoint(_day(d), d, c["Red"], c["Red"], sum(c.values())) for d, c in series
             ),

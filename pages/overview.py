@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from etl import catalogue
-from etl.inputs.exclusions.stage import academic_year
+from etl.inputs.exclusions.stage import year_shown
 from etl.kpi_links import LINKABLE
 from ui import components, db, exclusions_view, waits_view
 from ui import exclusions_components as exclusions_parts
@@ -115,10 +115,7 @@ if lists.latest is not None:
 if db.has_exclusions():
     years = db.query("exclusions_years")
     labels = dict(zip(years["academic_year"], years["academic_year_label"], strict=True))
-    # The academic year of the as-at date, else the newest one loaded.
-    shown_year = academic_year(as_at)
-    if shown_year not in labels:
-        shown_year = next(iter(labels))
+    shown_year = year_shown(labels, as_at)  # the as-at date's year, else the newest loaded
     by_sen = exclusions_view.with_labels(db.query("exclusions_by_sen", academic_year=shown_year))
     components.section(
         f"Suspensions of pupils with SEND, {labels[shown_year]}",

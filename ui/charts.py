@@ -464,3 +464,54 @@ def breakdown(frame: pd.DataFrame, category: str) -> go.Figure:
             )
         )
     return fig
+
+
+def _trend_labels(values: list[float | None], decimals: int, suffix: str) -> list[str]:
+    """Point labels of a short trend: every point when there are up to 6, else the first, the
+    last, the highest and the lowest (more would overlap at 1280 wide; the table has them all)."""
+    shown = [(i, v) for i, v in enumerate(values) if v is not None]
+    keep = {i for i, _ in shown}
+    if len(shown) > 6:
+        keep = {
+            shown[0][0],
+            shown[-1][0],
+            max(shown, key=lambda p: p[1])[0],
+            min(shown, key=lambda p: p[1])[0],
+        }
+    return [
+        f"{v:,.{decimals}f}{suffix}" if v is not None and i in keep else ""
+        for i, v in enumerate(values)
+    ]
+
+
+def headline_trend(frame: pd.DataFrame, title: str, unit: str, decimals: int = 1) -> go.Figure:
+    """A headline's short trend for meeting mode: one line (our LA's look), points labelled with
+    their value (:func:`_trend_labels`) so the chart reads without the axis; gaps where a figure
+    is suppressed or missing. Expects ``label`` and ``value`` (``ui.meeting_view.trend_points``)."""
+    suffix = "%" if unit == "%" else ""
+    # The measure's name is the heading beside the chart, so the axis carries only its unit.
+    fig = _base(330, yaxis={"ticksuffix": suffix, "rangemode": "tozero"}, showlegend=False)
+    fig.update_layout(margin={"l": 10, "r": 40, "t": 30, "b": 10})
+    values = _values(frame["value"])
+    style = look("our_la")
+    fig.add_trace(
+        go.Scatter(
+            x=list(frame["label"]),
+            y=values,
+            name=title,
+            mode="lines+markers+text",
+            line={"color": style.colour, "width": 4},
+            marker={"symbol": style.marker, "size": 12, "color": style.colour},
+            text=_trend_labels(values, decimals, suffix),
+            textposition="top center",
+            textfont={"size": FONT_SIZE},
+            customdata=["c" if v is None else f"{v:,.{decimals}f}{suffix}" for v in values],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+            connectgaps=False,
+            cliponaxis=False,
+        )
+    )
+    largest = max((v for v in values if v is not None), default=0)
+    fig.update_yaxes(range=[0, (largest or 1) * 1.2])
+    fig.update_xaxes(type="category")
+    return fig

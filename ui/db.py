@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import config, published, queries, records, store
+from etl import config, headlines, published, queries, records, store
 from etl.benchmark import LA
 
 EMPTY_MESSAGE = (
@@ -509,3 +509,48 @@ def review_kpis(mode: str, as_of: dt.date) -> list[dict[str, Any]]:
     """The linked KPIs (``etl.packs.review.review_kpis``: baseline, target, value now) as at
     ``as_of``, already disclosed in ``mode``: aggregates only, so cached."""
     return _review_kpis(mode, as_of, _identity("warehouse"))
+
+
+# ---------------------------------------------------------------- headlines (issue 15)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _headlines(
+    as_of: dt.date,
+    la_code: str | None,
+    identity: Identity,
+    published_version: Identity | None,
+    compare: tuple[str, str] | None,
+) -> list[headlines.Headline]:
+    # Aggregates only (no row-level data), so cached per file version like the KPIs. A compared
+    # snapshot is a frozen file, so its path is key enough.
+    del identity
+
+    def work(wh: store.Warehouse) -> list[headlines.Headline]:
+        if compare is None:
+            return _with_published(wh, None, None)
+        with store.Warehouse.open(Path(compare[0])) as earlier:
+            return _with_published(wh, earlier, compare[1])
+
+    def _with_published(
+        wh: store.Warehouse, earlier: store.Warehouse | None, label: str | None
+    ) -> list[headlines.Headline]:
+        if published_version is None:
+            return headlines.headlines(wh, None, as_of=as_of, compare=earlier, compare_label=label)
+        return _published(
+            lambda pub: headlines.headlines(
+                wh, pub, as_of=as_of, la_code=la_code, compare=earlier, compare_label=label
+            )
+        )
+
+    return _warehouse(work)
+
+
+def headline_list(
+    as_of: dt.date, la_code: str | None, compare: tuple[Path, str] | None = None
+) -> list[headlines.Headline]:
+    """The headline measures (``etl.headlines``) as at a date, with England's figures (and our
+    neighbours and rank when ``la_code`` names our LA) when published figures are loaded, and
+    the change since ``compare`` = (another warehouse file, what to call it) when given."""
+    frozen = None if compare is None else (str(compare[0]), compare[1])
+    return _headlines(as_of, la_code, _identity("warehouse"), published_identity(), frozen)

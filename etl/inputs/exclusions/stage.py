@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +94,14 @@ class StagedExclusions:
 def academic_year(day: dt.date) -> int:
     """The year an academic year starts (1 September – 31 August): 2023 for 2023/24."""
     return day.year if day.month >= 9 else day.year - 1
+
+
+def year_shown(loaded: Iterable[int], as_at: dt.date) -> int:
+    """The academic year a summary shows: the one of ``as_at`` when it is loaded, else the newest
+    loaded (``loaded`` must not be empty). The Overview and the headline list both use it."""
+    years = [int(y) for y in loaded]
+    wanted = academic_year(as_at)
+    return wanted if wanted in years else max(years)
 
 
 def term_of(day: dt.date) -> str:
