@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from etl import metrics
 from etl.catalogue import metric
 from etl.config import settings
 from ui import db
@@ -247,15 +248,7 @@ def kpi_tile(
 
 
 # For a percentage KPI: the counts behind it, as (numerator key, denominator key, noun).
-KPI_COUNTS = {
-    "pct_within_20_weeks_excl_exceptions": (
-        "within_20_weeks_excl_exceptions",
-        "plans_issued_excl_exceptions",
-        "plans",
-    ),
-    "pct_within_20_weeks": ("within_20_weeks", "plans_issued", "plans"),
-    "pct_decisions_within_6_weeks": ("decisions_within_6_weeks", "decisions_made", "decisions"),
-}
+KPI_COUNTS = metrics.PCT_COUNTS  # one definition (etl.metrics), also used by etl.compare
 
 
 def kpi_row(

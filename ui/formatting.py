@@ -172,14 +172,17 @@ def describe_trend(
     against: str,
     bases: tuple[Any, Any] | None = None,
     noun: str = "cases",
+    since: bool = False,
 ) -> Trend:
     """Describe the change from ``previous`` to ``current`` in words.
 
     ``unit`` is the catalogue unit: "%" changes are in percentage points, counts in whole numbers.
     ``against`` names the comparison ("2025", "1 Nov 2025"). ``bases`` are the counts each
     percentage rests on: when either is under 20 the change is "too few to compare" (a swing
-    of one case would move it by five points or more).
+    of one case would move it by five points or more). ``since``: ``against`` is an earlier
+    snapshot ("up 3.2 points since Board 12 March"), not a period ("up 3.2 points on 2025").
     """
+    on = "since" if since else "on"
     if _missing(current) or _missing(previous):
         return Trend(
             "", f"no comparison with {against} (no figure for one of the periods)", "unknown"
@@ -200,14 +203,16 @@ def describe_trend(
         change = float(current) - float(previous)
         size = f"{abs(int(change)):,}"
     if change == 0:
-        return Trend("▬", f"same as {against}", "no change")
+        return Trend(
+            "▬", f"no change since {against}" if since else f"same as {against}", "no change"
+        )
     up = change > 0
     arrow, direction = ("▲", "up") if up else ("▼", "down")
     if polarity == "neutral":
-        return Trend(arrow, f"{direction} {size} on {against}", "neutral")
+        return Trend(arrow, f"{direction} {size} {on} {against}", "neutral")
     better = up == (polarity == "higher_is_better")
     judgement: Literal["better", "worse"] = "better" if better else "worse"
-    return Trend(arrow, f"{direction} {size} on {against} ({judgement})", judgement)
+    return Trend(arrow, f"{direction} {size} {on} {against} ({judgement})", judgement)
 
 
 STATUS_BADGES = {
