@@ -71,13 +71,14 @@ class Comparison:
         return f"{self.arrow} {self.words}".strip()
 
 
-def figure(warehouse: Warehouse, key: str, as_of: dt.date | None = None) -> Figure:
-    """A headline figure of one warehouse as at ``as_of`` (default: its data date), for the
-    calendar year of that date. ``KeyError`` for a key this module does not compare."""
+def figure(
+    warehouse: Warehouse, key: str, as_of: dt.date | None = None, year: int | None = None
+) -> Figure:
+    """A headline figure of one warehouse as at ``as_of`` (default: its data date), for
+    calendar ``year`` (default: the year of that date). ``KeyError`` for a key this module does
+    not compare."""
     if key not in SUPPORTED:
-        raise KeyError(
-            f"{key}: not a headline figure that can be compared ({', '.join(SUPPORTED)})"
-        )
+        raise KeyError(f"{key}: not a comparable headline figure ({', '.join(SUPPORTED)})")
     if not warehouse.has_sen2():
         return Figure(None, None, as_of)
     as_of = as_of or metrics.snapshot_date(warehouse.connection)
@@ -86,7 +87,7 @@ def figure(warehouse: Warehouse, key: str, as_of: dt.date | None = None) -> Figu
         section = warehouse.annual_reviews(as_of)
         base = section[base_key] if base_key else None
         return Figure(section[name], base, as_of)
-    section = warehouse.kpis(as_of.year, as_of)
+    section = warehouse.kpis(year or as_of.year, as_of)
     parts = metrics.PCT_COUNTS.get(key)
     return Figure(section[key], section[parts[1]] if parts else None, as_of)
 
@@ -118,13 +119,21 @@ def compare_figures(key: str, now: Figure, then: Figure, since: str) -> Comparis
     return Comparison(key, entry.title, entry.unit, now, then, since, arrow, text, judgement)
 
 
-def compare(now: Snapshot, then: Snapshot, key: str) -> Comparison:
-    """A headline in two snapshots, each as at its own data date, and the change in words.
-    Raises ``etl.snapshots.OlderWarehouse`` for a snapshot built by an older version."""
+def compare(
+    now: Snapshot,
+    then: Snapshot,
+    key: str,
+    *,
+    as_of: dt.date | None = None,
+    year: int | None = None,
+) -> Comparison:
+    """A headline in two snapshots and the change in words: each as at its own data date and
+    for that date's calendar year, unless ``as_of`` / ``year`` fix them for both. Raises
+    ``etl.snapshots.OlderWarehouse`` for a snapshot built by an older version."""
     with Warehouse.open(now.warehouse_path) as door:
-        ours = figure(door, key)
+        ours = figure(door, key, as_of, year)
     with Warehouse.open(then.warehouse_path) as door:
-        theirs = figure(door, key)
+        theirs = figure(door, key, as_of, year)
     return compare_figures(key, ours, theirs, then.short_label)
 
 
