@@ -123,9 +123,8 @@ def listing(shots: list[snapshots.Snapshot]) -> str:
     for s in reversed(shots):  # newest first, as people look for the latest
         data = [x for x in s.sources if x.kind == "data"]
         published = len(s.sources) - len(data)
-        files = ", ".join(x.file for x in data[:3]) + (
-            f" +{len(data) - 3}" if len(data) > 3 else ""
-        )
+        files = data[0].file if data else "no data files"
+        files += f" +{len(data) - 1} more" if len(data) > 1 else ""
         files += f"; {published} published" if published else ""
         status = "  [built by an older version: not opened]" if s.older else ""
         lines.append(

@@ -154,7 +154,7 @@ def test_resolve_by_id_name_latest_and_previous(two_loads: Path) -> None:
     assert snapshots.resolve(two_loads, "previous").id == 1
     with pytest.raises(snapshots.SnapshotError, match="no snapshot before Snapshot 1"):
         snapshots.resolve(two_loads, "previous", before=snapshots.resolve(two_loads, 1))
-    with pytest.raises(snapshots.SnapshotError, match="No snapshot 7.*named: 1 .'Board 12"):
+    with pytest.raises(snapshots.SnapshotError, match=r"No snapshot 7\..*named: 1 \('Board 12"):
         snapshots.resolve(two_loads, "7")
     with pytest.raises(snapshots.SnapshotError, match="No snapshot named 'Board 9 May'"):
         snapshots.resolve(two_loads, "Board 9 May")

@@ -20,7 +20,7 @@ import streamlit as st
 from etl import metrics
 from etl.catalogue import metric
 from etl.config import settings
-from ui import db
+from ui import db, snapshot_components
 from ui.formatting import (
     TABLE_COLUMNS,
     ExportContext,
@@ -112,6 +112,7 @@ def start_page(title: str, purpose: str, *, needs_data: bool = True) -> db.DataS
     if state.available and state.synthetic:
         synthetic_banner()
     st.title(title)
+    snapshot_components.show_snapshot_line()
     # The first screen on a projector is for the headline: what the page is for is one click
     # away, not a paragraph above the figures.
     with st.expander("About this page"):
@@ -164,6 +165,7 @@ def sidebar(state: db.DataState) -> None:
     """The shared sidebar: what data this is, the as-at date and the export mode. (Data quality
     is in the page menu above it: one link to the page, not two.)"""
     with st.sidebar:
+        snapshot_components.sidebar_choice()  # first: an unreadable snapshot can be left
         if not state.available:
             st.markdown("**No data loaded yet**")
             return
@@ -259,13 +261,15 @@ def kpi_row(
     against: str,
     untrended: Sequence[str] = (),
     england: dict[str, dict[str, Any] | None] | None = None,
+    since: dict[str, str] | None = None,
 ) -> None:
     """KPI tiles side by side from two ``ehcp_kpis`` results (this period and the comparison).
 
     Percentages show the counts behind them ("3 of 5 plans"). Keys in ``untrended`` get no trend
     (a part-year count is always "down" on a whole year, which would mislead). ``england`` gives
     DfE's latest published England figure for a key (``db.england_latest``), shown in its tile,
-    and the partnership's target where ``[targets]`` in the settings file sets one.
+    and the partnership's target where ``[targets]`` in the settings file sets one. ``since``
+    gives a key's change since the snapshot compared with (``snapshot_components.since_lines``).
     """
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
         with column:
@@ -279,6 +283,8 @@ def kpi_row(
             if (target := settings().targets.get(key)) is not None:
                 words = target_text(key, current[key], target)
                 detail = f"{detail}  \n{words}" if detail else words
+            if since and (change := since.get(key)):  # against a compared snapshot (issue 15)
+                detail = f"{detail}  \n{change}" if detail else change
             kpi_tile(
                 key,
                 current[key],
