@@ -216,13 +216,16 @@ def test_a_load_that_fails_takes_no_snapshot(two_loads: Path, tmp_path: Path) ->
 def _make_older(data: Path) -> None:
     """Turn a published warehouse into one "built by an older version": no build stamp, a macro
     today's queries need missing, and a staging column today's build does not make."""
-    con = duckdb.connect(str(data / "warehouse.duckdb"))
+    older = data / "older.duckdb"
+    shutil.copy(data / "warehouse.duckdb", older)  # published files are replaced, never edited
+    con = duckdb.connect(str(older))
     try:
         con.execute("DROP TABLE build_info")
         con.execute("DROP MACRO TABLE annual_review_counts")
         con.execute("ALTER TABLE stg_requests ADD COLUMN dropped_long_ago VARCHAR")
     finally:
         con.close()
+    os.replace(older, data / "warehouse.duckdb")
 
 
 def test_an_older_warehouse_says_so_and_rebuild_fixes_it(two_loads: Path) -> None:
@@ -252,6 +255,8 @@ def test_an_older_snapshot_is_listed_as_such_and_not_opened(two_loads: Path) -> 
     assert "3" in out.splitlines()[1] and "built by an older version: not opened" in out
     with pytest.raises(snapshots.OlderWarehouse, match="Choose a newer snapshot"):
         Warehouse.open(older.warehouse_path)
+    with Warehouse.open(snapshots.resolve(two_loads, 2).warehouse_path) as door:
+        assert door.kpis(2024, AS_OF)["pct_within_20_weeks_excl_exceptions"] == 50.0
     code, _, err = _etl("kpis", "--snapshot", "3", "--data-dir", str(two_loads))
     assert code == 1 and "Choose a newer snapshot" in err
 
