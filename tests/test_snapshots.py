@@ -119,6 +119,21 @@ def test_an_override_after_a_snapshot_does_not_change_it(tmp_path: Path) -> None
     assert (rag(before), rag(after)) == ("Red", "Amber")  # still as they were
 
 
+def test_a_replacing_load_snapshots_without_the_forgotten_overrides(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    workbook = tb.golden_period_1(tmp_path / "highlight_march.xlsx")
+    run_load([workbook], data)
+    report.apply_override(data, ITEM, "Amber", reason="New date agreed", author="J Smith")
+    run_load([workbook], data, replace=True)  # starts again: the override is forgotten
+    overridden, replaced = snapshots.list_snapshots(data)[1:]
+
+    def rag(shot: snapshots.Snapshot) -> str:
+        with Warehouse.open(shot.warehouse_path) as door:
+            return {i["name"]: i["rag"] for i in door.milestones()}[ITEM]
+
+    assert (rag(overridden), rag(replaced)) == ("Amber", "Red")
+
+
 # ---------------------------------------------------------------- names, retention, resolve
 
 
