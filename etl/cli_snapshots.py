@@ -29,23 +29,22 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
     )
     common(shots)
     actions = shots.add_subparsers(dest="action", metavar="ACTION")
-    # The options again after the action, without defaults that would hide those given before it.
-    common = _after_action
     named = actions.add_parser("name", help='name a snapshot ("Board 12 March"); never pruned')
     named.add_argument("ref", metavar="ID")
     named.add_argument("name", metavar="NAME", help='the name; "" removes it')
-    common(named)
+    # The options again after the action, without defaults that would hide those given before it.
+    _after_action(named)
     for action, words in (
         ("keep", "keep a snapshot (never pruned)"),
         ("unkeep", "let retention prune a kept snapshot again"),
     ):
         parser = actions.add_parser(action, help=words)
         parser.add_argument("ref", metavar="ID")
-        common(parser)
+        _after_action(parser)
     prune = actions.add_parser(
         "prune", help="apply the retention setting ([snapshots] keep_last) now"
     )
-    common(prune)
+    _after_action(prune)
 
     rebuild = sub.add_parser(
         "rebuild",

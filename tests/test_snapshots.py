@@ -252,6 +252,9 @@ def test_an_older_warehouse_says_so_and_rebuild_fixes_it(two_loads: Path) -> Non
     code, out, err = _etl("rebuild", "--data-dir", str(two_loads), "--json")
     assert code == 0, err
     assert json.loads(out)["snapshot"]["trigger"] == "rebuild"
+    code, out, err = _etl("rebuild", "--data-dir", str(two_loads))  # again, in words
+    assert code == 0, err
+    assert "from the 2 files already loaded with today's definitions (Snapshot 4 of" in out
     code, out, err = _etl(
         "kpis", "--data-dir", str(two_loads), "--json", "--year", "2024", "--as-of", "2025-03-31"
     )

@@ -167,7 +167,8 @@ def sidebar(state: db.DataState) -> None:
     with st.sidebar:
         snapshot_components.sidebar_choice()  # first: an unreadable snapshot can be left
         if not state.available:
-            st.markdown("**No data loaded yet**")
+            # A file that cannot be shown (built by an older version, unreadable) is not "no data".
+            st.markdown("**No data to show**" if state.path.exists() else "**No data loaded yet**")
             return
         assert state.snapshot_date is not None
         st.markdown(
