@@ -93,7 +93,9 @@ def open_published(args: argparse.Namespace) -> Published:
     if shot is None:
         return Published.at(config.data_dir(args.data_dir))
     if shot.published_path is None:
-        raise NoDatabase(f"{shot.label} (no published figures were loaded then)")
+        raise snapshots.SnapshotError(
+            f"{shot.label} has no published figures: none were loaded when it was taken."
+        )
     return Published.open(shot.published_path)
 
 

@@ -378,3 +378,17 @@ def test_change_words_with_hand_worked_numbers() -> None:
     assert (down.words, down.judgement) == ("down 3 since snapshot 4 (better)", "better")
     missing = compare.compare_figures(key, compare.Figure(None, 0, None), then, "snapshot 4")
     assert missing.judgement == "unknown"
+
+
+def test_keep_last_below_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl import config
+
+    _keep_last(tmp_path, monkeypatch, 0)
+    with pytest.raises(config.SettingsError, match=r"\[snapshots\] keep_last"):
+        config.settings()
+
+
+def test_a_snapshot_without_published_figures_says_so(two_loads: Path) -> None:
+    code, _, err = _etl("benchmark", "--la", "336", "--snapshot", "1", "--data-dir", str(two_loads))
+    assert code == 2
+    assert "Snapshot 1 of 10 Mar 2025 has no published figures" in err
