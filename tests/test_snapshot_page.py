@@ -122,3 +122,19 @@ def test_an_older_snapshot_says_so_and_can_be_left(
     box.set_value("1").run()  # the snapshot from before: still readable
     assert not at.exception
     assert metrics(at)[EXCL][0] == "60.0% ⚠"
+
+
+def test_no_override_in_a_frozen_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests import tracker_builders as tb
+
+    data = tmp_path / "data"
+    run_load([tb.golden_period_1(tmp_path / "march.xlsx")], data)  # snapshot 1
+    run_load([tb.golden_period_2(tmp_path / "april.xlsx")], data)  # snapshot 2
+    monkeypatch.setenv("SEND_DATA_DIR", str(data))
+    at = _app()
+    at.switch_page("pages/improvement_plan.py").run()
+    assert any(b.label == "Save override" for b in at.button)  # the latest data: allowed
+    at.sidebar.selectbox(key="snapshot").set_value("1").run()
+    assert not at.exception
+    assert not any(b.label == "Save override" for b in at.button)
+    assert "its figures are frozen, so a RAG cannot be overridden" in all_text(at)
