@@ -29,23 +29,22 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
     )
     common(shots)
     actions = shots.add_subparsers(dest="action", metavar="ACTION")
-    # The options again after the action, without defaults that would hide those given before it.
-    common = _after_action
     named = actions.add_parser("name", help='name a snapshot ("Board 12 March"); never pruned')
     named.add_argument("ref", metavar="ID")
     named.add_argument("name", metavar="NAME", help='the name; "" removes it')
-    common(named)
+    # The options again after the action, without defaults that would hide those given before it.
+    _after_action(named)
     for action, words in (
         ("keep", "keep a snapshot (never pruned)"),
         ("unkeep", "let retention prune a kept snapshot again"),
     ):
         parser = actions.add_parser(action, help=words)
         parser.add_argument("ref", metavar="ID")
-        common(parser)
+        _after_action(parser)
     prune = actions.add_parser(
         "prune", help="apply the retention setting ([snapshots] keep_last) now"
     )
-    common(prune)
+    _after_action(prune)
 
     rebuild = sub.add_parser(
         "rebuild",
@@ -94,7 +93,9 @@ def open_published(args: argparse.Namespace) -> Published:
     if shot is None:
         return Published.at(config.data_dir(args.data_dir))
     if shot.published_path is None:
-        raise NoDatabase(f"{shot.label} (no published figures were loaded then)")
+        raise snapshots.SnapshotError(
+            f"{shot.label} has no published figures: none were loaded when it was taken."
+        )
     return Published.open(shot.published_path)
 
 
@@ -123,9 +124,8 @@ def listing(shots: list[snapshots.Snapshot]) -> str:
     for s in reversed(shots):  # newest first, as people look for the latest
         data = [x for x in s.sources if x.kind == "data"]
         published = len(s.sources) - len(data)
-        files = ", ".join(x.file for x in data[:3]) + (
-            f" +{len(data) - 3}" if len(data) > 3 else ""
-        )
+        files = data[0].file if data else "no data files"
+        files += f" +{len(data) - 1} more" if len(data) > 1 else ""
         files += f"; {published} published" if published else ""
         status = "  [built by an older version: not opened]" if s.older else ""
         lines.append(

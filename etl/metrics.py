@@ -19,6 +19,20 @@ from etl.catalogue import CATALOGUE
 __all__ = ["CATALOGUE", "ehcp_kpis", "open_counts", "pct", "snapshot_date"]
 
 
+# Each headline percentage of ``ehcp_kpis``: the keys of the counts it is worked out from (the
+# second is its base) and what those counts are of. Shown as "3 of 5 plans" beside the figure;
+# a change is only described when both bases are 20 or more (``ui.formatting.describe_trend``).
+PCT_COUNTS: dict[str, tuple[str, str, str]] = {
+    "pct_within_20_weeks_excl_exceptions": (
+        "within_20_weeks_excl_exceptions",
+        "plans_issued_excl_exceptions",
+        "plans",
+    ),
+    "pct_within_20_weeks": ("within_20_weeks", "plans_issued", "plans"),
+    "pct_decisions_within_6_weeks": ("decisions_within_6_weeks", "decisions_made", "decisions"),
+}
+
+
 def pct(numerator: int | None, denominator: int | None) -> float | None:
     """Percentage to 1 dp, half away from zero; None when the denominator is 0 or missing."""
     if not denominator or numerator is None:

@@ -40,6 +40,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -195,10 +196,23 @@ def _from_entry(folder: Path, entry: dict[str, Any]) -> Snapshot:
 
 
 def list_snapshots(folder: Path) -> list[Snapshot]:
-    """Every snapshot of a data folder, oldest first (empty when none was taken)."""
-    found = [_from_entry(folder, e) for e in _read_index(folder).entries]
+    """Every snapshot of a data folder, oldest first (empty when none was taken).
+
+    Read once per version of the index (the dashboard asks on every query): the index is only
+    ever replaced whole, so its inode, time and size tell a new version."""
+    try:
+        info = os.stat(root(folder) / INDEX)
+    except FileNotFoundError:
+        return []
+    return list(_listed(str(folder), (info.st_ino, info.st_mtime_ns, info.st_size)))
+
+
+@lru_cache(maxsize=16)
+def _listed(folder: str, version: tuple[int, int, int]) -> tuple[Snapshot, ...]:
+    del version  # part of the cache key only
+    found = [_from_entry(Path(folder), e) for e in _read_index(Path(folder)).entries]
     # A folder removed by hand is not offered (the index is only ever written complete).
-    return [s for s in found if s.warehouse_path.exists()]
+    return tuple(s for s in found if s.warehouse_path.exists())
 
 
 def resolve(folder: Path, ref: str | int, *, before: Snapshot | None = None) -> Snapshot:
@@ -280,6 +294,7 @@ def _write_index(folder: Path, index: _Index) -> None:
         os.fsync(handle.fileno())
     os.replace(temporary, where / INDEX)
     _fsync_dir(where)
+    _listed.cache_clear()  # a second write within the file system's clock tick looks the same
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -325,7 +325,10 @@ def run_load(
             return LoadReport(results, False, *_summaries(previous))
         if progress is not None:
             progress("Building the warehouse", len(files), len(files) + 1)
-        with building(folder, published, publish=publish) as con:
+        # --replace forgets the records made so far once the new file is published (before its
+        # snapshot is taken, which keeps the records as they then stand).
+        forget = (lambda: records.clear(folder)) if replace else None
+        with building(folder, published, publish=publish, after_publish=forget) as con:
             _create_base_tables(con)
             if previous is not None:
                 _copy_previous(con, previous)
@@ -337,8 +340,6 @@ def run_load(
             summary, problems = _read_summaries(con)
             report = LoadReport(results, publish, summary, problems)
             report.new_problems = _problems_of(con, [r.load_id for r in new if r.load_id])
-        if replace and publish:
-            records.clear(folder)
         return report
 
 
@@ -364,7 +365,12 @@ def rebuild(folder: Path) -> LoadReport:
 
 @contextmanager
 def building(
-    folder: Path, target: Path, *, publish: bool = True, trigger: str = ""
+    folder: Path,
+    target: Path,
+    *,
+    publish: bool = True,
+    trigger: str = "",
+    after_publish: Callable[[], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a new database file in ``folder`` (call under :func:`_lock`).
 
@@ -373,7 +379,7 @@ def building(
     overrides, published figures), so a reader never sees a half-built file. The temporary file
     is removed whatever happens. Each publish is then kept as a snapshot (``etl.snapshots``;
     ``trigger`` says why: "load" for the warehouse and "published" for the published figures
-    unless given).
+    unless given; ``after_publish`` runs between the publish and the snapshot).
     """
     fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=folder)
     os.close(fd)
@@ -389,6 +395,8 @@ def building(
         if publish:
             os.replace(tmp, target)
             _fsync_dir(folder)
+            if after_publish is not None:
+                after_publish()
             is_warehouse = target == warehouse_path(folder)
             snapshots.take(folder, trigger or ("load" if is_warehouse else "published"))
     finally:

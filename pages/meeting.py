@@ -24,9 +24,8 @@ state = components.start_page(
 st.markdown(view.MEETING_CSS, unsafe_allow_html=True)
 
 as_at = components.as_at_date(state)
-# The snapshot chosen in the sidebar's "Compare with" (ui.db.compared_snapshot, from the
-# snapshots work); until that is merged there is none, and no change is shown.
-compared = getattr(db, "compared_snapshot", lambda: None)()
+# The snapshot chosen in the sidebar's "Compare with" (none: no change is shown).
+compared = db.compared_snapshot()
 items = db.headline_list(
     as_at,
     benchmark_components.known_home_la(),

@@ -9,7 +9,7 @@ import streamlit as st
 from etl import catalogue
 from etl.inputs.exclusions.stage import year_shown
 from etl.kpi_links import LINKABLE
-from ui import components, db, exclusions_view, waits_view
+from ui import components, db, exclusions_view, snapshot_components, waits_view
 from ui import exclusions_components as exclusions_parts
 from ui import tracker_components as tc
 from ui import tracker_view as plan_view
@@ -43,6 +43,7 @@ components.kpi_row(
     timeliness_keys,
     against=str(year - 1),
     england=england,
+    since=snapshot_components.since_lines(now, timeliness_keys),
 )
 components.trust_note("sen2")
 
@@ -50,11 +51,13 @@ components.section(
     f"Open requests as at {fmt_date(as_at)}",
     f"Compared with the same date a year earlier ({fmt_date(year_ago)}).",
 )
+open_keys = ["open_breached", "open_at_risk", "open_requests"]
 components.kpi_row(
     now,
     db.kpis(year - 1, year_ago),  # open requests on the same date a year earlier
-    ["open_breached", "open_at_risk", "open_requests"],
+    open_keys,
     against=fmt_date(year_ago),
+    since=snapshot_components.since_lines(now, open_keys),
 )
 st.page_link(
     "pages/timeliness.py",

@@ -17,10 +17,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from etl import metrics
 from etl.benchmark import UnknownLA
 from etl.catalogue import metric
 from etl.config import settings
-from ui import db
+from ui import db, snapshot_components
 from ui.formatting import (
     TABLE_COLUMNS,
     ExportContext,
@@ -114,6 +115,7 @@ def start_page(title: str, purpose: str, *, needs_data: bool = True) -> db.DataS
     if state.available and state.synthetic:
         synthetic_banner()
     st.title(title)
+    snapshot_components.show_snapshot_line()
     # The first screen on a projector is for the headline: what the page is for is one click
     # away, not a paragraph above the figures.
     with st.expander("About this page"):
@@ -166,8 +168,10 @@ def sidebar(state: db.DataState) -> None:
     """The shared sidebar: what data this is, the as-at date and the export mode. (Data quality
     is in the page menu above it: one link to the page, not two.)"""
     with st.sidebar:
+        snapshot_components.sidebar_choice()  # first: an unreadable snapshot can be left
         if not state.available:
-            st.markdown("**No data loaded yet**")
+            # A file that cannot be shown (built by an older version, unreadable) is not "no data".
+            st.markdown("**No data to show**" if state.path.exists() else "**No data loaded yet**")
             return
         assert state.snapshot_date is not None
         st.markdown(
@@ -250,15 +254,7 @@ def kpi_tile(
 
 
 # For a percentage KPI: the counts behind it, as (numerator key, denominator key, noun).
-KPI_COUNTS = {
-    "pct_within_20_weeks_excl_exceptions": (
-        "within_20_weeks_excl_exceptions",
-        "plans_issued_excl_exceptions",
-        "plans",
-    ),
-    "pct_within_20_weeks": ("within_20_weeks", "plans_issued", "plans"),
-    "pct_decisions_within_6_weeks": ("decisions_within_6_weeks", "decisions_made", "decisions"),
-}
+KPI_COUNTS = metrics.PCT_COUNTS  # one definition (etl.metrics), also used by etl.compare
 
 
 def kpi_row(
@@ -269,13 +265,15 @@ def kpi_row(
     against: str,
     untrended: Sequence[str] = (),
     england: dict[str, dict[str, Any] | None] | None = None,
+    since: dict[str, str] | None = None,
 ) -> None:
     """KPI tiles side by side from two ``ehcp_kpis`` results (this period and the comparison).
 
     Percentages show the counts behind them ("3 of 5 plans"). Keys in ``untrended`` get no trend
     (a part-year count is always "down" on a whole year, which would mislead). ``england`` gives
     DfE's latest published England figure for a key (``db.england_latest``), shown in its tile,
-    and the partnership's target where ``[targets]`` in the settings file sets one.
+    and the partnership's target where ``[targets]`` in the settings file sets one. ``since``
+    gives a key's change since the snapshot compared with (``snapshot_components.since_lines``).
     """
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
         with column:
@@ -289,6 +287,8 @@ def kpi_row(
             if (target := settings().targets.get(key)) is not None:
                 words = target_text(key, current[key], target)
                 detail = f"{detail}  \n{words}" if detail else words
+            if since and (change := since.get(key)):  # against a compared snapshot (issue 15)
+                detail = f"{detail}  \n{change}" if detail else change
             kpi_tile(
                 key,
                 current[key],

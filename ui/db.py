@@ -14,7 +14,13 @@ Streamlit caching and reconnect-on-swap, for the warehouse and the published fig
   identity). Row-level queries (the watchlist and the problem list, ``Query.row_level``) are never
   cached, so no child-level rows sit in a cache shared between sessions (DESIGN §7).
 - No warehouse yet, or an unreadable one, gives a :class:`DataState` that says so in plain words;
-  pages show it as an empty state, never a traceback.
+  pages show it as an empty state, never a traceback. So does a warehouse built by an older
+  version of the code (``etl.snapshots.OlderWarehouse``: the message says to run
+  ``python -m etl rebuild``).
+- Snapshots (issue 15): the sidebar's choice (``SNAPSHOT_KEY`` in the session) makes
+  :func:`warehouse_file` and :func:`published_file` the chosen snapshot's files, so every query
+  below reads it, cached under that file's identity like any other version. "Latest" is the
+  published files themselves.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import config, headlines, published, queries, records, store
+from etl import compare, config, headlines, published, queries, records, snapshots, store
 from etl.benchmark import LA
 
 EMPTY_MESSAGE = (
@@ -66,13 +72,74 @@ class DataState:
     built_at: dt.datetime | None = None
 
 
+# Session keys of the sidebar's snapshot choices: "latest" or a snapshot id (text); and
+# "none", "previous" or a snapshot id for the snapshot compared with.
+SNAPSHOT_KEY = "snapshot"
+COMPARE_KEY = "compare_with"
+
+
+def _session(key: str) -> str:
+    try:
+        return str(st.session_state.get(key) or "")
+    except Exception:  # no Streamlit session (a script or a test calling this module)
+        return ""
+
+
+def list_snapshots() -> list[snapshots.Snapshot]:
+    """Every snapshot of the data folder, oldest first (``etl.snapshots``; a small JSON read)."""
+    return snapshots.list_snapshots(config.data_dir())
+
+
+def chosen_snapshot() -> snapshots.Snapshot | None:
+    """The snapshot chosen in the sidebar, or None for the latest data (the published files).
+    A snapshot pruned since it was chosen falls back to the latest (the page says which)."""
+    ref = _session(SNAPSHOT_KEY)
+    if not ref or ref == "latest":
+        return None
+    try:
+        return snapshots.resolve(config.data_dir(), ref)
+    except snapshots.SnapshotError:
+        return None
+
+
+def latest_snapshot() -> snapshots.Snapshot | None:
+    """The newest snapshot (the latest data's), or None when none was taken."""
+    shots = list_snapshots()
+    return shots[-1] if shots else None
+
+
+def shown_snapshot() -> snapshots.Snapshot | None:
+    """The snapshot on screen: the one chosen, else the latest one."""
+    return chosen_snapshot() or latest_snapshot()
+
+
+def compared_snapshot() -> snapshots.Snapshot | None:
+    """The snapshot chosen to compare with ("previous" is the one before the snapshot on
+    screen), or None."""
+    ref = _session(COMPARE_KEY)
+    if not ref or ref == "none":
+        return None
+    try:
+        return snapshots.resolve(config.data_dir(), ref, before=shown_snapshot())
+    except snapshots.SnapshotError:
+        return None
+
+
 def warehouse_file() -> Path:
-    """The published warehouse file (honours ``SEND_DATA_DIR``)."""
+    """The warehouse file on screen: the chosen snapshot's, else the published one (honours
+    ``SEND_DATA_DIR``)."""
+    chosen = chosen_snapshot()
+    if chosen is not None:
+        return chosen.warehouse_path
     return config.warehouse_path(config.data_dir())
 
 
 def published_file() -> Path:
-    """The published-figures file (honours ``SEND_DATA_DIR``)."""
+    """The published-figures file on screen: the chosen snapshot's (a missing file when none
+    were loaded then), else the current one (honours ``SEND_DATA_DIR``)."""
+    chosen = chosen_snapshot()
+    if chosen is not None:
+        return chosen.published_path or chosen.warehouse_path.with_name(snapshots.PUBLISHED_FILE)
     return published.published_path(config.data_dir())
 
 
@@ -112,11 +179,12 @@ _UNREADABLE: dict[Source, str] = {
 }
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _door(source: Source, identity: Identity) -> store.Warehouse | store.Published:
     """A read-only door to the file that had ``identity`` (one per published version).
 
-    ``max_entries=4`` (two per source) lets a superseded connection be dropped; it is not closed
+    ``max_entries=8`` (the latest, a superseded one and two snapshots per source) lets a
+    superseded connection be dropped; it is not closed
     explicitly, so a query still running on it in another session finishes, and it closes when
     released.
     """
@@ -221,6 +289,8 @@ def data_state() -> DataState:
         return DataState(False, path, EMPTY_MESSAGE)
     try:
         meta = query("meta")
+    except snapshots.OlderWarehouse as error:
+        return DataState(False, path, str(error))
     except (WarehouseError, duckdb.Error) as error:
         return DataState(
             False,
@@ -554,3 +624,26 @@ def headline_list(
     the change since ``compare`` = (another warehouse file, what to call it) when given."""
     frozen = None if compare is None else (str(compare[0]), compare[1])
     return _headlines(as_of, la_code, _identity("warehouse"), published_identity(), frozen)
+
+
+# ---------------------------------------------------------------- snapshots compared (issue 15)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _compared_figures(keys: tuple[str, ...], identity: Identity) -> dict[str, compare.Figure]:
+    # Counts and percentages only (no rows), so cached like any aggregate.
+    with store.Warehouse.open(Path(identity[0])) as door:
+        return {key: compare.figure(door, key) for key in keys}
+
+
+def compared_figures(keys: list[str]) -> dict[str, compare.Figure]:
+    """The headline figures of the compared snapshot as it showed them (as at its own data
+    date); empty when no comparison is chosen or that snapshot cannot be read."""
+    then = compared_snapshot()
+    identity = file_identity(then.warehouse_path) if then else None
+    if identity is None:
+        return {}
+    try:
+        return _compared_figures(tuple(keys), identity)
+    except (snapshots.OlderWarehouse, duckdb.Error):
+        return {}

@@ -124,6 +124,13 @@ def override_form(report_day: dt.date, items: pd.DataFrame) -> None:
         st.error(error, icon=":material/error:")
     if items.empty:
         return
+    if (shot := db.chosen_snapshot()) is not None:  # a snapshot is frozen (issue 15)
+        st.info(
+            f"{shot.label} is shown: its figures are frozen, so a RAG cannot be overridden in "
+            "it. Choose the latest data in the sidebar to override one.",
+            icon=":material/lock:",
+        )
+        return
     targets = view.override_targets(items)
     with st.form("plan_override_form", clear_on_submit=True):
         st.selectbox(

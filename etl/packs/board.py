@@ -22,7 +22,6 @@ counts are shown exactly in both modes (docs/decisions.md, "Issue 15 — board p
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -212,7 +211,7 @@ def _shown(
             compare_label,
             bases,
             decimals=h.decimals,
-            **_SINCE,
+            since=True,
         ).text
         direction = _short_change(direction)
     return Shown(
@@ -223,15 +222,6 @@ def _shown(
         fmt_target(h.key, target) if target is not None else "no target",
         direction,
     )
-
-
-# "since Board October": etl.change.describe_trend says so with ``preposition="since"`` on this
-# branch and ``since=True`` on the meeting branch; whichever is merged, ask for "since".
-_SINCE: dict[str, Any] = (
-    {"since": True}
-    if "since" in inspect.signature(describe_trend).parameters
-    else {"preposition": "since"}
-)
 
 
 def _short_change(words: str) -> str:
