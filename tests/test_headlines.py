@@ -258,15 +258,16 @@ def test_meeting_mode_shows_the_trend_table_in_publish_mode(
 def test_meeting_mode_shows_the_change_since_the_compared_snapshot(
     golden: Path, without_r13: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The sidebar's "Compare with" (ui.db.compared_snapshot, snapshots work) stood in for by a
-    # snapshot-like object pointing at the warehouse without R13.
+    # The sidebar's "Compare with" (ui.db.compared_snapshot) stood in for by a snapshot-like
+    # object pointing at the warehouse without R13.
     from ui import db
 
     class Compared:
         warehouse_path = without_r13 / "warehouse.duckdb"
         short_label = "Board 1 Oct"
+        label = "Snapshot 1 of 1 Oct 2026, 'Board 1 Oct'"
 
-    monkeypatch.setattr(db, "compared_snapshot", lambda: Compared(), raising=False)
+    monkeypatch.setattr(db, "compared_snapshot", lambda: Compared())
     at = _meeting(golden, monkeypatch)
     # Screen 1: 3 of 5 plans both times: a base under 20, so no change is worked out.
     assert "too few to compare with Board 1 Oct (fewer than 20 cases)" in _text(at)

@@ -411,10 +411,14 @@ def area_text() -> str:
 
 
 def snapshot_text(state: db.DataState) -> str:
-    """Which build of the data an export comes from: "warehouse built 2026-12-02 00:10:05" (the
-    snapshot's id will take its place once snapshots exist); "" with no data loaded."""
+    """Which build of the data an export comes from: the snapshot on screen ("Snapshot 14 of 2 Dec
+    2026, 'Board 12 March'"), else — data published before snapshots were kept — "warehouse
+    built 2026-12-02 00:10:05"; "" with no data loaded."""
     if state.built_at is None:
         return ""
+    shown = db.shown_snapshot()
+    if shown is not None:
+        return shown.label
     return f"warehouse built {state.built_at:%Y-%m-%d %H:%M:%S}"
 
 
