@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from etl.config import settings
-from ui import components, db, review_view
+from ui import components, db
 from ui import tracker_components as tc
 from ui import tracker_view as view
 from ui.commentary_components import commentary_block
@@ -76,22 +76,7 @@ components.table_with_download(
     empty="Nothing is behind schedule in this report.",
 )
 
-figures_at = components.as_at_date(state)
-components.section(
-    "What is different now",
-    "The measures linked to this plan's actions and areas (a KPIs sheet in the tracker, or "
-    f"[[kpi_links]] in the settings): baseline, target and the value as at {fmt_date(figures_at)}"
-    " — the 12-month review pack's figures, small numbers suppressed in publish mode.",
-)
-linked = review_view.kpi_table(db.review_kpis(components.export_mode(), figures_at), plan)
-if linked.empty:
-    components.empty_state(
-        "No measure is linked to this plan's actions or areas yet: add a KPIs sheet to the "
-        "tracker (action ref or area, KPI key, baseline date and value, target) or "
-        "[[kpi_links]] to the settings file."
-    )
-else:
-    components.show_table(linked)
+tc.linked_kpis(state, plan)
 
 previous = view.previous_report(periods, as_of)
 components.section(

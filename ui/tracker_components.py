@@ -13,9 +13,9 @@ import streamlit as st
 
 from etl import config
 from etl.tracker import report
-from ui import components, db
+from ui import components, db, review_view
 from ui import tracker_view as view
-from ui.formatting import fmt_count
+from ui.formatting import fmt_count, fmt_date
 
 
 def export(name: str, *, state: db.DataState, scope: str) -> components.Export:
@@ -149,3 +149,25 @@ def override_form(report_day: dt.date, items: pd.DataFrame) -> None:
         st.text_area("Reason (required)", key="override_reason")
         st.text_input("Your name (required)", key="override_author")
         st.form_submit_button("Save override", on_click=_save_override, args=(report_day,))
+
+
+def linked_kpis(state: db.DataState, plan: str) -> None:
+    """ "What is different now": the measures linked to the plan's actions and areas, with
+    baseline, target and the value now — the 12-month review pack's own figures."""
+    figures_at = components.as_at_date(state)
+    components.section(
+        "What is different now",
+        "The measures linked to this plan's actions and areas (a KPIs sheet in the tracker, or "
+        "[[kpi_links]] in the settings): baseline, target and the value as at "
+        f"{fmt_date(figures_at)} — the 12-month review pack's figures, small numbers suppressed in "
+        "publish mode.",
+    )
+    linked = review_view.kpi_table(db.review_kpis(components.export_mode(), figures_at), plan)
+    if linked.empty:
+        components.empty_state(
+            "No measure is linked to this plan's actions or areas yet: add a KPIs sheet to the "
+            "tracker (action ref or area, KPI key, baseline date and value, target) or "
+            "[[kpi_links]] to the settings file."
+        )
+    else:
+        components.show_table(linked)
