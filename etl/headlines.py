@@ -343,7 +343,8 @@ def _figure(key: str, kind: ValueKind, value: Any, **counts: int | None) -> Figu
     return Figure(key, entry.title, value, entry.unit, entry.decimals, kind, **counts)
 
 
-def _day(date: dt.date) -> str:
+def day_words(date: dt.date) -> str:
+    """ "1 Nov 2026": a date as the headlines and packs write it."""
     return f"{date.day} {date:%b %Y}"
 
 
@@ -357,9 +358,10 @@ def _months_back(date: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(date.day, last))
 
 
-def _year_label(year: int, as_at: dt.date) -> str:
-    """ "2025" for a whole year; "2026 to 1 Nov" for the year still running at the date."""
-    return str(year) if as_at >= dt.date(year, 12, 31) else f"{year} to {as_at.day} {as_at:%b}"
+def year_label(year: int, as_at: dt.date) -> str:
+    """A calendar year's figures in words: "2025" for a whole year; "1 Jan to 1 Nov 2026" for
+    the year still running at the date."""
+    return str(year) if as_at >= dt.date(year, 12, 31) else f"1 Jan to {day_words(as_at)}"
 
 
 # ---------------------------------------------------------------- each theme
@@ -383,7 +385,7 @@ def _timeliness(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> list[
     for key, numerator, denominator in _TIMELINESS:
         trend = tuple(
             TrendPoint(
-                _year_label(year, as_at),
+                year_label(year, as_at),
                 min(as_at, dt.date(year, 12, 31)),
                 k[key],
                 k[numerator],
@@ -403,7 +405,7 @@ def _timeliness(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> list[
                 denominator=now[denominator],
                 base=now[denominator],
                 as_at=as_at,
-                period=_year_label(as_at.year, as_at),
+                period=year_label(as_at.year, as_at),
                 trend=trend,
             )
         )
@@ -429,7 +431,7 @@ def _open_requests(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> li
                 denominator=now["open_requests"],
                 base=now["open_requests"],
                 as_at=as_at,
-                period=f"as at {_day(as_at)}",
+                period=f"as at {day_words(as_at)}",
                 counts={"open_requests": now["open_requests"]},
                 also=(_figure("open_requests", "count", now["open_requests"]),),
                 trend=tuple(
@@ -461,10 +463,10 @@ def _annual_reviews(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> l
             denominator=now["decisions_made"],
             base=now["decisions_made"],
             as_at=as_at,
-            period=f"as at {_day(as_at)}",
+            period=f"as at {day_words(as_at)}",
             trend=tuple(
                 TrendPoint(
-                    _day(d),
+                    day_words(d),
                     d,
                     r["pct_decisions_within_4_weeks"],
                     r["decisions_within_4_weeks"],
@@ -521,7 +523,7 @@ def _waits(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> list[Headl
                 denominator=waiting,
                 base=waiting,
                 as_at=when,
-                period=f"as at {_day(when)}",
+                period=f"as at {day_words(when)}",
                 also=(
                     _figure(
                         "median_weeks_waiting",
@@ -604,7 +606,7 @@ def _exclusions(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> list[
 
 def _academic_label(label: str, year: int, as_at: dt.date) -> str:
     """ "2025/26"; "2026/27 to 1 Nov 2026" while the year is still running at the date."""
-    return label if as_at >= dt.date(year + 1, 8, 31) else f"{label} to {_day(as_at)}"
+    return label if as_at >= dt.date(year + 1, 8, 31) else f"{label} to {day_words(as_at)}"
 
 
 def _by_sen(warehouse: Warehouse, year: int) -> dict[str, dict[str, Any]]:
@@ -650,11 +652,11 @@ def _plan(warehouse: Warehouse, as_at: dt.date, with_trend: bool) -> list[Headli
             denominator=total,
             base=total,
             as_at=as_at,
-            period=f"as at {_day(as_at)}",
+            period=f"as at {day_words(as_at)}",
             counts={rag: counts[rag] for rag in _PLAN_ORDER},
             about_children=False,
             trend=tuple(
-                TrendPoint(_day(d), d, c["Red"], c["Red"], sum(c.values())) for d, c in series
+                TrendPoint(day_words(d), d, c["Red"], c["Red"], sum(c.values())) for d, c in series
             ),
         )
     ]

@@ -55,12 +55,12 @@ def test_sen2_headlines_by_hand(golden: Path) -> None:
     # 2026 (to 1 Nov): Week20 = 0 plans R01, R02, R03, R05, R06 = 5; within 140 days R01, R02,
     # R05 = 3 → 3 / 5 = 60.0%.
     assert (excl.value, excl.numerator, excl.denominator, excl.base) == (60.0, 3, 5, 5)
-    assert excl.period == "2026 to 1 Nov" and excl.kind == "pct"
+    assert excl.period == "1 Jan to 1 Nov 2026" and excl.kind == "pct"
     # Trend: 2025 whole year R09, R10, R12 (Week20 0), within R09, R12 → 2 / 3 = 66.7%; the
     # years 2022-2024 issued nothing and are left out.
     assert [(p.label, p.value, p.numerator, p.denominator) for p in excl.trend] == [
         ("2025", 66.7, 2, 3),
-        ("2026 to 1 Nov", 60.0, 3, 5),
+        ("1 Jan to 1 Nov 2026", 60.0, 3, 5),
     ]
     decisions = found["pct_decisions_within_6_weeks"]
     # 2026: R01, R02, R03, R04, R05, R14 within 42 days, R07 (N, 60 days) not → 6 / 7 = 85.7%.
@@ -249,7 +249,7 @@ def test_meeting_mode_shows_the_trend_table_in_publish_mode(
     at = _meeting(golden, monkeypatch)
     table = at.table[0].value
     # 2025: 2 of 3 → c (base under 20); 2026: 3 of 5 → c. Bases 3 and 5 are 1-7 → c.
-    assert list(table["Period"]) == ["2025", "2026 to 1 Nov"]
+    assert list(table["Period"]) == ["2025", "1 Jan to 1 Nov 2026"]
     assert list(table.iloc[:, 1]) == ["c", "c"]
     assert list(table["Out of"]) == ["c", "c"]
     assert len(at.get("plotly_chart")) == 1

@@ -34,7 +34,7 @@ def headline(**fields: Any) -> Headline:
         "denominator": 41,
         "base": 41,
         "as_at": DAY,
-        "period": "2026 to 1 Nov",
+        "period": "1 Jan to 1 Nov 2026",
     }
     base.update(fields)
     return Headline(**base)

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from etl import config, disclosure
 from etl.catalogue import metric
 from etl.commentary import period_of
-from etl.headlines import target_rag
+from etl.headlines import day_words, target_rag, year_label
 from etl.inputs.tracker.stage import name_key
 from etl.kpi_links import (
     ANNUAL_REVIEW_KEYS,
@@ -132,10 +132,6 @@ class RawFigure:
         return disclosure.average_cell(self.value, self.denominator, mode)
 
 
-def _day(date: dt.date) -> str:
-    return f"{date.day} {date:%b %Y}"
-
-
 def _int(value: Any) -> int | None:
     if value is None or value != value:  # None or NaN
         return None
@@ -158,14 +154,14 @@ def measure_figures(
     found: dict[tuple[str, str | None], RawFigure] = {}
     if warehouse.has_sen2():
         k = warehouse.kpis(as_of.year, as_of)
-        year_words = f"{as_of.year} to {_day(as_of)}"
+        year_words = year_label(as_of.year, as_of)
         for key in EHCP_KEYS:
-            period = f"as at {_day(as_of)}" if key.startswith("open_") else year_words
+            period = f"as at {day_words(as_of)}" if key.startswith("open_") else year_words
             found[(key, None)] = _from_counts(key, k, period)
         reviews = warehouse.annual_reviews(as_of)
         by_key = {v: reviews[k] for k, v in warehouse.ANNUAL_REVIEW_METRICS.items()}
         for key in ANNUAL_REVIEW_KEYS:
-            found[(key, None)] = _from_counts(key, by_key, f"as at {_day(as_of)}")
+            found[(key, None)] = _from_counts(key, by_key, f"as at {day_words(as_of)}")
     latest = warehouse.waits_as_of()
     if latest is not None:
         when = min(as_of, latest)
@@ -182,7 +178,9 @@ def measure_figures(
                 "pct_over_13_weeks": _number(row.get("pct_over_13_weeks")),
             }
             for key in WAITS_KEYS:
-                found[(key, str(row["service"]))] = _from_counts(key, counts, f"as at {_day(when)}")
+                found[(key, str(row["service"]))] = _from_counts(
+                    key, counts, f"as at {day_words(when)}"
+                )
     if warehouse.has_exclusions():
         section = warehouse.exclusion_kpis(as_of)
         by_sen = section["by_sen"]
@@ -841,12 +839,15 @@ def _changes_section(content: ReviewContent) -> Section:
 def sections(content: ReviewContent) -> list[Section]:
     """The pack's sections in reading order: summary, behind schedule, what changed since the
     compared snapshot (when one is given), each area, risks."""
-    dates = "; ".join(f"{plan}: report dated {_day(d)}" for plan, d in content.report_dates.items())
+    dates = "; ".join(
+        f"{plan}: report dated {day_words(d)}" for plan, d in content.report_dates.items()
+    )
     intro = Text(
         "About this review",
         (
-            f"Progress of the improvement plan by area of weakness, and what is different now: "
-            f"each area's linked measures against their baseline, as at {_day(content.as_of)}.",
+            "Progress of the improvement plan by area of weakness, and what is different now: "
+            "each area's linked measures against their baseline, as at "
+            f"{day_words(content.as_of)}.",
             f"Plan reports used: {dates}." if dates else "No improvement-plan tracker is loaded.",
             "An action is behind schedule when it is not complete and its due date has passed, "
             "it has a later revised date, or it is rated Red.",
