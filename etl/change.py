@@ -21,22 +21,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from etl.catalogue import Polarity
-from etl.disclosure import MIN_BASE  # the same 20 below which publish mode suppresses (DESIGN §7)
+from etl.disclosure import MIN_BASE, missing
 
 Judgement = Literal["better", "worse", "no change", "neutral", "unknown"]
 
 # How a change in each catalogue unit is written after its size ("3.2 points", "2.5 weeks").
 _UNIT_WORDS = {"%": " points", "points": " points", "weeks": " weeks", "days": " days"}
-
-
-def missing(value: Any) -> bool:
-    """None, NaN or pandas' NA / NaT: no figure."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value) or str(value) in {"<NA>", "NaT"}  # NaN is not equal to itself
-    except (TypeError, ValueError):  # pandas NA refuses a truth value
-        return True
 
 
 def small_base(denominator: Any) -> bool:

@@ -64,18 +64,19 @@ ColumnKind = Literal[
 # ---------------------------------------------------------------- cells
 
 
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
+def missing(value: Any) -> bool:
+    """None, NaN or pandas' NA / NaT: no figure. (Without pandas, so any module may use it.)"""
+    if value is None:
         return True
     try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+        return bool(value != value) or str(value) in {"<NA>", "NaT"}  # NaN is not equal to itself
+    except (TypeError, ValueError):  # pandas NA refuses a truth value
+        return True
 
 
 def is_small(count: Any) -> bool:
     """True for a count of 1 to 7 (suppressed in publish mode)."""
-    return not _missing(count) and 1 <= int(count) <= SMALL_COUNT_MAX
+    return not missing(count) and 1 <= int(count) <= SMALL_COUNT_MAX
 
 
 def round_count(count: int) -> int:
@@ -85,7 +86,7 @@ def round_count(count: int) -> int:
 
 def count_cell(value: Any, mode: Mode) -> Cell:
     """A count: exact (internal); 0, ``c`` for 1–7, or rounded to the nearest 5 (publish)."""
-    if _missing(value):
+    if missing(value):
         return None
     number = int(value)
     if mode == "internal":
@@ -94,7 +95,7 @@ def count_cell(value: Any, mode: Mode) -> Cell:
 
 
 def _base_ok(denominator: Any, minimum: int = MIN_BASE) -> bool:
-    return not _missing(denominator) and int(denominator) >= minimum
+    return not missing(denominator) and int(denominator) >= minimum
 
 
 def _half_away(value: Decimal, places: int) -> float:
@@ -115,13 +116,13 @@ def pct_cell(
     percentage. Publish: rules 2 of the module docstring; ``suppressed`` says a count behind it
     was suppressed by the table (secondary suppression).
     """
-    if _missing(denominator) or int(denominator) == 0:
+    if missing(denominator) or int(denominator) == 0:
         return None
     if mode == "internal":
-        if not _missing(value):
+        if not missing(value):
             return float(value)
-        return None if _missing(numerator) else exact_pct(int(numerator), int(denominator))
-    if suppressed or _missing(numerator) or not _base_ok(denominator):
+        return None if missing(numerator) else exact_pct(int(numerator), int(denominator))
+    if suppressed or missing(numerator) or not _base_ok(denominator):
         return SUPPRESSED
     num, den = int(numerator), int(denominator)
     if is_small(num) or is_small(den - num):
@@ -131,7 +132,7 @@ def pct_cell(
 
 def complement_small(numerator: Any, denominator: Any) -> bool:
     """True when 1–7 cases fall outside a percentage ("19 of 20"): suppressed in publish mode."""
-    if _missing(numerator) or _missing(denominator):
+    if missing(numerator) or missing(denominator):
         return False
     return is_small(int(denominator) - int(numerator))
 
@@ -149,12 +150,12 @@ def rate_cell(
     """A rate per ``per`` (e.g. suspensions per 100 pupils), ``places`` dp half away from zero;
     ``None`` when there is no denominator. Publish: ``c`` when the base is under 20 or a count is
     suppressed, else computed from the rounded counts."""
-    if _missing(denominator) or int(denominator) == 0:
+    if missing(denominator) or int(denominator) == 0:
         return None
     if mode == "internal":
-        if not _missing(value):
+        if not missing(value):
             return float(value)
-        if _missing(numerator):
+        if missing(numerator):
             return None
         return _half_away(Decimal(int(numerator) * per) / Decimal(int(denominator)), places)
     if suppressed or not _publishable(numerator, denominator):
@@ -165,7 +166,7 @@ def rate_cell(
 
 def _publishable(numerator: Any, denominator: Any) -> bool:
     """Both counts known, the base 20 or more and the numerator not 1–7."""
-    return not _missing(numerator) and _base_ok(denominator) and not is_small(numerator)
+    return not missing(numerator) and _base_ok(denominator) and not is_small(numerator)
 
 
 def ratio_cell(
@@ -182,9 +183,9 @@ def ratio_cell(
     """One rate over a reference rate (relative risk). Publish: ``c`` when either rate could not
     be published, else from the four rounded counts; ``None`` when the reference rate is 0."""
     if mode == "internal":
-        if not _missing(value):
+        if not missing(value):
             return float(value)
-        if any(_missing(v) for v in (numerator, denominator, ref_numerator, ref_denominator)):
+        if any(missing(v) for v in (numerator, denominator, ref_numerator, ref_denominator)):
             return None
         n, d, n0, d0 = (int(v) for v in (numerator, denominator, ref_numerator, ref_denominator))
     else:
@@ -212,8 +213,8 @@ def average_cell(value: Any, base: Any, mode: Mode, *, suppressed: bool = False)
 
 def _summary(value: Any, base: Any, mode: Mode, minimum: int, suppressed: bool) -> Cell:
     if mode == "publish" and (suppressed or not _base_ok(base, minimum)):
-        return None if _missing(value) and not _missing(base) and int(base) == 0 else SUPPRESSED
-    return None if _missing(value) else float(value)
+        return None if missing(value) and not missing(base) and int(base) == 0 else SUPPRESSED
+    return None if missing(value) else float(value)
 
 
 # ---------------------------------------------------------------- tables
@@ -402,7 +403,7 @@ def _secondary(frame: pd.DataFrame, spec: TableSpec, primary: set[Position]) -> 
                 continue
             candidates = [c for c in choosable if c not in suppressed]
             values = {c: frame.at[c] for c in candidates}
-            known = [c for c in candidates if not _missing(values[c])]
+            known = [c for c in candidates if not missing(values[c])]
             # Smallest non-zero first (suppressing a 0 hides nothing a reader could not guess);
             # the order of the line breaks ties, so the result is the same on every run.
             nonzero = [c for c in known if int(values[c]) != 0]
@@ -478,7 +479,7 @@ def _column(
             cell(v, d, mode, suppressed=h) for v, d, h in zip(values, dens, hits, strict=True)
         ], 0
     if kind == "int":
-        return [None if _missing(v) else int(v) for v in values], 0
+        return [None if missing(v) else int(v) for v in values], 0
     if kind == "number":
-        return [None if _missing(v) else float(v) for v in values], 0
-    return [None if _missing(v) else v for v in values], 0
+        return [None if missing(v) else float(v) for v in values], 0
+    return [None if missing(v) else v for v in values], 0

@@ -15,17 +15,14 @@ import pandas as pd
 from etl import benchmark as bm
 from etl.benchmark import LA
 from etl.catalogue import POLARITY_WORDS, label
+from etl.disclosure import missing
 from etl.published import MEASURES, Measure
 from ui.formatting import fmt_date
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
 def shown(value: Any, measure: Measure, status: str | None = None) -> str:
     """A published value as text ("46.4%", "1,234", "no value (x)")."""
-    return bm.format_value(None if _missing(value) else float(value), measure, status)
+    return bm.format_value(None if missing(value) else float(value), measure, status)
 
 
 def la_label(la: LA) -> str:

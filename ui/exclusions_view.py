@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from etl.catalogue import label
-from etl.disclosure import MIN_BASE, is_small
+from etl.disclosure import MIN_BASE, is_small, missing
 from etl.inputs.exclusions.report import BY_SEN_KEYS
 from etl.inputs.exclusions.spec import SEN_GROUP_LABELS
 from etl.inputs.exclusions.stage import academic_year
@@ -106,15 +106,11 @@ def headline_tiles(by_sen: pd.DataFrame) -> list[Tile]:
             gap = row["suspension_rate_gap"]
             note = (
                 f"{fmt_rate(risk)}× the no-SEN rate; {fmt_rate(gap)} points higher. {counts}"
-                if not _missing(risk)
+                if not missing(risk)
                 else f"No relative risk (no-SEN rate 0 or no headcount). {counts}"
             )
         tiles.append(Tile(f"{group_label(group)}: suspensions per 100", fmt_rate(rate), note))
     return tiles
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
 def rates_chart(by_sen: pd.DataFrame) -> go.Figure:
@@ -132,7 +128,7 @@ def rates_chart(by_sen: pd.DataFrame) -> go.Figure:
     for row in data.to_dict("records"):
         group = row["sen_group"]
         colour, pattern, _, _ = STYLE[group]
-        values = [None if _missing(row[m]) else float(row[m]) for m in RATES]
+        values = [None if missing(row[m]) else float(row[m]) for m in RATES]
         largest = max([largest, *[v for v in values if v is not None]])
         fig.add_trace(
             go.Bar(
@@ -165,7 +161,7 @@ def trend_chart(trend: pd.DataFrame, measure: str, by: str) -> go.Figure:
     for group in GROUPS:
         part = data[data["sen_group"] == group]
         colour, _, dash, symbol = STYLE[group]
-        values = [None if _missing(v) else float(v) for v in part[measure]]
+        values = [None if missing(v) else float(v) for v in part[measure]]
         fig.add_trace(
             go.Scatter(
                 x=list(part["period"]),
@@ -206,7 +202,7 @@ def _label_end(
 
 def small_numbers(suspensions: Any, headcount: Any) -> bool:
     """A rate resting on 1–7 events or fewer than 20 pupils: read with care (DESIGN §7)."""
-    d = None if _missing(headcount) else int(headcount)
+    d = None if missing(headcount) else int(headcount)
     return is_small(suspensions) or d is None or d < MIN_BASE
 
 
@@ -273,7 +269,7 @@ def reasons_chart(reasons: pd.DataFrame, top: int = 8) -> go.Figure:
         if part["events"].fillna(0).sum() == 0:
             continue
         colour, pattern, _, _ = STYLE[group]
-        counts = [int(v) if not _missing(v) else 0 for v in part["events"]]
+        counts = [int(v) if not missing(v) else 0 for v in part["events"]]
         fig.add_trace(
             go.Bar(
                 y=order,
@@ -312,7 +308,7 @@ def repeat_chart(repeat: pd.DataFrame) -> go.Figure:
         if part["pupils"].fillna(0).sum() == 0:
             continue
         colour, pattern, _, _ = STYLE[group]
-        counts = [0 if _missing(v) else int(v) for v in part["pupils"]]
+        counts = [0 if missing(v) else int(v) for v in part["pupils"]]
         fig.add_trace(
             go.Bar(
                 x=bands,
@@ -543,7 +539,7 @@ def latest_position(data: pd.DataFrame) -> list[Tile]:
                 f"Rank {int(r['rank'])} of {int(r['las_ranked'])} LAs (1 = lowest). "
                 + (
                     f"Neighbours' median {fmt_rate(median, 3)} ({r['neighbour_set']})."
-                    if not _missing(median)
+                    if not missing(median)
                     else f"No neighbours' median ({r['neighbour_set']})."
                 ),
             )

@@ -37,6 +37,7 @@ from etl.disclosure import (
     rate_cell,
     ratio_cell,
 )
+from etl.disclosure import missing as _missing
 from etl.queries import QUERIES
 from etl.xlsx_writer import xlsx_bytes
 
@@ -49,15 +50,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 # ---------------------------------------------------------------- numbers and dates on screen
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def fmt_count(value: Any) -> str:

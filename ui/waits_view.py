@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from etl import disclosure
 from etl.catalogue import label
-from etl.disclosure import SUPPRESSED, ColumnSpec, ColumnTotal, Disclosed, TableSpec
+from etl.disclosure import SUPPRESSED, ColumnSpec, ColumnTotal, Disclosed, TableSpec, missing
 from etl.inputs.waits.spec import SERVICES
 from ui.charts import DARK_BLUE, DARK_PINK, ORANGE, TURQUOISE, _base, add_threshold
 from ui.components import Export
@@ -120,12 +120,8 @@ class Col:
     parts: tuple[str | None, str] | None = None  # (numerator, denominator) behind a % or median
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
-
-
 def _pct(value: Any) -> str:
-    return "–" if _missing(value) else f"{float(value):.1f}%"
+    return "–" if missing(value) else f"{float(value):.1f}%"
 
 
 # Published NHS figures are already public (suppressed at source): passed through as numbers.
@@ -156,18 +152,18 @@ def _cell(spec: Col, value: Any) -> str:
     if value == SUPPRESSED:
         return SUPPRESSED
     if spec.kind == "count":
-        return "–" if _missing(value) else fmt_count(value)
+        return "–" if missing(value) else fmt_count(value)
     if spec.kind in ("pct", "public_pct"):
         return _pct(value)
     if spec.kind in ("median", "average"):
-        return "–" if _missing(value) else f"{float(value):.1f}"
+        return "–" if missing(value) else f"{float(value):.1f}"
     if spec.kind == "public_count":
-        return "no submission" if _missing(value) else f"{int(value):,}"
+        return "no submission" if missing(value) else f"{int(value):,}"
     if spec.kind == "date":
-        return "" if _missing(value) else fmt_date(value)
+        return "" if missing(value) else fmt_date(value)
     if spec.kind == "month":
-        return "" if _missing(value) else fmt_month(value)
-    return "" if _missing(value) else str(value)
+        return "" if missing(value) else fmt_month(value)
+    return "" if missing(value) else str(value)
 
 
 def waits_table(
@@ -182,7 +178,7 @@ def waits_table(
 
 
 def _export_value(spec: Col, value: Any) -> Any:
-    if _missing(value):
+    if missing(value):
         return None
     if spec.kind in ("date", "month"):
         return pd.Timestamp(value).date()
@@ -341,7 +337,7 @@ def trend_chart(frame: pd.DataFrame) -> go.Figure:
         marker_color=DARK_BLUE,
         hovertemplate="%{x|%d %b %Y}: %{y:,} waiting<extra></extra>",
     )
-    pct = [None if _missing(v) else float(v) for v in frame["pct_over_18_weeks"]]
+    pct = [None if missing(v) else float(v) for v in frame["pct_over_18_weeks"]]
     fig.add_scatter(
         x=frame["month_end"],
         y=pct,
@@ -409,7 +405,7 @@ def published_trend_chart(frame: pd.DataFrame) -> go.Figure:
     ):
         fig.add_scatter(
             x=part["month"],
-            y=[None if _missing(v) else float(v) for v in part["pct_over_18_weeks"]],
+            y=[None if missing(v) else float(v) for v in part["pct_over_18_weeks"]],
             name=area,
             mode="lines+markers",
             line={"color": colour, "width": 4, "dash": dash},
