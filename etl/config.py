@@ -182,13 +182,19 @@ def _read_settings(path: str) -> Settings:
         parsed = _SettingsFile.model_validate(data)
     except ValidationError as exc:
         raise SettingsError(_describe(exc, file)) from exc
-    from etl.headers import canonical_aliases  # the specs know which fields exist
+    aliases: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+    if parsed.aliases:
+        # The specs know which fields exist; asking them imports every input kind (and pyarrow),
+        # so a settings file without aliases does not pay for it on every command.
+        from etl.headers import canonical_aliases
+
+        aliases = canonical_aliases(parsed.aliases, file)
 
     _check_targets(parsed.targets, file)
 
     t, r = parsed.thresholds, parsed.rag
     return Settings(
-        aliases=canonical_aliases(parsed.aliases, file),
+        aliases=aliases,
         within_days=t.within_days,
         at_risk_days=t.at_risk_days,
         decision_days=t.decision_days,

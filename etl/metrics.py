@@ -29,6 +29,14 @@ def pct(numerator: int | None, denominator: int | None) -> float | None:
     return float(value)
 
 
+# The annual review percentages {name: (numerator, denominator)}: the ``annual_reviews`` named
+# query (``etl.queries``, the pages) and the CLI's ``kpis`` (``etl.store``, without pandas).
+ANNUAL_REVIEW_PCTS = {
+    "pct_overdue": ("reviews_overdue", "plans_due"),
+    "pct_decisions_within_4_weeks": ("decisions_within_4_weeks", "decisions_made"),
+}
+
+
 def snapshot_date(con: duckdb.DuckDBPyConnection) -> dt.date:
     """The data's snapshot date (the default as-at date)."""
     row = con.execute("SELECT snapshot_date FROM warehouse_meta").fetchone()
@@ -44,8 +52,10 @@ def ehcp_kpis(
     year = year or as_of.year
     # Counts for a year that ended before as_of cover the whole year.
     cut = min(as_of, dt.date(year, 12, 31))
-    counts = con.execute("SELECT * FROM ehcp_counts(?, ?)", [year, cut]).fetch_df()
-    row = {k: int(v) for k, v in counts.iloc[0].items()}
+    counts = con.execute("SELECT * FROM ehcp_counts(?, ?)", [year, cut])
+    values = counts.fetchone()
+    assert values is not None
+    row = {d[0]: int(v) for d, v in zip(counts.description, values, strict=True)}
     opened = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE status = 'At risk'), "
         "count(*) FILTER (WHERE status = 'Breached') FROM open_requests(?)",

@@ -34,6 +34,7 @@ from etl.inputs.exclusions.spec import (
     SEN_PROVISION,
     SHEETS,
     Sheet,
+    academic_year,
 )
 from etl.readers import FileProblem, RawSheet
 
@@ -90,22 +91,12 @@ class StagedExclusions:
 # ---------------------------------------------------------------- cells
 
 
-def academic_year(day: dt.date) -> int:
-    """The year an academic year starts (1 September – 31 August): 2023 for 2023/24."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
 def term_of(day: dt.date) -> str:
     """Autumn (September–December), Spring (January to Easter Sunday), Summer (after Easter to
     31 August): DfE's termly statistics split spring and summer at Easter."""
     if day.month >= 9:
         return "Autumn"
     return "Spring" if day <= easter(day.year) else "Summer"
-
-
-def year_label(start: int) -> str:
-    """2023 → "2023/24"."""
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def parse_period(raw: Any) -> tuple[int, str | None] | None:
