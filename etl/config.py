@@ -10,6 +10,7 @@ Environment variables:
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import os
@@ -19,9 +20,12 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WAREHOUSE_NAME = "warehouse.duckdb"
@@ -93,6 +97,14 @@ class _Waits(_Section):
     services: _WaitsServices = Field(default_factory=_WaitsServices)
 
 
+class _Performance(_Section):
+    # Issue 11: DuckDB's memory cap and worker threads for building the warehouse. Past the cap
+    # DuckDB spills to a temporary folder beside the file being built instead of failing.
+    # "" = DuckDB's default (80% of the machine's memory); threads 0 = every core.
+    memory_limit: str = Field(default="", pattern=r"^\s*(\d+(\.\d+)?\s*(K|M|G|T)?i?B)?\s*$")
+    threads: int = Field(default=0, ge=0, le=256)
+
+
 class _SettingsFile(_Section):
     """The shape of ``send_dashboard.toml``: every section and key it may hold."""
 
@@ -103,6 +115,7 @@ class _SettingsFile(_Section):
     benchmark: _Benchmark = Field(default_factory=_Benchmark)
     published: _Published = Field(default_factory=_Published)
     waits: _Waits = Field(default_factory=_Waits)
+    performance: _Performance = Field(default_factory=_Performance)
     # [targets] metric key = the partnership's target (checked against etl.catalogue below).
     targets: dict[str, float] = {}
     # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
@@ -118,6 +131,23 @@ class Limits:
     rows_per_sheet: int = 1_048_576
     cells_per_sheet: int = 25_000_000
     uncompressed_bytes: int = 3_000_000_000
+
+
+@dataclass(frozen=True)
+class Performance:
+    """DuckDB's memory cap and threads for builds ([performance] in the settings file)."""
+
+    memory_limit: str = ""
+    threads: int = 0
+
+    def duckdb_config(self) -> dict[str, str | bool | int | float | list[str]]:
+        """The ``config`` for ``duckdb.connect``: only what the settings set."""
+        config: dict[str, str | bool | int | float | list[str]] = {}
+        if self.memory_limit.strip():
+            config["memory_limit"] = self.memory_limit.strip()
+        if self.threads:
+            config["threads"] = self.threads
+        return config
 
 
 @dataclass(frozen=True)
@@ -146,6 +176,8 @@ class Settings:
     waits_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Issue 14: [targets] catalogue metric key → the partnership's own target for it.
     targets: dict[str, float] = field(default_factory=dict)
+    # Issue 11: [performance] DuckDB memory cap and threads for builds.
+    performance: Performance = field(default_factory=Performance)
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -207,6 +239,7 @@ def _read_settings(path: str) -> Settings:
         rag_amber_max_gap=r.amber_max_gap,
         rag_point_amber_days=r.point_amber_days,
         limits=Limits(**parsed.limits.model_dump()),
+        performance=Performance(**parsed.performance.model_dump()),
         waits_services={k: tuple(v) for k, v in parsed.waits.services.model_dump().items() if v},
         targets=dict(parsed.targets),
     )
@@ -337,3 +370,27 @@ class Pseudonymiser:
             found = hmac.digest(self._key, token.encode(), "sha256").hex()[:32]
             self._cache[token] = found
         return found
+
+    def keys(self, kind: str, values: pa.Array) -> list[str | None]:
+        """``self(kind, v)`` for every value of an Arrow string array (None stays None), computed
+        in DuckDB over the distinct values: HMAC-SHA256 written out with DuckDB's ``sha256``
+        (RFC 2104: ``H((K ^ opad) || H((K ^ ipad) || message))``), so the keys are identical to
+        the Python ones (tests/test_pseudonymiser.py) at a fraction of the cost per row."""
+        import duckdb
+        import pyarrow as pa
+
+        block = 64  # SHA-256's block size
+        key = hashlib.sha256(self._key).digest() if len(self._key) > block else self._key
+        key = key.ljust(block, b"\0")
+        inner = bytes(b ^ 0x36 for b in key)
+        outer = bytes(b ^ 0x5C for b in key)
+        ids = pa.table({"v": values.cast(pa.string())})  # noqa: F841 - named in the SQL
+        with duckdb.connect() as con:
+            rows = con.sql(
+                "WITH d AS (SELECT DISTINCT v FROM ids WHERE v IS NOT NULL) "
+                "SELECT v, left(sha256(?::BLOB || unhex(sha256(?::BLOB || encode(? || v)))), 32) "
+                "FROM d",
+                params=[outer, inner, f"{kind}:"],
+            ).fetchall()
+        found = dict(rows)
+        return [None if v is None else found[v] for v in values.to_pylist()]

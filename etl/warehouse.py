@@ -25,7 +25,7 @@ from filelock import FileLock
 
 from etl import inputs, records
 from etl.checks import Problem
-from etl.config import Pseudonymiser, hash_key, warehouse_path
+from etl.config import Pseudonymiser, hash_key, settings, warehouse_path
 from etl.inputs import StageContext, Staged
 from etl.readers import FileProblem, content_hash, expand_paths, read_file
 
@@ -335,7 +335,8 @@ def building(
     os.unlink(tmp_name)  # DuckDB wants to create the file itself
     tmp = Path(tmp_name)
     try:
-        con = duckdb.connect(str(tmp))
+        # [performance]: a memory cap makes a big build spill to disk rather than fail.
+        con = duckdb.connect(str(tmp), config=settings().performance.duckdb_config())
         try:
             yield con
             con.execute("CHECKPOINT")
