@@ -29,14 +29,6 @@ def pct(numerator: int | None, denominator: int | None) -> float | None:
     return float(value)
 
 
-# The annual review percentages {name: (numerator, denominator)}: the ``annual_reviews`` named
-# query (``etl.queries``, the pages) and the CLI's ``kpis`` (``etl.store``, without pandas).
-ANNUAL_REVIEW_PCTS = {
-    "pct_overdue": ("reviews_overdue", "plans_due"),
-    "pct_decisions_within_4_weeks": ("decisions_within_4_weeks", "decisions_made"),
-}
-
-
 def snapshot_date(con: duckdb.DuckDBPyConnection) -> dt.date:
     """The data's snapshot date (the default as-at date)."""
     row = con.execute("SELECT snapshot_date FROM warehouse_meta").fetchone()

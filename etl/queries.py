@@ -24,8 +24,8 @@ import pandas as pd
 
 from etl.inputs.sen2.spec import SEN_TYPES
 from etl.inputs.waits import measures as waits_measures
-from etl.metrics import ANNUAL_REVIEW_PCTS, pct
-from etl.store import query_sql
+from etl.metrics import pct
+from etl.store import ANNUAL_REVIEW_PCTS, query_sql
 
 Frame: TypeAlias = pd.DataFrame
 

@@ -216,6 +216,8 @@ def _insert_file(
             "load_id", pa.array([result.load_id] * table.num_rows, pa.int32())
         )
         con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
+    # The rows are in DuckDB now: let their Arrow copies go before the build needs the memory.
+    result.staged.tables.clear()
 
 
 def _snapshot(result: FileResult, as_of: dt.date | None) -> dt.date | None:
