@@ -386,6 +386,7 @@ class Pseudonymiser:
         outer = bytes(b ^ 0x5C for b in key)
         ids = pa.table({"v": values.cast(pa.string())})  # noqa: F841 - named in the SQL
         with duckdb.connect() as con:
+            con.execute("SET enable_progress_bar = false")  # it would draw on the terminal
             rows = con.sql(
                 "WITH d AS (SELECT DISTINCT v FROM ids WHERE v IS NOT NULL) "
                 "SELECT v, left(sha256(?::BLOB || unhex(sha256(?::BLOB || encode(? || v)))), 32) "

@@ -614,7 +614,8 @@ def _read_csv(path: Path, limits: Limits) -> RawSheet:
 def _line_count(raw: bytes) -> int:
     """Lines as ``io.StringIO(text, newline="").readlines()`` splits them (at LF, CRLF or a lone
     CR), counted on the bytes (the same in UTF-8)."""
-    breaks = raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")
+    returns = raw.count(b"\r")
+    breaks = raw.count(b"\n") + (returns - raw.count(b"\r\n") if returns else 0)
     return breaks + (0 if raw.endswith((b"\n", b"\r")) else 1)
 
 
@@ -643,8 +644,11 @@ def _read_csv_duckdb(path: Path, raw: bytes, limits: Limits) -> RawSheet | None:
     delimiter = _delimiter(head_lines[:20])
     try:
         with duckdb.connect() as con:
+            con.execute("SET enable_progress_bar = false")  # it would draw on the terminal
             table = con.sql(
-                "SELECT * FROM read_csv(?, header = false, all_varchar = true, delim = ?, "
+                # Empty cells, quoted or not, are None, as the line-by-line reader gives them.
+                "SELECT NULLIF(COLUMNS(*), '') FROM read_csv(?, header = false, "
+                "all_varchar = true, delim = ?, "
                 "quote = '\"', escape = '\"', null_padding = true, strict_mode = true, "
                 "skip = 0, comment = '', parallel = ?)",
                 params=[str(path), delimiter, b'"' not in raw],
@@ -659,11 +663,12 @@ def _read_csv_duckdb(path: Path, raw: bytes, limits: Limits) -> RawSheet | None:
         return None
     columns = [table.column(i).combine_chunks().cast(pa.string()) for i in range(table.num_columns)]
     if len(raw) > limits.chars_per_cell and any(
-        (pc.max(pc.utf8_length(c)).as_py() or 0) > limits.chars_per_cell for c in columns
+        # Bytes first (cheap): a cell no longer in bytes than the limit is within it in characters.
+        (pc.max(pc.binary_length(c)).as_py() or 0) > limits.chars_per_cell
+        and (pc.max(pc.utf8_length(c)).as_py() or 0) > limits.chars_per_cell
+        for c in columns
     ):
         return None
-    # Empty cells are None, as the line-by-line reader gives them.
-    columns = [pc.if_else(pc.equal(c, ""), pa.scalar(None, pa.string()), c) for c in columns]
     return RawSheet(path.name, None, columns, list(range(1, line_count + 1)))
 
 
