@@ -412,7 +412,8 @@ def page_of(table: pd.DataFrame, key: str) -> pd.DataFrame:
     if len(table) <= PAGE_ROWS:
         return table
     pages = -(-len(table) // PAGE_ROWS)
-    page = st.number_input(
+    picker, _ = st.columns([1, 3])  # a page number needs no full-width box
+    page = picker.number_input(
         f"Page (1 to {pages:,}, {PAGE_ROWS} rows each)",
         min_value=1,
         max_value=pages,
