@@ -42,7 +42,12 @@ def test_the_download_is_built_on_click_not_on_every_rerun(
 ) -> None:
     built: list[int] = []
     real = components.to_csv
-    monkeypatch.setattr(components, "to_csv", lambda *a: built.append(1) or real(*a))
+
+    def counting_to_csv(*args: Any) -> bytes:
+        built.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(components, "to_csv", counting_to_csv)
     monkeypatch.setattr(components, "export_mode", lambda: "internal")
     monkeypatch.setattr(
         components.st,
