@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -269,9 +270,16 @@ def run_load(
         pseudo = Pseudonymiser(hash_key(folder))
         results: list[FileResult] = []
         staged_now: dict[str, str] = {}
+        started = time.monotonic()
+
+        def rate() -> str:  # rows read so far per second, for the progress bar
+            rows = sum(r.rows_read for r in results)
+            seconds = time.monotonic() - started
+            return f" ({rows:,} rows read, {rows / seconds:,.0f} a second)" if rows else ""
+
         for done, path in enumerate(files):
             if progress is not None:
-                progress(f"Reading {path.name}", done, len(files) + 1)
+                progress(f"Reading {path.name}{rate()}", done, len(files) + 1)
             digest = content_hash(path) if path.is_file() else ""
             if digest and digest in known:
                 results.append(
@@ -303,7 +311,7 @@ def run_load(
         if not new and previous is not None:
             return LoadReport(results, False, *_summaries(previous))
         if progress is not None:
-            progress("Building the warehouse", len(files), len(files) + 1)
+            progress(f"Building the warehouse{rate()}", len(files), len(files) + 1)
         with building(folder, published, publish=publish) as con:
             _create_base_tables(con)
             if previous is not None:
