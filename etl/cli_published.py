@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from etl import cli_snapshots, config, fetch
+from etl import cli_snapshots, config
 from etl import published as pub
 from etl.store import NoDatabase, Published
 
@@ -164,6 +164,8 @@ def cmd_fetch_published(args: argparse.Namespace) -> int:
     except ValueError as error:
         return _fail(args, str(error), EXIT_USAGE)
     try:
+        from etl import fetch  # urllib and the download code, on use
+
         downloads = fetch.fetch(sources, folder, timeout=args.timeout)
         report = pub.load_published(fetch.download_folder(folder), folder)
     except pub.PublishedError as error:

@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from etl.parse import cell_text
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from etl.readers import RawSheet
 
 _JUNK = re.compile(r"[^0-9a-z]+")
@@ -253,6 +252,8 @@ def repeated_header_rows(body: Sequence[pa.Array], match: HeaderMatch[Any]) -> l
     """Indices of body rows that repeat the header (a second export pasted below the first, a
     page header): at least half the matched header cells, and two or more, spelt again in
     their own columns (compared as header keys). Vectorised, so a big sheet costs little."""
+    import pyarrow.compute as pc  # only when reading a sheet: settings and specs start without it
+
     needed = max(2, (len(match.columns) + 1) // 2)
     hits: pa.Array | None = None
     for name, index in match.columns.items():

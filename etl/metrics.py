@@ -58,8 +58,10 @@ def ehcp_kpis(
     year = year or as_of.year
     # Counts for a year that ended before as_of cover the whole year.
     cut = min(as_of, dt.date(year, 12, 31))
-    counts = con.execute("SELECT * FROM ehcp_counts(?, ?)", [year, cut]).fetch_df()
-    row = {k: int(v) for k, v in counts.iloc[0].items()}
+    counts = con.execute("SELECT * FROM ehcp_counts(?, ?)", [year, cut])
+    values = counts.fetchone()
+    assert values is not None
+    row = {d[0]: int(v) for d, v in zip(counts.description, values, strict=True)}
     opened = open_counts(con, as_of)
     return {
         "year": year,

@@ -25,7 +25,7 @@ import pandas as pd
 from etl.inputs.sen2.spec import SEN_TYPES
 from etl.inputs.waits import measures as waits_measures
 from etl.metrics import pct
-from etl.store import query_sql
+from etl.store import ANNUAL_REVIEW_PCTS, query_sql
 
 Frame: TypeAlias = pd.DataFrame
 
@@ -170,13 +170,7 @@ QUERIES: dict[str, Query] = {
     "annual_reviews": Query(
         "Annual reviews as at a date: plans due a review, reviews overdue, and review decisions "
         "made within 4 weeks of the meeting, with their percentages (issue 10).",
-        finish=lambda frame: _add_pct(
-            frame,
-            {
-                "pct_overdue": ("reviews_overdue", "plans_due"),
-                "pct_decisions_within_4_weeks": ("decisions_within_4_weeks", "decisions_made"),
-            },
-        ),
+        finish=lambda frame: _add_pct(frame, ANNUAL_REVIEW_PCTS),
     ),
     "annual_review_status": Query(
         "Plans active on the as-at date by annual review position: no review recorded, overdue "

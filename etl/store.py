@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import duckdb
 
 from etl import config, metrics, records
-from etl.published import published_path
+from etl.published.paths import published_path
 from etl.tracker import report as tracker_report
 
 if TYPE_CHECKING:
@@ -43,6 +43,14 @@ DoorT = TypeVar("DoorT", bound="_Door")
 
 class NoDatabase(FileNotFoundError):
     """The database file has not been built yet in this data folder."""
+
+
+# The annual review percentages {name: (numerator, denominator)}: the ``annual_reviews`` named
+# query (``etl.queries``, the pages) and the CLI's ``kpis`` (``etl.store``, without pandas).
+ANNUAL_REVIEW_PCTS = {
+    "pct_overdue": ("reviews_overdue", "plans_due"),
+    "pct_decisions_within_4_weeks": ("decisions_within_4_weeks", "decisions_made"),
+}
 
 
 @cache
@@ -206,19 +214,27 @@ class Warehouse(_Door):
         """The ``annual_reviews`` KPI section (keys fixed by the CLI) as at a date (default: the
         snapshot). Definitions: ``etl.catalogue`` (``pct_annual_reviews_overdue``, …)."""
         as_of = as_of or metrics.snapshot_date(self.connection)
-        row = self.query("annual_reviews", as_of=as_of).iloc[0]
+        # The named query's SQL and percentages, without pandas (``kpis`` starts without it).
+        cursor = self.connection.execute(query_sql("annual_reviews"), {"as_of": as_of})
+        values = cursor.fetchone()
+        assert values is not None
+        row = dict(zip([d[0] for d in cursor.description or []], values, strict=True))
         counts = {
             k: int(row[k])
             for k in ("plans_due", "reviews_overdue", "decisions_made", "decisions_within_4_weeks")
+        }
+        pcts = {
+            name: metrics.pct(counts[numerator], counts[denominator])
+            for name, (numerator, denominator) in ANNUAL_REVIEW_PCTS.items()
         }
         return {
             "as_of": as_of.isoformat(),
             "plans_due": counts["plans_due"],
             "reviews_overdue": counts["reviews_overdue"],
-            "pct_overdue": row["pct_overdue"],
+            "pct_overdue": pcts["pct_overdue"],
             "decisions_made": counts["decisions_made"],
             "decisions_within_4_weeks": counts["decisions_within_4_weeks"],
-            "pct_decisions_within_4_weeks": row["pct_decisions_within_4_weeks"],
+            "pct_decisions_within_4_weeks": pcts["pct_decisions_within_4_weeks"],
         }
 
     def has_sen2(self) -> bool:

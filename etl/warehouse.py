@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from filelock import FileLock
 
 from etl import inputs, records, snapshots
 from etl.checks import Problem
-from etl.config import Pseudonymiser, hash_key, warehouse_path
+from etl.config import Pseudonymiser, hash_key, settings, warehouse_path
 from etl.inputs import StageContext, Staged
 from etl.readers import FileProblem, content_hash, expand_paths, read_file
 
@@ -238,6 +239,8 @@ def _insert_file(
             "load_id", pa.array([result.load_id] * table.num_rows, pa.int32())
         )
         con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
+    # The rows are in DuckDB now: let their Arrow copies go before the build needs the memory.
+    result.staged.tables.clear()
 
 
 def _snapshot(result: FileResult, as_of: dt.date | None) -> dt.date | None:
@@ -290,9 +293,16 @@ def run_load(
         pseudo = Pseudonymiser(hash_key(folder))
         results: list[FileResult] = []
         staged_now: dict[str, str] = {}
+        started = time.monotonic()
+
+        def rate() -> str:  # rows read so far per second, for the progress bar
+            rows = sum(r.rows_read for r in results)
+            seconds = time.monotonic() - started
+            return f" ({rows:,} rows read, {rows / seconds:,.0f} a second)" if rows else ""
+
         for done, path in enumerate(files):
             if progress is not None:
-                progress(f"Reading {path.name}", done, len(files) + 1)
+                progress(f"Reading {path.name}{rate()}", done, len(files) + 1)
             digest = content_hash(path) if path.is_file() else ""
             if digest and digest in known:
                 results.append(
@@ -324,7 +334,7 @@ def run_load(
         if not new and previous is not None:
             return LoadReport(results, False, *_summaries(previous))
         if progress is not None:
-            progress("Building the warehouse", len(files), len(files) + 1)
+            progress(f"Building the warehouse{rate()}", len(files), len(files) + 1)
         # --replace forgets the records made so far once the new file is published (before its
         # snapshot is taken, which keeps the records as they then stand).
         forget = (lambda: records.clear(folder)) if replace else None
@@ -386,7 +396,8 @@ def building(
     os.unlink(tmp_name)  # DuckDB wants to create the file itself
     tmp = Path(tmp_name)
     try:
-        con = duckdb.connect(str(tmp))
+        # [performance]: a memory cap makes a big build spill to disk rather than fail.
+        con = duckdb.connect(str(tmp), config=settings().performance.duckdb_config())
         try:
             yield con
             con.execute("CHECKPOINT")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from etl.inputs.exclusions.stage import academic_year
+from etl.inputs.exclusions.spec import academic_year
 from ui import components, db
 from ui import exclusions_components as parts
 from ui import exclusions_view as view

@@ -29,9 +29,36 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     monkeypatch.setattr(
         components.st,
         "download_button",
-        lambda label, data, **kw: calls["download"].append({"label": label, "data": data, **kw}),
+        # The file is built on click (a callable, issue 11): "data" is what a click would get.
+        lambda label, data, **kw: calls["download"].append(
+            {"label": label, "data": data() if callable(data) else data, "deferred": data, **kw}
+        ),
     )
     return calls
+
+
+def test_the_download_is_built_on_click_not_on_every_rerun(
+    shown: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[int] = []
+    real = components.to_csv
+
+    def counting_to_csv(*args: Any) -> bytes:
+        built.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(components, "to_csv", counting_to_csv)
+    monkeypatch.setattr(components, "export_mode", lambda: "internal")
+    monkeypatch.setattr(
+        components.st,
+        "download_button",
+        lambda label, data, **kw: shown["download"].append(data),
+    )
+    export = components.Export("ehcp_bands", "Bands 2026", STATE, columns=BAND_COLUMNS)
+    components.chart_with_table(go.Figure(), _bands(), export)
+    (deferred,) = shown["download"]
+    assert callable(deferred) and built == []  # drawing the page built no file
+    assert _rows(deferred())[-1] == ["Over 52 weeks", "3", "7.9%"] and built == [1]
 
 
 def test_publish_mode_suppresses_local_figures_in_the_download_only(

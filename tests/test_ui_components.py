@@ -29,8 +29,9 @@ STATE = db.DataState(
 def captured(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
-    def fake_download(label: str, data: bytes, **kwargs: Any) -> bool:
-        calls.append({"label": label, "data": data, **kwargs})
+    def fake_download(label: str, data: Any, **kwargs: Any) -> bool:
+        # The file is built on click (a callable, issue 11): record what a click would get.
+        calls.append({"label": label, "data": data() if callable(data) else data, **kwargs})
         return False
 
     monkeypatch.setattr(components.st, "download_button", fake_download)

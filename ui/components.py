@@ -49,6 +49,9 @@ EXPORT_MODES: dict[str, Mode] = {"Internal": "internal", "Publish": "publish"}
 PLAIN_TABLE_MAX_ROWS = 300
 PLAIN_TABLE_MAX_COLUMNS = 8  # more than this will not fit 1280 wide: shown as several tables
 GRID_NATURAL_ROWS = 12
+# A table longer than this is shown a page at a time (issue 11: the national watchlist has 76,000
+# rows; formatting and sending them all took most of the page's time). Downloads hold every row.
+PAGE_ROWS = 300
 DeltaColour = Literal["green", "red", "gray", "off"]
 JUDGEMENT_COLOUR: dict[str, DeltaColour] = {"better": "green", "worse": "red"}
 PLOTLY_CONFIG = {
@@ -457,8 +460,29 @@ def table_with_download(
         if empty:
             empty_state(empty)
         return
-    show_table(export.table(table, "internal"), our_own_text=our_own_text)
+    show_table(export.table(page_of(table, export.name), "internal"), our_own_text=our_own_text)
     offer_download(table, export)
+
+
+def page_of(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The rows of ``table`` on the page the user chose (all of them up to :data:`PAGE_ROWS`),
+    with the page picker and a caption saying which rows these are of how many."""
+    if len(table) <= PAGE_ROWS:
+        return table
+    pages = -(-len(table) // PAGE_ROWS)
+    picker, _ = st.columns([1, 3])  # a page number needs no full-width box
+    page = picker.number_input(
+        f"Page (1 to {pages:,}, {PAGE_ROWS} rows each)",
+        min_value=1,
+        max_value=pages,
+        value=1,
+        step=1,
+        key=f"page_{key}",
+    )
+    start = (int(page) - 1) * PAGE_ROWS
+    end = min(start + PAGE_ROWS, len(table))
+    st.caption(f"Rows {start + 1:,} to {end:,} of {len(table):,}. The download has every row.")
+    return table.iloc[start:end]
 
 
 def _has_values(frame: pd.DataFrame, columns: Sequence[str] | None) -> bool:
@@ -573,10 +597,17 @@ def offer_download(frame: pd.DataFrame, export: Export) -> None:
             "sidebar to download this list for use inside the partnership."
         )
         return
-    table, notes = export.export(frame, context.mode)
+
+    def build() -> bytes:
+        table, notes = export.export(frame, context.mode)
+        return to_csv(table, context, notes)
+
     st.download_button(
         DOWNLOAD_LABELS[(export.kind, context.mode)],
-        to_csv(table, context, notes),
+        # Built when clicked, not on every rerun (issue 11: the national watchlist's CSV took
+        # 1.65 s of each render). The frame and mode are fixed now, so the file is what the
+        # screen showed when the button was drawn.
+        build,
         file_name=export_filename(export.name, context),
         mime="text/csv",
         key=f"download_{export.name}",

@@ -20,8 +20,7 @@ import plotly.graph_objects as go
 from etl.catalogue import label
 from etl.disclosure import MIN_BASE, is_small, missing
 from etl.inputs.exclusions.report import BY_SEN_KEYS
-from etl.inputs.exclusions.spec import SEN_GROUP_LABELS
-from etl.inputs.exclusions.stage import academic_year
+from etl.inputs.exclusions.spec import SEN_GROUP_LABELS, academic_year
 from ui.charts import DARK_BLUE, DARK_GREY, FONT_SIZE, ORANGE, TURQUOISE, _base
 from ui.formatting import fmt_count, fmt_date, fmt_rate
 

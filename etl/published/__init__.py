@@ -31,39 +31,65 @@ module re-exports the public API.
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from etl.published.areas import ENGLAND_CODE, NAME_ALIASES, PREDECESSORS, normalise_name
-from etl.published.build import (
-    PUBLISHED_NAME,
-    PublishedReport,
-    load_published,
-    published_path,
-)
-from etl.published.datasets import (
-    DATASET_BY_KEY,
-    DATASETS,
-    MEASURES,
-    NEED_MEASURES,
-    NEEDS,
-    Column,
-    Dataset,
-    Measure,
-    dataset_for,
-    find_files,
-    find_header,
-)
-from etl.published.ees import LEVELS, read_ees, year_of
-from etl.published.neighbours import read_neighbours
-from etl.published.records import (
-    FileLoad,
-    PublishedError,
-    Value,
-    any_failed,
-    rows_accounted,
-)
-from etl.published.symbols import SYMBOLS, Num, parse_number, round_half_away
-from etl.published.tribunals import read_tribunals
+if TYPE_CHECKING:
+    from etl.published.areas import ENGLAND_CODE, NAME_ALIASES, PREDECESSORS, normalise_name
+    from etl.published.build import PublishedReport, load_published
+    from etl.published.datasets import (
+        DATASET_BY_KEY,
+        DATASETS,
+        MEASURES,
+        NEED_MEASURES,
+        NEEDS,
+        Column,
+        Dataset,
+        Measure,
+        dataset_for,
+        find_files,
+        find_header,
+    )
+    from etl.published.ees import LEVELS, read_ees, year_of
+    from etl.published.neighbours import read_neighbours
+    from etl.published.paths import PUBLISHED_NAME, published_path
+    from etl.published.records import (
+        FileLoad,
+        PublishedError,
+        Value,
+        any_failed,
+        rows_accounted,
+    )
+    from etl.published.symbols import SYMBOLS, Num, parse_number, round_half_away
+    from etl.published.tribunals import read_tribunals
+
+# Each name's home module, imported on first use (PEP 562): the readers pull in pyarrow and
+# fastexcel, which commands that only need a path or a measure list (``kpis``, the pages'
+# imports) should not pay for.
+_HOMES = {
+    "areas": ("ENGLAND_CODE", "NAME_ALIASES", "PREDECESSORS", "normalise_name"),
+    "build": ("PublishedReport", "load_published"),
+    "paths": ("PUBLISHED_NAME", "published_path"),
+    "datasets": (
+        "DATASET_BY_KEY",
+        "DATASETS",
+        "MEASURES",
+        "NEED_MEASURES",
+        "NEEDS",
+        "Column",
+        "Dataset",
+        "Measure",
+        "dataset_for",
+        "find_files",
+        "find_header",
+    ),
+    "ees": ("LEVELS", "read_ees", "year_of"),
+    "neighbours": ("read_neighbours",),
+    "records": ("FileLoad", "PublishedError", "Value", "any_failed", "rows_accounted"),
+    "symbols": ("SYMBOLS", "Num", "parse_number", "round_half_away"),
+    "tribunals": ("read_tribunals",),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "DATASETS",
@@ -110,4 +136,9 @@ def __getattr__(name: str) -> Any:
         from etl.cli_published import summary_lines
 
         return summary_lines
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home = _HOME_OF.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value

@@ -22,10 +22,10 @@ from etl.published.datasets import DATASET_BY_KEY, DATASETS, Dataset, dataset_fo
 from etl.published.ees import read_ees
 from etl.published.exclusions import read_la_exclusions, read_national_exclusions
 from etl.published.neighbours import read_dfe_neighbours, read_neighbours
+from etl.published.paths import published_path
 from etl.published.records import VALUE_FIELDS, FileLoad, PublishedError, Value
 from etl.published.tribunals import read_tribunals
 
-PUBLISHED_NAME = "published.duckdb"
 SQL_FILE = Path(__file__).with_name("build.sql")
 
 # Value columns that are not text in the database.
@@ -45,11 +45,6 @@ class PublishedReport:
     @property
     def rows_loaded(self) -> int:
         return sum(f.rows_loaded for f in self.files)
-
-
-def published_path(folder: Path) -> Path:
-    """The published-benchmarks database inside a data folder."""
-    return folder / PUBLISHED_NAME
 
 
 def _read(

@@ -13,19 +13,20 @@ dates to derive a missing SEN provision).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
-from etl.headers import HeaderMatch
-from etl.inputs.exclusions import build as _build
-from etl.inputs.exclusions import stage as _stage
 from etl.inputs.exclusions.spec import SHEETS, Sheet
 from etl.inputs.kind import StageContext, Staged
-from etl.readers import RawSheet
 
-Claim = list[tuple[RawSheet, HeaderMatch[Sheet]]]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from etl.headers import HeaderMatch
+    from etl.readers import RawSheet
+
+    Claim = list[tuple[RawSheet, HeaderMatch[Sheet]]]
 
 
 class ExclusionsKind:
@@ -37,18 +38,30 @@ class ExclusionsKind:
         "category; or a headcounts sheet with academic year, SEN provision and headcount)"
     )
     specs: Sequence[Any] = tuple(SHEETS.values())
-    staging: dict[str, pa.Schema] = _build.STAGING
+
+    @property
+    def staging(self) -> dict[str, pa.Schema]:
+        from etl.inputs.exclusions import build
+
+        return build.STAGING
+
     carried: tuple[str, ...] = ()
     # Built after these kinds: a missing SEN provision is derived from SEN2's plan dates.
     build_after: tuple[str, ...] = ("sen2",)
 
     def create_tables(self, con: duckdb.DuckDBPyConnection) -> None:
-        _build.create_tables(con)
+        from etl.inputs.exclusions import build
+
+        build.create_tables(con)
 
     def recognise(self, sheets: list[RawSheet], context: StageContext) -> Claim | None:
-        return _stage.recognise(sheets)
+        from etl.inputs.exclusions import stage
+
+        return stage.recognise(sheets)
 
     def stage(self, claim: Claim, sheets: list[RawSheet], context: StageContext) -> Staged:
+        from etl.inputs.exclusions import stage as _stage
+
         staged = _stage.stage_file(claim, sheets, context.pseudo)
         parts = []
         if staged.events or any(m.spec.name == "events" for _, m in claim):
@@ -64,7 +77,9 @@ class ExclusionsKind:
         )
 
     def build(self, con: duckdb.DuckDBPyConnection) -> None:
-        _build.build(con)
+        from etl.inputs.exclusions import build
+
+        build.build(con)
 
 
 KIND = ExclusionsKind()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from etl.inputs.exclusions.stage import academic_year, year_label
+from etl.inputs.exclusions.spec import academic_year, year_label
 from etl.parse import parse_date
 from etl.readers import read_file
 from etl.xlsx_writer import write_xlsx

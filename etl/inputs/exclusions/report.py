@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import duckdb
 
-from etl.inputs.exclusions.stage import academic_year, year_label
-from etl.queries import run
+from etl.inputs.exclusions.spec import academic_year, year_label
+from etl.store import query_sql
 
 SEN_GROUPS = ("ehc_plan", "sen_support", "no_sen")
 BY_SEN_KEYS = (
@@ -39,6 +40,8 @@ def _plain(value: Any) -> Any:
     """A JSON value: NaN / NA → None, numpy numbers → int / float."""
     if value is None:
         return None
+    if isinstance(value, Decimal):  # a DECIMAL column read without pandas
+        return float(value)
     try:
         if value != value:  # NaN
             return None
@@ -59,8 +62,11 @@ def kpis(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, Any]:
     for g in SEN_GROUPS:
         by_sen[g]["pupils_suspended"] = 0
     if has_exclusions(con):
-        frame = run(con, "exclusions_by_sen", academic_year=year)
-        for row in frame.to_dict("records"):
+        # The named query's SQL, read without pandas (``kpis`` starts without it).
+        cursor = con.execute(query_sql("exclusions_by_sen"), {"academic_year": year, "term": None})
+        names = [d[0] for d in cursor.description or []]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
             if row["sen_group"] in by_sen:
                 by_sen[row["sen_group"]] = {k: _plain(row[k]) for k in BY_SEN_KEYS}
     return {"academic_year": year_label(year), "by_sen": by_sen}

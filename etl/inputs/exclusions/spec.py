@@ -11,9 +11,20 @@ support, ``N`` no SEN) with the word forms schools' MIS exports write.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from etl.headers import header_key
+
+
+def academic_year(day: dt.date) -> int:
+    """The year an academic year starts (1 September – 31 August): 2023 for 2023/24."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def year_label(start: int) -> str:
+    """2023 → "2023/24"."""
+    return f"{start}/{(start + 1) % 100:02d}"
 
 
 @dataclass(frozen=True)

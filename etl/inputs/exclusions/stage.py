@@ -35,6 +35,7 @@ from etl.inputs.exclusions.spec import (
     SEN_PROVISION,
     SHEETS,
     Sheet,
+    academic_year,
 )
 from etl.readers import FileProblem, RawSheet
 
@@ -91,11 +92,6 @@ class StagedExclusions:
 # ---------------------------------------------------------------- cells
 
 
-def academic_year(day: dt.date) -> int:
-    """The year an academic year starts (1 September – 31 August): 2023 for 2023/24."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
 def year_shown(loaded: Iterable[int], as_at: dt.date) -> int:
     """The academic year a summary shows: the one of ``as_at`` when it is loaded, else the newest
     loaded (``loaded`` must not be empty). The Overview and the headline list both use it."""
@@ -110,11 +106,6 @@ def term_of(day: dt.date) -> str:
     if day.month >= 9:
         return "Autumn"
     return "Spring" if day <= easter(day.year) else "Summer"
-
-
-def year_label(start: int) -> str:
-    """2023 → "2023/24"."""
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def parse_period(raw: Any) -> tuple[int, str | None] | None:

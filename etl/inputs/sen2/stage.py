@@ -305,12 +305,11 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
 
     def keyed(name: str) -> list[str | None]:
         _, kind = KEY_COLUMNS[name]
-        values = column(name).to_pylist()
         if kind not in ("person", "request"):
             # Internal table ids (assessment, plan, need…) are system row numbers, not about a
             # person: kept as written. Person and request ids are always keyed hashes.
-            return values
-        return [pseudo(kind, v) if v is not None else None for v in values]
+            return column(name).to_pylist()
+        return pseudo.keys(kind, column(name))
 
     memo: dict[str, list[str | None]] = {}
     by_request: set[str] = set()  # plan ids taken from the request (see keys_for)
@@ -319,10 +318,7 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         if module.name not in ("person", "requests", "flat"):
             return keyed("person_id")
         if "person" not in memo:
-            memo["person"] = [
-                pseudo("person", v) if v is not None else None
-                for v in column(person_source).to_pylist()
-            ]
+            memo["person"] = pseudo.keys("person", column(person_source))
         return memo["person"]
 
     def request_keys() -> list[str | None]:

@@ -11,19 +11,20 @@ problem list), :mod:`.build` (staging → ``waits_referrals`` and the month-end 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
-from etl.headers import HeaderMatch
 from etl.inputs.kind import StageContext, Staged
-from etl.inputs.waits import build as _build
-from etl.inputs.waits import stage as _stage
 from etl.inputs.waits.spec import SPECS, WaitsSheet
-from etl.readers import RawSheet
 
-Claim = list[tuple[RawSheet, HeaderMatch[WaitsSheet]]]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from etl.headers import HeaderMatch
+    from etl.readers import RawSheet
+
+    Claim = list[tuple[RawSheet, HeaderMatch[WaitsSheet]]]
 
 
 class WaitsKind:
@@ -35,16 +36,28 @@ class WaitsKind:
         "referral date)"
     )
     specs: Sequence[Any] = SPECS
-    staging: dict[str, pa.Schema] = _build.STAGING
+
+    @property
+    def staging(self) -> dict[str, pa.Schema]:
+        from etl.inputs.waits import build
+
+        return build.STAGING
+
     carried: tuple[str, ...] = ()
 
     def create_tables(self, con: duckdb.DuckDBPyConnection) -> None:
-        _build.create_tables(con)
+        from etl.inputs.waits import build
+
+        build.create_tables(con)
 
     def recognise(self, sheets: list[RawSheet], context: StageContext) -> Claim | None:
-        return _stage.recognise(sheets)
+        from etl.inputs.waits import stage
+
+        return stage.recognise(sheets)
 
     def stage(self, claim: Claim, sheets: list[RawSheet], context: StageContext) -> Staged:
+        from etl.inputs.waits import stage as _stage
+
         staged = _stage.stage_file(sheets, claim, context.pseudo, context.as_of)
         return Staged(
             shape=f"Waiting list, extract date {staged.extract_date:%d/%m/%Y} "
@@ -56,7 +69,9 @@ class WaitsKind:
         )
 
     def build(self, con: duckdb.DuckDBPyConnection) -> None:
-        _build.build(con)
+        from etl.inputs.waits import build
+
+        build.build(con)
 
 
 KIND = WaitsKind()

@@ -14,13 +14,16 @@ what the named queries (``etl/sql/queries/waits_*.sql``) count, and the ``kpis``
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from etl.metrics import pct
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 AUTISM = "autism_assessment"
 KPI_FIELDS = (
@@ -32,47 +35,70 @@ KPI_FIELDS = (
 )
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN or pandas' NA/NaT (a frame's missing cell), without importing pandas."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__module__.startswith("pandas") and str(value) in ("<NA>", "NaT")
+
+
 def weeks(days: Any) -> float | None:
     """Days → weeks to 1 dp, half away from zero (None stays None)."""
-    if days is None or pd.isna(days):
+    if _missing(days):
         return None
     exact = Decimal(repr(float(days))) / Decimal(7)
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _weeks_column(days: pd.Series) -> pd.Series:
+    import pandas as pd
+
     # Object dtype: a missing value stays None (pandas would turn it into NaN in a float column).
     return pd.Series([weeks(d) for d in days], index=days.index, dtype="object")
 
 
 def _int(value: Any) -> int:
-    return 0 if value is None or pd.isna(value) else int(value)
+    return 0 if _missing(value) else int(value)
+
+
+def summary_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One ``waits_summary`` row with its weeks and percentages added (the one rule for screen,
+    CLI and export; plain dicts so ``kpis`` runs it without pandas)."""
+    return {
+        **row,
+        "median_weeks_waiting": weeks(row["median_days_waiting"]),
+        "p90_weeks_waiting": weeks(row["p90_days_waiting"]),
+        "longest_weeks_waiting": weeks(row["longest_days_waiting"]),
+        "pct_over_18_weeks": pct(_int(row["over_18_weeks"]), _int(row["waiting"])),
+        "pct_over_13_weeks": pct(_int(row["over_13_weeks"]), _int(row["waiting"]))
+        if row["service"] == AUTISM
+        else None,
+    }
 
 
 def finish_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Weeks and percentages for ``waits_summary`` (the one rule for screen, CLI and export)."""
+    """Weeks and percentages for ``waits_summary`` (:func:`summary_row` on every row)."""
+    import pandas as pd
+
+    rows = [summary_row(r) for r in frame.to_dict("records")]
     out = frame.copy()
-    out["median_weeks_waiting"] = _weeks_column(out["median_days_waiting"])
-    out["p90_weeks_waiting"] = _weeks_column(out["p90_days_waiting"])
-    out["longest_weeks_waiting"] = _weeks_column(out["longest_days_waiting"])
-    out["pct_over_18_weeks"] = pd.Series(
-        [pct(_int(o), _int(w)) for o, w in zip(out["over_18_weeks"], out["waiting"], strict=True)],
-        index=out.index,
-        dtype="object",
-    )
-    out["pct_over_13_weeks"] = pd.Series(
-        [
-            pct(_int(o), _int(w)) if s == AUTISM else None
-            for s, o, w in zip(out["service"], out["over_13_weeks"], out["waiting"], strict=True)
-        ],
-        index=out.index,
-        dtype="object",
-    )
+    for name in (
+        "median_weeks_waiting",
+        "p90_weeks_waiting",
+        "longest_weeks_waiting",
+        "pct_over_18_weeks",
+        "pct_over_13_weeks",
+    ):
+        out[name] = pd.Series([r[name] for r in rows], index=out.index, dtype="object")
     return out
 
 
 def finish_month_end(frame: pd.DataFrame) -> pd.DataFrame:
     """% over 18 (and 13) weeks at each month end."""
+    import pandas as pd
+
     out = frame.copy()
     for name, part in (
         ("pct_over_18_weeks", "over_18_weeks"),
@@ -87,6 +113,8 @@ def finish_month_end(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def finish_breakdown(frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     out = frame.copy()
     out["median_weeks_waiting"] = _weeks_column(out["median_days_waiting"])
     out["pct_over_18_weeks"] = pd.Series(
@@ -118,14 +146,16 @@ def latest_extract(con: duckdb.DuckDBPyConnection) -> dt.date | None:
 def waits_kpis(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> dict[str, Any]:
     """The ``waits`` section of ``kpis``: per service, the measures as at ``as_of`` (default: the
     latest extract date). Empty when no waiting list is loaded."""
-    from etl.queries import run
+    from etl.store import query_sql  # the named query's SQL, without pandas
 
     as_of = as_of or latest_extract(con)
     if as_of is None:
         return {}
-    summary = run(con, "waits_summary", as_of=as_of)
+    cursor = con.execute(query_sql("waits_summary"), {"as_of": as_of})
+    names = [d[0] for d in cursor.description or []]
     out: dict[str, Any] = {}
-    for row in summary.to_dict("records"):
+    for values in cursor.fetchall():
+        row = summary_row(dict(zip(names, values, strict=True)))
         entry = {
             "waiting": int(row["waiting"]),
             "median_weeks_waiting": row["median_weeks_waiting"],

@@ -1,0 +1,202 @@
+"""Benchmark (issue 11): each figure of this tree beside its baseline, measured in the same run.
+
+Prints figures; asserts nothing (DESIGN §9). Quote the load average it prints: on a shared
+machine the ratios hold better than the seconds.
+
+    python scripts/benchmark_speed.py --data-dir DIR [--baseline ../main] [--csv FOLDER]
+        [--rounds 3] [--load FOLDER]
+
+- ``kpis``: ``python -m etl kpis --json --data-dir DIR`` in a new process, this tree against the
+  baseline tree (a checkout of the code before the change, e.g. the main worktree), and the
+  modules each imported (pandas, pyarrow, fastexcel).
+- ``--csv FOLDER``: every CSV in FOLDER read by ``etl.readers.read_file`` (DuckDB when it can)
+  against the standard library's line-by-line reading of the same file (the reader before this
+  change, kept as the fallback), and DuckDB's bare ``read_csv`` (the floor); then the keyed hashes
+  of the first column: ``Pseudonymiser.keys`` (DuckDB) against one Python HMAC call per row.
+- ``--load FOLDER``: ``python -m etl load FOLDER --replace`` into a new data folder, this tree
+  against the baseline tree, with each process's peak memory (``ru_maxrss`` of the child).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+HEAVY = ("pandas", "pyarrow", "fastexcel", "numpy")
+
+
+def _loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
+    except OSError:
+        return "unknown"
+
+
+def _rounds(fn: Callable[[], object], rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _show(label: str, times: list[float], base: list[float] | None = None) -> None:
+    line = f"  {label:<58} min {min(times):6.2f} s  median {statistics.median(times):6.2f} s"
+    if base:
+        line += f"  ({statistics.median(base) / statistics.median(times):.1f}x faster)"
+    print(line, flush=True)
+
+
+def _python(tree: Path) -> str:
+    venv = tree / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+def _cli(tree: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [_python(tree), "-m", "etl", *args],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+    )
+
+
+def _modules(tree: Path, data: Path) -> list[str]:
+    probe = (
+        "import contextlib, io, sys; from etl.__main__ import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['kpis', '--json', '--data-dir', {str(data)!r}])\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [_python(tree), "-c", probe], cwd=tree, capture_output=True, text=True, check=True
+    )
+    return [m for m in done.stdout.strip().split(",") if m]
+
+
+def bench_kpis(data: Path, baseline: Path | None, rounds: int) -> None:
+    print(f"kpis --json on {data} ({rounds} rounds, alternating)")
+    ours: list[float] = []
+    base: list[float] = []
+    for _ in range(rounds):
+        ours += _rounds(lambda: _cli(REPO, "kpis", "--json", "--data-dir", str(data)), 1)
+        if baseline:
+            base += _rounds(lambda: _cli(baseline, "kpis", "--json", "--data-dir", str(data)), 1)
+    if baseline:
+        _show(f"baseline ({baseline})", base)
+    _show("this tree", ours, base or None)
+    print(f"  modules imported, this tree: {_modules(REPO, data) or 'none of ' + str(HEAVY)}")
+    if baseline:
+        print(f"  modules imported, baseline: {_modules(baseline, data)}")
+
+
+def bench_csv(folder: Path, rounds: int) -> None:
+    import duckdb
+
+    from etl import readers
+    from etl.config import Limits, Pseudonymiser
+
+    files = sorted(p for p in folder.glob("*.csv") if p.stat().st_size > 100_000)
+    size = sum(p.stat().st_size for p in files)
+    print(f"CSV reading: {len(files)} files, {size / 1e6:.0f} MB in {folder} ({rounds} rounds)")
+    limits = Limits()
+
+    def line_by_line() -> None:
+        for path in files:
+            raw = path.read_bytes()
+            lines = io.StringIO(readers._decode(raw), newline="").readlines()
+            readers._split_csv(path, lines, readers._delimiter(lines), limits)
+
+    def read_file() -> None:
+        for path in files:
+            readers.read_file(path, limits)
+
+    def floor() -> None:
+        with duckdb.connect() as con:
+            for path in files:
+                con.sql("SELECT * FROM read_csv(?, all_varchar = true)", params=[str(path)]).arrow()
+
+    base = _rounds(line_by_line, rounds)
+    _show("standard library, line by line (before)", base)
+    _show("etl.readers.read_file (DuckDB when it can)", _rounds(read_file, rounds), base)
+    _show("bare DuckDB read_csv to Arrow (floor)", _rounds(floor, rounds))
+
+    [sheet] = readers.read_file(files[0], limits)
+    ids = sheet.columns[0].slice(1)
+    pseudo = Pseudonymiser(b"benchmark key")
+    print(f"Keyed hashes of {len(ids):,} ids ({files[0].name}, first column)")
+
+    def per_row() -> None:
+        fresh = Pseudonymiser(b"benchmark key")
+        [fresh("person", v) if v is not None else None for v in ids.to_pylist()]
+
+    base = _rounds(per_row, rounds)
+    _show("one Python HMAC per row (before)", base)
+    _show(
+        "Pseudonymiser.keys (DuckDB, distinct values)",
+        _rounds(lambda: pseudo.keys("person", ids), rounds),
+        base,
+    )
+
+
+def bench_load(folder: Path, baseline: Path | None, rounds: int) -> None:
+    print(f"load {folder} --replace into a new data folder ({rounds} rounds)")
+
+    def run(tree: Path) -> tuple[float, float]:
+        with tempfile.TemporaryDirectory(prefix="send-speed-") as data:
+            start = time.perf_counter()
+            command = ["load", str(folder), "--replace", "--json", "--data-dir", data]
+            done = subprocess.run(
+                ["/usr/bin/time", "-f", "%M", _python(tree), "-m", "etl", *command],
+                cwd=tree,
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(tree)},
+            )
+            seconds = time.perf_counter() - start
+            peak_kb = int(done.stderr.strip().splitlines()[-1])  # GNU time: max resident KB
+            return seconds, peak_kb / 1024 / 1024
+
+    for label, tree in (("baseline", baseline), ("this tree", REPO)):
+        if tree is None:
+            continue
+        results = [run(tree) for _ in range(rounds)]
+        _show(f"{label} ({tree})", [r[0] for r in results])
+        print(f"  peak memory (max resident): {max(r[1] for r in results):.2f} GB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, help="a loaded data folder for kpis")
+    parser.add_argument("--baseline", type=Path, help="the code before the change")
+    parser.add_argument("--csv", type=Path, metavar="FOLDER", help="CSV files to read")
+    parser.add_argument("--load", type=Path, metavar="FOLDER", help="files to load")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    print(f"load average at start: {_loadavg()}; {os.cpu_count()} cores", flush=True)
+    if args.data_dir:
+        bench_kpis(args.data_dir, args.baseline, args.rounds)
+    if args.csv:
+        bench_csv(args.csv, args.rounds)
+    if args.load:
+        bench_load(args.load, args.baseline, args.rounds)
+    print(f"load average at end: {_loadavg()}")
+
+
+if __name__ == "__main__":
+    main()
