@@ -63,17 +63,15 @@ TRACKER_OVERRIDES = RecordKind(
 COMMENTARY = RecordKind(
     "commentary",
     "commentary.csv",
-    pa.schema(
-        [
-            ("comment_id", pa.int32()),
-            ("subject_kind", pa.string()),  # "measure" or "action"
-            ("subject", pa.string()),  # catalogue key, or the action's ref (else its name)
-            ("plan", pa.string()),  # the action's plan; blank for a measure
-            ("period", pa.string()),  # reporting month, YYYY-MM
-            ("text", pa.string()),
-            ("author", pa.string()),
-            ("created_at", pa.timestamp("us")),
-        ]
+    (
+        ("comment_id", "INTEGER"),
+        ("subject_kind", "VARCHAR"),  # "measure" or "action"
+        ("subject", "VARCHAR"),  # catalogue key, or the action's ref (else its name)
+        ("plan", "VARCHAR"),  # the action's plan; blank for a measure
+        ("period", "VARCHAR"),  # reporting month, YYYY-MM
+        ("text", "VARCHAR"),
+        ("author", "VARCHAR"),
+        ("created_at", "TIMESTAMP"),
     ),
 )
 KINDS = (TRACKER_OVERRIDES, COMMENTARY)
