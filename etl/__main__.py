@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from etl import cli_packs, cli_published, cli_review, cli_snapshots, config, snapshots
+from etl.cli_output import EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, emit, fail
 from etl.parse import parse_date
 from etl.progress import terminal_progress
 from etl.store import NoDatabase, Warehouse
@@ -24,8 +25,6 @@ from etl.tracker import report as tracker_report
 
 if TYPE_CHECKING:
     from etl.warehouse import LoadReport
-
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 
 def run_load(*args: Any, **kwargs: Any) -> LoadReport:
@@ -160,14 +159,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _emit(args: argparse.Namespace, payload: Any, human: str) -> None:
-    if args.json:
-        json.dump(payload, sys.stdout, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(human)
-
-
 def _nothing_found(paths: list[Path]) -> str:
     """What to say when the paths given hold no file to read (an empty folder, say)."""
     return (
@@ -242,7 +233,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         report = run_load(
             args.paths, folder, replace=args.replace, as_of=args.as_of, progress=progress
         )
-    _emit(
+    emit(
         args,
         {
             "files": [_file_json(r, report) for r in report.files],
@@ -272,7 +263,7 @@ def _file_json(result: Any, report: LoadReport) -> dict[str, Any]:
 def cmd_check(args: argparse.Namespace) -> int:
     folder = config.data_dir(args.data_dir)
     report = run_load(args.paths, folder, replace=True, publish=False)
-    _emit(
+    emit(
         args,
         {
             "files": [_file_json(r, report) for r in report.files],
@@ -319,7 +310,7 @@ def cmd_quality(args: argparse.Namespace) -> int:
         )
         or "No problems found."
     )
-    _emit(args, problems, human)
+    emit(args, problems, human)
     return EXIT_OK
 
 
@@ -362,7 +353,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         human += "\n" + _reviews_text(reviews)
     human += "\n" + _waits_text(waits, waits_as_of)
     human += _exclusions_text(exclusions)
-    _emit(args, payload, human)
+    emit(args, payload, human)
     return EXIT_OK
 
 
@@ -471,7 +462,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         )
         or f"{reference}: no such reference in this data."
     )
-    _emit(args, found, human)
+    emit(args, found, human)
     return EXIT_OK if found else EXIT_NOTHING
 
 
@@ -489,7 +480,7 @@ def cmd_milestones(args: argparse.Namespace) -> int:
             + ". Load one with `python -m etl load TRACKER.xlsx`."
         )
         if args.json:
-            _emit(args, [], "")
+            emit(args, [], "")
         else:
             print(message, file=sys.stderr)
         return EXIT_NOTHING
@@ -512,7 +503,7 @@ def cmd_milestones(args: argparse.Namespace) -> int:
                 f"{i['name']}" + (f"  [{'; '.join(notes)}]" if notes else "")
             )
     lines.append("Totals: " + ", ".join(f"{rag} {n}" for rag, n in counts.items()))
-    _emit(args, items, "\n".join(lines))
+    emit(args, items, "\n".join(lines))
     return EXIT_OK
 
 
@@ -529,7 +520,7 @@ def cmd_override(args: argparse.Namespace) -> int:
         )
     except tracker_report.OverrideError as problem:
         if args.json:
-            _emit(args, {"error": problem.message}, "")
+            emit(args, {"error": problem.message}, "")
         else:
             print(problem.message, file=sys.stderr)
         return EXIT_USAGE if problem.usage else EXIT_NOTHING
@@ -538,7 +529,7 @@ def cmd_override(args: argparse.Namespace) -> int:
         if args.clear
         else f"RAG overridden to {args.rag} (was {done['rag']})"
     )
-    _emit(
+    emit(
         args,
         {**done, "cleared": bool(args.clear), "reason": args.reason, "author": args.author},
         f"{done['name']} ({done['plan']}, report date {done['report_date']}): {what}.",
@@ -583,7 +574,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # Health waiting lists (issue 12): their extract dates come from the workbooks.
     waiting_lists = demo.waits_generate(out, seed=args.seed, snapshot=demo.DEFAULT_SNAPSHOT)
     waits_report = run_load(waiting_lists, folder, synthetic=True)
-    _emit(
+    emit(
         args,
         {
             "files": [_file_json(r, report) for r in report.files]
@@ -623,7 +614,7 @@ def cmd_waits_published(args: argparse.Namespace) -> int:
         except waits.NoPublishedWaits as problem:
             print(str(problem), file=sys.stderr)
             return EXIT_NOTHING
-    _emit(args, payload, _waits_published_text(payload))
+    emit(args, payload, _waits_published_text(payload))
     return EXIT_OK
 
 
@@ -657,7 +648,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
     found = all_rules().values()
     human = "\n".join(f"{r.code:<34} {r.severity:<6} {r.meaning}" for r in found)
-    _emit(args, [r.as_json() for r in found], human)
+    emit(args, [r.as_json() for r in found], human)
     return 0
 
 
@@ -689,9 +680,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except snapshots.SnapshotError as problem:  # --snapshot names no snapshot
-        return cli_snapshots.fail(args, str(problem), EXIT_USAGE)
+        return fail(args, str(problem), EXIT_USAGE)
     except snapshots.OlderWarehouse as problem:  # built by an older version: say how to fix it
-        return cli_snapshots.fail(args, str(problem), EXIT_NOTHING)
+        return fail(args, str(problem), EXIT_NOTHING)
     except BrokenPipeError:
         # The reader of our output went away (``python -m etl kpis --json | head``): stop
         # quietly, as other command-line tools do, instead of printing a traceback.

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from etl import config
+from etl.cli_output import EXIT_NOTHING, EXIT_OK, EXIT_USAGE, fail
 from etl.store import NoDatabase
 
 FORMATS = ("pdf", "pptx", "xlsx")
-
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
 
 def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -46,11 +45,11 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
 def cmd_pack(args: argparse.Namespace) -> int:
     fmt = args.format or args.out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        return _fail(
+        return fail(
             args, f"say --format pdf, pptx or xlsx (cannot tell from {args.out.name!r})", EXIT_USAGE
         )
     if not args.out.parent.is_dir():
-        return _fail(args, f"folder {args.out.parent} does not exist", EXIT_USAGE)
+        return fail(args, f"folder {args.out.parent} does not exist", EXIT_USAGE)
     started = time.perf_counter()
     # The pack reuses the dashboard's pure view helpers, one of which imports Streamlit; outside
     # a running app Streamlit warns about its cache at import. Quiet that here, and import the
@@ -69,9 +68,9 @@ def cmd_pack(args: argparse.Namespace) -> int:
             compare=args.compare,
         )
     except PackError as problem:
-        return _fail(args, str(problem), EXIT_USAGE)
+        return fail(args, str(problem), EXIT_USAGE)
     except NoDatabase as problem:
-        return _fail(args, f"no data to make a pack from: {problem}", EXIT_NOTHING)
+        return fail(args, f"no data to make a pack from: {problem}", EXIT_NOTHING)
     renderer(fmt)(pack, args.out)
     seconds = time.perf_counter() - started
     summary = {
@@ -93,14 +92,6 @@ def cmd_pack(args: argparse.Namespace) -> int:
             f"{len(pack.sections)} sections) in {seconds:.1f} s"
         )
     return EXIT_OK
-
-
-def _fail(args: argparse.Namespace, message: str, code: int) -> int:
-    if getattr(args, "json", False):
-        json.dump({"error": message}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    print(message, file=sys.stderr)
-    return code
 
 
 COMMANDS = {"pack": cmd_pack}

@@ -8,20 +8,17 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from etl import cli_snapshots, config
 from etl import published as pub
+from etl.cli_output import EXIT_NOTHING, EXIT_OK, EXIT_USAGE, emit, fail
 from etl.store import NoDatabase, Published
 
 if TYPE_CHECKING:
     from etl import benchmark as bm
-
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
 
 def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -76,22 +73,6 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
     common(rec)
 
 
-def _emit(args: argparse.Namespace, payload: Any, human: str) -> None:
-    if args.json:
-        json.dump(payload, sys.stdout, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(human)
-
-
-def _fail(args: argparse.Namespace, message: str, code: int) -> int:
-    if args.json:
-        json.dump({"error": message}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    print(message, file=sys.stderr)
-    return code
-
-
 def _report_payload(report: pub.PublishedReport) -> dict[str, Any]:
     return {
         "published": report.published,
@@ -142,8 +123,8 @@ def cmd_load_published(args: argparse.Namespace) -> int:
     try:
         report = pub.load_published(args.folder, folder, replace=args.replace)
     except pub.PublishedError as error:
-        return _fail(args, str(error), EXIT_NOTHING)
-    _emit(args, _report_payload(report), "\n".join(summary_lines(report)))
+        return fail(args, str(error), EXIT_NOTHING)
+    emit(args, _report_payload(report), "\n".join(summary_lines(report)))
     return _load_exit(report)
 
 
@@ -162,21 +143,21 @@ def cmd_fetch_published(args: argparse.Namespace) -> int:
     try:
         sources = _parse_sources(args.source) or config.settings().published_sources
     except ValueError as error:
-        return _fail(args, str(error), EXIT_USAGE)
+        return fail(args, str(error), EXIT_USAGE)
     try:
         from etl import fetch  # urllib and the download code, on use
 
         downloads = fetch.fetch(sources, folder, timeout=args.timeout)
         report = pub.load_published(fetch.download_folder(folder), folder)
     except pub.PublishedError as error:
-        return _fail(args, str(error), EXIT_NOTHING)
+        return fail(args, str(error), EXIT_NOTHING)
     payload = _report_payload(report)
     payload["downloads"] = [
         {"name": d.name, "url": d.url, "bytes": d.bytes, "files": [str(f) for f in d.files]}
         for d in downloads
     ]
     human = [f"Downloaded {d.name} ({d.bytes:,} bytes) from {d.url}" for d in downloads]
-    _emit(args, payload, "\n".join(human + summary_lines(report)))
+    emit(args, payload, "\n".join(human + summary_lines(report)))
     return _load_exit(report)
 
 
@@ -213,14 +194,14 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     try:
         published = cli_snapshots.open_published(args)
     except NoDatabase:
-        return _fail(args, _no_published(folder), EXIT_NOTHING)
+        return fail(args, _no_published(folder), EXIT_NOTHING)
     try:
         la = _home(args, published)
         result = published.benchmark(
             la.code, args.year, tuple(args.measure) if args.measure else None
         )
     except bm.UnknownLA as error:
-        return _fail(args, str(error), EXIT_USAGE)
+        return fail(args, str(error), EXIT_USAGE)
     finally:
         published.close()
     lines = [
@@ -244,7 +225,7 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     lines.append(
         "Rank 1 is the best; Q1 is the best quarter. Sources: python -m etl benchmark --json"
     )
-    _emit(args, result, "\n".join(lines))
+    emit(args, result, "\n".join(lines))
     return EXIT_OK
 
 
@@ -255,17 +236,17 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     try:
         warehouse = cli_snapshots.open_warehouse(args)
     except NoDatabase:
-        return _fail(args, f"No SEN2 data loaded in {folder}.", EXIT_NOTHING)
+        return fail(args, f"No SEN2 data loaded in {folder}.", EXIT_NOTHING)
     try:
         published = cli_snapshots.open_published(args)
     except NoDatabase:
         warehouse.close()
-        return _fail(args, _no_published(folder), EXIT_NOTHING)
+        return fail(args, _no_published(folder), EXIT_NOTHING)
     try:
         la = _home(args, published)
         result = published.reconcile(warehouse, la.code, args.year)
     except bm.UnknownLA as error:
-        return _fail(args, str(error), EXIT_USAGE)
+        return fail(args, str(error), EXIT_USAGE)
     finally:
         published.close()
         warehouse.close()
@@ -285,7 +266,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     lines.append("Cases that can explain a difference:")
     for item in result["explanations"]:
         lines.append(f"  {item['cases']:>6}  {item['title']}")
-    _emit(args, result, "\n".join(lines))
+    emit(args, result, "\n".join(lines))
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from etl import commentary, config
-from etl.cli_published import EXIT_NOTHING, EXIT_OK, EXIT_USAGE, _emit, _fail
+from etl.cli_output import EXIT_NOTHING, EXIT_OK, EXIT_USAGE, emit, fail
 from etl.store import NoDatabase, Warehouse
 
 
@@ -43,11 +43,11 @@ def cmd_comment(args: argparse.Namespace) -> int:
     if args.list:
         return _list(args, folder)
     if not (args.measure or args.action):
-        return _fail(args, "Give --measure KEY or --action REF (or --list).", EXIT_USAGE)
+        return fail(args, "Give --measure KEY or --action REF (or --list).", EXIT_USAGE)
     if not args.period or not args.author:
-        return _fail(args, "A comment needs --period YYYY-MM and --author NAME.", EXIT_USAGE)
+        return fail(args, "A comment needs --period YYYY-MM and --author NAME.", EXIT_USAGE)
     if bool(args.text) == bool(args.clear):
-        return _fail(args, "Give the comment's text, or --clear to withdraw one.", EXIT_USAGE)
+        return fail(args, "Give the comment's text, or --clear to withdraw one.", EXIT_USAGE)
     try:
         done = commentary.record(
             folder,
@@ -58,9 +58,9 @@ def cmd_comment(args: argparse.Namespace) -> int:
             text="" if args.clear else args.text,
         )
     except commentary.CommentError as problem:
-        return _fail(args, problem.message, EXIT_USAGE if problem.usage else EXIT_NOTHING)
+        return fail(args, problem.message, EXIT_USAGE if problem.usage else EXIT_NOTHING)
     what = "cleared" if args.clear else "recorded"
-    _emit(
+    emit(
         args,
         done,
         f"Comment {what} on {done['subject_kind']} {done['subject']} ({done['title']}) for "
@@ -73,7 +73,7 @@ def _list(args: argparse.Namespace, folder: Any) -> int:
     try:
         warehouse = Warehouse.at(folder)
     except NoDatabase:
-        return _fail(args, f"No data loaded yet in {folder}.", EXIT_NOTHING)
+        return fail(args, f"No data loaded yet in {folder}.", EXIT_NOTHING)
     try:
         with warehouse:
             found = (
@@ -82,13 +82,13 @@ def _list(args: argparse.Namespace, folder: Any) -> int:
                 else warehouse.commentary(args.period)
             )
     except commentary.CommentError as problem:
-        return _fail(args, problem.message, EXIT_USAGE)
+        return fail(args, problem.message, EXIT_USAGE)
     lines = [
         f"{c['period']}  {c['subject_kind']:<7} {c['subject']}: {c['text'] or '(cleared)'} "
         f"— {c['author']}, {c['created_at']}"
         for c in found
     ]
-    _emit(args, found, "\n".join(lines) if lines else "No commentary recorded.")
+    emit(args, found, "\n".join(lines) if lines else "No commentary recorded.")
     return EXIT_OK
 
 

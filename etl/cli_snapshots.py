@@ -7,15 +7,13 @@ success, 1 nothing there, 2 usage error.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Callable
 from typing import Any
 
 from etl import config, snapshots
+from etl.cli_output import EXIT_NOTHING, EXIT_OK, EXIT_USAGE, emit, fail
 from etl.store import NoDatabase, Published, Warehouse
 
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 # Commands that read the warehouse or the published figures: each takes --snapshot REF.
 READING = ("quality", "kpis", "lookup", "milestones", "benchmark", "reconcile", "waits-published")
 
@@ -99,23 +97,6 @@ def open_published(args: argparse.Namespace) -> Published:
     return Published.open(shot.published_path)
 
 
-def _emit(args: argparse.Namespace, payload: Any, human: str) -> None:
-    if args.json:
-        json.dump(payload, sys.stdout, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(human)
-
-
-def fail(args: argparse.Namespace, message: str, code: int) -> int:
-    """Say what went wrong (JSON ``{"error": …}`` with ``--json``) and return the exit code."""
-    if getattr(args, "json", False):
-        json.dump({"error": message}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    print(message, file=sys.stderr)
-    return code
-
-
 def listing(shots: list[snapshots.Snapshot]) -> str:
     """The human table of ``python -m etl snapshots``."""
     if not shots:
@@ -147,7 +128,7 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
             done = "kept (never pruned)" if shot.kept else "no longer kept"
         elif args.action == "prune":
             removed = snapshots.prune(folder)
-            _emit(
+            emit(
                 args,
                 {"removed": removed},
                 f"Removed snapshots {', '.join(map(str, removed))}."
@@ -157,11 +138,11 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
             return EXIT_OK
         else:
             shots = snapshots.list_snapshots(folder)
-            _emit(args, [s.as_json() for s in shots], listing(shots))
+            emit(args, [s.as_json() for s in shots], listing(shots))
             return EXIT_OK if shots else EXIT_NOTHING
     except snapshots.SnapshotError as problem:
         return fail(args, str(problem), EXIT_USAGE)
-    _emit(args, shot.as_json(), f"{shot.label}: {done}.")
+    emit(args, shot.as_json(), f"{shot.label}: {done}.")
     return EXIT_OK
 
 
@@ -175,7 +156,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         return fail(args, f"No data loaded yet in {folder}: nothing to rebuild.", EXIT_NOTHING)
     shot = snapshots.resolve(folder, "latest")
     files = len(report.summary)
-    _emit(
+    emit(
         args,
         {"rebuilt": True, "files": files, "snapshot": shot.as_json()},
         f"Rebuilt {config.warehouse_path(folder)} from the {files} files already loaded with "

@@ -58,7 +58,8 @@ def test_the_download_is_built_on_click_not_on_every_rerun(
     components.chart_with_table(go.Figure(), _bands(), export)
     (deferred,) = shown["download"]
     assert callable(deferred) and built == []  # drawing the page built no file
-    assert _rows(deferred())[-1] == ["Over 52 weeks", "3", "7.9%"] and built == [1]
+    # The percentage is a number (its unit is in the column's label): 7.9, not "7.9%".
+    assert _rows(deferred())[-1] == ["Over 52 weeks", "3", "7.9"] and built == [1]
 
 
 def test_publish_mode_suppresses_local_figures_in_the_download_only(
