@@ -32,6 +32,8 @@ TITLES = {
     "exclusions": "Suspensions and exclusions",
     "benchmark": "Benchmarking",
     "improvement_plan": "Improvement plan",
+    "board_pack": "Board pack",
+    "meeting": "Meeting mode",
     "data_quality": "Data quality",
 }
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference-data"
