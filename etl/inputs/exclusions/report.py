@@ -9,19 +9,12 @@ from typing import Any
 import duckdb
 
 from etl.inputs.exclusions.spec import academic_year, year_label
+from etl.kpi_links import EXCLUSION_KEYS
 from etl.store import query_sql
 
 SEN_GROUPS = ("ehc_plan", "sen_support", "no_sen")
-BY_SEN_KEYS = (
-    "suspensions",
-    "permanent_exclusions",
-    "pupils_suspended",
-    "headcount",
-    "suspension_rate",
-    "permanent_exclusion_rate",
-    "one_plus_suspension_rate",
-    "relative_risk_suspension",
-)
+# The by-SEN figures a summary carries: the same keys a plan action may be judged by.
+BY_SEN_KEYS = EXCLUSION_KEYS
 
 
 def has_exclusions(con: duckdb.DuckDBPyConnection) -> bool:
