@@ -22,9 +22,9 @@ counts are shown exactly in both modes (docs/decisions.md, "Issue 15 — board p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -377,6 +377,22 @@ def _trend_chart(s: Shown, mode: Mode) -> Chart:
     )
 
 
+def _one_series(
+    title: str,
+    kind: Literal["line", "bar"],
+    categories: Iterable[Any],
+    name: str,
+    cells: Iterable[Cell],
+    unit: str,
+    table: Table,
+) -> Chart:
+    """A chart of one series drawn from a table's disclosed cells (a suppressed cell is a gap)."""
+    points = tuple(_number_or_none(plain_cell(v)) for v in cells)
+    return Chart(
+        title, kind, tuple(str(c) for c in categories), (Series(name, points),), unit, table
+    )
+
+
 def _number_or_none(value: Cell) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
@@ -443,16 +459,12 @@ def _timeliness(
     title = f"{label('pct_within_20_weeks_excl_exceptions')}: rolling 12 months by month of issue"
     table, cells = _table(title, monthly.reset_index(drop=True), columns, mode)
     months = tuple(fmt_month(m) for m in monthly["issue_month"])
-    chart = Chart(
+    chart = _one_series(
         title,
         "line",
         months,
-        (
-            Series(
-                "Rolling 12 months",
-                tuple(_number_or_none(plain_cell(v)) for v in cells[columns[-1]]),
-            ),
-        ),
+        "Rolling 12 months",
+        cells[columns[-1]],
         "%",
         table,
     )
@@ -472,16 +484,12 @@ def _timeliness(
             )
         ],
     )
-    band_chart = Chart(
+    band_chart = _one_series(
         band_title,
         "bar",
-        tuple(str(b) for b in bands["band"]),
-        (
-            Series(
-                "% of plans issued",
-                tuple(_number_or_none(plain_cell(v)) for v in band_cells[band_columns[-1]]),
-            ),
-        ),
+        bands["band"],
+        "% of plans issued",
+        band_cells[band_columns[-1]],
         "%",
         band_table,
     )
@@ -511,16 +519,12 @@ def _open_requests(
         mode,
         totals=[ColumnTotal("open_requests")],
     )
-    chart = Chart(
+    chart = _one_series(
         title,
         "bar",
-        tuple(str(s) for s in frame["status"]),
-        (
-            Series(
-                label("open_requests"),
-                tuple(_number_or_none(plain_cell(v)) for v in cells["open_requests"]),
-            ),
-        ),
+        frame["status"],
+        label("open_requests"),
+        cells["open_requests"],
         "count",
         table,
     )
@@ -559,16 +563,12 @@ def _waits(
     }
     table = Table.from_frame(title, out.frame.rename(columns=labels), units, out.notes)
     chart_title = f"{label('pct_over_18_weeks')} per service as at {fmt_date(when)}"
-    chart = Chart(
+    chart = _one_series(
         chart_title,
         "bar",
-        tuple(str(s) for s in summary["service_title"]),
-        (
-            Series(
-                label("pct_over_18_weeks"),
-                tuple(_number_or_none(plain_cell(v)) for v in out.frame["pct_over_18_weeks"]),
-            ),
-        ),
+        summary["service_title"],
+        label("pct_over_18_weeks"),
+        out.frame["pct_over_18_weeks"],
         "%",
         table,
     )
@@ -582,13 +582,11 @@ def _exclusions(
     shown: Sequence[Shown],
     comments: Comments,
 ) -> list[Block]:
-    from etl.inputs.exclusions.stage import academic_year
+    from etl.inputs.exclusions.stage import year_shown
 
     years = warehouse.query("exclusions_years")
-    labels = dict(zip(years["academic_year"], years["academic_year_label"], strict=True))
-    year = academic_year(as_at)
-    if year not in labels:
-        year = int(next(iter(labels)))
+    # The same year as the headline list and the Overview: the as-at date's, else the newest.
+    year = year_shown(years["academic_year"], as_at)
     by_sen = exclusions_view.with_labels(warehouse.query("exclusions_by_sen", academic_year=year))
     by_sen = by_sen[by_sen["headcount"].notna()].reset_index(drop=True)
     columns = [
@@ -602,16 +600,12 @@ def _exclusions(
     ]
     title = f"Suspensions and permanent exclusions by SEN provision, {shown[0].headline.period}"
     table, cells = _table(title, by_sen, columns, mode)
-    chart = Chart(
+    chart = _one_series(
         f"{label('suspension_rate')} by SEN provision, {shown[0].headline.period}",
         "bar",
-        tuple(str(g) for g in by_sen["sen_group_label"]),
-        (
-            Series(
-                label("suspension_rate"),
-                tuple(_number_or_none(plain_cell(v)) for v in cells["suspension_rate"]),
-            ),
-        ),
+        by_sen["sen_group_label"],
+        label("suspension_rate"),
+        cells["suspension_rate"],
         "per 100",
         table,
     )
