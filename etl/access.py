@@ -1,0 +1,153 @@
+"""Who may see what (issue 16): the roles, what each may do, and who is looking.
+
+One definition, used by the dashboard (which pages render, which export mode, which row-level
+lists), by the audit trail (who did it) and by the tests. It imports neither Streamlit nor pandas:
+the signed-in user is read in ``ui.access`` and handed here as plain values.
+
+The five roles, as the issue sets them:
+
+- ``analyst``: everything, row-level lists, loads, RAG overrides, the audit trail.
+- ``service_lead``: internal figures; row-level lists of their own services only.
+- ``board``: publish-mode figures only, and the packs.
+- ``pcf`` (parent carer forum): publish-mode figures only; no row-level data and no
+  pseudonymous references.
+- ``adviser`` (DfE / NHS England): publish-mode figures, the plan tracker and the review pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+Role = Literal["analyst", "service_lead", "board", "pcf", "adviser"]
+ROLES: tuple[Role, ...] = get_args(Role)
+
+# The dashboard's pages by key (``dashboard.py`` maps each key to its st.Page).
+PageKey = Literal[
+    "overview",
+    "timeliness",
+    "waiting_times",
+    "exclusions",
+    "benchmark",
+    "improvement_plan",
+    "board_pack",
+    "meeting",
+    "data_quality",
+    "audit",
+]
+PAGES: tuple[PageKey, ...] = get_args(PageKey)
+
+_FIGURES: frozenset[PageKey] = frozenset(
+    {"overview", "timeliness", "waiting_times", "exclusions", "benchmark", "improvement_plan"}
+)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a role may do. ``row_level`` is "all", "own" (their services) or "none"."""
+
+    pages: frozenset[PageKey]
+    internal: bool  # may see exact figures on screen and export in internal mode
+    row_level: Literal["all", "own", "none"]
+    pseudonymous_refs: bool  # may see R-/W- references (never a UPN: nobody may)
+    overrides: bool
+    commentary: bool
+    loads: bool
+    audit: bool
+    pack_kinds: frozenset[str]
+
+
+CAPABILITIES: dict[Role, Capabilities] = {
+    "analyst": Capabilities(
+        pages=frozenset(PAGES),
+        internal=True,
+        row_level="all",
+        pseudonymous_refs=True,
+        overrides=True,
+        commentary=True,
+        loads=True,
+        audit=True,
+        pack_kinds=frozenset({"board", "review"}),
+    ),
+    "service_lead": Capabilities(
+        pages=_FIGURES | {"board_pack", "meeting", "data_quality"},
+        internal=True,
+        row_level="own",
+        pseudonymous_refs=True,
+        overrides=False,
+        commentary=True,
+        loads=False,
+        audit=False,
+        pack_kinds=frozenset({"board", "review"}),
+    ),
+    "board": Capabilities(
+        pages=_FIGURES | {"board_pack", "meeting"},
+        internal=False,
+        row_level="none",
+        pseudonymous_refs=False,
+        overrides=False,
+        commentary=False,
+        loads=False,
+        audit=False,
+        pack_kinds=frozenset({"board", "review"}),
+    ),
+    "pcf": Capabilities(
+        pages=_FIGURES | {"meeting"},
+        internal=False,
+        row_level="none",
+        pseudonymous_refs=False,
+        overrides=False,
+        commentary=False,
+        loads=False,
+        audit=False,
+        pack_kinds=frozenset(),
+    ),
+    "adviser": Capabilities(
+        pages=_FIGURES | {"board_pack", "meeting"},
+        internal=False,
+        row_level="none",
+        pseudonymous_refs=False,
+        overrides=False,
+        commentary=False,
+        loads=False,
+        audit=False,
+        pack_kinds=frozenset({"review"}),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking. ``role`` None: signed in but not in ``[roles]`` (sees no data).
+
+    ``local`` is the single-user local mode (no identity provider configured), where the name
+    comes from the operating system and the role from the settings. ``services`` are a
+    service lead's own services (keys as in ``[waits.services]``, or "ehc_plans").
+    """
+
+    name: str
+    email: str = ""
+    role: Role | None = None
+    local: bool = False
+    services: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def can(self) -> Capabilities | None:
+        """The role's capabilities; None for a user with no role."""
+        return CAPABILITIES[self.role] if self.role is not None else None
+
+    @property
+    def publish_only(self) -> bool:
+        """True when every figure this viewer sees, on screen or exported, is publish mode."""
+        return self.can is None or not self.can.internal
+
+    def may_see_page(self, page: PageKey) -> bool:
+        return self.can is not None and page in self.can.pages
+
+    def may_see_rows(self, service: str | None = None) -> bool:
+        """Whether this viewer may see a row-level list (of ``service``, when it has one)."""
+        if self.can is None or self.can.row_level == "none":
+            return False
+        if self.can.row_level == "all":
+            return True
+        return service is not None and service in self.services
