@@ -177,6 +177,7 @@ class RoleSettings:
     local_mode: LocalMode = "allowed"
     local_role: Role = "analyst"
     local_services: frozenset[str] = frozenset()
+    contact: str = "the SEND data team who run this dashboard"
 
 
 def resolve(

@@ -148,6 +148,7 @@ class _Access(_Section):
     local_mode: Literal["allowed", "forbidden"] = "allowed"
     local_role: str = "analyst"
     local_services: list[str] = []
+    contact: str = "the SEND data team who run this dashboard"
 
 
 class _SettingsFile(_Section):
@@ -440,6 +441,7 @@ def _check_roles(roles: _Roles, access: _Access, file: Path) -> RoleSettings:
         local_mode=access.local_mode,
         local_role=local_role,
         local_services=_services(access.local_services, "[access] local_services", file),
+        contact=access.contact.strip() or _Access().contact,
     )
 
 
