@@ -24,7 +24,13 @@ mode = "publish" if viewer.publish_only else view.pack_mode(components.export_mo
 allowed = viewer.can.pack_kinds if viewer.can else frozenset()
 kinds = [label for label, kind in view.KINDS.items() if kind in allowed]
 
-st.markdown(view.mode_line(mode))
+if viewer.publish_only:
+    st.markdown(
+        "**Mode: publish** — small numbers suppressed (c), other counts rounded to the nearest "
+        "5. Your role receives packs in publish mode only."
+    )
+else:
+    st.markdown(view.mode_line(mode))
 left, right = st.columns(2)
 with left:
     kind = st.radio("Pack", kinds, horizontal=True, key="pack_kind")

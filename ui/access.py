@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -31,14 +32,13 @@ LOCAL_LABEL = "Local mode: one user, no sign-in"
 PUBLISH_LINE = "**Publish mode:** small numbers hidden (c), others rounded to 5"
 
 
-def _auth_section() -> Mapping[str, Any]:
-    """The ``[auth]`` section of the secrets, or {} when there is none (local mode)."""
-    try:
-        if not st.secrets.load_if_toml_exists():
-            return {}
-        section = st.secrets.get("auth")
-    except Exception:  # an unreadable secrets file: no sign-in configured (fail closed below)
-        return {}
+def _auth_section() -> Mapping[str, Any] | None:
+    """The ``[auth]`` section of the secrets; {} when there is none (local mode); None when a
+    secrets file is there but cannot be read (then nobody gets a role: fail closed)."""
+    if not st.secrets.load_if_toml_exists():
+        files = [Path(f) for f in st.get_option("secrets.files") or []]
+        return None if any(f.is_file() for f in files) else {}
+    section = st.secrets.get("auth")
     return section if isinstance(section, Mapping) else {}
 
 
@@ -67,7 +67,10 @@ def _local_name() -> str:
 def viewer() -> Viewer:
     """The person using this session (no role: not signed in, unknown, or local mode forbidden)."""
     roles = config.settings().roles
-    if sign_in_configured():
+    section = _auth_section()
+    if section is None:  # a broken secrets file: neither sign-in nor local mode
+        return Viewer(name=_local_name(), local=True)
+    if section:
         if not st.user.is_logged_in:
             return Viewer(name="")
         claims = st.user.to_dict()
@@ -117,7 +120,7 @@ def author_field(key: str) -> None:
 def _providers() -> list[str | None]:
     """Providers to offer: the default one (``client_id`` in ``[auth]`` itself) and each named
     ``[auth.<name>]`` section."""
-    section = _auth_section()
+    section = _auth_section() or {}
     named = [k for k, v in section.items() if isinstance(v, Mapping) and "client_id" in v]
     default: list[str | None] = [None] if "client_id" in section else []
     return [*default, *named]
@@ -135,8 +138,8 @@ def no_access_page() -> None:
     if current.local:
         st.error(
             "This dashboard is set up for a server, where everyone signs in, but sign-in is not "
-            "configured (no [auth] section in .streamlit/secrets.toml), so nothing is shown. "
-            f"Tell {contact}.",
+            "configured (no readable [auth] section in .streamlit/secrets.toml), so nothing is "
+            f"shown. Tell {contact}.",
             icon=":material/lock:",
         )
     elif not st.user.is_logged_in:
