@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,12 @@ ALL_PAGES = {
 REFERENCE = re.compile(r"\b[RW]-[0-9A-F]{10}\b")
 
 
+def _shot(page: Any, name: str) -> None:
+    """A screenshot for a person to look at, when SEND_SCREENSHOTS names a folder."""
+    if os.environ.get("SEND_SCREENSHOTS"):
+        page.screenshot(path=str(Path(os.environ["SEND_SCREENSHOTS"]) / f"sign_in_{name}.png"))
+
+
 def _settle(page: Any) -> None:
     """Wait until the script run has finished and nothing is still loading."""
     page.wait_for_function(
@@ -67,7 +74,10 @@ def _sign_in(browser: Any, url: str, sub: str) -> Any:
     page.get_by_placeholder("sub").fill(sub, timeout=RENDER_TIMEOUT_MS)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(re.compile(re.escape(url) + r"/?(\?.*)?$"), timeout=RENDER_TIMEOUT_MS)
-    page.locator('[data-testid="stMain"]').wait_for(timeout=RENDER_TIMEOUT_MS)
+    # Ready: the menu (a role) or the Sign out button (no role) is drawn.
+    page.locator(
+        '[data-testid="stSidebarNav"], [data-testid="stMain"] button:has-text("Sign out")'
+    ).first.wait_for(timeout=RENDER_TIMEOUT_MS)
     _settle(page)
     return page
 
@@ -153,6 +163,7 @@ def test_sign_in_as_board_pcf_and_an_unknown_user(tmp_path: Path) -> None:
                 assert _menu(page) == set()
                 assert not REFERENCE.search(page.content())
                 assert "Requests loaded" not in page.content()
+                _shot(page, "signed_out")
 
                 # A board member (by address): figures, but publish mode only, no watchlist.
                 board = _sign_in(browser, url, "board.member@example.gov.uk")
@@ -161,6 +172,7 @@ def test_sign_in_as_board_pcf_and_an_unknown_user(tmp_path: Path) -> None:
                 assert "Bea Board" in sidebar and "Board member" in sidebar
                 assert "Publish mode:" in sidebar and "Export mode" not in sidebar
                 html = _open(board, url, "timeliness", "EHC plan timeliness")
+                _shot(board, "board_timeliness")
                 assert "Not shown to you: the watchlist" in board.inner_text("body")
                 assert not REFERENCE.search(html)
                 with board.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
@@ -192,6 +204,7 @@ def test_sign_in_as_board_pcf_and_an_unknown_user(tmp_path: Path) -> None:
                 # Signed in but not in [roles]: no data, their address, who to ask, Sign out.
                 stranger = _sign_in(browser, url, "stranger@example.com")
                 body = stranger.inner_text("body")
+                _shot(stranger, "unknown")
                 assert "stranger@example.com" in body and "send.data@example.gov.uk" in body
                 assert stranger.get_by_role("button", name="Sign out").count() == 1
                 assert _menu(stranger) == set()
