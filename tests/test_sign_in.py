@@ -65,7 +65,7 @@ def _settle(page: Any) -> None:
     )
 
 
-def _sign_in(browser: Any, url: str, sub: str) -> Any:
+def _sign_in(browser: Any, url: str, sub: str, ready: str) -> Any:
     """A fresh browser (no cookies) through the sign-in redirect as ``sub``; returns the page."""
     page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     page.goto(url)
@@ -74,10 +74,8 @@ def _sign_in(browser: Any, url: str, sub: str) -> Any:
     page.get_by_placeholder("sub").fill(sub, timeout=RENDER_TIMEOUT_MS)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(re.compile(re.escape(url) + r"/?(\?.*)?$"), timeout=RENDER_TIMEOUT_MS)
-    # Ready: the menu (a role) or the Sign out button (no role) is drawn.
-    page.locator(
-        '[data-testid="stSidebarNav"], [data-testid="stMain"] button:has-text("Sign out")'
-    ).first.wait_for(timeout=RENDER_TIMEOUT_MS)
+    # Ready when the run has drawn the person's name or address (sidebar, or the message).
+    page.get_by_text(ready).first.wait_for(timeout=RENDER_TIMEOUT_MS)
     _settle(page)
     return page
 
@@ -166,7 +164,7 @@ def test_sign_in_as_board_pcf_and_an_unknown_user(tmp_path: Path) -> None:
                 _shot(page, "signed_out")
 
                 # A board member (by address): figures, but publish mode only, no watchlist.
-                board = _sign_in(browser, url, "board.member@example.gov.uk")
+                board = _sign_in(browser, url, "board.member@example.gov.uk", "Bea Board")
                 assert _menu(board) == ALL_PAGES - {"Data quality"}
                 sidebar = board.locator('[data-testid="stSidebar"]').inner_text()
                 assert "Bea Board" in sidebar and "Board member" in sidebar
@@ -186,7 +184,7 @@ def test_sign_in_as_board_pcf_and_an_unknown_user(tmp_path: Path) -> None:
                 assert board.get_by_role("heading", name="Data quality").count() == 0
 
                 # A parent carer forum member (by the provider's group claim): no references.
-                forum = _sign_in(browser, url, "forum.member@example.nhs.uk")
+                forum = _sign_in(browser, url, "forum.member@example.nhs.uk", "Pat Forum")
                 assert _menu(forum) == ALL_PAGES - {"Data quality", "Board pack"}
                 assert (
                     "Parent carer forum" in forum.locator('[data-testid="stSidebar"]').inner_text()
@@ -202,12 +200,18 @@ def test_sign_in_as_board_pcf_and_an_unknown_user(tmp_path: Path) -> None:
                     assert not [r for r in references if r in html], path
 
                 # Signed in but not in [roles]: no data, their address, who to ask, Sign out.
-                stranger = _sign_in(browser, url, "stranger@example.com")
+                stranger = _sign_in(browser, url, "stranger@example.com", "You are signed in as")
                 body = stranger.inner_text("body")
                 _shot(stranger, "unknown")
                 assert "stranger@example.com" in body and "send.data@example.gov.uk" in body
                 assert stranger.get_by_role("button", name="Sign out").count() == 1
                 assert _menu(stranger) == set()
                 assert "Requests loaded" not in body and "SYNTHETIC" not in body
+                # Sign out: the provider's end-session page (Streamlit sends the browser there),
+                # then the dashboard is back to the sign-in screen: its cookie is gone.
+                stranger.get_by_role("button", name="Sign out").click()
+                stranger.get_by_role("button", name="End session").click(timeout=RENDER_TIMEOUT_MS)
+                stranger.goto(url)
+                stranger.get_by_role("button", name="Sign in").wait_for(timeout=RENDER_TIMEOUT_MS)
             finally:
                 browser.close()
