@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from etl import config
-from ui import components, db
+from etl.access import PageKey
+from ui import access, components, db
 
 # An emoji favicon is drawn locally; a ":material/..." one is fetched from fonts.gstatic.com,
 # which council networks often block.
@@ -38,21 +39,35 @@ except config.SettingsError as problem:
     )
     st.stop()
 
-page = st.navigation(
-    [
-        OVERVIEW,
-        TIMELINESS,
-        WAITING_TIMES,
-        EXCLUSIONS,
-        BENCHMARK,
-        IMPROVEMENT_PLAN,
-        BOARD_PACK,
-        MEETING,
-        DATA_QUALITY,
-    ]
-)
+# The menu, in order, by page key (etl.access.PAGES): a viewer's role decides which are listed.
+MENU: dict[PageKey, st.Page] = {
+    "overview": OVERVIEW,
+    "timeliness": TIMELINESS,
+    "waiting_times": WAITING_TIMES,
+    "exclusions": EXCLUSIONS,
+    "benchmark": BENCHMARK,
+    "improvement_plan": IMPROVEMENT_PLAN,
+    "board_pack": BOARD_PACK,
+    "meeting": MEETING,
+    "data_quality": DATA_QUALITY,
+}
+
+viewer = access.viewer()
+if viewer.can is None:
+    # Not signed in, signed in with no role, or local mode forbidden: one page, no data. (Calling
+    # st.navigation also switches off Streamlit's legacy pages/ route, so no page file runs.)
+    components.apply_style()
+    st.navigation(
+        [st.Page(access.no_access_page, title="Sign in", url_path="sign-in", default=True)],
+        position="hidden",
+    ).run()
+    st.stop()
+
+page = st.navigation([shown for key, shown in MENU.items() if viewer.may_see_page(key)])
 components.apply_style()
 components.sidebar(db.data_state())
+with st.sidebar:
+    access.sidebar_user()
 try:
     page.run()
 except db.WarehouseError as problem:

@@ -16,6 +16,7 @@ The five roles, as the issue sets them:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -151,3 +152,71 @@ class Viewer:
         if self.can.row_level == "all":
             return True
         return service is not None and service in self.services
+
+
+# ---------------------------------------------------------------- who has which role ([roles])
+
+EHC_PLANS = "ehc_plans"  # a service lead's "service" for the EHC plan watchlist
+LocalMode = Literal["allowed", "forbidden"]
+
+
+@dataclass(frozen=True)
+class RoleSettings:
+    """``[roles]`` and ``[access]`` of the settings file, checked (``etl.config``).
+
+    Keys are lower case: ``addresses`` (a whole e-mail address), ``groups`` (a value of the
+    identity provider's ``group_claim``) and ``domains`` (the part after "@") each map to a role;
+    ``services`` maps one of those keys to a service lead's own services.
+    """
+
+    addresses: dict[str, Role] = field(default_factory=dict)
+    groups: dict[str, Role] = field(default_factory=dict)
+    domains: dict[str, Role] = field(default_factory=dict)
+    services: dict[str, frozenset[str]] = field(default_factory=dict)
+    group_claim: str = ""
+    local_mode: LocalMode = "allowed"
+    local_role: Role = "analyst"
+    local_services: frozenset[str] = frozenset()
+    contact: str = "the SEND data team who run this dashboard"
+
+
+def resolve(
+    email: str, groups: Sequence[str], roles: RoleSettings
+) -> tuple[Role | None, frozenset[str]]:
+    """The role and own services of a signed-in person, or (None, {}) when ``[roles]`` names
+    neither their address, nor a group they are in, nor their domain.
+
+    Precedence, most specific first: the exact address, then a group (the first of
+    ``[roles.groups]``, in the file's order, that they are in), then the domain (exactly the part
+    after the last "@": "example.nhs.uk" does not cover "trust.example.nhs.uk"). Addresses,
+    groups and domains are compared ignoring case. The services come from ``[roles.services]``
+    under the same key that gave the role, so a service lead by address keeps their own list.
+    """
+    address = email.strip().casefold()
+    member = {g.strip().casefold() for g in groups}
+    key: str | None = None
+    role: Role | None = None
+    if address in roles.addresses:
+        key, role = address, roles.addresses[address]
+    else:
+        for group, group_role in roles.groups.items():
+            if group in member:
+                key, role = group, group_role
+                break
+        else:
+            domain = address.rpartition("@")[2] if "@" in address else ""
+            if domain and domain in roles.domains:
+                key, role = domain, roles.domains[domain]
+    if key is None or role is None:
+        return None, frozenset()
+    services = roles.services.get(key, frozenset()) if role == "service_lead" else frozenset()
+    return role, services
+
+
+ROLE_WORDS: dict[Role, str] = {
+    "analyst": "Analyst: every page, exact figures, row-level lists",
+    "service_lead": "Service lead: exact figures; row-level lists of your own services",
+    "board": "Board member: published figures (small numbers hidden)",
+    "pcf": "Parent carer forum: published figures (small numbers hidden)",
+    "adviser": "Adviser: published figures, the plan tracker and the review pack",
+}

@@ -21,9 +21,11 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from etl.access import EHC_PLANS, ROLES, Role, RoleSettings
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -131,6 +133,24 @@ class _Performance(_Section):
     threads: int = Field(default=0, ge=0, le=256)
 
 
+class _Roles(_Section):
+    # Issue 16: who has which role (etl.access.resolve): e-mail addresses, identity-provider
+    # groups and domains to roles, and a service lead's own services.
+    group_claim: str = ""
+    addresses: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    domains: dict[str, str] = {}
+    services: dict[str, list[str]] = {}
+
+
+class _Access(_Section):
+    # Issue 16: the single-user local mode (no identity provider configured).
+    local_mode: Literal["allowed", "forbidden"] = "allowed"
+    local_role: str = "analyst"
+    local_services: list[str] = []
+    contact: str = "the SEND data team who run this dashboard"
+
+
 class _SettingsFile(_Section):
     """The shape of ``send_dashboard.toml``: every section and key it may hold."""
 
@@ -150,6 +170,8 @@ class _SettingsFile(_Section):
     aliases: dict[str, dict[str, dict[str, list[str]]]] = {}
     # [[kpi_links]]: measures linked to plan actions / areas (checked by etl.kpi_links below).
     kpi_links: list[_KpiLink] = []
+    roles: _Roles = Field(default_factory=_Roles)
+    access: _Access = Field(default_factory=_Access)
 
 
 @dataclass(frozen=True)
@@ -219,6 +241,8 @@ class Settings:
     snapshots_keep_last: int = 20
     # Issue 11: [performance] DuckDB memory cap and threads for builds.
     performance: Performance = field(default_factory=Performance)
+    # Issue 16: [roles] and [access], checked (etl.access.resolve reads them).
+    roles: RoleSettings = field(default_factory=RoleSettings)
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -291,6 +315,7 @@ def _read_settings(path: str) -> Settings:
         target_amber_fraction=parsed.target_rag.amber_fraction,
         target_tolerance=dict(parsed.target_rag.tolerance),
         snapshots_keep_last=parsed.snapshots.keep_last,
+        roles=_check_roles(parsed.roles, parsed.access, file),
     )
 
 
@@ -337,6 +362,87 @@ def _check_kpi_links(
                 f"{file}: [[kpi_links]] number {number} (kpi = {link.kpi!r}): {problem.message}"
             ) from None
     return tuple(checked)
+
+
+def _role(value: str, where: str, file: Path) -> Role:
+    if value in ROLES:
+        return cast(Role, value)
+    raise SettingsError(
+        f"{file}: {where}: unknown role {value!r}; the roles are {', '.join(ROLES)}"
+    )
+
+
+def _services(values: list[str], where: str, file: Path) -> frozenset[str]:
+    known = (*_WaitsServices.model_fields, EHC_PLANS)
+    for value in values:
+        if value not in known:
+            raise SettingsError(
+                f"{file}: {where}: unknown service {value!r}; a service is one of "
+                f"{', '.join(known)}"
+            )
+    return frozenset(values)
+
+
+def _check_roles(roles: _Roles, access: _Access, file: Path) -> RoleSettings:
+    """[roles] and [access] as etl.access.resolve reads them: keys in lower case, every role
+    and service known, and every service lead with their services (a typing slip is refused,
+    naming the key, rather than someone silently getting no role or the wrong lists)."""
+    tables: dict[str, dict[str, Role]] = {}
+    for table, entries in (
+        ("addresses", roles.addresses),
+        ("groups", roles.groups),
+        ("domains", roles.domains),
+    ):
+        checked: dict[str, Role] = {}
+        for key, value in entries.items():
+            where = f"[roles.{table}] {key!r}"
+            folded = key.strip().casefold()
+            if not folded or (table == "addresses") != ("@" in folded):
+                what = "an e-mail address" if table == "addresses" else "a name without '@'"
+                raise SettingsError(f"{file}: {where}: each key here is {what}")
+            if folded in checked and checked[folded] != value:
+                raise SettingsError(f"{file}: {where}: given twice (in different case)")
+            checked[folded] = _role(value, where, file)
+        tables[table] = checked
+    services: dict[str, frozenset[str]] = {}
+    for key, values in roles.services.items():
+        where = f"[roles.services] {key!r}"
+        folded = key.strip().casefold()
+        if not any(t.get(folded) == "service_lead" for t in tables.values()):
+            raise SettingsError(
+                f"{file}: {where}: not a service_lead in [roles.addresses], [roles.groups] "
+                "or [roles.domains]; services belong to a service lead"
+            )
+        services[folded] = _services(values, where, file)
+    for table, checked in tables.items():
+        for key, value in checked.items():
+            if value == "service_lead" and not services.get(key):
+                raise SettingsError(
+                    f"{file}: [roles.{table}] {key!r}: a service_lead needs their services, "
+                    f'e.g. [roles.services] "{key}" = ["camhs"]'
+                )
+    if roles.groups and not roles.group_claim.strip():
+        raise SettingsError(
+            f"{file}: [roles] group_claim: [roles.groups] needs the claim that holds the "
+            'groups, e.g. group_claim = "groups"'
+        )
+    local_role = _role(access.local_role, "[access] local_role", file)
+    if local_role == "service_lead" and not access.local_services:
+        raise SettingsError(
+            f'{file}: [access] local_services: local_role = "service_lead" needs the services, '
+            'e.g. local_services = ["camhs"]'
+        )
+    return RoleSettings(
+        addresses=tables["addresses"],
+        groups=tables["groups"],
+        domains=tables["domains"],
+        services=services,
+        group_claim=roles.group_claim.strip(),
+        local_mode=access.local_mode,
+        local_role=local_role,
+        local_services=_services(access.local_services, "[access] local_services", file),
+        contact=access.contact.strip() or _Access().contact,
+    )
 
 
 def settings_path() -> Path:

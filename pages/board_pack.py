@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from etl import config
-from ui import components
+from ui import access, components
 from ui import pack_view as view
 
 state = components.start_page(
@@ -18,12 +18,22 @@ state = components.start_page(
 )
 folder = config.data_dir()
 shots = view.snapshot_choices(folder)
-mode = view.pack_mode(components.export_mode())
+viewer = access.viewer()
+# Issue 16: a publish-only viewer's pack is publish mode (export_mode says so for them too).
+mode = "publish" if viewer.publish_only else view.pack_mode(components.export_mode())
+allowed = viewer.can.pack_kinds if viewer.can else frozenset()
+kinds = [label for label, kind in view.KINDS.items() if kind in allowed]
 
-st.markdown(view.mode_line(mode))
+if viewer.publish_only:
+    st.markdown(
+        "**Mode: publish** — small numbers suppressed (c), other counts rounded to the nearest "
+        "5. Your role receives packs in publish mode only."
+    )
+else:
+    st.markdown(view.mode_line(mode))
 left, right = st.columns(2)
 with left:
-    kind = st.radio("Pack", list(view.KINDS), horizontal=True, key="pack_kind")
+    kind = st.radio("Pack", kinds, horizontal=True, key="pack_kind")
     fmt = st.radio("Format", list(view.FORMATS), horizontal=True, key="pack_format")
 with right:
     snapshot = st.selectbox(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import components, db
+from ui import access, components, db
 from ui.formatting import (
     SEVERITY_BADGES,
     TABLE_COLUMNS,
@@ -67,31 +67,39 @@ options = db.query("problem_options")
 if options.empty:
     st.success("✓ No problems found in the loaded files.")
     st.stop()
-severity_col, rule_col, file_col = st.columns(3)
-severities = severity_col.multiselect(
-    "Severity (all if none chosen)",
-    sorted(set(options["severity"])),
-    format_func=lambda s: SEVERITY_BADGES.get(s, s),
-    key="problem_severity",
-)
-rules = rule_col.multiselect(
-    "Rule (all if none chosen)", sorted(set(options["rule"])), key="problem_rule"
-)
-files = file_col.multiselect(
-    "File (all if none chosen)", sorted(set(options["file"])), key="problem_file"
-)
-problems = db.query(
-    "problems", severities=severities or None, rules=rules or None, files=files or None
-)
-st.caption(f"{len(problems):,} problems shown. Row numbers are the spreadsheet's own row numbers.")
-problem_export = components.Export(
-    "problems",
-    f"Problem list (filtered as on screen), data snapshot {fmt_date(state.snapshot_date)}",
-    state,
-    columns=TABLE_COLUMNS["problems"],
-    row_level=True,
-)
-# On screen: where the problem is (file, sheet, row, column) in one cell, so the message, the
-# place and the rule are all in sight at 1280 wide; the download keeps them in their columns.
-components.show_table(screen_problems(problem_export.table(problems, "internal")))
-components.offer_download(problems, problem_export)
+# Issue 16: the problem list names files, rows and the values found (row-level): analysts only.
+if access.viewer().may_see_rows():
+    severity_col, rule_col, file_col = st.columns(3)
+    severities = severity_col.multiselect(
+        "Severity (all if none chosen)",
+        sorted(set(options["severity"])),
+        format_func=lambda s: SEVERITY_BADGES.get(s, s),
+        key="problem_severity",
+    )
+    rules = rule_col.multiselect(
+        "Rule (all if none chosen)", sorted(set(options["rule"])), key="problem_rule"
+    )
+    files = file_col.multiselect(
+        "File (all if none chosen)", sorted(set(options["file"])), key="problem_file"
+    )
+    problems = db.query(
+        "problems", severities=severities or None, rules=rules or None, files=files or None
+    )
+    st.caption(
+        f"{len(problems):,} problems shown. Row numbers are the spreadsheet's own row numbers."
+    )
+    problem_export = components.Export(
+        "problems",
+        f"Problem list (filtered as on screen), data snapshot {fmt_date(state.snapshot_date)}",
+        state,
+        columns=TABLE_COLUMNS["problems"],
+        row_level=True,
+    )
+    # On screen: where the problem is (file, sheet, row, column) in one cell, so the message, the
+    # place and the rule are all in sight at 1280 wide; the download keeps them in their columns.
+    components.show_table(screen_problems(problem_export.table(problems, "internal")))
+    components.offer_download(problems, problem_export)
+else:
+    access.rows_hidden(
+        "The problem list", rows="files, rows and the values found there", to="analysts"
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import components, db
+from ui import access, components, db
 from ui import waits_components as wc
 from ui import waits_view as view
 from ui.formatting import fmt_date
@@ -93,7 +93,9 @@ components.section(
     "Pseudonymous references only (W-…), with the file and row each came from, to find the "
     "child in the provider's own records. Internal mode only.",
 )
-if components.export_mode() == "internal":
+if not access.viewer().may_see_rows(service):  # issue 16: gate before the query
+    access.rows_hidden("The longest waits")
+elif components.export_mode() == "internal":
     longest = db.query("waits_longest", as_of=as_of, service=service, limit=20)
     components.table_with_download(
         longest,

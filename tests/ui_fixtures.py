@@ -46,7 +46,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -214,10 +214,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(data_dir: Path, timeout: float = 60) -> Iterator[str]:
-    """Run ``streamlit run dashboard.py`` headless against ``data_dir``; yield its base URL."""
-    port = free_port()
-    env = {**os.environ, "SEND_DATA_DIR": str(data_dir)}
+def streamlit_server(
+    data_dir: Path,
+    timeout: float = 60,
+    *,
+    port: int | None = None,
+    args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """Run ``streamlit run dashboard.py`` headless against ``data_dir``; yield its base URL.
+    ``port``, extra command-line ``args`` and ``env`` are for the sign-in test (issue 16)."""
+    port = port or free_port()
+    env = {**os.environ, **(env or {}), "SEND_DATA_DIR": str(data_dir)}
     command = [
         sys.executable,
         "-m",
@@ -234,6 +242,7 @@ def streamlit_server(data_dir: Path, timeout: float = 60) -> Iterator[str]:
         "false",
         "--server.fileWatcherType",
         "none",
+        *args,
     ]
     process = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT

@@ -11,10 +11,11 @@ import streamlit as st
 
 from etl import benchmark as bm
 from etl import config
+from etl.access import EHC_PLANS
 from etl.benchmark import LA
 from etl.config import settings
+from ui import access, components, db
 from ui import benchmark_view as view
-from ui import components, db
 
 LA_KEY = "benchmark_la"  # the sidebar's "Home LA" box (its state goes when the page is left)
 HOME_KEY = "home_la_code"  # the LA chosen this session: not a widget key, so it survives pages
@@ -172,6 +173,9 @@ def reconciliation(la: LA, state: db.DataState) -> None:
     components.show_table(view.explanations_table(result), our_own_text=True)
     reasons = view.listable_reasons(result)
     if not reasons:
+        return
+    if not access.viewer().may_see_rows(EHC_PLANS):  # issue 16: before the row-level query
+        access.rows_hidden("The case list", rows="cases by pseudonymous reference")
         return
     pick = st.selectbox(
         "List the cases in a group (pseudonymous references only; your data analyst can find "

@@ -16,7 +16,7 @@ import streamlit as st
 
 from etl import commentary, config
 from etl.commentary import SubjectKind
-from ui import components, db
+from ui import access, components, db
 from ui.formatting import fmt_datetime
 
 _NOUN: dict[SubjectKind, str] = {"measure": "Measure", "action": "Action"}
@@ -46,6 +46,10 @@ def comments_frame(
 def _save(kind: SubjectKind, period: str, key: str) -> None:
     state = st.session_state
     subject = str(state.get(f"{key}_subject") or "")
+    viewer = access.viewer()
+    if viewer.can is None or not viewer.can.commentary:  # issue 16: the form is not shown to them
+        state[f"{key}_error"] = "Your role cannot add commentary."
+        return
     try:
         with st.spinner("Saving the comment…"):
             made = commentary.record(
@@ -53,7 +57,8 @@ def _save(kind: SubjectKind, period: str, key: str) -> None:
                 kind=kind,
                 subject=subject,
                 period=period,
-                author=str(state.get(f"{key}_author") or ""),
+                # Signed in: the signed-in name, never a typed one (issue 16).
+                author=access.author_name() or str(state.get(f"{key}_author") or ""),
                 text=str(state.get(f"{key}_text") or ""),
             )
     except commentary.CommentError as problem:
@@ -78,7 +83,8 @@ def commentary_block(kind: SubjectKind, period: str, subjects: dict[str, str], *
         st.caption(f"No commentary recorded for {month_words(period)} yet.")
     else:
         components.show_table(table)
-    if not subjects:
+    viewer = access.viewer()
+    if not subjects or viewer.can is None or not viewer.can.commentary:
         return
     with (
         st.expander(f"Add or replace a comment for {month_words(period)}"),
@@ -88,5 +94,5 @@ def commentary_block(kind: SubjectKind, period: str, subjects: dict[str, str], *
             _NOUN[kind], list(subjects), format_func=subjects.__getitem__, key=f"{key}_subject"
         )
         st.text_area("Comment (leave empty to withdraw the one in force)", key=f"{key}_text")
-        st.text_input("Your name (required)", key=f"{key}_author")
+        access.author_field(f"{key}_author")
         st.form_submit_button("Save comment", on_click=_save, args=(kind, period, key))

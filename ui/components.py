@@ -21,7 +21,7 @@ from etl import metrics
 from etl.benchmark import UnknownLA
 from etl.catalogue import metric
 from etl.config import settings
-from ui import db, snapshot_components
+from ui import access, db, snapshot_components
 from ui.formatting import (
     TABLE_COLUMNS,
     ExportContext,
@@ -114,6 +114,8 @@ def start_page(title: str, purpose: str, *, needs_data: bool = True) -> db.DataS
     ``needs_data=False`` and checks ``state.available`` itself.
     """
     _ensure_entrypoint()
+    if access.viewer().can is None:  # issue 16: reached some other way than the menu; no data
+        st.stop()
     state = db.data_state()
     if state.available and state.synthetic:
         synthetic_banner()
@@ -163,7 +165,10 @@ def as_at_date(state: db.DataState) -> dt.date:
 
 
 def export_mode() -> Mode:
-    """The export mode chosen in the sidebar: "internal" (default) or "publish"."""
+    """The export mode chosen in the sidebar: "internal" (default) or "publish"; always
+    "publish" for a viewer who may only see publish-mode figures (issue 16)."""
+    if access.viewer().publish_only:
+        return "publish"
     return EXPORT_MODES.get(st.session_state.get("export_mode", "Internal"), "internal")
 
 
@@ -196,6 +201,10 @@ def sidebar(state: db.DataState) -> None:
             help="Open requests, at-risk and breached cases are counted as at this "
             "date. It cannot be later than the data snapshot.",
         )
+        if access.viewer().publish_only:
+            # Issue 16: a board, pcf or adviser viewer has no choice to make (export_mode).
+            st.markdown(access.PUBLISH_LINE)
+            return
         st.radio(
             "Export mode",
             list(EXPORT_MODES),

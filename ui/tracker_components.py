@@ -13,7 +13,7 @@ import streamlit as st
 
 from etl import config
 from etl.tracker import report
-from ui import components, db, review_view
+from ui import access, components, db, review_view
 from ui import tracker_view as view
 from ui.formatting import fmt_count, fmt_date
 
@@ -97,7 +97,12 @@ def _save_override(report_day: dt.date) -> None:
     """
     state: Any = st.session_state
     choice = state.get("override_rag")
-    author = str(state.get("override_author") or "")
+    viewer = access.viewer()
+    if viewer.can is None or not viewer.can.overrides:  # issue 16: the form is not shown to them
+        state["plan_override_error"] = "Your role cannot override a RAG."
+        return
+    # Signed in: the signed-in name, never a typed one (issue 16); local mode: the typed name.
+    author = access.author_name() or str(state.get("override_author") or "")
     try:
         with st.spinner("Saving the override…"):
             made = report.apply_override(
@@ -122,7 +127,8 @@ def override_form(report_day: dt.date, items: pd.DataFrame) -> None:
     error = st.session_state.pop("plan_override_error", None)
     if error:
         st.error(error, icon=":material/error:")
-    if items.empty:
+    viewer = access.viewer()
+    if items.empty or viewer.can is None or not viewer.can.overrides:
         return
     if (shot := db.chosen_snapshot()) is not None:  # a snapshot is frozen (issue 15)
         st.info(
@@ -147,7 +153,7 @@ def override_form(report_day: dt.date, items: pd.DataFrame) -> None:
             key="override_rag",
         )
         st.text_area("Reason (required)", key="override_reason")
-        st.text_input("Your name (required)", key="override_author")
+        access.author_field("override_author")
         st.form_submit_button("Save override", on_click=_save_override, args=(report_day,))
 
 
