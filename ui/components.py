@@ -21,7 +21,7 @@ from etl import metrics
 from etl.benchmark import UnknownLA
 from etl.catalogue import metric
 from etl.config import settings
-from ui import db, snapshot_components
+from ui import access, db, snapshot_components
 from ui.formatting import (
     TABLE_COLUMNS,
     ExportContext,
@@ -163,7 +163,12 @@ def as_at_date(state: db.DataState) -> dt.date:
 
 
 def export_mode() -> Mode:
-    """The export mode chosen in the sidebar: "internal" (default) or "publish"."""
+    """The export mode chosen in the sidebar: "internal" (default) or "publish".
+
+    A viewer who may only see publish-mode figures (``board``, ``pcf``, ``adviser``; issue 16)
+    always gets "publish", whatever the session state says."""
+    if access.viewer().publish_only:
+        return "publish"
     return EXPORT_MODES.get(st.session_state.get("export_mode", "Internal"), "internal")
 
 
