@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import components, db
+from etl.disclosure import Mode, count_cell
+from ui import access, components, db
 from ui.formatting import (
     SEVERITY_BADGES,
     TABLE_COLUMNS,
@@ -26,12 +27,15 @@ load_log = db.query("load_log")
 # not loaded).
 not_loaded = int(load_log["rows_rejected"].fillna(0).sum())
 counts = db.query("problems_by_severity")
+mode = access.screen_mode()  # a publish-only viewer's counts are disclosed (issue 16)
+shown: Mode = "publish" if mode == "publish" else "internal"
 components.count_badges(
     [
         (
             str(c.severity),
             problem_counts_text(
-                str(c.severity), int(c.problems), int(c.rows), int(c.file_problems), not_loaded
+                str(c.severity),
+                *(count_cell(n, shown) for n in (c.problems, c.rows, c.file_problems, not_loaded)),
             ),
         )
         for c in counts.itertuples()
@@ -52,7 +56,7 @@ log_export = components.Export(
 )
 # On screen the file's name and what it holds share a cell, so every column fits at 1280 wide;
 # the download keeps them apart.
-components.show_table(screen_load_log(log_export.table(load_log, "internal")))
+components.show_table(screen_load_log(log_export.table(load_log, mode)))
 components.offer_download(load_log, log_export)
 
 components.section("Problems found")
@@ -63,6 +67,8 @@ st.markdown(
     "is missing (for example a blank 20-week exception flag). Check it at source."
 )
 
+if components.row_level_hidden():  # the problem list is row-level (file rows about children)
+    st.stop()
 options = db.query("problem_options")
 if options.empty:
     st.success("✓ No problems found in the loaded files.")

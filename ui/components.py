@@ -21,6 +21,7 @@ from etl import metrics
 from etl.benchmark import UnknownLA
 from etl.catalogue import metric
 from etl.config import settings
+from etl.disclosure import SUPPRESSED, count_cell, is_suppressed
 from ui import access, db, snapshot_components
 from ui.formatting import (
     TABLE_COLUMNS,
@@ -28,6 +29,7 @@ from ui.formatting import (
     Mode,
     Trend,
     describe_trend,
+    disclosed,
     display_table,
     escape_markdown,
     export_filename,
@@ -36,6 +38,7 @@ from ui.formatting import (
     fmt_date,
     fmt_pct,
     fmt_x_of_y,
+    kpi_cells,
     numbers_from_text,
     rows_not_loaded_text,
     small_base_note,
@@ -184,7 +187,7 @@ def sidebar(state: db.DataState) -> None:
         assert state.snapshot_date is not None
         st.markdown(
             f"**Data snapshot:** {fmt_date(state.snapshot_date)}  \n"
-            f"**Requests loaded:** {fmt_count(state.requests_loaded)}"
+            f"**Requests loaded:** {screen_count(state.requests_loaded)}"
         )
         if state.synthetic:
             st.markdown("**⚠ SYNTHETIC DATA**")
@@ -237,12 +240,14 @@ def kpi_tile(
     """
     entry = metric(metric_key)
     shown = fmt_pct(value) if entry.unit == "%" else fmt_count(value)
-    trend = (
-        describe_trend(value, previous, entry.unit, entry.polarity, against, bases, noun)
-        if against is not None
-        else None
-    )
-    if bases is not None and (note := small_base_note(bases[0], noun)):
+    suppressed = any(is_suppressed(v) for v in (value, previous, *(bases or ())))
+    if against is None:
+        trend = None
+    elif suppressed:  # publish mode (issue 16): no change worked out from a hidden figure
+        trend = Trend("", f"no comparison with {against} (a figure is suppressed: c)", "unknown")
+    else:
+        trend = describe_trend(value, previous, entry.unit, entry.polarity, against, bases, noun)
+    if bases is not None and not suppressed and (note := small_base_note(bases[0], noun)):
         shown = f"{shown} ⚠"
         detail = f"{detail} — ⚠ {note}" if detail else f"⚠ {note.capitalize()}"
     with st.container(border=True):
@@ -282,7 +287,15 @@ def kpi_row(
     DfE's latest published England figure for a key (``db.england_latest``), shown in its tile,
     and the partnership's target where ``[targets]`` in the settings file sets one. ``since``
     gives a key's change since the snapshot compared with (``snapshot_components.since_lines``).
+
+    On a publish-mode screen (``ui.access.screen_mode``) every figure, its counts and its
+    change are the disclosed ones (:func:`ui.formatting.kpi_cells`); a change against another
+    snapshot, worked out from exact figures, is not shown.
     """
+    mode = access.screen_mode()
+    current, previous = kpi_cells(current, mode), kpi_cells(previous, mode)
+    if mode == "publish":
+        since = None
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
         with column:
             parts = KPI_COUNTS.get(key)
@@ -385,10 +398,21 @@ class Export:
         )
 
     def table(self, frame: pd.DataFrame, mode: Mode) -> pd.DataFrame:
-        """The table as shown on screen (``mode`` "internal"), written as text."""
+        """The table as shown on screen in ``mode`` (:func:`ui.access.screen_mode`), as text."""
         if self.kind != "local":
             return frame
         return display_table(frame, mode, self.columns, self.query)
+
+    def screen_frame(self, frame: pd.DataFrame, mode: Mode) -> tuple[pd.DataFrame, list[str]]:
+        """The query's rows a chart is drawn from in ``mode``, and the notes that go with them.
+
+        Internal, or a "plan" / "public" table: the rows as they are. Publish (issue 16): every
+        known figure column replaced by its disclosed cell (``etl.disclosure``: a number or
+        "c", which a chart draws as a gap); columns the engine does not know are dropped unless
+        they are labels (text, dates), so no exact count reaches a chart's data or hover."""
+        if self.kind != "local":
+            return frame, []
+        return screen_rows(frame, self.query, mode)
 
     def export(self, frame: pd.DataFrame, mode: Mode) -> tuple[pd.DataFrame, list[str]]:
         """The table as a CSV / XLSX export holds it in ``mode`` (numbers as numbers), and the
@@ -399,6 +423,63 @@ class Export:
             frame, "publish" if mode == "publish" else "internal", self.columns, self.query
         )
         return out.frame, out.notes
+
+
+def screen_rows(
+    frame: pd.DataFrame, query: str | None = None, mode: Mode | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """A query's rows as this screen may show them, and the notes that go with them.
+
+    ``mode`` defaults to :func:`ui.access.screen_mode`. Internal: the rows as they are. Publish
+    (issue 16): every column :data:`ui.formatting.COLUMNS` knows replaced by its disclosed cell
+    (``etl.disclosure``, with ``query``'s totals protected: a number or "c"), other numeric
+    columns left out — so a tile, a sentence or a chart drawn from them never shows an exact
+    count."""
+    mode = mode or access.screen_mode()
+    if mode != "publish":
+        return frame, []
+    out = disclosed(frame, "publish", None, query)
+    return overlay(frame, out.frame), out.notes
+
+
+def screen_count(value: Any) -> str:
+    """A count of children (or of records about them) in a sentence, as this screen may show
+    it: exact, or on a publish-mode screen "c" for 1–7 and otherwise rounded to 5."""
+    mode = access.screen_mode()
+    return fmt_count(count_cell(value, "publish" if mode == "publish" else "internal"))
+
+
+def overlay(frame: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns of ``shown`` (disclosed cells) in place of its own, and its
+    other numeric columns left out (an unknown count must not reach a chart in publish mode)."""
+    keep = [c for c in frame.columns if c in shown.columns or _label_column(frame, c)]
+    out = frame[keep].astype(object).copy()
+    for column in shown.columns:
+        out[column] = shown[column].tolist()
+    return out
+
+
+# Numeric columns that label or order rows rather than count anyone: kept in publish mode.
+LABEL_NUMBERS = frozenset({"year", "academic_year", "rank"})
+
+
+def _label_column(frame: pd.DataFrame, column: str) -> bool:
+    """True for a column that is not a figure: text, dates, flags, or a label number."""
+    if column in LABEL_NUMBERS or str(column).endswith("_order"):
+        return True
+    series = frame[column]
+    return pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series)
+
+
+def gaps_note(frame: pd.DataFrame, notes: Sequence[str] = ()) -> None:
+    """Under a publish-mode chart: what a "c" (drawn as a gap) means, and the engine's notes."""
+    if (frame == SUPPRESSED).to_numpy().any():
+        st.caption(
+            "Publish mode: small numbers are hidden (c) and other counts rounded to the nearest "
+            "5; a hidden figure is a gap in the chart."
+        )
+    for note in notes:
+        st.caption(note)
 
 
 def area_text() -> str:
@@ -435,25 +516,64 @@ def export_context(state: db.DataState, scope: str, as_of: dt.date | None) -> Ex
     return Export("", scope, state, as_of=as_of).context()
 
 
-def chart_with_table(figure: go.Figure, table: pd.DataFrame, export: Export) -> None:
+Draw = Callable[[pd.DataFrame], go.Figure]
+
+
+def chart_with_table(draw: Draw | go.Figure, table: pd.DataFrame, export: Export) -> None:
     """A chart with a "Show as table" tab and the table's download, in the export's terms.
 
     Every chart on every page goes through here, so each keeps a table view (for screen readers
     and for reading exact values) and a CSV download that states its mode, scope and source.
+
+    ``draw`` draws the chart from the rows as the screen may show them
+    (:meth:`Export.screen_frame`): exact for internal viewers, disclosed for a publish-only
+    viewer (issue 16). A figure already drawn is accepted for "plan" and "public" tables only;
+    one of local figures on a publish-mode screen is not shown (its numbers are exact).
     """
+    mode = access.screen_mode()
+    rows, notes = export.screen_frame(table, mode)
+    figure: go.Figure | None
+    if isinstance(draw, go.Figure):
+        figure = None if export.kind == "local" and mode == "publish" else draw
+    else:
+        figure = draw(rows)
     chart_tab, table_tab = st.tabs(["Chart", "Show as table"])
     with chart_tab:
-        st.plotly_chart(
-            figure, theme=None, config=PLOTLY_CONFIG, key=f"chart_{export.name}", width="stretch"
-        )
+        if figure is None:
+            st.caption("This chart is not drawn in publish mode: see the table.")
+        else:
+            st.plotly_chart(
+                figure,
+                theme=None,
+                config=PLOTLY_CONFIG,
+                key=f"chart_{export.name}",
+                width="stretch",
+            )
+        if mode == "publish" and export.kind == "local":
+            gaps_note(rows, notes)
     with table_tab:
         # Local tables are written by us (labels, numbers); plan and public tables hold text
         # from files (names, reasons), which only the data grid shows exactly as it is.
         show_table(
-            export.table(table, "internal"),
+            export.table(table, mode),
             our_own_text=export.kind == "local" and not export.file_text,
         )
     offer_download(table, export)
+
+
+ROW_LEVEL_NOTE = (
+    "Not shown: a list of children's requests or records is row-level, and your role sees "
+    "published figures only (small numbers hidden, no references)."
+)
+
+
+def row_level_hidden() -> bool:
+    """True (and the one-line note why) when the viewer may not see row-level lists on screen:
+    a publish-only viewer (issue 16) sees no list of children and no pseudonymous reference."""
+    if access.screen_mode() != "publish":
+        return False
+    st.caption(ROW_LEVEL_NOTE)
+    return True
 
 
 def table_with_download(
@@ -461,11 +581,18 @@ def table_with_download(
 ) -> None:
     """A table with its download. With ``empty`` given, an empty table is that message instead
     (nothing at all for ""); ``our_own_text`` as for :func:`show_table`."""
+    if export.row_level and row_level_hidden():
+        return
     if table.empty and empty is not None:
         if empty:
             empty_state(empty)
         return
-    show_table(export.table(page_of(table, export.name), "internal"), our_own_text=our_own_text)
+    mode = access.screen_mode()
+    show_table(export.table(page_of(table, export.name), mode), our_own_text=our_own_text)
+    if mode == "publish" and export.kind == "local":
+        _, notes = export.screen_frame(table, mode)
+        for note in notes:
+            st.caption(note)
     offer_download(table, export)
 
 
@@ -538,7 +665,7 @@ def query_chart(spec: ChartSpec, *, state: db.DataState, **params: Any) -> None:
         columns=columns,
         query=spec.query,
     )
-    chart_with_table(spec.draw(frame), frame, export)
+    chart_with_table(spec.draw, frame, export)
 
 
 def show_table(table: pd.DataFrame, *, height: int = 480, our_own_text: bool = False) -> None:
@@ -675,7 +802,7 @@ def status_counts(
     """A row of text badges such as "⚠ Breached: 12" — symbol and words, colour only as extra."""
     badges = " ".join(
         f"<span class='badge badge-{BADGE_CLASSES.get(label, 'grey')}'>"
-        f"{html.escape(symbols.get(label, label))}: {fmt_count(count)}</span>"
+        f"{html.escape(symbols.get(label, label))}: {screen_count(count)}</span>"
         for label, count in zip(counts[label_column], counts[count_column], strict=True)
     )
     st.markdown(f"<div class='badges'>{badges}</div>", unsafe_allow_html=True)
