@@ -333,7 +333,10 @@ KIND_WORDS = {
 def trust_note(kind: str) -> None:
     """Beside a figure: how many rows of the files behind it were not loaded, and where to see
     why ("22 of 25,827 rows in the case files not loaded (errors) — see Data quality")."""
-    text = rows_not_loaded_text(db.rows_not_loaded(kind), KIND_WORDS.get(kind, "the files"))
+    counts: dict[str, Any] = dict(db.rows_not_loaded(kind))
+    if access.screen_mode() == "publish":  # rows are records about children: disclosed
+        counts = {k: count_cell(v, "publish") for k, v in counts.items()}
+    text = rows_not_loaded_text(counts, KIND_WORDS.get(kind, "the files"))
     if text:
         st.markdown(
             f"<p class='trust-note'>⚠ {html.escape(text)} — see <b>Data quality</b> in the "

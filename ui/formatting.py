@@ -505,7 +505,7 @@ def small_base_note(denominator: Any, noun: str = "cases") -> str:
     return f"fewer than {MIN_PUBLISH_DENOMINATOR} {noun}: treat with care"
 
 
-def rows_not_loaded_text(counts: dict[str, int], what: str) -> str:
+def rows_not_loaded_text(counts: dict[str, Any], what: str) -> str:
     """ "18 of 42 rows in the case files not loaded" when rows were rejected, else ""."""
     rejected, read = counts.get("rows_rejected", 0), counts.get("rows_read", 0)
     if not rejected:
