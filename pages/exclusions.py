@@ -10,7 +10,6 @@ from etl.inputs.exclusions.spec import academic_year
 from ui import components, db
 from ui import exclusions_components as parts
 from ui import exclusions_view as view
-from ui.formatting import fmt_count
 
 state = components.start_page(
     "Suspensions and exclusions",
@@ -67,16 +66,7 @@ components.chart_with_table(
         view.BY_SEN_COLUMNS,
     ),
 )
-source = db.query("exclusions_sen_source", academic_year=chosen)
-st.caption(
-    view.SEN_SOURCE_NOTE
-    + " This year: "
-    + ", ".join(
-        f"{row.sen_source} {fmt_count(row.events)}"
-        for row in components.screen_rows(source)[0].itertuples()
-    )
-    + "."
-)
+parts.sen_source(db.query("exclusions_sen_source", academic_year=chosen))
 
 # ---------------------------------------------------------------- trend
 trend = view.with_labels(db.query("exclusions_trend"))
