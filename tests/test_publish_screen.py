@@ -349,3 +349,39 @@ def test_export_mode_is_publish_for_a_publish_only_viewer_whatever_the_session_s
     monkeypatch.setattr("ui.access.viewer", lambda: viewer)
     at = AppTest.from_function(_mode_app).run()
     assert at.markdown[0].value == mode
+
+
+def test_kpi_cells_discloses_counts_and_percentages_from_the_rounded_counts() -> None:
+    from ui.formatting import kpi_cells
+
+    figures = {
+        "year": 2026,
+        "within_20_weeks": 16,
+        "plans_issued": 41,
+        "pct_within_20_weeks": 39.0,  # 16 / 41 = 39.02…: exact, never shown in publish mode
+        "within_20_weeks_excl_exceptions": 17,
+        "plans_issued_excl_exceptions": 21,
+        "pct_within_20_weeks_excl_exceptions": 81.0,
+        "open_at_risk": 3,
+    }
+    shown = kpi_cells(figures, "publish")
+    # 16 → 15 (16 is 1 above 15, 4 below 20); 41 → 40; 15 / 40 = 37.5%.
+    assert (shown["within_20_weeks"], shown["plans_issued"]) == (15, 40)
+    assert shown["pct_within_20_weeks"] == 37.5
+    # 17 of 21: 21 − 17 = 4 fall outside it (1–7), which would reveal a small number: c.
+    assert shown["pct_within_20_weeks_excl_exceptions"] == "c"
+    assert shown["open_at_risk"] == "c" and shown["year"] == 2026
+    assert kpi_cells(figures, "internal") == figures
+
+
+def test_screen_rows_drops_a_count_the_engine_does_not_know() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"band": ["Within 20 weeks"], "plans_issued": [3], "mystery_count": [3], "band_order": [1]}
+    )
+    rows, _ = components.screen_rows(frame, mode="publish")
+    assert list(rows.columns) == ["band", "plans_issued", "band_order"]
+    assert rows.loc[0, "plans_issued"] == "c"
+    same, notes = components.screen_rows(frame, mode="internal")
+    assert same is frame and notes == []
