@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from etl.disclosure import Mode, count_cell
 from ui import access, components, db
 from ui.formatting import (
     SEVERITY_BADGES,
@@ -28,14 +27,13 @@ load_log = db.query("load_log")
 not_loaded = int(load_log["rows_rejected"].fillna(0).sum())
 counts = db.query("problems_by_severity")
 mode = access.screen_mode()  # a publish-only viewer's counts are disclosed (issue 16)
-shown: Mode = "publish" if mode == "publish" else "internal"
 components.count_badges(
     [
         (
             str(c.severity),
             problem_counts_text(
                 str(c.severity),
-                *(count_cell(n, shown) for n in (c.problems, c.rows, c.file_problems, not_loaded)),
+                *map(components.screen_cell, (c.problems, c.rows, c.file_problems, not_loaded)),
             ),
         )
         for c in counts.itertuples()

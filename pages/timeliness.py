@@ -72,48 +72,46 @@ components.section(view.watchlist_heading(as_at), view.watchlist_explanation(set
 components.status_counts(
     db.query("open_by_status", as_of=as_at), "status", "open_requests", STATUS_BADGES
 )
-# The lists are row-level (one request each, with its reference): none for a publish-only viewer.
-if not components.row_level_hidden():
-    status_col, stage_col = st.columns(2)
-    statuses = status_col.multiselect(
-        "Status (all if none chosen)",
-        list(STATUS_BADGES),
-        default=["Breached", "At risk"],
-        format_func=status_badge,
-        key="watchlist_status",
-    )
-    stages = stage_col.multiselect(
-        "Stage (all if none chosen)",
-        list(db.query("open_stages", as_of=as_at)["stage"]),
-        key="watchlist_stage",
-    )
-    watchlist = db.query("watchlist", as_of=as_at, statuses=statuses or None, stages=stages or None)
-    breached = watchlist["status"] == "Breached"
-    st.markdown("**To act on now:** at risk first, fewest days left first.")
+status_col, stage_col = st.columns(2)
+statuses = status_col.multiselect(
+    "Status (all if none chosen)",
+    list(STATUS_BADGES),
+    default=["Breached", "At risk"],
+    format_func=status_badge,
+    key="watchlist_status",
+)
+stages = stage_col.multiselect(
+    "Stage (all if none chosen)",
+    list(db.query("open_stages", as_of=as_at)["stage"]),
+    key="watchlist_stage",
+)
+watchlist = db.query("watchlist", as_of=as_at, statuses=statuses or None, stages=stages or None)
+breached = watchlist["status"] == "Breached"
+st.markdown("**To act on now:** at risk first, fewest days left first.")
+components.table_with_download(
+    watchlist[~breached],
+    components.Export(
+        "ehcp_watchlist",
+        f"Open requests not yet past 20 weeks as at {fmt_date(as_at)} (filtered as on screen)",
+        state,
+        as_of=as_at,
+        columns=TABLE_COLUMNS["watchlist"],
+        row_level=True,
+    ),
+    empty="None open at risk or on track with these filters.",
+)
+if breached.any():
+    st.markdown("**Already past the 20-week date:** longest past first.")
     components.table_with_download(
-        watchlist[~breached],
+        watchlist[breached],
         components.Export(
-            "ehcp_watchlist",
-            f"Open requests not yet past 20 weeks as at {fmt_date(as_at)} (filtered as on screen)",
+            "ehcp_watchlist_breached",
+            f"Open requests past 20 weeks as at {fmt_date(as_at)} (filtered as on screen)",
             state,
             as_of=as_at,
-            columns=TABLE_COLUMNS["watchlist"],
+            columns=TABLE_COLUMNS["watchlist_breached"],
             row_level=True,
         ),
-        empty="None open at risk or on track with these filters.",
     )
-    if breached.any():
-        st.markdown("**Already past the 20-week date:** longest past first.")
-        components.table_with_download(
-            watchlist[breached],
-            components.Export(
-                "ehcp_watchlist_breached",
-                f"Open requests past 20 weeks as at {fmt_date(as_at)} (filtered as on screen)",
-                state,
-                as_of=as_at,
-                columns=TABLE_COLUMNS["watchlist_breached"],
-                row_level=True,
-            ),
-        )
 
 reviews_view.show(state, as_at)

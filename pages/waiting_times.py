@@ -94,9 +94,7 @@ components.section(
     "Pseudonymous references only (W-…), with the file and row each came from, to find the "
     "child in the provider's own records. Internal mode only.",
 )
-if components.row_level_hidden():  # a publish-only viewer: no list of children at all
-    pass
-elif components.export_mode() == "internal":
+if components.export_mode() == "internal":
     longest = db.query("waits_longest", as_of=as_of, service=service, limit=20)
     components.table_with_download(
         longest,

@@ -166,10 +166,8 @@ def as_at_date(state: db.DataState) -> dt.date:
 
 
 def export_mode() -> Mode:
-    """The export mode chosen in the sidebar: "internal" (default) or "publish".
-
-    A viewer who may only see publish-mode figures (``board``, ``pcf``, ``adviser``; issue 16)
-    always gets "publish", whatever the session state says."""
+    """The export mode chosen in the sidebar: "internal" (default) or "publish"; always
+    "publish" for a viewer who may only see publish-mode figures (issue 16)."""
     if access.viewer().publish_only:
         return "publish"
     return EXPORT_MODES.get(st.session_state.get("export_mode", "Internal"), "internal")
@@ -445,11 +443,15 @@ def screen_rows(
     return overlay(frame, out.frame), out.notes
 
 
+def screen_cell(value: Any) -> Any:
+    """A count of children (or of records about them) as this screen may show it: exact, or on
+    a publish-mode screen (``etl.disclosure.count_cell``) "c" for 1–7, else rounded to 5."""
+    return count_cell(value, "publish" if access.screen_mode() == "publish" else "internal")
+
+
 def screen_count(value: Any) -> str:
-    """A count of children (or of records about them) in a sentence, as this screen may show
-    it: exact, or on a publish-mode screen "c" for 1–7 and otherwise rounded to 5."""
-    mode = access.screen_mode()
-    return fmt_count(count_cell(value, "publish" if mode == "publish" else "internal"))
+    """:func:`screen_cell` written for a sentence ("5,085", "c")."""
+    return fmt_count(screen_cell(value))
 
 
 def overlay(frame: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
