@@ -17,11 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from etl import metrics
+from etl import disclosure, metrics
 from etl.benchmark import UnknownLA
 from etl.catalogue import metric
 from etl.config import settings
-from etl.disclosure import SUPPRESSED, count_cell, is_suppressed
 from ui import access, db, snapshot_components
 from ui.formatting import (
     TABLE_COLUMNS,
@@ -238,7 +237,7 @@ def kpi_tile(
     """
     entry = metric(metric_key)
     shown = fmt_pct(value) if entry.unit == "%" else fmt_count(value)
-    suppressed = any(is_suppressed(v) for v in (value, previous, *(bases or ())))
+    suppressed = any(disclosure.is_suppressed(v) for v in (value, previous, *(bases or ())))
     if against is None:
         trend = None
     elif suppressed:  # publish mode (issue 16): no change worked out from a hidden figure
@@ -333,7 +332,7 @@ def trust_note(kind: str) -> None:
     why ("22 of 25,827 rows in the case files not loaded (errors) — see Data quality")."""
     counts: dict[str, Any] = dict(db.rows_not_loaded(kind))
     if access.screen_mode() == "publish":  # rows are records about children: disclosed
-        counts = {k: count_cell(v, "publish") for k, v in counts.items()}
+        counts = {k: disclosure.count_cell(v, "publish") for k, v in counts.items()}
     text = rows_not_loaded_text(counts, KIND_WORDS.get(kind, "the files"))
     if text:
         st.markdown(
@@ -446,7 +445,7 @@ def screen_rows(
 def screen_cell(value: Any) -> Any:
     """A count of children (or of records about them) as this screen may show it: exact, or on
     a publish-mode screen (``etl.disclosure.count_cell``) "c" for 1–7, else rounded to 5."""
-    return count_cell(value, "publish" if access.screen_mode() == "publish" else "internal")
+    return disclosure.count_cell(value, "publish" if access.screen_mode() == "publish" else "internal")
 
 
 def screen_count(value: Any) -> str:
@@ -478,7 +477,7 @@ def _label_column(frame: pd.DataFrame, column: str) -> bool:
 
 def gaps_note(frame: pd.DataFrame, notes: Sequence[str] = ()) -> None:
     """Under a publish-mode chart: what a "c" (drawn as a gap) means, and the engine's notes."""
-    if (frame == SUPPRESSED).to_numpy().any():
+    if (frame == disclosure.SUPPRESSED).to_numpy().any():
         st.caption(
             "Publish mode: small numbers are hidden (c) and other counts rounded to the nearest "
             "5; a hidden figure is a gap in the chart."
