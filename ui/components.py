@@ -445,7 +445,8 @@ def screen_rows(
 def screen_cell(value: Any) -> Any:
     """A count of children (or of records about them) as this screen may show it: exact, or on
     a publish-mode screen (``etl.disclosure.count_cell``) "c" for 1–7, else rounded to 5."""
-    return disclosure.count_cell(value, "publish" if access.screen_mode() == "publish" else "internal")
+    mode: disclosure.Mode = "publish" if access.screen_mode() == "publish" else "internal"
+    return disclosure.count_cell(value, mode)
 
 
 def screen_count(value: Any) -> str:
