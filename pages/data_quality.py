@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import access, components, db
+from ui import components, db
 from ui.formatting import (
     SEVERITY_BADGES,
     TABLE_COLUMNS,
@@ -26,12 +26,11 @@ load_log = db.query("load_log")
 # not loaded).
 not_loaded = int(load_log["rows_rejected"].fillna(0).sum())
 counts = db.query("problems_by_severity")
-mode = access.screen_mode()  # a publish-only viewer's counts are disclosed (issue 16)
 components.count_badges(
     [
         (
             str(c.severity),
-            problem_counts_text(
+            problem_counts_text(  # counts disclosed for a publish-only viewer (issue 16)
                 str(c.severity),
                 *map(components.screen_cell, (c.problems, c.rows, c.file_problems, not_loaded)),
             ),
@@ -54,7 +53,7 @@ log_export = components.Export(
 )
 # On screen the file's name and what it holds share a cell, so every column fits at 1280 wide;
 # the download keeps them apart.
-components.show_table(screen_load_log(log_export.table(load_log, mode)))
+components.show_table(screen_load_log(log_export.table(load_log, "internal")))
 components.offer_download(load_log, log_export)
 
 components.section("Problems found")

@@ -13,8 +13,8 @@ from etl import benchmark as bm
 from etl import config
 from etl.benchmark import LA
 from etl.config import settings
-from ui import access, components, db
 from ui import benchmark_view as view
+from ui import components, db
 
 LA_KEY = "benchmark_la"  # the sidebar's "Home LA" box (its state goes when the page is left)
 HOME_KEY = "home_la_code"  # the LA chosen this session: not a widget key, so it survives pages
@@ -157,7 +157,7 @@ def reconciliation(la: LA, state: db.DataState) -> None:
     if not state.available:
         components.empty_state("Load your SEN2 data to reconcile it with DfE's figures.")
         return
-    if access.screen_mode() == "publish":  # issue 16: exact case counts and references
+    if components.publish_screen():  # issue 16: exact case counts and references
         st.caption(
             "Not shown: the reconciliation compares exact case counts and lists cases by "
             "reference, so it is for analysts; your role sees published figures only."

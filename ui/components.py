@@ -398,10 +398,11 @@ class Export:
         )
 
     def table(self, frame: pd.DataFrame, mode: Mode) -> pd.DataFrame:
-        """The table as shown on screen in ``mode`` (:func:`ui.access.screen_mode`), as text."""
+        """The table as shown on screen in ``mode``, as text; never exact for a publish-only
+        viewer (:func:`screen_floor`), whatever the caller asks."""
         if self.kind != "local":
             return frame
-        return display_table(frame, mode, self.columns, self.query)
+        return display_table(frame, screen_floor(mode), self.columns, self.query)
 
     def screen_frame(self, frame: pd.DataFrame, mode: Mode) -> tuple[pd.DataFrame, list[str]]:
         """The query's rows a chart is drawn from in ``mode``, and the notes that go with them.
@@ -423,6 +424,17 @@ class Export:
             frame, "publish" if mode == "publish" else "internal", self.columns, self.query
         )
         return out.frame, out.notes
+
+
+def publish_screen() -> bool:
+    """True when this screen shows publish-mode figures only (:func:`ui.access.screen_mode`)."""
+    return access.screen_mode() == "publish"
+
+
+def screen_floor(mode: Mode) -> Mode:
+    """``mode`` as a screen may use it: "internal" becomes "publish" for a viewer who may only
+    see publish-mode figures (issue 16); "publish" and "public" are left as they are."""
+    return "publish" if mode == "internal" and access.screen_mode() == "publish" else mode
 
 
 def screen_rows(
@@ -592,12 +604,10 @@ def table_with_download(
         if empty:
             empty_state(empty)
         return
-    mode = access.screen_mode()
-    show_table(export.table(page_of(table, export.name), mode), our_own_text=our_own_text)
-    if mode == "publish" and export.kind == "local":
-        _, notes = export.screen_frame(table, mode)
-        for note in notes:
+    if access.screen_mode() == "publish" and export.kind == "local":
+        for note in export.screen_frame(table, "publish")[1]:  # cells suppressed for totals …
             st.caption(note)
+    show_table(export.table(page_of(table, export.name), "internal"), our_own_text=our_own_text)
     offer_download(table, export)
 
 

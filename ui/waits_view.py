@@ -31,7 +31,7 @@ from etl.disclosure import (
 )
 from etl.inputs.waits.spec import SERVICES
 from ui.charts import DARK_BLUE, DARK_PINK, ORANGE, TURQUOISE, _base, add_threshold
-from ui.components import Export, overlay
+from ui.components import Export, overlay, screen_floor
 from ui.formatting import Mode, fmt_count, fmt_date, fmt_month
 
 AUTISM = "autism_assessment"
@@ -229,7 +229,7 @@ class WaitsExport(Export):
     totals: tuple[ColumnTotal, ...] = ()
 
     def table(self, frame: pd.DataFrame, mode: Mode) -> pd.DataFrame:
-        return waits_table(frame, mode, dict(self.specs), self.totals)
+        return waits_table(frame, screen_floor(mode), dict(self.specs), self.totals)
 
     def screen_frame(self, frame: pd.DataFrame, mode: Mode) -> tuple[pd.DataFrame, list[str]]:
         """The rows a chart is drawn from: in publish mode the table's figures disclosed (and
