@@ -74,6 +74,11 @@ def missing(value: Any) -> bool:
         return True
 
 
+def is_suppressed(value: Any) -> bool:
+    """True for a cell this engine suppressed (``"c"``); safe on NaN, NA and numbers."""
+    return isinstance(value, str) and value == SUPPRESSED
+
+
 def is_small(count: Any) -> bool:
     """True for a count of 1 to 7 (suppressed in publish mode)."""
     return not missing(count) and 1 <= int(count) <= SMALL_COUNT_MAX

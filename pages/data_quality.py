@@ -30,8 +30,9 @@ components.count_badges(
     [
         (
             str(c.severity),
-            problem_counts_text(
-                str(c.severity), int(c.problems), int(c.rows), int(c.file_problems), not_loaded
+            problem_counts_text(  # counts disclosed for a publish-only viewer (issue 16)
+                str(c.severity),
+                *map(components.screen_cell, (c.problems, c.rows, c.file_problems, not_loaded)),
             ),
         )
         for c in counts.itertuples()
@@ -63,6 +64,8 @@ st.markdown(
     "is missing (for example a blank 20-week exception flag). Check it at source."
 )
 
+if components.row_level_hidden():  # the problem list is row-level (file rows about children)
+    st.stop()
 options = db.query("problem_options")
 if options.empty:
     st.success("✓ No problems found in the loaded files.")

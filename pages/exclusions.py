@@ -54,10 +54,11 @@ components.section(
     "Per 100 pupils in each group (headcount from the headcounts sheet). Relative risk = the "
     "group's suspension rate ÷ the no-SEN rate; gap = the difference in points.",
 )
-parts.tiles(view.headline_tiles(by_sen))
+shown_by_sen, _ = components.screen_rows(by_sen)  # disclosed on a publish-mode screen
+parts.tiles(view.headline_tiles(shown_by_sen))
 components.trust_note("exclusions")
 components.chart_with_table(
-    view.rates_chart(by_sen),
+    view.rates_chart,
     by_sen,
     export(
         "by_sen",
@@ -65,13 +66,7 @@ components.chart_with_table(
         view.BY_SEN_COLUMNS,
     ),
 )
-source = db.query("exclusions_sen_source", academic_year=chosen)
-st.caption(
-    view.SEN_SOURCE_NOTE
-    + " This year: "
-    + ", ".join(f"{row.sen_source} {row.events}" for row in source.itertuples())
-    + "."
-)
+parts.sen_source(db.query("exclusions_sen_source", academic_year=chosen))
 
 # ---------------------------------------------------------------- trend
 trend = view.with_labels(db.query("exclusions_trend"))
@@ -88,7 +83,7 @@ measure = left.selectbox(
 by = right.radio("By", ["term", "year"], horizontal=True, key="exclusions_trend_by")
 shown = trend[trend["term"].notna()] if by == "term" else trend[trend["term"].isna()]
 components.chart_with_table(
-    view.trend_chart(trend, measure, by),
+    lambda rows: view.trend_chart(rows, measure, by),
     shown,
     export(
         "trend",
@@ -107,7 +102,7 @@ components.section(
 )
 if schools["send_suspension_rate"].notna().any():
     components.chart_with_table(
-        view.schools_chart(schools),
+        view.schools_chart,
         schools,
         export(
             "by_school",
@@ -130,7 +125,7 @@ if reasons.empty:
     components.empty_state("No events in this year.")
 else:
     components.chart_with_table(
-        view.reasons_chart(reasons),
+        view.reasons_chart,
         reasons,
         export(
             "by_reason",
@@ -139,12 +134,12 @@ else:
         ),
     )
 repeat = view.with_labels(db.query("exclusions_repeat", **in_year))
-components.section(f"Repeat suspensions, {period}", view.repeat_summary(by_sen))
+components.section(f"Repeat suspensions, {period}", view.repeat_summary(shown_by_sen))
 if repeat.empty:
     components.empty_state("No suspensions in this year.")
 else:
     components.chart_with_table(
-        view.repeat_chart(repeat),
+        view.repeat_chart,
         repeat,
         export(
             "repeat",
@@ -154,4 +149,4 @@ else:
     )
 
 # ---------------------------------------------------------------- published comparison
-parts.published_comparison(state, trend)
+parts.published_comparison(state, components.screen_rows(trend)[0])

@@ -125,7 +125,8 @@ if db.has_exclusions():
         "Suspensions per 100 pupils in each group, with the gap to pupils without SEN and how "
         "many times the no-SEN rate it is.",
     )
-    exclusions_parts.tiles(exclusions_view.headline_tiles(by_sen))
+    shown_by_sen, _ = components.screen_rows(by_sen)  # disclosed on a publish-mode screen
+    exclusions_parts.tiles(exclusions_view.headline_tiles(shown_by_sen))
     components.trust_note("exclusions")
     st.page_link(
         "pages/exclusions.py",

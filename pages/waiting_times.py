@@ -27,7 +27,8 @@ if lists.latest is None:
 
 as_of = min(components.as_at_date(state), lists.latest)
 st.caption(
-    f"As at {fmt_date(as_of)} (latest extract {fmt_date(lists.latest)}; {lists.referrals:,} "
+    f"As at {fmt_date(as_of)} (latest extract {fmt_date(lists.latest)}; "
+    f"{components.screen_count(lists.referrals)} "
     f"referrals from {lists.extracts} extract(s)). Waiting: referred on or before that date, not "
     "yet seen and not removed from the list. Weeks waiting = days since referral ÷ 7."
 )
@@ -62,7 +63,7 @@ components.section(
     f"{title}: list size at each month end, last two years",
     "Bars: children waiting; dashed line: the share waiting more than 18 weeks (right-hand scale).",
 )
-components.chart_with_table(view.trend_chart(one), one, export("trend", view.TREND_COLUMNS))
+components.chart_with_table(view.trend_chart, one, export("trend", view.TREND_COLUMNS))
 
 limit = view.threshold_weeks(service)
 components.section(
@@ -75,7 +76,7 @@ if spread.empty:
     components.empty_state("Nobody is waiting for this service.")
 else:
     components.chart_with_table(
-        view.distribution_chart(spread, service),
+        lambda rows: view.distribution_chart(rows, service),
         spread,
         export("distribution", view.DISTRIBUTION_COLUMNS, totals=view.SERVICE_TOTALS),
     )
@@ -83,7 +84,7 @@ else:
         part = view.for_service(db.query("waits_breakdown", as_of=as_of, by=by), service)
         components.section(f"{title}: {heading}")
         components.chart_with_table(
-            view.breakdown_chart(part),
+            view.breakdown_chart,
             part,
             export(f"by_{by}", view.BREAKDOWN_COLUMNS, totals=view.SERVICE_TOTALS),
         )

@@ -158,6 +158,12 @@ def reconciliation(la: LA, state: db.DataState) -> None:
     if not state.available:
         components.empty_state("Load your SEN2 data to reconcile it with DfE's figures.")
         return
+    if components.publish_screen():  # issue 16: exact case counts and references
+        st.caption(
+            "Not shown: the reconciliation compares exact case counts and lists cases by "
+            "reference, so it is for analysts; your role sees published figures only."
+        )
+        return
     years = db.reconcilable_years(la.code)
     if not years:
         components.empty_state(

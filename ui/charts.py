@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from afcharts.af_colours import get_af_colours
 
 from etl.config import settings
+from etl.disclosure import is_suppressed
 from ui.formatting import fmt_count, fmt_days, fmt_pct, fmt_time_limit, small_base
 
 PALETTE: list[str] = get_af_colours("categorical")
@@ -95,8 +96,16 @@ def _base(height: int, **layout: Any) -> go.Figure:
     return fig
 
 
-def _values(series: pd.Series) -> list[float | None]:
-    return [None if v is None or pd.isna(v) else float(v) for v in series]
+def _values(series: Any) -> list[float | None]:
+    """The numbers of a column as a chart draws them: no figure, or a figure suppressed in
+    publish mode ("c", issue 16), is None, which plotly draws as a gap."""
+    return [None if v is None or is_suppressed(v) or pd.isna(v) else float(v) for v in series]
+
+
+def _largest(*columns: Any) -> float | None:
+    """The largest number in the columns (suppressed cells and gaps left out); None if none."""
+    found = [v for column in columns for v in _values(column) if v is not None]
+    return max(found) if found else None
 
 
 def monthly_trend(frame: pd.DataFrame) -> go.Figure:
@@ -164,7 +173,7 @@ def monthly_trend(frame: pd.DataFrame) -> go.Figure:
                 mode=mode,
                 line={"color": colour, "dash": dash, "width": width},
                 marker={"symbol": symbol, "size": 10, "color": colour},
-                text=[fmt_pct(v) for v in values],
+                text=[fmt_pct(v) for v in frame[column]],  # "c" where suppressed
                 hovertemplate="%{x|" + HOVER_DATE + "}: %{text}<extra>" + name + "</extra>",
                 connectgaps=False,
             )
@@ -214,7 +223,7 @@ def weeks_to_issue(frame: pd.DataFrame) -> go.Figure:
     fig.add_trace(
         go.Bar(
             x=centres,
-            y=list(frame["within_20_weeks"]),
+            y=_values(frame["within_20_weeks"]),
             width=1,
             name="Issued within 20 weeks",
             marker={
@@ -228,7 +237,7 @@ def weeks_to_issue(frame: pd.DataFrame) -> go.Figure:
     fig.add_trace(
         go.Bar(
             x=centres,
-            y=list(frame["after_20_weeks"]),
+            y=_values(frame["after_20_weeks"]),
             width=1,
             name="Issued after 20 weeks",
             marker={
@@ -248,7 +257,7 @@ def weeks_to_issue(frame: pd.DataFrame) -> go.Figure:
     limit = settings().within_days  # the legal limit: 140 days = 20 weeks by default
     add_threshold(fig, x=limit / 7, text=fmt_time_limit(limit))
     fig.update_xaxes(rangemode="tozero", dtick=10)
-    _whole_number_ticks(fig, "y", frame["plans_issued"].max())
+    _whole_number_ticks(fig, "y", _largest(frame["plans_issued"]))
     return fig
 
 
@@ -336,7 +345,7 @@ def bands(frame: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 y=list(frame["band"]),
-                x=list(frame[count_col]),
+                x=_values(frame[count_col]),
                 orientation="h",
                 name=name,
                 marker={
@@ -352,7 +361,7 @@ def bands(frame: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{y}: %{text}<extra>" + name + "</extra>",
             )
         )
-    largest = frame[["plans_issued", "plans_issued_excl_exceptions"]].max().max()
+    largest = _largest(frame["plans_issued"], frame["plans_issued_excl_exceptions"])
     _pad_x_for_labels(fig, largest)
     _whole_number_ticks(fig, "x", largest)
     return fig
@@ -387,7 +396,7 @@ def stage_timing(frame: pd.DataFrame) -> go.Figure:
                     "color": colour,
                     "pattern": {"shape": pattern, "fgcolor": "#0B0C0C", "fillmode": "overlay"},
                 },
-                text=[f"{name.lower()} {fmt_days(v)}" for v in values],
+                text=[f"{name.lower()} {fmt_days(v)}" for v in frame[column]],
                 textposition="outside",
                 cliponaxis=False,
                 hovertemplate="%{y}: %{text}<extra></extra>",
@@ -451,12 +460,15 @@ def breakdown(frame: pd.DataFrame, category: str) -> go.Figure:
                     "pattern": {"shape": pattern, "fgcolor": "#0B0C0C", "fillmode": "overlay"},
                 },
                 # A share of fewer than 20 plans is marked ⚠ (one plan moves it 5+ points).
+                # A suppressed share (publish mode) is a gap labelled "c", not "no plans".
                 text=[
-                    f"{fmt_pct(v)} ({fmt_count(n)} of {fmt_count(d)})"
-                    + (" ⚠" if small_base(d) else "")
-                    if v is not None
+                    f"{fmt_pct(p)} ({fmt_count(n)} of {fmt_count(d)})"
+                    + (" ⚠" if not is_suppressed(d) and small_base(d) else "")
+                    if is_suppressed(p) or v is not None
                     else "no plans"
-                    for v, n, d in zip(values, frame[num_col], frame[den_col], strict=True)
+                    for v, p, n, d in zip(
+                        values, frame[pct_col], frame[num_col], frame[den_col], strict=True
+                    )
                 ],
                 textposition="outside",
                 cliponaxis=False,

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from etl import metrics
+from etl import disclosure, metrics
 from etl.benchmark import UnknownLA
 from etl.catalogue import metric
 from etl.config import settings
@@ -28,6 +28,7 @@ from ui.formatting import (
     Mode,
     Trend,
     describe_trend,
+    disclosed,
     display_table,
     escape_markdown,
     export_filename,
@@ -36,6 +37,7 @@ from ui.formatting import (
     fmt_date,
     fmt_pct,
     fmt_x_of_y,
+    kpi_cells,
     numbers_from_text,
     rows_not_loaded_text,
     small_base_note,
@@ -184,7 +186,7 @@ def sidebar(state: db.DataState) -> None:
         assert state.snapshot_date is not None
         st.markdown(
             f"**Data snapshot:** {fmt_date(state.snapshot_date)}  \n"
-            f"**Requests loaded:** {fmt_count(state.requests_loaded)}"
+            f"**Requests loaded:** {screen_count(state.requests_loaded)}"
         )
         if state.synthetic:
             st.markdown("**⚠ SYNTHETIC DATA**")
@@ -241,12 +243,14 @@ def kpi_tile(
     """
     entry = metric(metric_key)
     shown = fmt_pct(value) if entry.unit == "%" else fmt_count(value)
-    trend = (
-        describe_trend(value, previous, entry.unit, entry.polarity, against, bases, noun)
-        if against is not None
-        else None
-    )
-    if bases is not None and (note := small_base_note(bases[0], noun)):
+    suppressed = any(disclosure.is_suppressed(v) for v in (value, previous, *(bases or ())))
+    if against is None:
+        trend = None
+    elif suppressed:  # publish mode (issue 16): no change worked out from a hidden figure
+        trend = Trend("", f"no comparison with {against} (a figure is suppressed: c)", "unknown")
+    else:
+        trend = describe_trend(value, previous, entry.unit, entry.polarity, against, bases, noun)
+    if bases is not None and not suppressed and (note := small_base_note(bases[0], noun)):
         shown = f"{shown} ⚠"
         detail = f"{detail} — ⚠ {note}" if detail else f"⚠ {note.capitalize()}"
     with st.container(border=True):
@@ -286,7 +290,15 @@ def kpi_row(
     DfE's latest published England figure for a key (``db.england_latest``), shown in its tile,
     and the partnership's target where ``[targets]`` in the settings file sets one. ``since``
     gives a key's change since the snapshot compared with (``snapshot_components.since_lines``).
+
+    On a publish-mode screen (``ui.access.screen_mode``) every figure, its counts and its
+    change are the disclosed ones (:func:`ui.formatting.kpi_cells`); a change against another
+    snapshot, worked out from exact figures, is not shown.
     """
+    mode = access.screen_mode()
+    current, previous = kpi_cells(current, mode), kpi_cells(previous, mode)
+    if mode == "publish":
+        since = None
     for column, key in zip(st.columns(len(keys)), keys, strict=True):
         with column:
             parts = KPI_COUNTS.get(key)
@@ -324,7 +336,10 @@ KIND_WORDS = {
 def trust_note(kind: str) -> None:
     """Beside a figure: how many rows of the files behind it were not loaded, and where to see
     why ("22 of 25,827 rows in the case files not loaded (errors) — see Data quality")."""
-    text = rows_not_loaded_text(db.rows_not_loaded(kind), KIND_WORDS.get(kind, "the files"))
+    counts: dict[str, Any] = dict(db.rows_not_loaded(kind))
+    if access.screen_mode() == "publish":  # rows are records about children: disclosed
+        counts = {k: disclosure.count_cell(v, "publish") for k, v in counts.items()}
+    text = rows_not_loaded_text(counts, KIND_WORDS.get(kind, "the files"))
     if text:
         st.markdown(
             f"<p class='trust-note'>⚠ {html.escape(text)} — see <b>Data quality</b> in the "
@@ -389,10 +404,22 @@ class Export:
         )
 
     def table(self, frame: pd.DataFrame, mode: Mode) -> pd.DataFrame:
-        """The table as shown on screen (``mode`` "internal"), written as text."""
+        """The table as shown on screen in ``mode``, as text; never exact for a publish-only
+        viewer (:func:`screen_floor`), whatever the caller asks."""
         if self.kind != "local":
             return frame
-        return display_table(frame, mode, self.columns, self.query)
+        return display_table(frame, screen_floor(mode), self.columns, self.query)
+
+    def screen_frame(self, frame: pd.DataFrame, mode: Mode) -> tuple[pd.DataFrame, list[str]]:
+        """The query's rows a chart is drawn from in ``mode``, and the notes that go with them.
+
+        Internal, or a "plan" / "public" table: the rows as they are. Publish (issue 16): every
+        known figure column replaced by its disclosed cell (``etl.disclosure``: a number or
+        "c", which a chart draws as a gap); columns the engine does not know are dropped unless
+        they are labels (text, dates), so no exact count reaches a chart's data or hover."""
+        if self.kind != "local":
+            return frame, []
+        return screen_rows(frame, self.query, mode)
 
     def export(self, frame: pd.DataFrame, mode: Mode) -> tuple[pd.DataFrame, list[str]]:
         """The table as a CSV / XLSX export holds it in ``mode`` (numbers as numbers), and the
@@ -403,6 +430,79 @@ class Export:
             frame, "publish" if mode == "publish" else "internal", self.columns, self.query
         )
         return out.frame, out.notes
+
+
+def publish_screen() -> bool:
+    """True when this screen shows publish-mode figures only (:func:`ui.access.screen_mode`)."""
+    return access.screen_mode() == "publish"
+
+
+def screen_floor(mode: Mode) -> Mode:
+    """``mode`` as a screen may use it: "internal" becomes "publish" for a viewer who may only
+    see publish-mode figures (issue 16); "publish" and "public" are left as they are."""
+    return "publish" if mode == "internal" and access.screen_mode() == "publish" else mode
+
+
+def screen_rows(
+    frame: pd.DataFrame, query: str | None = None, mode: Mode | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """A query's rows as this screen may show them, and the notes that go with them.
+
+    ``mode`` defaults to :func:`ui.access.screen_mode`. Internal: the rows as they are. Publish
+    (issue 16): every column :data:`ui.formatting.COLUMNS` knows replaced by its disclosed cell
+    (``etl.disclosure``, with ``query``'s totals protected: a number or "c"), other numeric
+    columns left out — so a tile, a sentence or a chart drawn from them never shows an exact
+    count."""
+    mode = mode or access.screen_mode()
+    if mode != "publish":
+        return frame, []
+    out = disclosed(frame, "publish", None, query)
+    return overlay(frame, out.frame), out.notes
+
+
+def screen_cell(value: Any) -> Any:
+    """A count of children (or of records about them) as this screen may show it: exact, or on
+    a publish-mode screen (``etl.disclosure.count_cell``) "c" for 1–7, else rounded to 5."""
+    mode: disclosure.Mode = "publish" if access.screen_mode() == "publish" else "internal"
+    return disclosure.count_cell(value, mode)
+
+
+def screen_count(value: Any) -> str:
+    """:func:`screen_cell` written for a sentence ("5,085", "c")."""
+    return fmt_count(screen_cell(value))
+
+
+def overlay(frame: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns of ``shown`` (disclosed cells) in place of its own, and its
+    other numeric columns left out (an unknown count must not reach a chart in publish mode)."""
+    keep = [c for c in frame.columns if c in shown.columns or _label_column(frame, c)]
+    out = frame[keep].astype(object).copy()
+    for column in shown.columns:
+        out[column] = shown[column].tolist()
+    return out
+
+
+# Numeric columns that label or order rows rather than count anyone: kept in publish mode.
+LABEL_NUMBERS = frozenset({"year", "academic_year", "rank"})
+
+
+def _label_column(frame: pd.DataFrame, column: str) -> bool:
+    """True for a column that is not a figure: text, dates, flags, or a label number."""
+    if column in LABEL_NUMBERS or str(column).endswith("_order"):
+        return True
+    series = frame[column]
+    return pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series)
+
+
+def gaps_note(frame: pd.DataFrame, notes: Sequence[str] = ()) -> None:
+    """Under a publish-mode chart: what a "c" (drawn as a gap) means, and the engine's notes."""
+    if (frame == disclosure.SUPPRESSED).to_numpy().any():
+        st.caption(
+            "Publish mode: small numbers are hidden (c) and other counts rounded to the nearest "
+            "5; a hidden figure is a gap in the chart."
+        )
+    for note in notes:
+        st.caption(note)
 
 
 def area_text() -> str:
@@ -439,25 +539,64 @@ def export_context(state: db.DataState, scope: str, as_of: dt.date | None) -> Ex
     return Export("", scope, state, as_of=as_of).context()
 
 
-def chart_with_table(figure: go.Figure, table: pd.DataFrame, export: Export) -> None:
+Draw = Callable[[pd.DataFrame], go.Figure]
+
+
+def chart_with_table(draw: Draw | go.Figure, table: pd.DataFrame, export: Export) -> None:
     """A chart with a "Show as table" tab and the table's download, in the export's terms.
 
     Every chart on every page goes through here, so each keeps a table view (for screen readers
     and for reading exact values) and a CSV download that states its mode, scope and source.
+
+    ``draw`` draws the chart from the rows as the screen may show them
+    (:meth:`Export.screen_frame`): exact for internal viewers, disclosed for a publish-only
+    viewer (issue 16). A figure already drawn is accepted for "plan" and "public" tables only;
+    one of local figures on a publish-mode screen is not shown (its numbers are exact).
     """
+    mode = access.screen_mode()
+    rows, notes = export.screen_frame(table, mode)
+    figure: go.Figure | None
+    if isinstance(draw, go.Figure):
+        figure = None if export.kind == "local" and mode == "publish" else draw
+    else:
+        figure = draw(rows)
     chart_tab, table_tab = st.tabs(["Chart", "Show as table"])
     with chart_tab:
-        st.plotly_chart(
-            figure, theme=None, config=PLOTLY_CONFIG, key=f"chart_{export.name}", width="stretch"
-        )
+        if figure is None:
+            st.caption("This chart is not drawn in publish mode: see the table.")
+        else:
+            st.plotly_chart(
+                figure,
+                theme=None,
+                config=PLOTLY_CONFIG,
+                key=f"chart_{export.name}",
+                width="stretch",
+            )
+        if mode == "publish" and export.kind == "local":
+            gaps_note(rows, notes)
     with table_tab:
         # Local tables are written by us (labels, numbers); plan and public tables hold text
         # from files (names, reasons), which only the data grid shows exactly as it is.
         show_table(
-            export.table(table, "internal"),
+            export.table(table, mode),
             our_own_text=export.kind == "local" and not export.file_text,
         )
     offer_download(table, export)
+
+
+ROW_LEVEL_NOTE = (
+    "Not shown: a list of children's requests or records is row-level, and your role sees "
+    "published figures only (small numbers hidden, no references)."
+)
+
+
+def row_level_hidden() -> bool:
+    """True (and the one-line note why) when the viewer may not see row-level lists on screen:
+    a publish-only viewer (issue 16) sees no list of children and no pseudonymous reference."""
+    if access.screen_mode() != "publish":
+        return False
+    st.caption(ROW_LEVEL_NOTE)
+    return True
 
 
 def table_with_download(
@@ -465,10 +604,15 @@ def table_with_download(
 ) -> None:
     """A table with its download. With ``empty`` given, an empty table is that message instead
     (nothing at all for ""); ``our_own_text`` as for :func:`show_table`."""
+    if export.row_level and row_level_hidden():
+        return
     if table.empty and empty is not None:
         if empty:
             empty_state(empty)
         return
+    if access.screen_mode() == "publish" and export.kind == "local":
+        for note in export.screen_frame(table, "publish")[1]:  # cells suppressed for totals …
+            st.caption(note)
     show_table(export.table(page_of(table, export.name), "internal"), our_own_text=our_own_text)
     offer_download(table, export)
 
@@ -542,7 +686,7 @@ def query_chart(spec: ChartSpec, *, state: db.DataState, **params: Any) -> None:
         columns=columns,
         query=spec.query,
     )
-    chart_with_table(spec.draw(frame), frame, export)
+    chart_with_table(spec.draw, frame, export)
 
 
 def show_table(table: pd.DataFrame, *, height: int = 480, our_own_text: bool = False) -> None:
@@ -679,7 +823,7 @@ def status_counts(
     """A row of text badges such as "⚠ Breached: 12" — symbol and words, colour only as extra."""
     badges = " ".join(
         f"<span class='badge badge-{BADGE_CLASSES.get(label, 'grey')}'>"
-        f"{html.escape(symbols.get(label, label))}: {fmt_count(count)}</span>"
+        f"{html.escape(symbols.get(label, label))}: {screen_count(count)}</span>"
         for label, count in zip(counts[label_column], counts[count_column], strict=True)
     )
     st.markdown(f"<div class='badges'>{badges}</div>", unsafe_allow_html=True)

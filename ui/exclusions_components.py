@@ -9,6 +9,7 @@ import streamlit as st
 from ui import benchmark_components as bc
 from ui import components, db
 from ui import exclusions_view as view
+from ui.formatting import fmt_count
 
 
 def tiles(row: list[view.Tile]) -> None:
@@ -20,6 +21,14 @@ def tiles(row: list[view.Tile]) -> None:
             st.metric(tile.label, tile.value)
             if tile.note:
                 st.caption(tile.note)
+
+
+def sen_source(source: pd.DataFrame) -> None:
+    """Where each event's SEN provision came from, with this year's events of each (counts of
+    events about children: disclosed on a publish-mode screen, issue 16)."""
+    rows, _ = components.screen_rows(source)
+    counts = ", ".join(f"{row.sen_source} {fmt_count(row.events)}" for row in rows.itertuples())
+    st.caption(f"{view.SEN_SOURCE_NOTE} This year: {counts}.")
 
 
 def published_comparison(state: db.DataState, trend: pd.DataFrame) -> None:

@@ -18,10 +18,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from etl.catalogue import label
-from etl.disclosure import MIN_BASE, is_small, missing
+from etl.disclosure import MIN_BASE, SUPPRESSED, is_small, is_suppressed, missing
 from etl.inputs.exclusions.report import BY_SEN_KEYS
 from etl.inputs.exclusions.spec import SEN_GROUP_LABELS, academic_year
-from ui.charts import DARK_BLUE, DARK_GREY, FONT_SIZE, ORANGE, TURQUOISE, _base
+from ui.charts import DARK_BLUE, DARK_GREY, FONT_SIZE, ORANGE, TURQUOISE, _base, _values
 from ui.formatting import fmt_count, fmt_date, fmt_rate
 
 GROUPS = ("ehc_plan", "sen_support", "no_sen")
@@ -86,7 +86,8 @@ class Tile:
 
 def headline_tiles(by_sen: pd.DataFrame) -> list[Tile]:
     """Suspension rate of each SEN group, with the gap to no-SEN pupils and the relative risk
-    in words under it."""
+    in words under it. ``by_sen`` may be disclosed (``components.screen_rows``, issue 16): a
+    "c" is written as it is, and the gap is then the difference of the two disclosed rates."""
     rows = {r["sen_group"]: r for r in by_sen.to_dict("records")}
     tiles = []
     for group in GROUPS:
@@ -102,7 +103,11 @@ def headline_tiles(by_sen: pd.DataFrame) -> list[Tile]:
             note = counts
         else:
             risk = row["relative_risk_suspension"]
-            gap = row["suspension_rate_gap"]
+            gap = row.get("suspension_rate_gap")
+            if "suspension_rate_gap" not in row:  # disclosed rows: from the shown rates
+                base = rows.get("no_sen", {}).get("suspension_rate")
+                shown = [v for v in (rate, base) if v is not None and not is_suppressed(v)]
+                gap = float(rate) - float(base) if len(shown) == 2 else SUPPRESSED
             note = (
                 f"{fmt_rate(risk)}× the no-SEN rate; {fmt_rate(gap)} points higher. {counts}"
                 if not missing(risk)
@@ -127,7 +132,7 @@ def rates_chart(by_sen: pd.DataFrame) -> go.Figure:
     for row in data.to_dict("records"):
         group = row["sen_group"]
         colour, pattern, _, _ = STYLE[group]
-        values = [None if missing(row[m]) else float(row[m]) for m in RATES]
+        values = _values([row[m] for m in RATES])
         largest = max([largest, *[v for v in values if v is not None]])
         fig.add_trace(
             go.Bar(
@@ -139,7 +144,14 @@ def rates_chart(by_sen: pd.DataFrame) -> go.Figure:
                     "color": colour,
                     "pattern": {"shape": pattern, "fgcolor": "#0B0C0C", "fillmode": "overlay"},
                 },
-                text=[fmt_rate(v) if v is not None else "no headcount" for v in values],
+                text=[
+                    "c"
+                    if is_suppressed(row[m])
+                    else fmt_rate(v)
+                    if v is not None
+                    else "no headcount"
+                    for m, v in zip(RATES, values, strict=True)
+                ],
                 textposition="outside",
                 cliponaxis=False,
                 hovertemplate="%{y}: %{text}<extra>" + group_label(group) + "</extra>",
@@ -160,7 +172,7 @@ def trend_chart(trend: pd.DataFrame, measure: str, by: str) -> go.Figure:
     for group in GROUPS:
         part = data[data["sen_group"] == group]
         colour, _, dash, symbol = STYLE[group]
-        values = [None if missing(v) else float(v) for v in part[measure]]
+        values = _values(part[measure])
         fig.add_trace(
             go.Scatter(
                 x=list(part["period"]),
@@ -201,6 +213,8 @@ def _label_end(
 
 def small_numbers(suspensions: Any, headcount: Any) -> bool:
     """A rate resting on 1–7 events or fewer than 20 pupils: read with care (DESIGN §7)."""
+    if is_suppressed(suspensions) or is_suppressed(headcount):
+        return True
     d = None if missing(headcount) else int(headcount)
     return is_small(suspensions) or d is None or d < MIN_BASE
 
@@ -218,7 +232,8 @@ def schools_frame(schools: pd.DataFrame) -> pd.DataFrame:
 def schools_chart(schools: pd.DataFrame, top: int = 10) -> go.Figure:
     """The schools with the highest suspension rate of pupils with SEND (those with a rate),
     each bar labelled with its rate and the counts behind it; small numbers marked."""
-    data = schools.dropna(subset=["send_suspension_rate"]).head(top)
+    data = schools.dropna(subset=["send_suspension_rate"])
+    data = data[data["send_suspension_rate"] != SUPPRESSED].head(top)
     names = [f"{n} ({p})" for n, p in zip(data["school_name"], data["phase"], strict=True)]
     fig = _base(
         max(360, 110 + 60 * len(data)),
@@ -226,7 +241,7 @@ def schools_chart(schools: pd.DataFrame, top: int = 10) -> go.Figure:
         yaxis={"autorange": "reversed"},
         showlegend=False,
     )
-    values = [float(v) for v in data["send_suspension_rate"]]
+    values = [float(v) for v in _values(data["send_suspension_rate"]) if v is not None]
     fig.add_trace(
         go.Bar(
             y=names,
@@ -265,10 +280,11 @@ def reasons_chart(reasons: pd.DataFrame, top: int = 8) -> go.Figure:
     fig.update_yaxes(tickmode="array", tickvals=order, ticktext=[_wrap(r, 28) for r in order])
     for group in (*GROUPS, "unknown"):
         part = data[data["sen_group"] == group].set_index("reason").reindex(order)
-        if part["events"].fillna(0).sum() == 0:
+        if not any(_values(part["events"])) and not any(is_suppressed(v) for v in part["events"]):
             continue
         colour, pattern, _, _ = STYLE[group]
-        counts = [int(v) if not missing(v) else 0 for v in part["events"]]
+        counts = [int(v) if v is not None else 0 for v in _values(part["events"])]
+        hidden = [is_suppressed(v) for v in part["events"]]
         fig.add_trace(
             go.Bar(
                 y=order,
@@ -279,7 +295,9 @@ def reasons_chart(reasons: pd.DataFrame, top: int = 8) -> go.Figure:
                     "color": colour,
                     "pattern": {"shape": pattern, "fgcolor": "#0B0C0C", "fillmode": "overlay"},
                 },
-                text=[str(c) if c else "" for c in counts],
+                text=[
+                    "c" if h else str(c) if c else "" for c, h in zip(counts, hidden, strict=True)
+                ],
                 textposition="inside",
                 insidetextanchor="middle",
                 # Dark text on the orange bars, white on the dark ones (contrast).
@@ -304,10 +322,11 @@ def repeat_chart(repeat: pd.DataFrame) -> go.Figure:
     )
     for group in (*GROUPS, "unknown"):
         part = repeat[repeat["sen_group"] == group].set_index("suspensions_in_year").reindex(bands)
-        if part["pupils"].fillna(0).sum() == 0:
+        if not any(_values(part["pupils"])) and not any(is_suppressed(v) for v in part["pupils"]):
             continue
         colour, pattern, _, _ = STYLE[group]
-        counts = [0 if missing(v) else int(v) for v in part["pupils"]]
+        counts = [0 if v is None else int(v) for v in _values(part["pupils"])]
+        hidden = [is_suppressed(v) for v in part["pupils"]]
         fig.add_trace(
             go.Bar(
                 x=bands,
@@ -317,7 +336,7 @@ def repeat_chart(repeat: pd.DataFrame) -> go.Figure:
                     "color": colour,
                     "pattern": {"shape": pattern, "fgcolor": "#0B0C0C", "fillmode": "overlay"},
                 },
-                text=[str(c) for c in counts],
+                text=["c" if h else str(c) for c, h in zip(counts, hidden, strict=True)],
                 textposition="outside",
                 cliponaxis=False,
                 hovertemplate="%{x} suspensions: %{y} pupils<extra>"
@@ -333,11 +352,11 @@ def repeat_summary(by_sen: pd.DataFrame) -> str:
     """The share of suspended pupils suspended more than once, per group, in a sentence."""
     parts = []
     for row in by_sen[by_sen["sen_group"].isin(GROUPS)].to_dict("records"):
-        suspended, repeat = int(row["pupils_suspended"]), int(row["pupils_repeat_suspended"])
-        if suspended:
+        suspended, repeat = row["pupils_suspended"], row["pupils_repeat_suspended"]
+        if suspended:  # "c" (disclosed rows, issue 16) is written as it is
             parts.append(
-                f"{group_label(row['sen_group'])}: {repeat} of {suspended} pupils suspended "
-                "were suspended more than once"
+                f"{group_label(row['sen_group'])}: {fmt_count(repeat)} of {fmt_count(suspended)} "
+                "pupils suspended were suspended more than once"
             )
     return "; ".join(parts) + "." if parts else "No pupils were suspended in this year."
 
@@ -417,11 +436,12 @@ def published_chart(data: pd.DataFrame, la_name: str, title: str) -> go.Figure:
                 )
             )
         local = part.dropna(subset=["local_value"])
+        local = local[local["local_value"] != SUPPRESSED]  # a disclosed "c" is a gap
         if not local.empty:
             fig.add_trace(
                 go.Scatter(
                     x=list(local["period_label"]),
-                    y=list(local["local_value"]),
+                    y=_values(local["local_value"]),
                     name="Our data (hollow markers)",
                     legendgroup="ours",
                     showlegend=True,

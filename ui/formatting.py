@@ -33,6 +33,7 @@ from etl.disclosure import (
     RowTotal,
     TableSpec,
     count_cell,
+    is_suppressed,
     pct_cell,
     rate_cell,
     ratio_cell,
@@ -53,21 +54,30 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def fmt_count(value: Any) -> str:
-    """A whole number with thousands separators ("3,312"); a missing count is "–"."""
+    """A whole number with thousands separators ("3,312"); a missing count is "–"; a count
+    suppressed by publish mode (``etl.disclosure``) stays "c"."""
+    if is_suppressed(value):
+        return SUPPRESSED
     if _missing(value):
         return "–"
     return f"{int(value):,}"
 
 
 def fmt_pct(value: Any, missing: str = MISSING_PCT) -> str:
-    """A percentage already rounded by ``etl.metrics.pct``: "45.9%". None/NaN → "no plans"."""
+    """A percentage already rounded by ``etl.metrics.pct``: "45.9%". None/NaN → "no plans";
+    suppressed ("c") stays "c"."""
+    if is_suppressed(value):
+        return SUPPRESSED
     if _missing(value):
         return missing
     return f"{float(value):.1f}%"
 
 
 def fmt_days(value: Any) -> str:
-    """Days to 1 dp without a trailing ".0" ("37.5 days", "140 days"); missing → "–"."""
+    """Days to 1 dp without a trailing ".0" ("37.5 days", "140 days"); missing → "–";
+    suppressed → "c"."""
+    if is_suppressed(value):
+        return SUPPRESSED
     if _missing(value):
         return "–"
     number = round_half_away(float(value), 1)
@@ -440,12 +450,40 @@ def suppress_count(value: Any) -> str:
     return _write("count", count_cell(value, "publish"))
 
 
-def _plural(count: int, one: str, many: str) -> str:
+def kpi_cells(figures: dict[str, Any], mode: Mode) -> dict[str, Any]:
+    """An ``ehcp_kpis`` result as ``mode`` may show it (issue 16: the publish-mode screen).
+
+    Internal (and public): unchanged. Publish: each count the catalogue calls a count is
+    :func:`etl.disclosure.count_cell` ("c" for 1–7, else rounded to 5); each percentage is
+    :func:`etl.disclosure.pct_cell` of its counts (``etl.metrics.PCT_COUNTS``), so "12 of 40,
+    30.0%" beside it says no more than the rounded counts. Other entries (year, as-at date) stay.
+    """
+    if mode != "publish":
+        return dict(figures)
+    from etl.catalogue import metric
+    from etl.metrics import PCT_COUNTS
+
+    out = dict(figures)
+    for key, value in figures.items():
+        if key in PCT_COUNTS:
+            numerator, denominator, _ = PCT_COUNTS[key]
+            out[key] = pct_cell(figures.get(numerator), figures.get(denominator), "publish")
+            continue
+        try:
+            unit = metric(key).unit
+        except KeyError:
+            continue
+        if unit == "count":
+            out[key] = count_cell(value, "publish")
+    return out
+
+
+def _plural(count: Any, one: str, many: str) -> str:
     return f"{fmt_count(count)} {one if count == 1 else many}"
 
 
 def problem_counts_text(
-    severity: str, problems: int, rows: int, file_problems: int, rows_not_loaded: int
+    severity: str, problems: Any, rows: Any, file_problems: Any, rows_not_loaded: Any
 ) -> str:
     """What the problem counts count, in words: "22 errors on 18 rows (18 rows not loaded)",
     "12 queries on 12 rows (loaded, flagged)"; problems about a whole file are counted apart."""
@@ -467,7 +505,7 @@ def small_base_note(denominator: Any, noun: str = "cases") -> str:
     return f"fewer than {MIN_PUBLISH_DENOMINATOR} {noun}: treat with care"
 
 
-def rows_not_loaded_text(counts: dict[str, int], what: str) -> str:
+def rows_not_loaded_text(counts: dict[str, Any], what: str) -> str:
     """ "18 of 42 rows in the case files not loaded" when rows were rejected, else ""."""
     rejected, read = counts.get("rows_rejected", 0), counts.get("rows_read", 0)
     if not rejected:
@@ -485,7 +523,10 @@ def suppress_pct(value: Any, numerator: Any, denominator: Any) -> str:
 
 
 def fmt_rate(value: Any, places: int = 2) -> str:
-    """A rate per 100 pupils (or a ratio) already rounded in SQL: "5.00"; none → "–"."""
+    """A rate per 100 pupils (or a ratio) already rounded in SQL: "5.00"; none → "–";
+    suppressed → "c"."""
+    if is_suppressed(value):
+        return SUPPRESSED
     if _missing(value):
         return "–"
     return f"{float(value):.{places}f}"
@@ -886,7 +927,7 @@ def target_text(key: str, value: Any, target: float) -> str:
 
     entry = metric(key)
     shown = f"{target:,.{entry.decimals}f}{'%' if entry.unit == '%' else ''}"
-    if _missing(value) or entry.polarity == "neutral":
+    if _missing(value) or is_suppressed(value) or entry.polarity == "neutral":
         return f"Target {shown}"
     met = value >= target if entry.polarity == "higher_is_better" else value <= target
     return f"Target {shown}: {'met' if met else 'not met'}"

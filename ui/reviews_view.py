@@ -16,8 +16,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import charts, components, db
-from ui.formatting import fmt_count, fmt_date, fmt_x_of_y
+from etl import disclosure
+from ui import access, charts, components, db
+from ui.formatting import fmt_count, fmt_date, fmt_pct, fmt_x_of_y
 
 # Review positions, worst first, and the colour of each bar (never the only cue: every bar is
 # labelled, and the table view says the same).
@@ -73,7 +74,7 @@ def status_chart(frame: pd.DataFrame) -> go.Figure:
     fig.add_trace(
         go.Bar(
             y=list(frame["review_status"]),
-            x=list(frame["plans"]),
+            x=charts._values(frame["plans"]),
             orientation="h",
             marker={"color": [STATUS_COLOURS.get(s, "#505A5F") for s in frame["review_status"]]},
             text=[fmt_count(n) for n in frame["plans"]],
@@ -82,7 +83,7 @@ def status_chart(frame: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y}: %{text} plans<extra></extra>",
         )
     )
-    largest = frame["plans"].max() if not frame.empty else 0
+    largest = charts._largest(frame["plans"]) or 0
     charts._pad_x_for_labels(fig, largest)
     charts._whole_number_ticks(fig, "x", largest)
     return fig
@@ -96,6 +97,20 @@ def england_text(england: dict[str, Any] | None) -> str | None:
         f"For comparison, England in {england['year']} (DfE published): "
         f"{england['value']:.1f}% of annual review decisions within 4 weeks of the meeting "
         f"({england['release']}). Region, neighbours and rank: Benchmarking page."
+    )
+
+
+def _shown(figures: dict[str, Any], pct: str, numerator: str, denominator: str) -> tuple[Any, ...]:
+    """A percentage and its two counts as this screen may show them: exact, or on a
+    publish-mode screen (issue 16) disclosed by ``etl.disclosure`` ("c", rounded to 5, and the
+    percentage of the rounded counts)."""
+    num, den, value = figures[numerator], figures[denominator], figures[pct]
+    if access.screen_mode() != "publish":
+        return (None if pd.isna(value) else value), num, den
+    return (
+        disclosure.pct_cell(num, den, "publish"),
+        disclosure.count_cell(num, "publish"),
+        disclosure.count_cell(den, "publish"),
     )
 
 
@@ -113,13 +128,13 @@ def show(state: db.DataState, as_at: dt.date) -> None:
         st.columns(len(TILES)), TILES, strict=True
     ):
         with column:
-            value = figures[pct]
+            value, num, den = _shown(figures, pct, numerator, denominator)
             components.kpi_tile(
                 key,
-                None if pd.isna(value) else value,
+                value,
                 previous=None,
                 against=None,
-                detail=f"{fmt_x_of_y(figures[numerator], figures[denominator])} {noun}",
+                detail=f"{fmt_x_of_y(num, den)} {noun}",
             )
     if db.published_available():
         england = england_text(db.england_latest("pct_annual_review_decisions_within_4_weeks"))
@@ -131,7 +146,7 @@ def show(state: db.DataState, as_at: dt.date) -> None:
         "Every plan active on the date: overdue plans by how long since the review was due.",
     )
     components.chart_with_table(
-        status_chart(status),
+        status_chart,
         status,
         components.Export(
             "ehcp_annual_reviews",
@@ -155,10 +170,12 @@ def comparison_text(figures: dict[str, Any], as_at: dt.date) -> str | None:
     made = int(figures["decisions_made"])
     if not made:
         return None
-    pct = figures["pct_decisions_within_4_weeks"]
+    pct, num, den = _shown(
+        figures, "pct_decisions_within_4_weeks", "decisions_within_4_weeks", "decisions_made"
+    )
     return (
-        f"Our SEN2 data as at {fmt_date(as_at)}: {pct:.1f}% of annual review decisions within 4 "
-        f"weeks of the meeting ({fmt_x_of_y(figures['decisions_within_4_weeks'], made)}). DfE's "
+        f"Our SEN2 data as at {fmt_date(as_at)}: {fmt_pct(pct)} of annual review decisions "
+        f"within 4 weeks of the meeting ({fmt_x_of_y(num, den)}). DfE's "
         "figure for a calendar year comes from the return at the January census after it."
     )
 

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from etl.published.chs import SOURCE
+from ui import access, components, db
 from ui import benchmark_components as bc
-from ui import components, db
 from ui import waits_view as view
 from ui.formatting import fmt_date, fmt_month
 
@@ -27,7 +27,7 @@ def service_tiles(
     England's published % over 18 weeks for the same service (NHS England, ``england_month``,
     "YYYY-MM")."""
     for start in range(0, len(summary), 3):
-        row = view.tiles(summary.iloc[start : start + 3], trend, as_of)
+        row = view.tiles(summary.iloc[start : start + 3], trend, as_of, access.screen_mode())
         services = list(summary["service"].iloc[start : start + 3])
         for column, tile, service in zip(st.columns(3), row, services, strict=False):
             lines = [*tile.lines, *([tile.change] if tile.change else [])]

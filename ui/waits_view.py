@@ -20,10 +20,18 @@ import plotly.graph_objects as go
 
 from etl import disclosure
 from etl.catalogue import label
-from etl.disclosure import SUPPRESSED, ColumnSpec, ColumnTotal, Disclosed, TableSpec, missing
+from etl.disclosure import (
+    SUPPRESSED,
+    ColumnSpec,
+    ColumnTotal,
+    Disclosed,
+    TableSpec,
+    is_suppressed,
+    missing,
+)
 from etl.inputs.waits.spec import SERVICES
 from ui.charts import DARK_BLUE, DARK_PINK, ORANGE, TURQUOISE, _base, add_threshold
-from ui.components import Export
+from ui.components import Export, overlay, screen_floor
 from ui.formatting import Mode, fmt_count, fmt_date, fmt_month
 
 AUTISM = "autism_assessment"
@@ -82,30 +90,56 @@ class Tile:
     lines: list[str]
 
 
-def tiles(summary: pd.DataFrame, trend: pd.DataFrame, as_of: dt.date) -> list[Tile]:
+def _pct_or_c(value: Any) -> str:
+    return SUPPRESSED if is_suppressed(value) else _pct(value)
+
+
+def _weeks(value: Any) -> str:
+    return SUPPRESSED if is_suppressed(value) else f"{float(value):.1f}"
+
+
+def tiles(
+    summary: pd.DataFrame, trend: pd.DataFrame, as_of: dt.date, mode: Mode = "internal"
+) -> list[Tile]:
     """One tile per service with referrals: list size, median weeks, % over 18 weeks and the
-    change in list size since the last month end, in words."""
+    change in list size since the last month end, in words.
+
+    In publish mode (issue 16: a publish-only viewer's screen) every figure is the disclosed one
+    (:mod:`etl.disclosure`): the list size rounded or "c", the median "c" under 8 waiting, the
+    shares from the rounded counts, and the change between the two disclosed list sizes."""
+    how: disclosure.Mode = "publish" if mode == "publish" else "internal"
     before = previous_month_end(as_of)
     earlier = trend[pd.to_datetime(trend["month_end"]).dt.date == before].set_index("service")
     out = []
     for row in summary.to_dict("records"):
         service = row["service"]
-        waiting = int(row["waiting"])
+        exact = int(row["waiting"])
+        waiting = disclosure.count_cell(exact, how)
         lines = []
-        if waiting:
-            lines.append(f"Median {row['median_weeks_waiting']:.1f} weeks waiting")
-            lines.append(f"{row['pct_over_18_weeks']:.1f}% over 18 weeks")
+        if exact:
+            median = disclosure.median_cell(row["median_weeks_waiting"], exact, how)
+            lines.append(f"Median {_weeks(median)} weeks waiting")
+            over_18 = disclosure.pct_cell(
+                row.get("over_18_weeks"), exact, how, value=row["pct_over_18_weeks"]
+            )
+            lines.append(f"{_pct_or_c(over_18)} over 18 weeks")
             if service == AUTISM and row["pct_over_13_weeks"] is not None:
-                lines.append(f"{row['pct_over_13_weeks']:.1f}% over 13 weeks (NICE)")
+                over_13 = disclosure.pct_cell(
+                    row.get("over_13_weeks"), exact, how, value=row["pct_over_13_weeks"]
+                )
+                lines.append(f"{_pct_or_c(over_13)} over 13 weeks (NICE)")
         else:
             lines.append("Nobody waiting")
         change = None
         if service in earlier.index:
-            was = int(earlier.loc[service, "waiting"])
-            diff = waiting - was
-            word = "up" if diff > 0 else "down" if diff < 0 else "no change"
-            amount = f" {abs(diff):,}" if diff else ""
-            change = f"Since {fmt_date(before)}: {word}{amount} (was {was:,})"
+            was = disclosure.count_cell(int(earlier.loc[service, "waiting"]), how)
+            if is_suppressed(was) or is_suppressed(waiting):
+                change = f"Since {fmt_date(before)}: not compared (was {fmt_count(was)})"
+            else:
+                diff = int(waiting) - int(was)  # type: ignore[arg-type]
+                word = "up" if diff > 0 else "down" if diff < 0 else "no change"
+                amount = f" {abs(diff):,}" if diff else ""
+                change = f"Since {fmt_date(before)}: {word}{amount} (was {fmt_count(was)})"
         out.append(Tile(service_title(service), fmt_count(waiting), change, lines))
     return out
 
@@ -195,7 +229,15 @@ class WaitsExport(Export):
     totals: tuple[ColumnTotal, ...] = ()
 
     def table(self, frame: pd.DataFrame, mode: Mode) -> pd.DataFrame:
-        return waits_table(frame, mode, dict(self.specs), self.totals)
+        return waits_table(frame, screen_floor(mode), dict(self.specs), self.totals)
+
+    def screen_frame(self, frame: pd.DataFrame, mode: Mode) -> tuple[pd.DataFrame, list[str]]:
+        """The rows a chart is drawn from: in publish mode the table's figures disclosed (and
+        other numeric columns dropped), as :meth:`ui.components.Export.screen_frame`."""
+        if mode != "publish":
+            return frame, []
+        out = waits_disclosed(frame, mode, dict(self.specs), self.totals)
+        return overlay(frame, out.frame), out.notes
 
     def export(self, frame: pd.DataFrame, mode: Mode) -> tuple[pd.DataFrame, list[str]]:
         specs = dict(self.specs)
@@ -317,6 +359,11 @@ def comparison(
 # ---------------------------------------------------------------- charts
 
 
+def _numbers(column: Any) -> list[float | None]:
+    """A column as a chart draws it: a gap (None) for no figure or a suppressed one ("c")."""
+    return [None if missing(v) or is_suppressed(v) else float(v) for v in column]
+
+
 def trend_chart(frame: pd.DataFrame) -> go.Figure:
     """List size at each month end (bars) and % over 18 weeks (line, right-hand axis)."""
     fig = _base(
@@ -332,12 +379,12 @@ def trend_chart(frame: pd.DataFrame) -> go.Figure:
     )
     fig.add_bar(
         x=frame["month_end"],
-        y=frame["waiting"],
+        y=_numbers(frame["waiting"]),
         name="Waiting",
         marker_color=DARK_BLUE,
         hovertemplate="%{x|%d %b %Y}: %{y:,} waiting<extra></extra>",
     )
-    pct = [None if missing(v) else float(v) for v in frame["pct_over_18_weeks"]]
+    pct = _numbers(frame["pct_over_18_weeks"])
     fig.add_scatter(
         x=frame["month_end"],
         y=pct,
@@ -361,7 +408,7 @@ def distribution_chart(frame: pd.DataFrame, service: str) -> go.Figure:
     over = [w >= limit for w in frame["weeks_waiting"]]
     fig.add_bar(
         x=frame["weeks_waiting"],
-        y=frame["waiting"],
+        y=_numbers(frame["waiting"]),
         marker={
             "color": [DARK_PINK if o else TURQUOISE for o in over],
             "pattern": {"shape": ["/" if o else "" for o in over], "fgcolor": "#FFFFFF"},
@@ -382,10 +429,10 @@ def breakdown_chart(frame: pd.DataFrame) -> go.Figure:
     fig.update_layout(margin={"l": 10, "r": 60, "t": 50, "b": 10})
     fig.add_bar(
         y=frame["group"],
-        x=frame["waiting"],
+        x=_numbers(frame["waiting"]),
         orientation="h",
         marker_color=DARK_BLUE,
-        text=[f"{v:,}" for v in frame["waiting"]],
+        text=[fmt_count(v) for v in frame["waiting"]],
         textposition="outside",
         cliponaxis=False,
         hovertemplate="%{y}: %{x:,} waiting<extra></extra>",
