@@ -131,6 +131,13 @@ class _Performance(_Section):
     threads: int = Field(default=0, ge=0, le=256)
 
 
+class _Audit(_Section):
+    # Issue 16: the audit trail (etl.audit). Month files older than retention_days are removed at
+    # the next write; enabled = false records nothing.
+    retention_days: int = Field(default=730, ge=1)
+    enabled: bool = True
+
+
 class _SettingsFile(_Section):
     """The shape of ``send_dashboard.toml``: every section and key it may hold."""
 
@@ -143,6 +150,7 @@ class _SettingsFile(_Section):
     waits: _Waits = Field(default_factory=_Waits)
     snapshots: _Snapshots = Field(default_factory=_Snapshots)
     performance: _Performance = Field(default_factory=_Performance)
+    audit: _Audit = Field(default_factory=_Audit)
     # [targets] metric key = the partnership's target (checked against etl.catalogue below).
     targets: dict[str, float] = {}
     target_rag: _TargetRag = Field(default_factory=_TargetRag)
@@ -219,6 +227,9 @@ class Settings:
     snapshots_keep_last: int = 20
     # Issue 11: [performance] DuckDB memory cap and threads for builds.
     performance: Performance = field(default_factory=Performance)
+    # Issue 16: [audit] how long the audit trail is kept, and whether it is written at all.
+    audit_retention_days: int = 730
+    audit_enabled: bool = True
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -291,6 +302,8 @@ def _read_settings(path: str) -> Settings:
         target_amber_fraction=parsed.target_rag.amber_fraction,
         target_tolerance=dict(parsed.target_rag.tolerance),
         snapshots_keep_last=parsed.snapshots.keep_last,
+        audit_retention_days=parsed.audit.retention_days,
+        audit_enabled=parsed.audit.enabled,
     )
 
 
