@@ -151,3 +151,14 @@ class Viewer:
         if self.can.row_level == "all":
             return True
         return service is not None and service in self.services
+
+
+def local_name() -> str:
+    """The operating-system user's name: who is looking in single-user local mode, and who a
+    command-line change is recorded against when ``--by`` names nobody."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name on some containers
+        return "local user"

@@ -63,7 +63,8 @@ DETAIL_KEYS = frozenset(
         "rows",  # how many rows a list or an export holds
         "snapshot",  # which build of the data ("Snapshot 14 of 2 Dec 2026", or an id)
         "format",  # csv / pdf / pptx / xlsx
-        "kind",  # what was exported (local / plan / public / board / review / audit)
+        "kind",  # what was exported (local / plan / public / board / review / audit), or what
+        # a comment is on (measure / action)
         "command",  # the CLI command ("load", "snapshots prune")
         "via",  # "cli" for the command line; absent for the dashboard
         "subject",  # an override's milestone or action, a comment's measure or action

@@ -94,4 +94,5 @@ problem_export = components.Export(
 # On screen: where the problem is (file, sheet, row, column) in one cell, so the message, the
 # place and the rule are all in sight at 1280 wide; the download keeps them in their columns.
 components.show_table(screen_problems(problem_export.table(problems, "internal")))
+components.rows_shown(problems, problem_export)
 components.offer_download(problems, problem_export)

@@ -22,7 +22,7 @@ def _at(monkeypatch: pytest.MonkeyPatch, when: dt.datetime) -> None:
 
 
 def _utc(*parts: int) -> dt.datetime:
-    return dt.datetime(*parts, tzinfo=dt.UTC)  # type: ignore[misc]
+    return dt.datetime(*parts).replace(tzinfo=dt.UTC)  # type: ignore[arg-type]
 
 
 def test_a_record_reads_back_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,8 +13,8 @@ from etl import benchmark as bm
 from etl import config
 from etl.benchmark import LA
 from etl.config import settings
+from ui import audit, components, db
 from ui import benchmark_view as view
-from ui import components, db
 
 LA_KEY = "benchmark_la"  # the sidebar's "Home LA" box (its state goes when the page is left)
 HOME_KEY = "home_la_code"  # the LA chosen this session: not a widget key, so it survives pages
@@ -184,3 +184,10 @@ def reconciliation(la: LA, state: db.DataState) -> None:
     cases = view.cases_table(db.explanation_cases(year, pick))
     st.caption(f"{len(cases):,} cases")
     components.show_table(cases)
+    if not cases.empty:
+        audit.rows_shown(
+            f"reconcile_cases_{year}_{pick}",
+            rows=len(cases),
+            snapshot=components.snapshot_text(state),
+            scope=f"Cases that can explain a difference from DfE, {year}: {reasons[pick]}",
+        )

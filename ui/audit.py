@@ -1,0 +1,74 @@
+"""The dashboard's side of the audit trail (issue 16; the log itself is ``etl.audit``).
+
+Every record names the viewer of this session (``ui.access.viewer()``, asked through the module
+so a test's patch reaches it) and goes into the trail of the data folder the dashboard reads
+(``etl.config.data_dir()``, whichever snapshot is on screen; the snapshot is in the detail).
+
+- :func:`record`: one record now (an override or a comment saved, a sign-in, a refusal).
+- :func:`recording`: wraps a download's build callable. Streamlit calls it when the button is
+  pressed, on a server thread with no session, so the viewer, folder and page are taken when
+  the button is drawn; the record is written once the file is built, before it is handed over
+  (a file that cannot be recorded is not handed over).
+- :func:`rows_shown`: a row-level list on screen, recorded once per session for each list and
+  snapshot — not on every rerun (a filter changed, a page turned).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from etl import audit, config
+from ui import access
+
+T = TypeVar("T")
+_SEEN = "_audit_rows_seen"
+
+
+def page_title() -> str:
+    """The title of the page this run shows ("EHC plan timeliness"); "" outside a page run."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        if ctx is None:
+            return ""
+        manager = ctx.pages_manager
+        info = manager.get_pages().get(manager.current_page_script_hash)
+        return str(info.get("page_name", "")) if info else ""
+    except (ImportError, AttributeError):  # a future Streamlit without these internals
+        return ""
+
+
+def record(action: str, **detail: Any) -> None:
+    """Record ``action`` by this session's viewer in the shown data folder's trail; the page is
+    added when the caller does not name one."""
+    detail.setdefault("page", page_title())
+    audit.record(config.data_dir(), access.viewer(), action, **detail)
+
+
+def recording(build: Callable[[], T], **detail: Any) -> Callable[[], T]:
+    """``build`` for a download button, recording an ``export`` (with ``detail``: mode, scope,
+    file, format, kind, rows, snapshot) each time a file is built for the viewer."""
+    folder = config.data_dir()
+    viewer = access.viewer()
+    detail.setdefault("page", page_title())
+
+    def built() -> T:
+        made = build()
+        audit.record(folder, viewer, "export", **detail)
+        return made
+
+    return built
+
+
+def rows_shown(name: str, *, rows: int, snapshot: str, **detail: Any) -> None:
+    """A row-level list ``name`` is on screen: recorded (``view_rows``) the first time this
+    session shows it from ``snapshot``."""
+    seen: set[tuple[str, str]] = st.session_state.setdefault(_SEEN, set())
+    if (name, snapshot) in seen:
+        return
+    record("view_rows", list=name, rows=rows, snapshot=snapshot, **detail)
+    seen.add((name, snapshot))
