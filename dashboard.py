@@ -28,6 +28,7 @@ IMPROVEMENT_PLAN = st.Page(
 MEETING = st.Page("pages/meeting.py", title="Meeting mode", icon=":material/co_present:")
 EXCLUSIONS = st.Page("pages/exclusions.py", title="Exclusions", icon=":material/do_not_disturb_on:")
 BOARD_PACK = st.Page("pages/board_pack.py", title="Board pack", icon=":material/description:")
+AUDIT = st.Page("pages/audit.py", title="Audit trail", icon=":material/history:")
 
 try:
     config.settings()
@@ -49,6 +50,7 @@ page = st.navigation(
         BOARD_PACK,
         MEETING,
         DATA_QUALITY,
+        AUDIT,
     ]
 )
 components.apply_style()
