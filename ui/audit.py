@@ -25,10 +25,10 @@ from ui import access
 
 T = TypeVar("T")
 _SEEN = "_audit_rows_seen"
+_PAGE = "_audit_page"
 
 
-def page_title() -> str:
-    """The title of the page this run shows ("EHC plan timeliness"); "" outside a page run."""
+def _current_title() -> str:
     try:
         from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
@@ -40,6 +40,18 @@ def page_title() -> str:
         return str(info.get("page_name", "")) if info else ""
     except (ImportError, AttributeError):  # a future Streamlit without these internals
         return ""
+
+
+def remember_page() -> None:
+    """Note the page being drawn (``components.start_page``), for records made by a form's
+    callback: it runs before the page is chosen again, so Streamlit cannot name it then."""
+    st.session_state[_PAGE] = _current_title()
+
+
+def page_title() -> str:
+    """The title of the page this run shows ("EHC plan timeliness"), else the page last drawn
+    in this session; "" outside a session."""
+    return _current_title() or str(st.session_state.get(_PAGE, ""))
 
 
 def record(action: str, **detail: Any) -> None:

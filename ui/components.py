@@ -114,6 +114,7 @@ def start_page(title: str, purpose: str, *, needs_data: bool = True) -> db.DataS
     ``needs_data=False`` and checks ``state.available`` itself.
     """
     _ensure_entrypoint()
+    audit.remember_page()
     state = db.data_state()
     if state.available and state.synthetic:
         synthetic_banner()
