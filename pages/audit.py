@@ -13,7 +13,7 @@ from ui import access, audit, components
 from ui import audit_view as view
 from ui.formatting import ExportContext, export_filename, to_csv
 
-components.start_page(
+state = components.start_page(
     "Audit trail",
     "Every sign-in and refusal, every row-level list shown (once per session), every download "
     "and pack with its mode and scope, every load, RAG override and comment: who, when and what. "
@@ -24,6 +24,11 @@ viewer = access.viewer()
 if viewer.can is None or not viewer.can.audit:
     # The navigation hides this page from other roles; a direct address must not reach it either.
     components.empty_state("The audit trail is for analysts.")
+    st.stop()
+
+folder = config.data_dir()
+if not state.available and not log.read(folder).entries:
+    components.empty_state(state.message)  # a new installation: say how to load data first
     st.stop()
 
 today = log.now().date()
@@ -37,7 +42,6 @@ chosen = dates_col.date_input(
 )
 # While a range is being picked the widget holds one date: show that day alone meanwhile.
 start, end = (chosen[0], chosen[-1]) if isinstance(chosen, tuple) and chosen else (today, today)
-folder = config.data_dir()
 in_dates = log.read(folder, since=start, until=end)
 everyone = "Everyone"
 who = who_col.selectbox("Who", [everyone, *view.people(in_dates.entries)], key="audit_who")
