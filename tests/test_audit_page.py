@@ -175,8 +175,8 @@ def test_the_audit_page_shows_records_counts_and_a_recorded_download(
     monkeypatch.setattr("ui.access.viewer", lambda: ANN)
     at = open_page("pages/audit.py")
     assert not at.exception
-    counts = table_with(at, "Records")
-    assert dict(zip(counts["Action"], counts["Records"], strict=True)) == {
+    counts = table_with(at, "Signed in")
+    assert counts.iloc[0].to_dict() == {
         "Signed in": 0,
         "Refused": 0,
         "Row-level list shown": 1,
@@ -187,13 +187,13 @@ def test_the_audit_page_shows_records_counts_and_a_recorded_download(
     }
     shown = table_with(at, "What")
     assert list(shown["When (UTC)"]) == [
-        "2026-12-02 09:30:00",
-        "2026-12-01 09:00:00",
-        "2026-11-30 12:00:00",
+        "2 Dec 2026 09:30:00",
+        "1 Dec 2026 09:00:00",
+        "30 Nov 2026 12:00:00",
     ]
     assert list(shown["Who"]) == ["Ann Analyst (ann@council.gov.uk)", "Sam Lead", "ops"]
     assert list(shown["Role"]) == ["Analyst", "Service lead", "Command line"]
-    assert shown["What"].iloc[0] == "file ehcp_bands.csv; rows 4"
+    assert shown["What"].iloc[0] == "mode publish; file ehcp_bands.csv; rows 4"
     # Filter to one person: the table and the counts follow.
     at.selectbox(key="audit_who").set_value("Sam Lead").run()
     assert list(table_with(at, "What")["Who"]) == ["Sam Lead"]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from etl import audit
+from ui.formatting import fmt_date
 
 # What each action means, in the words an analyst reading the trail would use.
 ACTION_LABELS: dict[str, str] = {
@@ -30,6 +31,7 @@ ROLE_LABELS = {
 }
 # The detail keys shown in the "What" column, in this order, each with its words.
 _WHAT = (
+    ("mode", "mode"),
     ("command", "command"),
     ("list", "list"),
     ("kind", "kind"),
@@ -44,7 +46,7 @@ _WHAT = (
     ("snapshot", "snapshot"),
     ("reason", "reason"),
 )
-COLUMNS = ["When (UTC)", "Who", "Role", "Action", "Page", "Mode", "What"]
+COLUMNS = ["When (UTC)", "Who", "Role", "Action", "Page", "What"]
 
 
 def role_text(entry: audit.Entry) -> str:
@@ -63,7 +65,8 @@ def what_text(detail: dict[str, object]) -> str:
         if value is None or value == "":
             continue
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        parts.append(f"{words} {shown}")
+        # A snapshot's label names itself ("Snapshot 4 of 1 Nov 2026"); an id does not ("4").
+        parts.append(shown if shown.startswith(words.capitalize()) else f"{words} {shown}")
     return "; ".join(parts)
 
 
@@ -71,12 +74,11 @@ def table(entries: Sequence[audit.Entry]) -> pd.DataFrame:
     """The records, newest first, as the page shows and exports them."""
     rows = [
         {
-            "When (UTC)": f"{e.at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}",
+            "When (UTC)": f"{fmt_date(e.at.astimezone(dt.UTC))} {e.at.astimezone(dt.UTC):%H:%M:%S}",
             "Who": e.who + (f" ({e.email})" if e.email else ""),
             "Role": role_text(e),
             "Action": ACTION_LABELS.get(e.action, e.action),
             "Page": str(e.detail.get("page") or ("–" if e.detail.get("via") != "cli" else "")),
-            "Mode": str(e.detail.get("mode") or ""),
             "What": what_text(e.detail),
         }
         for e in reversed(entries)
@@ -85,14 +87,10 @@ def table(entries: Sequence[audit.Entry]) -> pd.DataFrame:
 
 
 def counts(entries: Sequence[audit.Entry]) -> pd.DataFrame:
-    """How many records of each action (every action listed, zeros included, in a fixed order)."""
+    """How many records of each action: one row, a column per action in a fixed order, zeros
+    included (one row keeps the filters and the records in sight at 1280 × 720)."""
     found = Counter(e.action for e in entries)
-    return pd.DataFrame(
-        {
-            "Action": [ACTION_LABELS[a] for a in audit.ACTIONS],
-            "Records": [found.get(a, 0) for a in audit.ACTIONS],
-        }
-    )
+    return pd.DataFrame({ACTION_LABELS[a]: [found.get(a, 0)] for a in audit.ACTIONS})
 
 
 def people(entries: Sequence[audit.Entry]) -> list[str]:
