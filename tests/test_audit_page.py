@@ -6,6 +6,7 @@ member (``ui.access.viewer`` patched, as the sign-in will set it)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -144,6 +145,35 @@ def test_a_comment_saved_on_the_page_is_recorded(
         "period": "2026-03",
         "page": "Improvement plan",
     }
+
+
+def test_an_override_saved_on_the_page_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    run_load([tb.golden_period_1(tmp_path / "march.xlsx")], data)
+    monkeypatch.setenv("SEND_DATA_DIR", str(data))
+    monkeypatch.setattr("ui.access.viewer", lambda: ANN)
+    at = open_page("pages/improvement_plan.py")
+    at.selectbox(key="override_target").set_value("Audit EHC plan quality")
+    at.radio(key="override_rag").set_value("Green")
+    next(b for b in at.button if b.label == "Save override").click().run()  # refused: no reason
+    assert not [e for e in audit.read(data).entries if e.action == "override"]
+    at.selectbox(key="override_target").set_value("Audit EHC plan quality")
+    at.radio(key="override_rag").set_value("Green")
+    at.text_area(key="override_reason").input("Audit fieldwork finished early")
+    at.text_input(key="override_author").input("Board chair")
+    next(b for b in at.button if b.label == "Save override").click().run()
+    assert not at.exception
+    [entry] = [e for e in audit.read(data).entries if e.action == "override"]
+    assert entry.who == "Ann Analyst"
+    assert entry.detail == {
+        "subject": "Audit EHC plan quality",
+        "period": "2026-03-31",  # period 1's report date (tracker_builders)
+        "rag": "Green",
+        "page": "Improvement plan",
+    }
+    assert "fieldwork" not in json.dumps(entry.as_json())  # the reason typed is not recorded
 
 
 @pytest.fixture
