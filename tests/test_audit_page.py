@@ -253,3 +253,28 @@ def test_the_audit_page_shows_nothing_to_a_board_member(
     assert "Ann Analyst" not in text and "Sam Lead" not in text
     assert not [n for n in downloads if n.startswith("audit_trail_")]
     assert not [s for s in at.selectbox if s.key in ("audit_who", "audit_action")]
+
+
+def _sign_in_app() -> None:
+    from ui import audit as ui_audit
+
+    ui_audit.signed_in()
+    ui_audit.denied("Audit trail", "not for this role")
+
+
+def test_sign_in_and_refusal_are_recorded_once_per_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SEND_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("ui.access.viewer", lambda: BOARD)
+    at = AppTest.from_function(_sign_in_app)
+    at.run()
+    at.run()
+    assert not at.exception
+    found = [(e.action, e.who, e.detail.get("page")) for e in audit.read(tmp_path).entries]
+    assert found == [("sign_in", "Bea Board", None), ("denied", "Bea Board", "Audit trail")]
+    assert audit.read(tmp_path).entries[1].detail["reason"] == "not for this role"
+    AppTest.from_function(_sign_in_app).run()  # a new session: recorded again
+    assert len(audit.read(tmp_path).entries) == 4

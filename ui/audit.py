@@ -11,6 +11,8 @@ so a test's patch reaches it) and goes into the trail of the data folder the das
   (a file that cannot be recorded is not handed over).
 - :func:`rows_shown`: a row-level list on screen, recorded once per session for each list and
   snapshot — not on every rerun (a filter changed, a page turned).
+- :func:`signed_in` and :func:`denied`: for the sign-in code — once per session, and once per
+  session for each page refused, however often the page reruns.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ui import access
 T = TypeVar("T")
 _SEEN = "_audit_rows_seen"
 _PAGE = "_audit_page"
+_ONCE = "_audit_once"
 
 
 def _current_title() -> str:
@@ -84,3 +87,25 @@ def rows_shown(name: str, *, rows: int, snapshot: str, **detail: Any) -> None:
         return
     record("view_rows", list=name, rows=rows, snapshot=snapshot, **detail)
     seen.add((name, snapshot))
+
+
+def _once(key: tuple[str, ...]) -> bool:
+    """True the first time this session asks about ``key``."""
+    seen: set[tuple[str, ...]] = st.session_state.setdefault(_ONCE, set())
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def signed_in() -> None:
+    """Record the viewer's sign-in, once per session (call on every run once signed in)."""
+    if _once(("sign_in",)):
+        record("sign_in")
+
+
+def denied(page: str, reason: str) -> None:
+    """Record that ``page`` (its title) was refused to the viewer for ``reason`` (words chosen
+    by the code: "not in [roles]", "not for this role"), once per session and page."""
+    if _once(("denied", page, reason)):
+        record("denied", page=page, reason=reason)
