@@ -10,7 +10,7 @@ import streamlit as st
 
 from etl import config
 from etl.access import PageKey
-from ui import access, components, db
+from ui import access, audit, components, db
 
 # An emoji favicon is drawn locally; a ":material/..." one is fetched from fonts.gstatic.com,
 # which council networks often block.
@@ -29,6 +29,7 @@ IMPROVEMENT_PLAN = st.Page(
 MEETING = st.Page("pages/meeting.py", title="Meeting mode", icon=":material/co_present:")
 EXCLUSIONS = st.Page("pages/exclusions.py", title="Exclusions", icon=":material/do_not_disturb_on:")
 BOARD_PACK = st.Page("pages/board_pack.py", title="Board pack", icon=":material/description:")
+AUDIT = st.Page("pages/audit.py", title="Audit trail", icon=":material/history:")
 
 try:
     config.settings()
@@ -50,9 +51,14 @@ MENU: dict[PageKey, st.Page] = {
     "board_pack": BOARD_PACK,
     "meeting": MEETING,
     "data_quality": DATA_QUALITY,
+    "audit": AUDIT,
 }
 
 viewer = access.viewer()
+if viewer.can is None and viewer.email:  # signed in, but [roles] gives them no role
+    audit.denied("Sign in", "not in [roles]")
+elif viewer.can is not None and not viewer.local:
+    audit.signed_in()
 if viewer.can is None:
     # Not signed in, signed in with no role, or local mode forbidden: one page, no data. (Calling
     # st.navigation also switches off Streamlit's legacy pages/ route, so no page file runs.)

@@ -16,7 +16,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from etl import cli_packs, cli_published, cli_review, cli_snapshots, config, snapshots
+from etl import (
+    cli_audit,
+    cli_packs,
+    cli_published,
+    cli_review,
+    cli_snapshots,
+    config,
+    snapshots,
+)
 from etl.cli_output import EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, emit, fail
 from etl.parse import parse_date
 from etl.progress import terminal_progress
@@ -156,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_snapshots.add_parsers(sub, _common)
     cli_packs.add_parsers(sub, _common)
     cli_snapshots.add_snapshot_option(sub)
+    cli_audit.add_parsers(sub, _common, _date)
     return parser
 
 
@@ -667,6 +676,7 @@ COMMANDS = {
     **cli_review.COMMANDS,
     **cli_snapshots.COMMANDS,
     **cli_packs.COMMANDS,
+    **cli_audit.COMMANDS,
 }
 
 
@@ -678,7 +688,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Settings file problem: {problem}", file=sys.stderr)
         return 2
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        cli_audit.after(args, code)
+        return code
     except snapshots.SnapshotError as problem:  # --snapshot names no snapshot
         return fail(args, str(problem), EXIT_USAGE)
     except snapshots.OlderWarehouse as problem:  # built by an older version: say how to fix it

@@ -220,3 +220,14 @@ ROLE_WORDS: dict[Role, str] = {
     "pcf": "Parent carer forum: published figures (small numbers hidden)",
     "adviser": "Adviser: published figures, the plan tracker and the review pack",
 }
+
+
+def local_name() -> str:
+    """The operating-system user's name: who is looking in single-user local mode, and who a
+    command-line change is recorded against when ``--by`` names nobody."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name on some containers
+        return "local user"

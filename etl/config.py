@@ -151,6 +151,13 @@ class _Access(_Section):
     contact: str = "the SEND data team who run this dashboard"
 
 
+class _Audit(_Section):
+    # Issue 16: the audit trail (etl.audit). Month files older than retention_days are removed at
+    # the next write; enabled = false records nothing.
+    retention_days: int = Field(default=730, ge=1)
+    enabled: bool = True
+
+
 class _SettingsFile(_Section):
     """The shape of ``send_dashboard.toml``: every section and key it may hold."""
 
@@ -163,6 +170,7 @@ class _SettingsFile(_Section):
     waits: _Waits = Field(default_factory=_Waits)
     snapshots: _Snapshots = Field(default_factory=_Snapshots)
     performance: _Performance = Field(default_factory=_Performance)
+    audit: _Audit = Field(default_factory=_Audit)
     # [targets] metric key = the partnership's target (checked against etl.catalogue below).
     targets: dict[str, float] = {}
     target_rag: _TargetRag = Field(default_factory=_TargetRag)
@@ -243,6 +251,9 @@ class Settings:
     performance: Performance = field(default_factory=Performance)
     # Issue 16: [roles] and [access], checked (etl.access.resolve reads them).
     roles: RoleSettings = field(default_factory=RoleSettings)
+    # Issue 16: [audit] how long the audit trail is kept, and whether it is written at all.
+    audit_retention_days: int = 730
+    audit_enabled: bool = True
 
 
 def _describe(error: ValidationError, file: Path) -> str:
@@ -316,6 +327,8 @@ def _read_settings(path: str) -> Settings:
         target_tolerance=dict(parsed.target_rag.tolerance),
         snapshots_keep_last=parsed.snapshots.keep_last,
         roles=_check_roles(parsed.roles, parsed.access, file),
+        audit_retention_days=parsed.audit.retention_days,
+        audit_enabled=parsed.audit.enabled,
     )
 
 

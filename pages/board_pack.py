@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from etl import config
-from ui import access, components
+from ui import access, audit, components
 from ui import pack_view as view
 
 state = components.start_page(
@@ -51,7 +51,16 @@ choice = view.Choice(
 # Built only when the button is pressed (a callable), never on every rerun of the page.
 st.download_button(
     f"Build and download the {kind.lower()} ({fmt})",
-    data=choice.build_bytes,
+    data=audit.recording(
+        choice.build_bytes,
+        mode=mode,
+        scope=f"{kind}, {snapshot}"
+        + ("" if compare == view.NO_COMPARISON else f", compared with {compare}"),
+        file=choice.filename,
+        format=choice.fmt,
+        kind=choice.kind,
+        snapshot=snapshot,
+    ),
     file_name=choice.filename,
     mime=choice.mime,
     type="primary",

@@ -16,7 +16,6 @@ the module, so a test's patch of ``ui.access.viewer`` reaches every caller.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 import streamlit as st
 
 from etl import config
-from etl.access import ROLE_WORDS, Viewer, resolve
+from etl.access import ROLE_WORDS, Viewer, local_name, resolve
 from etl.disclosure import Mode
 from ui.formatting import escape_markdown
 
@@ -57,19 +56,12 @@ def _groups(value: object) -> list[str]:
     return []
 
 
-def _local_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name on some containers
-        return "local user"
-
-
 def viewer() -> Viewer:
     """The person using this session (no role: not signed in, unknown, or local mode forbidden)."""
     roles = config.settings().roles
     section = _auth_section()
     if section is None:  # a broken secrets file: neither sign-in nor local mode
-        return Viewer(name=_local_name(), local=True)
+        return Viewer(name=local_name(), local=True)
     if section:
         if not st.user.is_logged_in:
             return Viewer(name="")
@@ -83,9 +75,9 @@ def viewer() -> Viewer:
         role, services = resolve(email, groups, roles)
         return Viewer(name=name, email=email, role=role, services=services)
     if roles.local_mode == "forbidden":
-        return Viewer(name=_local_name(), local=True)
+        return Viewer(name=local_name(), local=True)
     return Viewer(
-        name=_local_name(), role=roles.local_role, local=True, services=roles.local_services
+        name=local_name(), role=roles.local_role, local=True, services=roles.local_services
     )
 
 

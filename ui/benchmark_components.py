@@ -14,7 +14,7 @@ from etl import config
 from etl.access import EHC_PLANS
 from etl.benchmark import LA
 from etl.config import settings
-from ui import access, components, db
+from ui import access, audit, components, db
 from ui import benchmark_view as view
 
 LA_KEY = "benchmark_la"  # the sidebar's "Home LA" box (its state goes when the page is left)
@@ -194,3 +194,10 @@ def reconciliation(la: LA, state: db.DataState) -> None:
     cases = view.cases_table(db.explanation_cases(year, pick))
     st.caption(f"{len(cases):,} cases")
     components.show_table(cases)
+    if not cases.empty:
+        audit.rows_shown(
+            f"reconcile_cases_{year}_{pick}",
+            rows=len(cases),
+            snapshot=components.snapshot_text(state),
+            scope=f"Cases that can explain a difference from DfE, {year}: {reasons[pick]}",
+        )

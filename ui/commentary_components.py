@@ -16,7 +16,7 @@ import streamlit as st
 
 from etl import commentary, config
 from etl.commentary import SubjectKind
-from ui import access, components, db
+from ui import access, audit, components, db
 from ui.formatting import fmt_datetime
 
 _NOUN: dict[SubjectKind, str] = {"measure": "Measure", "action": "Action"}
@@ -64,6 +64,7 @@ def _save(kind: SubjectKind, period: str, key: str) -> None:
     except commentary.CommentError as problem:
         state[f"{key}_error"] = problem.message
     else:
+        audit.record("commentary", kind=kind, subject=made["subject"], period=period)
         what = "withdrawn" if not made["text"] else "saved"
         state[f"{key}_flash"] = f"Comment {what}: {made['title']}, {month_words(period)}."
 

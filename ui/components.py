@@ -21,7 +21,7 @@ from etl import disclosure, metrics
 from etl.benchmark import UnknownLA
 from etl.catalogue import metric
 from etl.config import settings
-from ui import access, db, snapshot_components
+from ui import access, audit, db, snapshot_components
 from ui.formatting import (
     TABLE_COLUMNS,
     ExportContext,
@@ -118,6 +118,7 @@ def start_page(title: str, purpose: str, *, needs_data: bool = True) -> db.DataS
     _ensure_entrypoint()
     if access.viewer().can is None:  # issue 16: reached some other way than the menu; no data
         st.stop()
+    audit.remember_page()
     state = db.data_state()
     if state.available and state.synthetic:
         synthetic_banner()
@@ -614,7 +615,16 @@ def table_with_download(
         for note in export.screen_frame(table, "publish")[1]:  # cells suppressed for totals …
             st.caption(note)
     show_table(export.table(page_of(table, export.name), "internal"), our_own_text=our_own_text)
+    rows_shown(table, export)
     offer_download(table, export)
+
+
+def rows_shown(table: pd.DataFrame, export: Export) -> None:
+    """Record (issue 16, once per session) that a row-level list is on screen; nothing for an
+    aggregate table. Every row-level list is shown with its download, which calls this."""
+    if export.row_level:
+        snapshot = export.snapshot if export.snapshot is not None else snapshot_text(export.state)
+        audit.rows_shown(export.name, rows=len(table), snapshot=snapshot, scope=export.scope)
 
 
 def page_of(table: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -755,13 +765,23 @@ def offer_download(frame: pd.DataFrame, export: Export) -> None:
         table, notes = export.export(frame, context.mode)
         return to_csv(table, context, notes)
 
+    file_name = export_filename(export.name, context)
     st.download_button(
         DOWNLOAD_LABELS[(export.kind, context.mode)],
         # Built when clicked, not on every rerun (issue 11: the national watchlist's CSV took
         # 1.65 s of each render). The frame and mode are fixed now, so the file is what the
-        # screen showed when the button was drawn.
-        build,
-        file_name=export_filename(export.name, context),
+        # screen showed when the button was drawn. Each file built is an audit record (issue 16).
+        audit.recording(
+            build,
+            mode=context.mode,
+            scope=export.scope,
+            file=file_name,
+            format="csv",
+            kind=export.kind,
+            rows=len(frame),
+            snapshot=context.snapshot,
+        ),
+        file_name=file_name,
         mime="text/csv",
         key=f"download_{export.name}",
         on_click="ignore",

@@ -13,7 +13,7 @@ import streamlit as st
 
 from etl import config
 from etl.tracker import report
-from ui import access, components, db, review_view
+from ui import access, audit, components, db, review_view
 from ui import tracker_view as view
 from ui.formatting import fmt_count, fmt_date
 
@@ -116,6 +116,12 @@ def _save_override(report_day: dt.date) -> None:
     except report.OverrideError as problem:
         state["plan_override_error"] = problem.message
     else:
+        audit.record(
+            "override",
+            subject=made["name"],
+            period=made["report_date"],
+            rag="cleared" if choice == view.CLEAR_OVERRIDE else choice,
+        )
         state["plan_override_flash"] = view.override_saved_text(made["name"], choice, author)
 
 
