@@ -64,8 +64,6 @@ st.markdown(
     "is missing (for example a blank 20-week exception flag). Check it at source."
 )
 
-if components.row_level_hidden():  # the problem list is row-level (file rows about children)
-    st.stop()
 options = db.query("problem_options")
 if options.empty:
     st.success("✓ No problems found in the loaded files.")

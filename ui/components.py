@@ -585,18 +585,14 @@ def chart_with_table(draw: Draw | go.Figure, table: pd.DataFrame, export: Export
     offer_download(table, export)
 
 
-ROW_LEVEL_NOTE = (
-    "Not shown: a list of children's requests or records is row-level, and your role sees "
-    "published figures only (small numbers hidden, no references)."
-)
-
-
-def row_level_hidden() -> bool:
-    """True (and the one-line note why) when the viewer may not see row-level lists on screen:
-    a publish-only viewer (issue 16) sees no list of children and no pseudonymous reference."""
-    if access.screen_mode() != "publish":
+def row_level_hidden(what: str = "This list") -> bool:
+    """True (and the one-line note why, :func:`ui.access.rows_hidden`) when the viewer's role
+    sees no row-level list at all (issue 16: board, pcf, adviser). Which service's lists a
+    service lead sees is decided by the page before its query (``Viewer.may_see_rows``)."""
+    viewer = access.viewer()
+    if viewer.can is not None and viewer.can.row_level != "none":
         return False
-    st.caption(ROW_LEVEL_NOTE)
+    access.rows_hidden(what)
     return True
 
 
