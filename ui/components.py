@@ -342,10 +342,14 @@ def trust_note(kind: str) -> None:
         counts = {k: disclosure.count_cell(v, "publish") for k, v in counts.items()}
     text = rows_not_loaded_text(counts, KIND_WORDS.get(kind, "the files"))
     if text:
+        # Only a role with the Data quality page in its menu is pointed to it (issue 16).
+        where = (
+            " — see <b>Data quality</b> in the menu for which rows and why"
+            if access.viewer().may_see_page("data_quality")
+            else ""
+        )
         st.markdown(
-            f"<p class='trust-note'>⚠ {html.escape(text)} — see <b>Data quality</b> in the "
-            "menu for which rows and why.</p>",
-            unsafe_allow_html=True,
+            f"<p class='trust-note'>⚠ {html.escape(text)}{where}.</p>", unsafe_allow_html=True
         )
 
 
