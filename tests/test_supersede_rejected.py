@@ -274,7 +274,10 @@ def test_lower_module_rows_fixed_in_a_later_file_leave_the_problem_list(tmp_path
         sen_need=[{"request_id": "R1", "sen_type": "XYZ", "sen_type_rank": 1}],
     )
     b.load(october, data)
-    assert _row_errors(data) == [("october.xlsx", "Assessments", 2), ("october.xlsx", "SEN Need", 2)]
+    assert _row_errors(data) == [
+        ("october.xlsx", "Assessments", 2),
+        ("october.xlsx", "SEN Need", 2),
+    ]
     # November workbook: only the two rows, corrected (Assessments row 2, SEN Need row 2).
     november = b.write_module_workbook(
         tmp_path / "november.xlsx",
@@ -331,6 +334,13 @@ DEMO_BLADE = {
 }
 
 
+def _blade_cell(value: object) -> object:
+    """A workbook cell as a Blade CSV cell: a date as ISO text, a blank as empty."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return "" if value is None else value
+
+
 @pytest.mark.slow
 def test_the_demo_la_as_a_workbook_then_as_blade_csvs_lists_its_errors_once(
     tmp_path: Path,
@@ -376,12 +386,7 @@ def test_the_demo_la_as_a_workbook_then_as_blade_csvs_lists_its_errors_once(
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             for row in sheet.iter_rows(values_only=True):
-                writer.writerow(
-                    [
-                        "" if v is None else v.date().isoformat() if isinstance(v, dt.datetime) else v
-                        for v in row
-                    ]
-                )
+                writer.writerow([_blade_cell(v) for v in row])
     book.close()
     b.load(blade, data)
     # The same 22 errors, now on the Blade files' lines (14 + 4 + 4), none left on the workbook.
