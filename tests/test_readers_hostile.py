@@ -360,15 +360,16 @@ def test_outcome_y_with_no_outcome_date_is_loaded_listed_and_on_the_watchlist(
     # open: on 1 Jul 2024, 173 days after 10 Jan (21 + 29 + 31 + 30 + 31 + 30 + 1), past the
     # 140-day (20-week) date of 29 May 2024, it is on the watchlist as breached.
     data = tmp_path / "data"
-    report = b.load(
-        b.write_flat_csv(tmp_path / "cases.csv", [b.case("C1", "R1", assessment_outcome_date=None)]),
-        data,
+    cases = b.write_flat_csv(
+        tmp_path / "cases.csv", [b.case("C1", "R1", assessment_outcome_date=None)]
     )
+    report = b.load(cases, data)
     assert [(p[0], p[2], p[5]) for p in b.problems(report, "plan_agreed_not_issued")] == [
         ("cases.csv", 2, "query")
     ]
-    assert "(request received 10/01/2024, 20-week date 29/05/2024)" in (
-        b.messages(report, "plan_agreed_not_issued")[0]
+    assert (
+        "(request received 10/01/2024, 20-week date 29/05/2024)"
+        in (b.messages(report, "plan_agreed_not_issued")[0])
     )
     assert b.problems(report, "week20_missing") == []
     log = b.load_log(data)["cases.csv"]
