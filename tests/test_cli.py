@@ -162,8 +162,9 @@ def test_files_that_share_a_name_are_reported_apart(tmp_path: Path) -> None:
         )
     paths = [str(tmp_path / f / "cases.csv") for f in ("march", "april")]
     text = etl("load", *paths, "--data-dir", str(tmp_path / "data")).stdout
-    assert "cases.csv (flat case list): 2 rows read, 2 loaded" in text
-    assert "cases.csv (flat case list): 3 rows read, 3 loaded" in text
+    # Each named by its path, as the names alone would not say which is which.
+    assert f"{paths[0]} (flat case list): 2 rows read, 2 loaded" in text
+    assert f"{paths[1]} (flat case list): 3 rows read, 3 loaded" in text
     # A later load reports only its own file's problems, not an earlier file's of the same name.
     bad = tmp_path / "may" / "cases.csv"
     bad.parent.mkdir()
