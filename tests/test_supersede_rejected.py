@@ -259,6 +259,14 @@ def test_the_same_bad_assessment_as_a_workbook_then_as_blade_csvs_is_listed_once
     keys = {k for _, k, _, _ in rejected}
     assert len(keys) == 1
     assert all(re.fullmatch(r"[0-9a-f]{32}", k) for k in keys)
+    # The build matched them with the key bound as a TEMP table: it is not in the published file,
+    # as a table or as the padded key bytes the hash reads.
+    tables = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'pseudonymiser_key'"
+    assert b.query(data, tables) == [(0,)]
+    padded = b"test-key-not-secret".ljust(64, b"\0")
+    published = (data / "warehouse.duckdb").read_bytes()
+    assert bytes(x ^ 0x36 for x in padded) not in published
+    assert bytes(x ^ 0x5C for x in padded) not in published
 
 
 def test_lower_module_rows_fixed_in_a_later_file_leave_the_problem_list(tmp_path: Path) -> None:
