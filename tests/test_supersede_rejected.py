@@ -411,3 +411,31 @@ def test_the_demo_la_as_a_workbook_then_as_blade_csvs_lists_its_errors_once(
     assert sum(f[2] for f in fates.values()) == 22
     assert all(f[3] == 0 for f in fates.values())
     b.assert_nothing_lost(data)
+
+
+def test_a_rejected_xml_assessment_is_superseded_by_next_return(tmp_path: Path) -> None:
+    # The XML return keys records by their nesting (keyed hashes): an assessment by its request
+    # and position. October's return gives R1's assessment a Week20 of "maybe" (rejected; its
+    # named plan and plan detail are orphaned); the next return holds the same records, correct.
+    from tests import sen2_shapes
+
+    data = tmp_path / "data"
+    good = sen2_shapes.write_xml(tmp_path / "november.xml")
+    text = good.read_text(encoding="utf-8")
+    assert text.count("<Week20>0</Week20>") > 1  # R1's is the first
+    october = tmp_path / "october.xml"
+    october.write_text(text.replace("<Week20>0</Week20>", "<Week20>maybe</Week20>", 1))
+    report = b.load(october, data)
+    assert sorted({p[4] for p in b.problems(report) if p[5] == "error"}) == [
+        "flag_not_yes_no",
+        "orphan_row",
+    ]
+    b.load(good, data)
+    assert _row_errors(data) == []
+    # Every October row is superseded by November's record of it: none left rejected.
+    fates = _fates(data)
+    read = fates["october.xml"][0]
+    assert read > 0
+    assert fates["october.xml"] == (read, 0, 0, read)
+    assert fates["november.xml"] == (read, read, 0, 0)
+    b.assert_nothing_lost(data)
