@@ -181,18 +181,21 @@ def _report_text(report: LoadReport, verb: str, paths: list[Path]) -> str:
     if not report.files:
         return _nothing_found(paths)
     lines = []
-    # Keyed by load, not by name: two files may share a name in different folders.
+    # Keyed by load, not by name: two files may share a name in different folders, and then
+    # each is named by its path.
     by_load = {s["load_id"]: s for s in report.summary}
+    names = [result.path.name for result in report.files]
     for result in report.files:
+        name = str(result.path) if names.count(result.path.name) > 1 else result.path.name
         if result.status == "skipped":
-            lines.append(f"{result.path.name}: {result.message}")
+            lines.append(f"{name}: {result.message}")
             continue
         if result.status == "failed":
-            lines.append(f"{result.path.name}: NOT LOADED — {result.message}")
+            lines.append(f"{name}: NOT LOADED — {result.message}")
             continue
         s = by_load.get(result.load_id, {})
         lines.append(
-            f"{result.path.name} ({result.shape}): {s.get('rows_read', 0)} rows read, "
+            f"{name} ({result.shape}): {s.get('rows_read', 0)} rows read, "
             f"{s.get('rows_loaded', 0)} {verb}, {s.get('rows_rejected', 0)} rejected, "
             f"{s.get('rows_superseded', 0)} superseded by a newer file, "
             f"{s.get('queries', 0)} queries"

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from etl.access import EHC_PLANS, ROLES, Role, RoleSettings
 
 if TYPE_CHECKING:
+    import duckdb
     import pyarrow as pa
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -567,27 +568,42 @@ class Pseudonymiser:
             self._cache[token] = found
         return found
 
-    def keys(self, kind: str, values: pa.Array) -> list[str | None]:
-        """``self(kind, v)`` for every value of an Arrow string array (None stays None), computed
-        in DuckDB over the distinct values: HMAC-SHA256 written out with DuckDB's ``sha256``
-        (RFC 2104: ``H((K ^ opad) || H((K ^ ipad) || message))``), so the keys are identical to
-        the Python ones (tests/test_pseudonymiser.py) at a fraction of the cost per row."""
-        import duckdb
-        import pyarrow as pa
+    # ``self(kind, value)`` in DuckDB's SQL, for a SQL text expression ``{token}`` that gives
+    # ``kind + ":" + value``: HMAC-SHA256 written out with DuckDB's ``sha256`` (RFC 2104:
+    # ``H((K ^ opad) || H((K ^ ipad) || message))``), the padded key read from the TEMP table
+    # that :meth:`bind` creates. Identical to the Python keys (tests/test_pseudonymiser.py).
+    SQL = (
+        "left(sha256(pseudonymiser_key.outer_pad || unhex(sha256(pseudonymiser_key.inner_pad"
+        " || encode({token})))), 32)"
+    )
 
+    def bind(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Give ``con`` the TEMP table ``pseudonymiser_key`` (one row: the key padded for the
+        inner and outer hash) that :attr:`SQL` reads. A TEMP table lives with the connection
+        only, so the key is never written to a database file."""
         block = 64  # SHA-256's block size
         key = hashlib.sha256(self._key).digest() if len(self._key) > block else self._key
         key = key.ljust(block, b"\0")
-        inner = bytes(b ^ 0x36 for b in key)
-        outer = bytes(b ^ 0x5C for b in key)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE pseudonymiser_key AS "
+            "SELECT ?::BLOB AS inner_pad, ?::BLOB AS outer_pad",
+            [bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)],
+        )
+
+    def keys(self, kind: str, values: pa.Array) -> list[str | None]:
+        """``self(kind, v)`` for every value of an Arrow string array (None stays None), computed
+        in DuckDB over the distinct values (:attr:`SQL`), at a fraction of the cost per row."""
+        import duckdb
+        import pyarrow as pa
+
         ids = pa.table({"v": values.cast(pa.string())})  # noqa: F841 - named in the SQL
         with duckdb.connect() as con:
             con.execute("SET enable_progress_bar = false")  # it would draw on the terminal
+            self.bind(con)
             rows = con.sql(
                 "WITH d AS (SELECT DISTINCT v FROM ids WHERE v IS NOT NULL) "
-                "SELECT v, left(sha256(?::BLOB || unhex(sha256(?::BLOB || encode(? || v)))), 32) "
-                "FROM d",
-                params=[outer, inner, f"{kind}:"],
+                f"SELECT v, {self.SQL.format(token='? || v')} FROM d, pseudonymiser_key",
+                params=[f"{kind}:"],
             ).fetchall()
         found = dict(rows)
         return [None if v is None else found[v] for v in values.to_pylist()]

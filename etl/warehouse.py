@@ -251,9 +251,11 @@ def _snapshot(result: FileResult, as_of: dt.date | None) -> dt.date | None:
     return as_of if result.staged is None or result.staged.sets_snapshot else None
 
 
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, pseudo: Pseudonymiser) -> None:
     """Rebuild every kind's canonical tables, checks and marts, then the problem list and the
-    load log, from the staging tables."""
+    load log, from the staging tables. ``pseudo``'s key is bound to the connection (a TEMP
+    table, never in the file) for SQL that matches keyed hashes (SEN2's rejected rows)."""
+    pseudo.bind(con)
     con.execute("""
         CREATE OR REPLACE TABLE build_problems (
             load_id INTEGER, file VARCHAR, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
@@ -346,7 +348,7 @@ def run_load(
                 _insert_file(con, result, synthetic, as_of)
             if not replace:  # --replace starts again without the records made so far
                 records.store(con, folder)
-            build(con)
+            build(con, pseudo)
             summary, problems = _read_summaries(con)
             report = LoadReport(results, publish, summary, problems)
             report.new_problems = _problems_of(con, [r.load_id for r in new if r.load_id])
@@ -368,7 +370,7 @@ def rebuild(folder: Path) -> LoadReport:
             _create_base_tables(con)
             _copy_previous(con, published)
             records.store(con, folder)
-            build(con)
+            build(con, Pseudonymiser(hash_key(folder)))
             summary, problems = _read_summaries(con)
     return LoadReport([], True, summary, problems)
 

@@ -117,6 +117,9 @@ class Case:
     paths: list[Path]
     expect_failed: bool = False  # every file must be refused at file level
     header_sheets: dict[str, set[str]] = field(default_factory=dict)
+    # Files a second command then loads into the same data folder (a later extract): every
+    # file's load log must still add up, and the first files keep the rows they read.
+    then: list[Path] = field(default_factory=list)
 
 
 Mutator = Callable[[random.Random, Base, Path], Case]
@@ -381,11 +384,25 @@ def _hostile(base: Base, out: Path) -> list[Case]:
     return cases
 
 
+def _mutate_then_base(rng: random.Random, base: Base, out: Path) -> Case:
+    """A mutated workbook or CSV, then the base workbook loaded over it by a second command: the
+    base's rows supersede the mutated file's rows of the same records, rejected ones included
+    (issue 9 item 9), and every file's load log must still add up."""
+    case = (_mutate_xlsx_cells if rng.random() < 0.5 else _mutate_csv)(rng, base, out)
+    return Case(
+        f"{case.name}, then the base workbook",
+        case.paths,
+        header_sheets=case.header_sheets,
+        then=[base.workbook],
+    )
+
+
 MUTATORS: list[tuple[Mutator, float]] = [
     (_mutate_xlsx_cells, 0.3),
     (_mutate_xlsx_structure, 0.2),
     (_mutate_zip_bytes, 0.1),
     (_mutate_csv, 0.4),
+    (_mutate_then_base, 0.1),
 ]
 
 
@@ -462,7 +479,9 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
 
 
-def run_case(case: Case, work: Path) -> Outcome:
+def _load(case: Case, paths: list[Path], work: Path) -> dict[str, Any] | Outcome:
+    """``python -m etl load PATHS --json`` into the case's data folder: its report, or the
+    Outcome of a crash, hang or unreadable answer."""
     env = {
         **os.environ,
         "SEND_CONFIG": str(work / "fuzz.toml"),
@@ -470,7 +489,7 @@ def run_case(case: Case, work: Path) -> Outcome:
         "PYTHONPATH": str(REPO),
     }
     (work / "fuzz.toml").write_text(SETTINGS)
-    command = [sys.executable, "-m", "etl", "load", *map(str, case.paths)]
+    command = [sys.executable, "-m", "etl", "load", *map(str, paths)]
     command += ["--data-dir", str(work / "data"), "--json"]
     try:
         done = subprocess.run(
@@ -487,9 +506,63 @@ def run_case(case: Case, work: Path) -> Outcome:
     if done.returncode not in (0, 1) or "Traceback" in done.stderr:
         return Outcome(case.name, False, "crash", f"exit {done.returncode}: {done.stderr[-800:]}")
     try:
-        report = json.loads(done.stdout)
+        report: dict[str, Any] = json.loads(done.stdout)
     except json.JSONDecodeError:
         return Outcome(case.name, False, "contract", f"stdout is not JSON: {done.stdout[:300]}")
+    return report
+
+
+def run_case(case: Case, work: Path) -> Outcome:
+    report = _load(case, case.paths, work)
+    if isinstance(report, Outcome):
+        return report
+    outcome = _check(case, report)
+    if not outcome.ok or not case.then:
+        return outcome
+    return _check_then(case, report, work, outcome.rows)
+
+
+def _check_then(case: Case, first: dict[str, Any], work: Path, rows: int) -> Outcome:
+    """Load ``case.then`` over the first load and check the whole load log: every file adds up
+    (rows read = loaded + rejected + superseded) and the first load's files read what they did."""
+    import duckdb
+
+    report = _load(case, case.then, work)
+    if isinstance(report, Outcome):
+        return report
+    warehouse = work / "data" / "warehouse.duckdb"
+    if not warehouse.exists():  # nothing was ever loaded (both refused): nothing to add up
+        return Outcome(case.name, True, rows=rows)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        log = con.execute(
+            "SELECT load_id, file, rows_read, rows_loaded, rows_rejected, rows_superseded "
+            "FROM load_log ORDER BY load_id"
+        ).fetchall()
+    for load_id, name, read, loaded, rejected, superseded in log:
+        if read != loaded + rejected + superseded:
+            return Outcome(
+                case.name,
+                False,
+                "unaccounted",
+                f"after the second load, {name} (load {load_id}): read {read} != "
+                f"{loaded} + {rejected} + {superseded}",
+            )
+    before = sorted(e["rows_read"] for e in first["files"] if e["status"] == "staged")
+    first_ids = {e["file"] for e in first["files"] if e["status"] == "staged"}
+    after = sorted(r[2] for r in log if r[1] in first_ids and r[1] not in _names(case.then))
+    if before != after:
+        return Outcome(
+            case.name, False, "unaccounted", f"first load read {before}, the log now says {after}"
+        )
+    return Outcome(case.name, True, rows=rows + sum(r[2] for r in log) - sum(before))
+
+
+def _names(paths: list[Path]) -> set[str]:
+    return {p.name for p in paths}
+
+
+def _check(case: Case, report: dict[str, Any]) -> Outcome:
+    """The first command's report: exit codes done, every file adds up and read its data rows."""
     rows = 0
     for entry in report["files"]:
         read = entry["rows_read"]

@@ -32,6 +32,7 @@ from etl.inputs.sen2.checks import (
     check_sen2_outcome_before_received,
     check_sen2_outcome_date_missing,
     check_sen2_person_without_header,
+    check_sen2_plan_agreed_not_issued,
     check_sen2_upn_malformed,
     check_sen2_upn_missing_no_reason,
     check_sen2_week20_missing,
@@ -453,6 +454,50 @@ def test_outcome_date_missing_ignores_other_outcomes() -> None:
     assert run(check_sen2_outcome_date_missing, con) == []
 
 
+# ============================================================ plan_agreed_not_issued
+
+
+def _agreed_not_issued(row: int, dates: str) -> Problem:
+    return problem(
+        "Assessments",
+        row,
+        "AssessmentOutcomeDate",
+        "plan_agreed_not_issued",
+        "Assessment outcome is Y with no outcome date: plan agreed, not yet issued — check it is "
+        f"still being drafted{dates}",
+    )
+
+
+def test_plan_agreed_not_issued_passes_when_plans_are_dated_or_not_agreed() -> None:
+    con = make_con(
+        requests=[request("R1", D(2024, 3, 1), "Y", D(2024, 4, 1))],
+        assessment=[
+            assessment("R1", "Y", D(2024, 7, 1), False),  # issued
+            assessment("R1", "N", None),  # no plan (outcome_date_missing's case)
+            assessment("R1", None, None),  # no outcome yet
+        ],
+    )
+    assert run(check_sen2_plan_agreed_not_issued, con) == []
+
+
+def test_plan_agreed_not_issued_names_the_request_and_its_20_week_date() -> None:
+    # R1 received 1 Mar 2024; 20 weeks = 140 days later: 30 days to 31 Mar, 30 more to 30 Apr
+    # (60), 31 to 31 May (91), 30 to 30 Jun (121), 19 to 19 Jul (140). Row 3's request R9 is not
+    # loaded: the message says what it can.
+    con = make_con(
+        requests=[request("R1", D(2024, 3, 1), "Y", D(2024, 4, 1))],
+        assessment=[
+            assessment("R1", "Y", D(2024, 7, 1), False),  # row 2: issued
+            assessment("R1", "Y", None),  # row 3: agreed, not issued
+            assessment("R9", "Y", None),  # row 4: agreed, its request unknown
+        ],
+    )
+    assert run(check_sen2_plan_agreed_not_issued, con) == [
+        _agreed_not_issued(3, " (request received 01/03/2024, 20-week date 19/07/2024)"),
+        _agreed_not_issued(4, ""),
+    ]
+
+
 # ============================================================ week20_missing
 
 WEEK20_BLANK = (
@@ -823,6 +868,7 @@ def _everything_wrong() -> duckdb.DuckDBPyConnection:
             # plan issued without the Week20 flag.
             assessment("R1", "Y", D(2024, 1, 1), None),
             assessment("R2", "N", None),  # N without a date
+            assessment("R2", "Y", None),  # plan agreed, not yet issued
             assessment("R2", "Y", FUTURE, False),  # in the future
         ],
         person=[
@@ -863,7 +909,7 @@ def test_checks_holds_every_loaded_row_check_in_order() -> None:
         for name, obj in inspect.getmembers(checks, inspect.isfunction)
         if name.startswith("check_sen2_") and name not in row_checks
     ]
-    assert len(CHECKS) == len(named) == 17
+    assert len(CHECKS) == len(named) == 18
     assert set(CHECKS) == set(named)
     # Listed in the order they are defined (so the problem list reads in the module's order).
     assert tuple(sorted(named, key=lambda f: inspect.getsourcelines(f)[1])) == CHECKS
@@ -898,6 +944,7 @@ def test_each_check_emits_its_own_rule() -> None:
         "check_sen2_decision_before_received": {"decision_before_received"},
         "check_sen2_outcome_date_missing": {"outcome_date_missing"},
         "check_sen2_week20_missing": {"week20_missing"},
+        "check_sen2_plan_agreed_not_issued": {"plan_agreed_not_issued"},
         "check_sen2_assessment_without_agreed_request": {"assessment_without_agreed_request"},
         "check_sen2_upn_missing_no_reason": {"upn_missing_no_reason"},
         "check_sen2_upn_malformed": {"upn_malformed"},
@@ -932,6 +979,7 @@ def test_run_checks_fills_query_problems_with_every_check() -> None:
         "decision_before_received": 1,
         "outcome_date_missing": 2,
         "week20_missing": 1,
+        "plan_agreed_not_issued": 1,
         "assessment_without_agreed_request": 1,
         "upn_missing_no_reason": 1,
         "upn_malformed": 1,

@@ -51,12 +51,13 @@ def test_quality_json_has_the_contract_keys(tmp_path: Path) -> None:
     etl("load", str(gf.write_flat(tmp_path / "cases.csv")), "--data-dir", str(data))
     out = etl("quality", "--json", "--data-dir", str(data))
     problems = json.loads(out.stdout)
-    assert problems, "the fixture has two queries"
+    assert problems, "the fixture has three queries"
     for p in problems:
         assert set(p) == {"file", "sheet", "row", "column", "rule", "severity", "message"}
-    # CSV line numbers: header is line 1, R2 is line 3, R12 is line 13.
+    # CSV line numbers: header is line 1, R2 is line 3, R10 line 11, R12 line 13.
     assert {(p["row"], p["rule"]) for p in problems} == {
         (3, "week20_missing"),
+        (11, "plan_agreed_not_issued"),
         (13, "outcome_before_received"),
     }
 
@@ -67,7 +68,8 @@ def test_check_reports_without_loading(tmp_path: Path) -> None:
         "check", str(gf.write_flat(tmp_path / "cases.csv")), "--data-dir", str(data), "--json"
     )
     assert out.returncode == 0
-    assert len(json.loads(out.stdout)["problems"]) == 2
+    # R2's blank Week20, R10's plan agreed but not issued, R12's plan dated before its request.
+    assert len(json.loads(out.stdout)["problems"]) == 3
     assert not (data / "warehouse.duckdb").exists()
 
 
@@ -160,8 +162,9 @@ def test_files_that_share_a_name_are_reported_apart(tmp_path: Path) -> None:
         )
     paths = [str(tmp_path / f / "cases.csv") for f in ("march", "april")]
     text = etl("load", *paths, "--data-dir", str(tmp_path / "data")).stdout
-    assert "cases.csv (flat case list): 2 rows read, 2 loaded" in text
-    assert "cases.csv (flat case list): 3 rows read, 3 loaded" in text
+    # Each named by its path, as the names alone would not say which is which.
+    assert f"{paths[0]} (flat case list): 2 rows read, 2 loaded" in text
+    assert f"{paths[1]} (flat case list): 3 rows read, 3 loaded" in text
     # A later load reports only its own file's problems, not an earlier file's of the same name.
     bad = tmp_path / "may" / "cases.csv"
     bad.parent.mkdir()

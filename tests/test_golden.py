@@ -102,8 +102,9 @@ def test_every_row_is_loaded_and_queries_are_listed(loaded: Path) -> None:
     rules = sorted(
         r[0] for r in con.execute("SELECT rule FROM problems WHERE severity = 'query'").fetchall()
     )
-    # R2's blank Week20 and R12's plan dated before its request.
-    assert rules == ["outcome_before_received", "week20_missing"]
+    # R2's blank Week20, R12's plan dated before its request and R10's plan agreed but not yet
+    # issued (outcome Y, no date: loaded, listed so it can be checked).
+    assert rules == ["outcome_before_received", "plan_agreed_not_issued", "week20_missing"]
 
 
 def test_breakdown_by_primary_need(loaded: Path) -> None:

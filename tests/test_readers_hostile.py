@@ -351,6 +351,34 @@ def test_a_13_digit_number_in_a_date_cell_is_date_unreadable_not_blank(tmp_path:
     assert _fate(tmp_path, "cases.xlsx") == (2, 1, 1)
 
 
+def test_outcome_y_with_no_outcome_date_is_loaded_listed_and_on_the_watchlist(
+    tmp_path: Path,
+) -> None:
+    # Item 4's second half, as DfE's guide has it: a plan agreed but not issued has a blank
+    # outcome date. Case list: C1/R1 received 10 Jan 2024, agreed to assess, assessment outcome
+    # Y with no date. The row is loaded (not an error), a query names it, and the request is
+    # open: on 1 Jul 2024, 173 days after 10 Jan (21 + 29 + 31 + 30 + 31 + 30 + 1), past the
+    # 140-day (20-week) date of 29 May 2024, it is on the watchlist as breached.
+    data = tmp_path / "data"
+    cases = b.write_flat_csv(
+        tmp_path / "cases.csv", [b.case("C1", "R1", assessment_outcome_date=None)]
+    )
+    report = b.load(cases, data)
+    assert [(p[0], p[2], p[5]) for p in b.problems(report, "plan_agreed_not_issued")] == [
+        ("cases.csv", 2, "query")
+    ]
+    assert (
+        "(request received 10/01/2024, 20-week date 29/05/2024)"
+        in (b.messages(report, "plan_agreed_not_issued")[0])
+    )
+    assert b.problems(report, "week20_missing") == []
+    log = b.load_log(data)["cases.csv"]
+    assert (log["rows_read"], log["rows_loaded"], log["rows_rejected"]) == (1, 1, 0)
+    assert b.query(
+        data, "SELECT stage, status, days_open FROM open_requests(DATE '2024-07-01')"
+    ) == [("Plan being finalised", "Breached", 173)]
+
+
 # --- item 2: a repeated header ----------------------------------------------------------------
 
 

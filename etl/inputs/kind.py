@@ -12,6 +12,8 @@ An input kind (SEN2, improvement-plan trackers, …) is a package ``etl/inputs/<
   records rows it drops in ``build_problems`` / ``superseded`` and creates ``<name>_loaded_rows``
   (load_id, source_sheet, source_row) so that the load log adds up. A row in ``superseded``
   that no ``<name>_loaded_rows`` holds counts as superseded, and its row problems leave the list.
+  The connection holds the pseudonymiser's key (``Pseudonymiser.bind``: a TEMP table, never in
+  the file), so SQL can key values with ``Pseudonymiser.SQL`` exactly as staging does.
 """
 
 from __future__ import annotations

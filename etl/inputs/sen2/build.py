@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.config import settings
+from etl.config import Pseudonymiser, settings
 from etl.inputs.sen2.checks import filled, run_checks
 from etl.inputs.sen2.spec import MODULES
 from etl.inputs.sen2.stage import KEY_COLUMNS
@@ -124,8 +124,8 @@ def canonical_sql() -> str:
     return "\n".join(parts)
 
 
-# Modules whose rows rejected while staging are keyed (``stg_sen2_rejected``), with the staging
-# table and key column a later file's rows of that module are matched on.
+# Modules whose staging keys are keyed hashes already, with the staging table and key column a
+# later file's rows of that module are matched on (a rejected row's key is the same hash).
 REJECTED_KEYS = {"person": "person_key", "requests": "request_key"}
 
 
@@ -142,6 +142,34 @@ def superseded_rejected_sql() -> str:
     FROM stg_sen2_rejected r
     WHERE EXISTS (
         SELECT 1 FROM ({later} UNION ALL SELECT module, key, load_id FROM stg_sen2_rejected) l
+        WHERE l.module = r.module AND l.key = r.key AND l.load_id > r.load_id);"""
+
+
+# Modules below Requests: staging keeps their keys as written (system ids) or as keyed hashes of
+# their parent, and a rejected row of theirs is kept as the keyed hash of that key.
+HASHED_REJECTED = [name for name in MODULE_ORDER if name not in REJECTED_KEYS]
+
+
+def superseded_rejected_hashed_sql() -> str:
+    """As :func:`superseded_rejected_sql`, for the modules below Requests: a later load's keys are
+    hashed with the pseudonymiser (:attr:`etl.config.Pseudonymiser.SQL`, its key bound to the
+    connection) to match the rejected rows' hashes. Only loads after a module's first rejected
+    row are hashed, so a build with none of them hashes nothing."""
+    later = " UNION ALL ".join(
+        f"""SELECT '{module}' AS module, {Pseudonymiser.SQL.format(token=f"'{kind}:' || {key}")}
+                   AS key, load_id
+            FROM stg_{module}, pseudonymiser_key
+            WHERE {key} IS NOT NULL AND load_id > (
+                SELECT min(load_id) FROM stg_sen2_rejected WHERE module = '{module}')"""
+        for module in HASHED_REJECTED
+        for key, kind in [KEY_COLUMNS[MODULES[module].key or ""]]
+    )
+    return f"""
+    INSERT INTO superseded
+    SELECT r.module, r.load_id, r.source_sheet, r.source_row
+    FROM stg_sen2_rejected r
+    WHERE r.module IN ({", ".join(f"'{m}'" for m in HASHED_REJECTED)}) AND EXISTS (
+        SELECT 1 FROM ({later}) l
         WHERE l.module = r.module AND l.key = r.key AND l.load_id > r.load_id);"""
 
 
@@ -208,6 +236,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     """Canonical tables, the SEN2 data-quality queries and the marts, from the staging tables."""
     con.execute(canonical_sql())
     con.execute(superseded_rejected_sql())
+    con.execute(superseded_rejected_hashed_sql())
     con.execute(render("loaded_rows.sql"))
     normalise_codes(con)
     run_checks(con)

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.checks import RowProblem, rule
+from etl.config import settings
 from etl.inputs.sen2.spec import MODULES
 
 # ---------------------------------------------------------------- rules found while building
@@ -132,6 +133,15 @@ rule(
     "query",
     "A decision (request outcome Y or N, or assessment outcome N) has no date",
     "Request outcome is Y but there is no request outcome date",
+    "SEN2",
+)
+rule(
+    "plan_agreed_not_issued",
+    "query",
+    "An assessment outcome is Y (plan to be issued) with no outcome date: the plan was agreed but "
+    "not yet issued, as DfE's guide says to record it; the request stays open on the watchlist",
+    "Assessment outcome is Y with no outcome date: plan agreed, not yet issued — check it is "
+    "still being drafted (request received 01/03/2024, 20-week date 19/07/2024)",
     "SEN2",
 )
 rule(
@@ -261,6 +271,29 @@ def check_sen2_outcome_date_missing(con: duckdb.DuckDBPyConnection) -> duckdb.Du
                'Assessment outcome is N (no plan) but there is no outcome date'
         FROM assessment WHERE assessment_outcome = 'N' AND assessment_outcome_date IS NULL
     """)
+
+
+def check_sen2_plan_agreed_not_issued(
+    con: duckdb.DuckDBPyConnection,
+) -> duckdb.DuckDBPyRelation:
+    """An assessment outcome Y with no outcome date: a plan agreed but not yet issued. Not an
+    error (DfE's guide says to leave the date blank until the plan is issued), but listed so an
+    analyst can check the plan is still being drafted; the request stays open (watchlist)."""
+    return con.sql(
+        """
+        SELECT a.load_id, a.source_file, a.source_sheet, a.source_row, 'AssessmentOutcomeDate',
+               'plan_agreed_not_issued', 'query',
+               'Assessment outcome is Y with no outcome date: plan agreed, not yet issued — '
+               || 'check it is still being drafted'
+               || coalesce(' (request received ' || strftime(r.received_date, '%d/%m/%Y')
+                           || ', 20-week date '
+                           || strftime(r.received_date + $within_days::INTEGER, '%d/%m/%Y')
+                           || ')', '')
+        FROM assessment a LEFT JOIN requests r USING (request_key)
+        WHERE a.assessment_outcome = 'Y' AND a.assessment_outcome_date IS NULL
+        """,
+        params={"within_days": settings().within_days},
+    )
 
 
 def check_sen2_week20_missing(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
@@ -584,6 +617,7 @@ CHECKS: tuple[Check, ...] = (
     check_sen2_outcome_before_received,
     check_sen2_decision_before_received,
     check_sen2_outcome_date_missing,
+    check_sen2_plan_agreed_not_issued,
     check_sen2_week20_missing,
     check_sen2_assessment_without_agreed_request,
     check_sen2_upn_missing_no_reason,

@@ -299,17 +299,17 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
 
     ok_rows = pa.array(ok, pa.int64())
 
-    def column(name: str) -> pa.Array:
+    def column(name: str, rows: pa.Array = ok_rows) -> pa.Array:
         values = typed.get(name)
-        return values.take(ok_rows) if values is not None else pa.nulls(len(ok), pa.string())
+        return values.take(rows) if values is not None else pa.nulls(len(rows), pa.string())
 
-    def keyed(name: str) -> list[str | None]:
+    def keyed(name: str, rows: pa.Array = ok_rows) -> list[str | None]:
         _, kind = KEY_COLUMNS[name]
         if kind not in ("person", "request"):
             # Internal table ids (assessment, plan, need…) are system row numbers, not about a
             # person: kept as written. Person and request ids are always keyed hashes.
-            return column(name).to_pylist()
-        return pseudo.keys(kind, column(name))
+            return column(name, rows).to_pylist()
+        return pseudo.keys(kind, column(name, rows))
 
     memo: dict[str, list[str | None]] = {}
     by_request: set[str] = set()  # plan ids taken from the request (see keys_for)
@@ -326,28 +326,30 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             pseudo, column("request_id"), column(person_source), column("received_date")
         )
 
-    def own_keys() -> list[str | None]:
+    def own_keys(rows: pa.Array = ok_rows) -> list[str | None]:
         """The module's own key; without an id column, one per parent (and rank, if any)."""
         assert module.key is not None
         _, kind = KEY_COLUMNS[module.key]
         if module.key in typed:
-            return keyed(module.key)
+            return keyed(module.key, rows)
         if module.name == "sen2":
             # A return's header with no id (the template's Header Record): its LA and date.
             return [
                 pseudo(kind, f"{la or ''}|{day.isoformat() if day else ''}")
                 for la, day in zip(
-                    column("la_code").to_pylist(), column("reference_date").to_pylist(), strict=True
+                    column("la_code", rows).to_pylist(),
+                    column("reference_date", rows).to_pylist(),
+                    strict=True,
                 )
             ]
         parent = next((p for p in module.parents if p in typed), None)
         if parent is None:
-            return [None] * len(ok)
+            return [None] * len(rows)
         rank_field = next((f.name for f in module.fields if f.name.endswith("rank")), None)
-        ranks = column(rank_field).to_pylist() if rank_field else [None] * len(ok)
+        ranks = column(rank_field, rows).to_pylist() if rank_field else [None] * len(rows)
         return [
             pseudo(kind, f"{parent}:{v}|{r or ''}") if v else None
-            for v, r in zip(column(parent).to_pylist(), ranks, strict=True)
+            for v, r in zip(column(parent, rows).to_pylist(), ranks, strict=True)
         ]
 
     def keys_for(target: Module, name: str) -> list[str | None]:
@@ -435,8 +437,12 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             )
     else:
         tables[module.name] = build(module)
+    # The key a rejected row of a module below Requests would have had (its id as written, or
+    # its parent + rank), for _rejected_table to hash.
+    lower = module.name not in LINKED_BY_PERSON and module.key is not None
+    rejected_own = own_keys(pa.array(sorted(bad_rows), pa.int64())) if lower else []
     tables["sen2_rejected"] = _rejected_table(
-        sheet, module, typed, person_source, numbers, bad_rows, pseudo
+        sheet, module, typed, person_source, numbers, bad_rows, pseudo, rejected_own
     )
     staged = StagedSheet(sheet, module.name, tables, problems, n + len(repeated), rec.unknown)
     staged.per_child = per_child
@@ -491,8 +497,8 @@ SOURCE_FIELDS = [
 ]
 
 
-# Rows rejected while staging, with the key their record would have had, so that a later file
-# holding the same record supersedes them (issue 9): only modules whose key is always a keyed hash.
+# Rows rejected while staging, with the key their record would have had (always a keyed hash),
+# so that a later file holding the same record supersedes them (issue 9).
 REJECTED_SCHEMA = pa.schema(
     [pa.field("module", pa.string()), pa.field("key", pa.string()), *SOURCE_FIELDS]
 )
@@ -521,13 +527,16 @@ def _rejected_table(
     numbers: list[int],
     bad_rows: set[int],
     pseudo: Pseudonymiser,
+    own: list[str | None],
 ) -> pa.Table:
     """The rejected rows of a sheet that a later file's record can supersede, each with the key
     staging gives that record: a Person row its child's, a Requests row its request's, and a
     case-list row (which feeds person, request and assessment) its request's, under module
     'requests'. The other modules key rows by system ids as written (assessment, plan, need…),
-    which are not kept for a row that was not loaded, and a row with no usable id cannot be
-    matched: both are left out, and stay rejected."""
+    which are not stored for a row that was not loaded: such a row keeps the keyed hash of the
+    key it would have had (``own``, by row; ``pseudo(kind, key)``), which the build matches
+    with the same hash of a later file's keys (:attr:`Pseudonymiser.SQL`). A row with no
+    usable id cannot be matched: it is left out, and stays rejected."""
     rows = sorted(bad_rows)
     taken = pa.array(rows, pa.int64())
 
@@ -548,7 +557,9 @@ def _rejected_table(
             pseudo, column("request_id"), column(person_source), column("received_date")
         )
     else:
-        target, keys = module.name, []
+        assert module.key is not None
+        _, kind = KEY_COLUMNS[module.key]
+        target, keys = module.name, [pseudo(kind, k) if k else None for k in own]
     kept = [(row, key) for row, key in zip(rows, keys, strict=False) if key is not None]
     return pa.table(
         {
