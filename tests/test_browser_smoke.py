@@ -35,6 +35,7 @@ TITLES = {
     "board_pack": "Board pack",
     "meeting": "Meeting mode",
     "data_quality": "Data quality",
+    "audit": "Audit trail",
 }
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference-data"
 RENDER_TIMEOUT_MS = 60_000
