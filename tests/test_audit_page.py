@@ -206,9 +206,9 @@ def test_the_audit_page_shows_records_counts_and_a_recorded_download(
     monkeypatch.setattr("ui.access.viewer", lambda: ANN)
     at = open_page("pages/audit.py")
     assert not at.exception
-    counts = table_with(at, "Signed in")
+    counts = table_with(at, "Visit (signed in)")
     assert counts.iloc[0].to_dict() == {
-        "Signed in": 1,  # this session's own sign-in, recorded by dashboard.py at NOW
+        "Visit (signed in)": 1,  # this session's own visit, recorded by dashboard.py at NOW
         "Refused": 0,
         "Row-level list shown": 1,
         "Download or pack": 1,  # 2 Dec; the one of 1 Oct is before the last 30 days

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from etl import config
+from etl import audit, config
 from etl.store import Warehouse
 from tests.test_browser_smoke import CHROMIUM, CHROMIUM_ARGS, RENDER_TIMEOUT_MS
 from tests.ui_fixtures import AS_OF, build_warehouse, free_port, streamlit_server, synthetic_rows
@@ -178,6 +178,17 @@ def test_sign_in_as_board_pcf_and_an_unknown_user(tmp_path: Path) -> None:
                 rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
                 mode = dict(r[:2] for r in rows if len(r) >= 2)["Mode"]
                 assert mode.startswith("Publish"), mode
+                # The audit trail names the signed-in member, the export and its mode.
+                [export] = [
+                    e
+                    for e in audit.read(data).entries
+                    if e.action == "export" and e.email == "board.member@example.gov.uk"
+                ]
+                assert (export.who, export.role, export.detail["mode"]) == (
+                    "Bea Board",
+                    "board",
+                    "publish",
+                )
                 # Data quality is not in the menu and not reachable by its address.
                 board.goto(f"{url}/data_quality")
                 _settle(board)
@@ -213,5 +224,16 @@ def test_sign_in_as_board_pcf_and_an_unknown_user(tmp_path: Path) -> None:
                 stranger.get_by_role("button", name="End session").click(timeout=RENDER_TIMEOUT_MS)
                 stranger.goto(url)
                 stranger.get_by_role("button", name="Sign in").wait_for(timeout=RENDER_TIMEOUT_MS)
+                # Each signed-in visit (one per page opened by its address here) and the
+                # refusal are in the trail; nobody else is.
+                trail = [(e.action, e.email) for e in audit.read(data).entries]
+                assert ("sign_in", "board.member@example.gov.uk") in trail
+                assert ("sign_in", "forum.member@example.nhs.uk") in trail
+                assert ("denied", "stranger@example.com") in trail
+                assert {email for _, email in trail} == {
+                    "board.member@example.gov.uk",
+                    "forum.member@example.nhs.uk",
+                    "stranger@example.com",
+                }
             finally:
                 browser.close()

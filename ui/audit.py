@@ -99,7 +99,11 @@ def _once(key: tuple[str, ...]) -> bool:
 
 
 def signed_in() -> None:
-    """Record the viewer's sign-in, once per session (call on every run once signed in)."""
+    """Record a signed-in visit, once per browser session (call on every run once signed in).
+
+    Streamlit starts a session for each tab and each time the address is opened again, and the
+    sign-in cookie carries over, so one sign-in can give several visits: the trail counts visits
+    (who opened the dashboard, when), not password prompts."""
     if _once(("sign_in",)):
         record("sign_in")
 

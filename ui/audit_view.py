@@ -14,7 +14,7 @@ from ui.formatting import fmt_date
 
 # What each action means, in the words an analyst reading the trail would use.
 ACTION_LABELS: dict[str, str] = {
-    "sign_in": "Signed in",
+    "sign_in": "Visit (signed in)",
     "denied": "Refused",
     "view_rows": "Row-level list shown",
     "export": "Download or pack",
