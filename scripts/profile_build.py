@@ -64,11 +64,7 @@ class TimedConnection:
         for statement in duckdb.extract_statements(sql):
             text = statement.query
             start = time.perf_counter()
-            result = (
-                self._con.execute(text, parameters)
-                if parameters
-                else self._con.execute(text)
-            )
+            result = self._con.execute(text, parameters) if parameters else self._con.execute(text)
             self.timings.append((time.perf_counter() - start, self._caller(), _label(text)))
         for name in scans:
             self._con.unregister(name)
@@ -125,8 +121,10 @@ def main() -> None:
         con.execute("CHECKPOINT")
         checkpoint = time.perf_counter() - start
         measured = sum(t for t, _, _ in timed.timings)
-        print(f"copy carried tables {copied:.2f} s; build {total:.2f} s "
-              f"({measured:.2f} s in {len(timed.timings)} timed steps); checkpoint {checkpoint:.2f} s")
+        print(
+            f"copy carried tables {copied:.2f} s; build {total:.2f} s ({measured:.2f} s in "
+            f"{len(timed.timings)} timed steps); checkpoint {checkpoint:.2f} s"
+        )
         for seconds, where, label in sorted(timed.timings, reverse=True)[: args.top]:
             print(f"  {seconds:8.2f} s  {where:<42} {label}")
         if args.checks:

@@ -95,7 +95,7 @@ def test_failed_build_leaves_previous_data(tmp_path: Path, monkeypatch: pytest.M
     run_load([gf.write_flat(tmp_path / "cases.csv")], data)
     before = (data / "warehouse.duckdb").stat().st_mtime_ns
 
-    def broken(con: duckdb.DuckDBPyConnection) -> None:
+    def broken(con: duckdb.DuckDBPyConnection, only: set[str] | None = None) -> None:
         raise RuntimeError("simulated failure half-way through a build")
 
     monkeypatch.setattr(warehouse, "build", broken)
