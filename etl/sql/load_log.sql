@@ -50,29 +50,36 @@ WITH rejected_rows AS (
     FROM problems WHERE severity = 'error' AND "row" IS NOT NULL
       AND load_id IN (SELECT load_id FROM log_loads)
 ),
-row_fate AS (
-    -- Precedence: an error on the row wins, then loaded, else superseded.
-    SELECT load_id, source_sheet, source_row,
-           CASE WHEN bool_or(kind = 'rejected') THEN 'rejected'
-                WHEN bool_or(kind = 'loaded') THEN 'loaded'
-                ELSE 'superseded' END AS fate
-    FROM (SELECT *, 'loaded' AS kind FROM all_loaded_rows
-          UNION ALL SELECT *, 'rejected' FROM rejected_rows
-          UNION ALL SELECT load_id, source_sheet, source_row, 'superseded' FROM superseded
-                    WHERE load_id IN (SELECT load_id FROM log_loads))
-    GROUP BY load_id, source_sheet, source_row
-)
+-- Precedence: an error on the row wins, then loaded, else superseded. Counted per file from
+-- the few rejected and superseded rows (issue 11): loaded = every loaded row less those an
+-- error rejects; superseded = superseded_rows (never loaded) less the rejected.
+loaded AS (SELECT load_id, count(*) AS n FROM all_loaded_rows GROUP BY ALL),
+loaded_rejected AS (
+    SELECT l.load_id, count(*) AS n
+    FROM all_loaded_rows l JOIN rejected_rows r
+      ON r.load_id = l.load_id AND r.source_sheet IS NOT DISTINCT FROM l.source_sheet
+     AND r.source_row IS NOT DISTINCT FROM l.source_row
+    GROUP BY ALL),
+rejected AS (SELECT load_id, count(*) AS n FROM rejected_rows GROUP BY ALL),
+superseded_only AS (
+    SELECT load_id, count(*) AS n
+    FROM (SELECT load_id, source_sheet, source_row FROM superseded_rows
+          EXCEPT SELECT load_id, source_sheet, source_row FROM rejected_rows)
+    GROUP BY ALL)
 SELECT f.load_id, f.file, f.path, f.content_hash, f.shape, f.status, f.message, f.loaded_at,
        f.synthetic, f.as_of, f.rows_read,
-       count(*) FILTER (WHERE fate = 'loaded')::INTEGER AS rows_loaded,
-       count(*) FILTER (WHERE fate = 'rejected')::INTEGER AS rows_rejected,
-       count(*) FILTER (WHERE fate = 'superseded')::INTEGER AS rows_superseded,
+       (coalesce(l.n, 0) - coalesce(lr.n, 0))::INTEGER AS rows_loaded,
+       coalesce(r.n, 0)::INTEGER AS rows_rejected,
+       coalesce(s.n, 0)::INTEGER AS rows_superseded,
        (SELECT count(*) FROM problems p WHERE p.load_id = f.load_id AND p.severity = 'query')::INTEGER
            AS queries
-FROM load_files f LEFT JOIN row_fate r USING (load_id)
+FROM load_files f
+LEFT JOIN loaded l USING (load_id)
+LEFT JOIN loaded_rejected lr USING (load_id)
+LEFT JOIN rejected r USING (load_id)
+LEFT JOIN superseded_only s USING (load_id)
 WHERE f.load_id IN (SELECT load_id FROM log_loads)
-  AND f.load_id NOT IN (SELECT load_id FROM retried_failures)
-GROUP BY ALL;
+  AND f.load_id NOT IN (SELECT load_id FROM retried_failures);
 CREATE TABLE IF NOT EXISTS load_log AS SELECT * FROM load_log_remade LIMIT 0;
 DELETE FROM load_log
 WHERE load_id IN (SELECT load_id FROM log_loads UNION ALL SELECT load_id FROM retried_failures);
