@@ -194,6 +194,16 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
         con.execute("DETACH prev")
 
 
+def _migrate_records(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
+    """Records kept inside the published warehouse move to their store, as a full build's copy
+    does (``records.migrate``), when a load starts from a copy of that warehouse instead."""
+    con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
+    try:
+        records.migrate(con, previous.parent)
+    finally:
+        con.execute("DETACH prev")
+
+
 def _shared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """Columns of ``table`` in both the file being built and the attached ``prev`` (in the new
     file's order); names come from DuckDB's catalogue, never from a file's contents."""
@@ -460,6 +470,8 @@ def run_load(
             _create_base_tables(con)
             if previous is not None and not carry:
                 _copy_previous(con, previous)
+            elif previous is not None:
+                _migrate_records(con, previous)
             before = load_facts(con)
             for result in new:
                 _insert_file(con, result, synthetic, as_of)
