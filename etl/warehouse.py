@@ -11,7 +11,10 @@ load leaves only a stray ``.build-*`` file behind and the published data untouch
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +48,7 @@ class FileResult:
     load_id: int | None = None
     content_hash: str = ""
     staged: Staged | None = None  # the staging rows, when the file was read
+    kind: str = ""  # the input kind that staged it
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -77,6 +81,7 @@ def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) 
             claim = kind.recognise(sheets, context)
             if claim is not None:
                 staged = kind.stage(claim, sheets, context)
+                result.kind = kind.name
                 break
         else:
             raise FileProblem(
@@ -189,6 +194,16 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
         con.execute("DETACH prev")
 
 
+def _migrate_records(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
+    """Records kept inside the published warehouse move to their store, as a full build's copy
+    does (``records.migrate``), when a load starts from a copy of that warehouse instead."""
+    con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
+    try:
+        records.migrate(con, previous.parent)
+    finally:
+        con.execute("DETACH prev")
+
+
 def _shared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """Columns of ``table`` in both the file being built and the attached ``prev`` (in the new
     file's order); names come from DuckDB's catalogue, never from a file's contents."""
@@ -251,28 +266,133 @@ def _snapshot(result: FileResult, as_of: dt.date | None) -> dt.date | None:
     return as_of if result.staged is None or result.staged.sets_snapshot else None
 
 
-def build(con: duckdb.DuckDBPyConnection, pseudo: Pseudonymiser) -> None:
+# The tables every kind's build adds rows to (besides its own): each row belongs to one file.
+SHARED_TABLES = ("build_problems", "query_problems", "superseded")
+
+
+def build(
+    con: duckdb.DuckDBPyConnection, pseudo: Pseudonymiser, only: set[str] | None = None
+) -> None:
     """Rebuild every kind's canonical tables, checks and marts, then the problem list and the
     load log, from the staging tables. ``pseudo``'s key is bound to the connection (a TEMP
-    table, never in the file) for SQL that matches keyed hashes (SEN2's rejected rows)."""
+    table, never in the file) for SQL that matches keyed hashes (SEN2's rejected rows).
+
+    ``only`` (issue 11): rebuild just these kinds in a copy of the published warehouse (see
+    :func:`stale_kinds`); the other kinds' tables are kept as built. Each row of the shared
+    tables, the problem list and the load log belongs to one file, and each file to the kind
+    whose staging tables hold its rows, so the rebuilt kinds' rows are removed and made again
+    and the load log is remade for their files and this load's new ones only.
+    """
     pseudo.bind(con)
-    con.execute("""
-        CREATE OR REPLACE TABLE build_problems (
-            load_id INTEGER, file VARCHAR, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
-            rule VARCHAR, severity VARCHAR, message VARCHAR);
-        CREATE OR REPLACE TABLE query_problems AS SELECT * FROM build_problems LIMIT 0;
-        CREATE OR REPLACE TABLE superseded (module VARCHAR, load_id INTEGER,
-            source_sheet VARCHAR, source_row INTEGER);
-    """)
     kinds = inputs.kinds()
+    if only is None:
+        con.execute("""
+            CREATE OR REPLACE TABLE build_problems (
+                load_id INTEGER, file VARCHAR, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
+                rule VARCHAR, severity VARCHAR, message VARCHAR);
+            CREATE OR REPLACE TABLE query_problems AS SELECT * FROM build_problems LIMIT 0;
+            CREATE OR REPLACE TABLE superseded (module VARCHAR, load_id INTEGER,
+                source_sheet VARCHAR, source_row INTEGER);
+            DROP TABLE IF EXISTS problems;
+            DROP TABLE IF EXISTS load_log;
+            CREATE OR REPLACE TEMP TABLE log_loads AS SELECT load_id FROM load_files;
+        """)
+    else:
+        owned = _owned_loads([k for k in kinds if k.name in only])
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE log_loads AS SELECT load_id FROM ({owned}) "
+            "UNION SELECT load_id FROM load_files "
+            "WHERE status <> 'staged' OR load_id NOT IN (SELECT load_id FROM load_log)"
+        )
+        for table in SHARED_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE load_id IN (SELECT load_id FROM ({owned}))")
     for kind in inputs.build_order(kinds):
-        kind.build(con)
+        if only is None or kind.name in only:
+            kind.build(con)
     # Table names come from the registry, never from a file.
     loaded = " UNION ALL ".join(
         f"SELECT load_id, source_sheet, source_row FROM {kind.name}_loaded_rows" for kind in kinds
     )
     con.execute((SQL_DIR / "load_log.sql").read_text().replace("{loaded_rows}", loaded))
     snapshots.stamp(con)  # which version of the definitions built this file (issue 15)
+    con.execute(
+        "CREATE OR REPLACE TABLE build_fingerprint AS SELECT ?::VARCHAR AS fingerprint",
+        [build_fingerprint()],
+    )
+
+
+def _owned_loads(kinds: list[inputs.InputKind]) -> str:
+    """SQL for the load ids whose rows these kinds' staging tables hold (names from the
+    registry, never from a file); an empty result when ``kinds`` is empty."""
+    parts = [f"SELECT load_id FROM {table}" for kind in kinds for table in kind.staging]
+    return " UNION ".join(parts) if parts else "SELECT NULL::INTEGER AS load_id WHERE FALSE"
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A digest of the code that builds a warehouse: every ``.py`` and ``.sql`` file of ``etl``."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.sql")]):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_fingerprint() -> str:
+    """What a build's result depends on besides the rows: the code and the settings. A kind's
+    tables are carried from the published warehouse only when its fingerprint is today's, so
+    an upgrade or a changed threshold rebuilds everything once."""
+    return hashlib.sha256(f"{_code_digest()}\0{settings()!r}".encode()).hexdigest()
+
+
+def carries_forward(previous: Path) -> bool:
+    """Whether a load may start from a copy of the published warehouse and rebuild only the
+    kinds it changes (issue 11): only when the same code and settings built it
+    (:func:`build_fingerprint`; a warehouse built before this check has none)."""
+    con = duckdb.connect(str(previous), read_only=True)
+    try:
+        # Looked up in the catalogue first: a missing table would otherwise be looked for among
+        # this module's Python names (DuckDB's replacement scans).
+        if not con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'build_fingerprint'"
+        ).fetchall()[0][0]:
+            return False
+        rows = con.execute("SELECT fingerprint FROM build_fingerprint").fetchall()
+    finally:
+        con.close()
+    return rows == [(build_fingerprint(),)]
+
+
+def stale_kinds(
+    con: duckdb.DuckDBPyConnection, new: list[FileResult], before: tuple[Any, ...]
+) -> set[str]:
+    """The kinds a load that starts from a copy of the published warehouse must rebuild, once
+    this load's files are in ``con`` (issue 11).
+
+    A kind is stale when this load staged a file of it; when it reads the load record
+    (``reads_load_record``: SEN2's snapshot date and synthetic flag) and the record's facts
+    changed (``before``: :func:`load_facts` before this load's files went in); and when it
+    builds after a stale kind (``build_after``: exclusions reads SEN2's tables).
+    """
+    kinds = inputs.kinds()
+    stale = {r.kind for r in new if r.status == "staged" and r.kind}
+    if load_facts(con) != before:
+        stale |= {k.name for k in kinds if getattr(k, "reads_load_record", False)}
+    for kind in inputs.build_order(kinds):
+        if set(getattr(kind, "build_after", ())) & stale:
+            stale.add(kind.name)
+    return stale
+
+
+def load_facts(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The load record's facts a build reads (``reads_load_record``): the latest snapshot date
+    of a loaded file and whether any loaded file is synthetic."""
+    return tuple(
+        con.execute(
+            "SELECT max(as_of), coalesce(bool_or(synthetic), FALSE) FROM load_files "
+            "WHERE status = 'staged'"
+        ).fetchall()[0]
+    )
 
 
 def run_load(
@@ -340,15 +460,28 @@ def run_load(
         # --replace forgets the records made so far once the new file is published (before its
         # snapshot is taken, which keeps the records as they then stand).
         forget = (lambda: records.clear(folder)) if replace else None
-        with building(folder, published, publish=publish, after_publish=forget) as con:
+        # Issue 11: onto a warehouse built by this code and settings, start from a copy of it
+        # and rebuild only the kinds this load changes; otherwise copy the carried tables into
+        # a new file and rebuild everything.
+        carry = previous is not None and carries_forward(previous)
+        with building(
+            folder,
+            published,
+            publish=publish,
+            after_publish=forget,
+            start_from=previous if carry else None,
+        ) as con:
             _create_base_tables(con)
-            if previous is not None:
+            if previous is not None and not carry:
                 _copy_previous(con, previous)
+            elif previous is not None:
+                _migrate_records(con, previous)
+            before = load_facts(con)
             for result in new:
                 _insert_file(con, result, synthetic, as_of)
             if not replace:  # --replace starts again without the records made so far
                 records.store(con, folder)
-            build(con, pseudo)
+            build(con, pseudo, stale_kinds(con, new, before) if carry else None)
             summary, problems = _read_summaries(con)
             report = LoadReport(results, publish, summary, problems)
             report.new_problems = _problems_of(con, [r.load_id for r in new if r.load_id])
@@ -383,6 +516,7 @@ def building(
     publish: bool = True,
     trigger: str = "",
     after_publish: Callable[[], None] | None = None,
+    start_from: Path | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a new database file in ``folder`` (call under :func:`_lock`).
 
@@ -391,13 +525,17 @@ def building(
     overrides, published figures), so a reader never sees a half-built file. The temporary file
     is removed whatever happens. Each publish is then kept as a snapshot (``etl.snapshots``;
     ``trigger`` says why: "load" for the warehouse and "published" for the published figures
-    unless given; ``after_publish`` runs between the publish and the snapshot).
+    unless given; ``after_publish`` runs between the publish and the snapshot). With
+    ``start_from`` the new file starts as a copy of that (closed, published) file instead of
+    empty: the published file and its snapshots' hard links are never written to.
     """
     fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=folder)
     os.close(fd)
     os.unlink(tmp_name)  # DuckDB wants to create the file itself
     tmp = Path(tmp_name)
     try:
+        if start_from is not None:
+            shutil.copyfile(start_from, tmp)
         # [performance]: a memory cap makes a big build spill to disk rather than fail.
         con = duckdb.connect(str(tmp), config=settings().performance.duckdb_config())
         try:

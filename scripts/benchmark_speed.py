@@ -4,7 +4,7 @@ Prints figures; asserts nothing (DESIGN §9). Quote the load average it prints: 
 machine the ratios hold better than the seconds.
 
     python scripts/benchmark_speed.py --data-dir DIR [--baseline ../main] [--csv FOLDER]
-        [--rounds 3] [--load FOLDER]
+        [--rounds 3] [--load FOLDER] [--add FILE…]
 
 - ``kpis``: ``python -m etl kpis --json --data-dir DIR`` in a new process, this tree against the
   baseline tree (a checkout of the code before the change, e.g. the main worktree), and the
@@ -13,6 +13,9 @@ machine the ratios hold better than the seconds.
   against the standard library's line-by-line reading of the same file (the reader before this
   change, kept as the fallback), and DuckDB's bare ``read_csv`` (the floor); then the keyed hashes
   of the first column: ``Pseudonymiser.keys`` (DuckDB) against one Python HMAC call per row.
+- ``--add FILE… --data-dir DIR``: the files loaded onto a copy of DIR's warehouse by this tree,
+  rebuilding only the kinds they change, against the same load rebuilding every kind (the
+  warehouse's build fingerprint removed, which is what every load did before), alternating.
 - ``--load FOLDER``: ``python -m etl load FOLDER --replace`` into a new data folder, this tree
   against the baseline tree, with each process's peak memory (``ru_maxrss`` of the child).
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -180,17 +184,77 @@ def bench_load(folder: Path, baseline: Path | None, rounds: int) -> None:
         print(f"  peak memory (max resident): {max(r[1] for r in results):.2f} GB")
 
 
+def _timed_cli(tree: Path, *args: str) -> tuple[float, float]:
+    """Seconds and peak memory (GB, the child's max resident set) of one ``python -m etl``."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", _python(tree), "-m", "etl", *args],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+    )
+    return time.perf_counter() - start, int(done.stderr.strip().splitlines()[-1]) / 1024 / 1024
+
+
+def bench_add(data: Path, files: list[Path], rounds: int) -> None:
+    """A small file loaded onto a big warehouse: this tree's load that rebuilds only the kinds
+    the file changes, against the same load rebuilding everything (what every load did before),
+    in alternating rounds, each on a fresh copy of the same warehouse."""
+    import duckdb
+
+    names = " ".join(p.name for p in files)
+    print(f"load {names} onto a copy of {data} ({rounds} rounds, alternating)")
+    with tempfile.TemporaryDirectory(prefix="send-speed-add-") as tmp:
+        seed = Path(tmp) / "seed"
+        seed.mkdir()
+        for name in ("warehouse.duckdb", ".hash_key"):
+            if (data / name).exists():
+                shutil.copy2(data / name, seed / name)
+        # Rebuilt once by this tree, so that the warehouse carries this code's fingerprint.
+        seconds, peak = _timed_cli(REPO, "rebuild", "--json", "--data-dir", str(seed))
+        print(f"  rebuild of the whole warehouse, this tree: {seconds:.2f} s, peak {peak:.2f} GB")
+        timings: dict[str, list[tuple[float, float]]] = {"full": [], "incremental": []}
+        for _ in range(rounds):
+            for mode in ("full", "incremental"):
+                folder = Path(tmp) / mode
+                shutil.rmtree(folder, ignore_errors=True)
+                shutil.copytree(seed, folder, ignore=shutil.ignore_patterns("snapshots"))
+                if mode == "full":  # no fingerprint: the load rebuilds every kind, as before
+                    with duckdb.connect(str(folder / "warehouse.duckdb")) as con:
+                        con.execute("DROP TABLE build_fingerprint")
+                command = ["load", *map(str, files), "--json", "--data-dir", str(folder)]
+                timings[mode].append(_timed_cli(REPO, *command))
+        full = [t for t, _ in timings["full"]]
+        _show("every kind rebuilt (before)", full)
+        _show("only the kinds the file changes", [t for t, _ in timings["incremental"]], full)
+        for mode, results in timings.items():
+            print(f"  peak memory, {mode}: {max(m for _, m in results):.2f} GB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, help="a loaded data folder for kpis")
     parser.add_argument("--baseline", type=Path, help="the code before the change")
     parser.add_argument("--csv", type=Path, metavar="FOLDER", help="CSV files to read")
     parser.add_argument("--load", type=Path, metavar="FOLDER", help="files to load")
+    parser.add_argument(
+        "--add",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="files to load onto a copy of --data-dir's warehouse, incremental against full",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     print(f"load average at start: {_loadavg()}; {os.cpu_count()} cores", flush=True)
-    if args.data_dir:
+    if args.data_dir and not args.add:
         bench_kpis(args.data_dir, args.baseline, args.rounds)
+    if args.add:
+        if not args.data_dir:
+            parser.error("--add needs --data-dir (the warehouse to load onto)")
+        bench_add(args.data_dir, args.add, args.rounds)
     if args.csv:
         bench_csv(args.csv, args.rounds)
     if args.load:

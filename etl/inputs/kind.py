@@ -14,6 +14,13 @@ An input kind (SEN2, improvement-plan trackers, …) is a package ``etl/inputs/<
   that no ``<name>_loaded_rows`` holds counts as superseded, and its row problems leave the list.
   The connection holds the pseudonymiser's key (``Pseudonymiser.bind``: a TEMP table, never in
   the file), so SQL can key values with ``Pseudonymiser.SQL`` exactly as staging does.
+  Every row it adds to ``build_problems``, ``query_problems`` or ``superseded`` carries the
+  load_id of one of its own files: a load that rebuilds only the kinds it changes (issue 11)
+  removes a kind's rows by those load ids and keeps the rest.
+
+Optional attributes: ``build_after`` (names of kinds whose tables its build reads; it is rebuilt
+whenever they are) and ``reads_load_record`` (its build reads ``load_files``; it is rebuilt when
+a load changes the latest snapshot date or the synthetic flag).
 """
 
 from __future__ import annotations

@@ -34,6 +34,9 @@ class Sen2Kind:
     looks_like = "recognisable SEN2 headers (e.g. ReceivedDate, RequestOutcome, persontableid)"
     specs: Sequence[Any] = (*MODULES.values(), FLAT)
     carried: tuple[str, ...] = ()
+    # warehouse_meta reads the load record (the snapshot date, synthetic): a load of another
+    # kind that changes those rebuilds SEN2 too (issue 11, etl.warehouse.stale_kinds).
+    reads_load_record = True
 
     @property
     def staging(self) -> dict[str, pa.Schema]:

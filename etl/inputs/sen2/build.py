@@ -66,6 +66,11 @@ def canonical_sql() -> str:
     """SQL that turns staging rows into canonical tables + build problems (generated per module).
 
     Only names from the specs above are put into it; no value from a file ever is.
+
+    Ranking needs window functions only where a key repeats (issue 11): the keys held by more
+    than one staging row are found first (one hash aggregate), and only their rows are ranked,
+    carrying just their row id and position. A row whose key no other row holds is its own
+    first and latest version. A blank key counts as one key here, as in the ranking.
     """
     parts: list[str] = []
     for name in MODULE_ORDER:
@@ -75,19 +80,22 @@ def canonical_sql() -> str:
         CREATE OR REPLACE TEMP TABLE ranked_{name} AS
         -- A repeated id on one sheet is a duplicate (error); the same record in a later file, or
         -- on another sheet, supersedes the earlier one (the latest load wins), duplicates and all.
+        WITH repeated AS (SELECT {key} FROM stg_{name} GROUP BY ALL HAVING count(*) > 1)
         SELECT *, row_number() OVER (PARTITION BY {key}, dup_rank = 1
                                      ORDER BY load_id DESC, source_sheet DESC, source_row)
                       AS version_rank
-        FROM (SELECT *,
-                     row_number() OVER (PARTITION BY load_id, source_sheet, {key}
-                                        ORDER BY source_row) AS dup_rank,
-                     min(source_row) OVER (PARTITION BY load_id, source_sheet, {key}) AS first_row,
-                     max(load_id) OVER (PARTITION BY {key}) AS latest_load
-              FROM stg_{name});
+        FROM (SELECT s.rowid AS rid, s.load_id, s.source_file, s.source_sheet, s.source_row,
+                     s.{key},
+                     row_number() OVER (PARTITION BY s.load_id, s.source_sheet, s.{key}
+                                        ORDER BY s.source_row) AS dup_rank,
+                     min(s.source_row) OVER (PARTITION BY s.load_id, s.source_sheet, s.{key})
+                         AS first_row,
+                     max(s.load_id) OVER (PARTITION BY s.{key}) AS latest_load
+              FROM stg_{name} s SEMI JOIN repeated r ON s.{key} IS NOT DISTINCT FROM r.{key});
         INSERT INTO build_problems
         SELECT load_id, source_file, source_sheet, source_row, NULL, 'key_missing', 'error',
                'This {title} row has no id and no parent id, so it cannot be linked'
-        FROM ranked_{name} WHERE {key} IS NULL;
+        FROM stg_{name} WHERE {key} IS NULL;
         INSERT INTO build_problems
         SELECT load_id, source_file, source_sheet, source_row, NULL, 'duplicate_key', 'error',
                'Two {title} rows have the same record ID: it is already on row ' || first_row ||
@@ -98,7 +106,11 @@ def canonical_sql() -> str:
         WHERE (version_rank > 1 AND dup_rank = 1)
            OR (dup_rank > 1 AND {key} IS NOT NULL AND load_id < latest_load);""")
         links = PARENT_LINKS[name]
-        keep = f"dup_rank = 1 AND version_rank = 1 AND {key} IS NOT NULL"
+        # Kept: a row with its id that is the first on its sheet and the latest version.
+        keep = (
+            f"{key} IS NOT NULL AND rowid NOT IN "
+            f"(SELECT rid FROM ranked_{name} WHERE dup_rank > 1 OR version_rank > 1)"
+        )
         if links:
             conditions = " OR ".join(
                 f"({col} IS NOT NULL AND {col} IN (SELECT {col} FROM {parent}))"
@@ -108,19 +120,21 @@ def canonical_sql() -> str:
             )
             parent_names = " or ".join(f"{ARTICLE[p]} {PARENT_LABEL[p]}" for p, _ in links)
             parts.append(f"""
+            CREATE OR REPLACE TEMP TABLE kept_{name} AS
+            SELECT rowid AS rid, ({conditions}) AS linked FROM stg_{name} WHERE {keep};
             CREATE OR REPLACE TABLE {name} AS
-            SELECT * EXCLUDE (dup_rank, version_rank, first_row, latest_load) FROM ranked_{name}
-            WHERE {keep} AND ({conditions});
+            SELECT * FROM stg_{name}
+            WHERE rowid IN (SELECT rid FROM kept_{name} WHERE linked);
             INSERT INTO build_problems
             SELECT load_id, source_file, source_sheet, source_row, NULL, 'orphan_row', 'error',
                    'This {title} row points to {parent_names} that was not loaded (missing, '
                    || 'or rejected: see that row''s own problem)'
-            FROM ranked_{name} WHERE {keep} AND NOT ({conditions});""")
+            FROM stg_{name}
+            WHERE rowid IN (SELECT rid FROM kept_{name} WHERE NOT linked);""")
         else:
             parts.append(f"""
             CREATE OR REPLACE TABLE {name} AS
-            SELECT * EXCLUDE (dup_rank, version_rank, first_row, latest_load) FROM ranked_{name}
-            WHERE {keep};""")
+            SELECT * FROM stg_{name} WHERE {keep};""")
     return "\n".join(parts)
 
 
