@@ -32,10 +32,10 @@ from streamlit.testing.v1 import AppTest
 from etl.access import Viewer
 from etl.catalogue import CATALOGUE, metric
 from etl.store import Warehouse
+from tests.test_disclosure_pages import COUNT_LABELS  # one list of count labels
 from tests.test_pages import DASHBOARD, PAGES, TIMEOUT
 from tests.ui_fixtures import REPO
-from ui import components, waits_view
-from ui.formatting import COLUMNS
+from ui import components
 
 REFERENCE_DATA = REPO.parent / "shared" / "reference-data"
 HOME_LA = "E08000031"  # an LA in the published reference data (as tests/test_benchmark_page.py)
@@ -45,19 +45,6 @@ HIDDEN = "Not shown to you:"  # ui.access.rows_hidden
 ANALYST = Viewer(name="Analyst", email="analyst@council.example", role="analyst")
 # A reference as the screen may write it: a table escapes Markdown, so "R-0A1B…" is "R\\-0A1B…".
 REF = re.compile(r"\b([RW])\\?-([0-9A-F]{10})\b")
-# Every label under which a table shows a count of children or records about them.
-COUNT_LABELS = {c.label for c in COLUMNS.values() if c.kind == "count"} | {
-    col.label
-    for table in (
-        waits_view.SUMMARY_COLUMNS,
-        waits_view.TREND_COLUMNS,
-        waits_view.DISTRIBUTION_COLUMNS,
-        waits_view.BREAKDOWN_COLUMNS,
-        waits_view.COMPARE_COLUMNS,
-    )
-    for _, col in table
-    if col.kind == "count"
-}
 # "245 of 480" in a sentence or a label: the counts behind a figure (not a date: "14 of 2 Dec").
 X_OF_Y = re.compile(r"(?<![\d.,])(\d[\d,]*) of (\d[\d,]*)(?![\d.,%]| [A-Z][a-z]{2} \d{4})")
 # Words around "N of M" that are not counts of children: ranks among LAs (published), the
