@@ -7,9 +7,10 @@ from __future__ import annotations
 import streamlit as st
 
 from etl import catalogue
+from etl.access import EHC_PLANS
 from etl.inputs.exclusions.stage import year_shown
 from etl.kpi_links import LINKABLE
-from ui import components, db, exclusions_view, snapshot_components, waits_view
+from ui import access, components, db, exclusions_view, snapshot_components, waits_view
 from ui import exclusions_components as exclusions_parts
 from ui import tracker_components as tc
 from ui import tracker_view as plan_view
@@ -61,7 +62,10 @@ components.kpi_row(
 )
 st.page_link(
     "pages/timeliness.py",
-    label="See the monthly trend, stages and the watchlist of open requests",
+    # Only a role that may see the watchlist is promised it (issue 16).
+    label="See the monthly trend, stages and the watchlist of open requests"
+    if access.viewer().may_see_rows(EHC_PLANS)
+    else "See the monthly trend and the stages of open requests",
     icon=":material/arrow_forward:",
 )
 
