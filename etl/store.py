@@ -491,23 +491,39 @@ def annual_review_kpis(
 HEADLINES_TABLE = "mart_headline_kpis"
 
 
+def headlines_code() -> str:
+    """A digest of the code that shapes the stored figures (this module, ``etl.metrics`` and the
+    annual reviews query): a row stored by other code is not read (the live queries answer until
+    the next build), so an upgrade that changes a key or a rounding is never hidden by it."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in (Path(__file__), Path(metrics.__file__), QUERY_SQL_DIR / "annual_reviews.sql"):
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def store_headlines(con: duckdb.DuckDBPyConnection) -> None:
     """Store the default ``ehcp`` and ``annual_reviews`` sections in the warehouse being built
     (no row when no SEN2 request is loaded: ``kpis`` says so without them)."""
     import json
 
-    con.execute(f"CREATE OR REPLACE TABLE {HEADLINES_TABLE} (ehcp VARCHAR, annual_reviews VARCHAR)")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {HEADLINES_TABLE} "
+        "(ehcp VARCHAR, annual_reviews VARCHAR, code VARCHAR)"
+    )
     meta = con.execute("SELECT requests_loaded FROM warehouse_meta").fetchone()
     if not meta or not meta[0]:
         return
     con.execute(
-        f"INSERT INTO {HEADLINES_TABLE} VALUES (?, ?)",
-        [json.dumps(metrics.ehcp_kpis(con)), json.dumps(annual_review_kpis(con))],
+        f"INSERT INTO {HEADLINES_TABLE} VALUES (?, ?, ?)",
+        [json.dumps(metrics.ehcp_kpis(con)), json.dumps(annual_review_kpis(con)), headlines_code()],
     )
 
 
 def read_headlines(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
-    """The sections :func:`store_headlines` stored, or None (none stored, or an older file)."""
+    """The sections :func:`store_headlines` stored, or None (none stored, an older file, or a
+    row stored by other code: :func:`headlines_code`)."""
     import json
 
     # Looked up in the catalogue first: a missing table would be looked for among Python names.
@@ -518,7 +534,7 @@ def read_headlines(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     ).fetchone()
     if not found or not found[0]:
         return None
-    row = con.execute(f"SELECT ehcp, annual_reviews FROM {HEADLINES_TABLE}").fetchone()
-    if row is None:
+    row = con.execute(f"SELECT ehcp, annual_reviews, code FROM {HEADLINES_TABLE}").fetchone()
+    if row is None or row[2] != headlines_code():
         return None
     return {"ehcp": json.loads(row[0]), "annual_reviews": json.loads(row[1])}

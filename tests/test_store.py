@@ -96,6 +96,12 @@ def test_the_default_headlines_are_stored_by_the_build_and_equal_the_live_ones(
         assert warehouse.kpis(AS_OF.year, AS_OF) == live
         assert warehouse.annual_reviews(AS_OF) == live_reviews
 
+    # A row stored by other code (an upgrade since the build) is not read: the live figures.
+    with duckdb.connect(str(copy / "warehouse.duckdb")) as con:
+        con.execute(f"UPDATE {store.HEADLINES_TABLE} SET code = 'the code before an upgrade'")
+    with Warehouse.at(copy) as warehouse:
+        assert (warehouse.kpis(), warehouse.annual_reviews()) == (live, live_reviews)
+
     # A warehouse built before the row was stored: the live figures, the same as before.
     with duckdb.connect(str(copy / "warehouse.duckdb")) as con:
         con.execute(f"DROP TABLE {store.HEADLINES_TABLE}")
