@@ -25,7 +25,8 @@ Retention: ``[audit] retention_days`` (730). A month file is removed, at the nex
 whole month is older than that, so every record is kept at least ``retention_days`` and at most
 a month longer. ``[audit] enabled = false`` records nothing (reading still works).
 
-Standard library and ``filelock`` only: the CLI records without importing pandas or Streamlit.
+Standard library and ``filelock`` (imported when a record is written) only: the CLI records
+without importing pandas or Streamlit.
 """
 
 from __future__ import annotations
@@ -39,8 +40,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
-
-from filelock import FileLock
 
 from etl import config
 from etl.access import Viewer
@@ -171,6 +170,8 @@ def record(folder: Path, viewer: Viewer, action: str, **detail: Any) -> Entry | 
     line = entry_line(viewer, action, detail, at)
     where = folder_of(folder)
     where.mkdir(parents=True, exist_ok=True)
+    from filelock import FileLock  # on use: 15 ms that commands which only read need not pay
+
     with FileLock(where / LOCK):
         prune(folder, settings.audit_retention_days, today=at.date())
         path = month_file(folder, at)

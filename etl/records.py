@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-from filelock import FileLock
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from filelock import BaseFileLock
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,14 @@ KINDS = (TRACKER_OVERRIDES, COMMENTARY)
 Identity = tuple[tuple[str, int, int], ...]
 
 
+def _lock(folder: Path) -> BaseFileLock:
+    """The records' lock; ``filelock`` is imported on first use (15 ms that ``kpis`` and the
+    other commands which only read need not pay)."""
+    from filelock import FileLock
+
+    return FileLock(folder / ".records.lock")
+
+
 def _path(folder: Path, kind: RecordKind) -> Path:
     return folder / kind.file
 
@@ -87,7 +95,7 @@ def append(folder: Path, kind: RecordKind, values: dict[str, Any]) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     path = _path(folder, kind)
     names = kind.names
-    with FileLock(folder / ".records.lock"):
+    with _lock(folder):
         new = not path.exists()
         number = 1 if new else len(_read_rows(path)) + 1
         row = {**values, names[0]: number}
@@ -172,7 +180,7 @@ def attach(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
 
 def clear(folder: Path) -> None:
     """Forget every record (``load --replace`` and ``demo`` start again from scratch)."""
-    with FileLock(folder / ".records.lock"):
+    with _lock(folder):
         for kind in KINDS:
             _path(folder, kind).unlink(missing_ok=True)
 

@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 from filelock import FileLock
 
-from etl import inputs, records, snapshots
+from etl import inputs, records, snapshots, store
 from etl.checks import Problem
 from etl.config import Pseudonymiser, hash_key, settings, warehouse_path
 from etl.inputs import StageContext, Staged
@@ -314,6 +314,7 @@ def build(
         f"SELECT load_id, source_sheet, source_row FROM {kind.name}_loaded_rows" for kind in kinds
     )
     con.execute((SQL_DIR / "load_log.sql").read_text().replace("{loaded_rows}", loaded))
+    store.store_headlines(con)  # what ``kpis`` shows by default, read by a new process at once
     snapshots.stamp(con)  # which version of the definitions built this file (issue 15)
     con.execute(
         "CREATE OR REPLACE TABLE build_fingerprint AS SELECT ?::VARCHAR AS fingerprint",

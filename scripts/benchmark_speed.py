@@ -7,8 +7,10 @@ machine the ratios hold better than the seconds.
         [--rounds 3] [--load FOLDER] [--add FILE…]
 
 - ``kpis``: ``python -m etl kpis --json --data-dir DIR`` in a new process, this tree against the
-  baseline tree (a checkout of the code before the change, e.g. the main worktree), and the
-  modules each imported (pandas, pyarrow, fastexcel).
+  baseline tree (a checkout of the code before the change, e.g. the main worktree), the share
+  of it that ``import etl.__main__`` takes, and the modules each imported (pandas, pyarrow,
+  fastexcel). Use a warehouse rebuilt by this tree: one built before the stored default figures
+  (``mart_headline_kpis``) is answered by the live queries, and the script says which.
 - ``--csv FOLDER``: every CSV in FOLDER read by ``etl.readers.read_file`` (DuckDB when it can)
   against the standard library's line-by-line reading of the same file (the reader before this
   change, kept as the fallback), and DuckDB's bare ``read_csv`` (the floor); then the keyed hashes
@@ -92,17 +94,52 @@ def _modules(tree: Path, data: Path) -> list[str]:
     return [m for m in done.stdout.strip().split(",") if m]
 
 
+def _import_seconds(tree: Path) -> float:
+    """Seconds ``import etl.__main__`` takes in a new process of ``tree`` (start-up's share)."""
+    probe = (
+        "import time; t = time.perf_counter(); import etl.__main__; print(time.perf_counter() - t)"
+    )
+    done = subprocess.run(
+        [_python(tree), "-c", probe], cwd=tree, capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip())
+
+
+def _stores_headlines(data: Path) -> bool:
+    """Whether the warehouse holds the build's stored default figures (built since issue 11's
+    kpis work); one built before answers ``kpis`` from the live queries."""
+    import duckdb
+
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        found = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mart_headline_kpis'"
+        ).fetchall()
+    return bool(found[0][0])
+
+
 def bench_kpis(data: Path, baseline: Path | None, rounds: int) -> None:
-    print(f"kpis --json on {data} ({rounds} rounds, alternating)")
+    stored = (
+        "holds the build's stored figures"
+        if _stores_headlines(data)
+        else "was built before the stored figures: live queries"
+    )
+    print(f"kpis --json on {data} ({rounds} rounds, alternating); the warehouse {stored}")
     ours: list[float] = []
     base: list[float] = []
+    ours_import: list[float] = []
+    base_import: list[float] = []
     for _ in range(rounds):
         ours += _rounds(lambda: _cli(REPO, "kpis", "--json", "--data-dir", str(data)), 1)
+        ours_import.append(_import_seconds(REPO))
         if baseline:
             base += _rounds(lambda: _cli(baseline, "kpis", "--json", "--data-dir", str(data)), 1)
+            base_import.append(_import_seconds(baseline))
     if baseline:
         _show(f"baseline ({baseline})", base)
     _show("this tree", ours, base or None)
+    if baseline:
+        _show("  of which import etl.__main__, baseline", base_import)
+    _show("  of which import etl.__main__, this tree", ours_import, base_import or None)
     print(f"  modules imported, this tree: {_modules(REPO, data) or 'none of ' + str(HEAVY)}")
     if baseline:
         print(f"  modules imported, baseline: {_modules(baseline, data)}")

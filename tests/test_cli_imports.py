@@ -20,7 +20,8 @@ from tests import golden_fixture as gf
 from tests import tracker_builders as tb
 from tests.cli_runner import REPO
 
-HEAVY = ("pandas", "pyarrow", "numpy", "fastexcel", "openpyxl", "plotly", "streamlit")
+# filelock (15 ms) too: only commands that write records or the audit trail take a lock.
+HEAVY = ("pandas", "pyarrow", "numpy", "fastexcel", "openpyxl", "plotly", "streamlit", "filelock")
 
 # Run a command in a fresh interpreter, output swallowed, then print the heavy modules it loaded.
 PROBE = """

@@ -5,13 +5,14 @@ Expected figures are those of the hand-made case list in ``tests/ui_fixtures.py`
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from etl import queries, store
+from etl import metrics, queries, store
 from etl.store import NoDatabase, Published, Warehouse
 from tests import published_fixture as pf
 from tests.published_fixture import real_published  # noqa: F401  (session fixture)
@@ -62,6 +63,51 @@ def test_typed_methods_give_the_cli_its_figures(golden: Path) -> None:
     # No tracker loaded: every RAG is there with a zero.
     assert counts == {"Complete": 0, "Not started": 0, "Green": 0, "Amber": 0, "Red": 0}
     assert real  # build_warehouse loads a real (not demo) file
+
+
+def test_the_default_headlines_are_stored_by_the_build_and_equal_the_live_ones(
+    golden: Path, tmp_path: Path
+) -> None:
+    """``kpis`` at the defaults reads one stored row (issue 11); the figures are the same ones
+    the live queries give, the stored row is what is read, and a file built before it was
+    stored (no table) still answers from the live queries."""
+    with Warehouse.at(golden) as warehouse:
+        stored = store.read_headlines(warehouse.connection)
+        default, reviews = warehouse.kpis(), warehouse.annual_reviews()
+        live = metrics.ehcp_kpis(warehouse.connection, AS_OF.year, AS_OF)
+        live_reviews = store.annual_review_kpis(warehouse.connection, AS_OF)
+    assert stored == {"ehcp": live, "annual_reviews": live_reviews}
+    assert (default, reviews) == (live, live_reviews)
+    # 2026 to the snapshot: 3 of the 5 plans without exceptions within 20 weeks (see above).
+    assert default["pct_within_20_weeks_excl_exceptions"] == 60.0
+
+    # Change the stored row in a copy: the defaults read it, a chosen date does not.
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy2(golden / "warehouse.duckdb", copy / "warehouse.duckdb")
+    with duckdb.connect(str(copy / "warehouse.duckdb")) as con:
+        con.execute(
+            f"UPDATE {store.HEADLINES_TABLE} SET ehcp = ?, annual_reviews = ?",
+            ['{"marker": 1}', '{"marker": 2}'],
+        )
+    with Warehouse.at(copy) as warehouse:
+        assert warehouse.kpis() == {"marker": 1}
+        assert warehouse.annual_reviews() == {"marker": 2}
+        assert warehouse.kpis(AS_OF.year, AS_OF) == live
+        assert warehouse.annual_reviews(AS_OF) == live_reviews
+
+    # A row stored by other code (an upgrade since the build) is not read: the live figures.
+    with duckdb.connect(str(copy / "warehouse.duckdb")) as con:
+        con.execute(f"UPDATE {store.HEADLINES_TABLE} SET code = 'the code before an upgrade'")
+    with Warehouse.at(copy) as warehouse:
+        assert (warehouse.kpis(), warehouse.annual_reviews()) == (live, live_reviews)
+
+    # A warehouse built before the row was stored: the live figures, the same as before.
+    with duckdb.connect(str(copy / "warehouse.duckdb")) as con:
+        con.execute(f"DROP TABLE {store.HEADLINES_TABLE}")
+    with Warehouse.at(copy) as warehouse:
+        assert store.read_headlines(warehouse.connection) is None
+        assert (warehouse.kpis(), warehouse.annual_reviews()) == (live, live_reviews)
 
 
 def test_lookup_finds_the_row_a_watchlist_reference_came_from(golden: Path) -> None:

@@ -9,9 +9,20 @@ WITH need AS (
                               ORDER BY sn.sen_type_rank NULLS LAST, sn.load_id DESC, sn.source_row) AS rn
     FROM sen_need sn LEFT JOIN active_plans ap ON ap.active_plan_key = sn.active_plan_key
 ),
+-- SEN2 allows several assessments per request; the decisive one is the latest dated. Ranked with a
+-- window function only where a request has more than one (issue 11: few do; the rest are taken
+-- as they are, and a NULL request key matches no request).
+assessment_repeats AS (
+    SELECT request_key FROM assessment WHERE request_key IS NOT NULL
+    GROUP BY request_key HAVING count(*) > 1
+),
 latest_assessment AS (
-    -- SEN2 allows several assessments per request; the decisive one is the latest dated.
-    SELECT * FROM assessment
+    SELECT request_key, assessment_outcome, assessment_outcome_date, week20
+    FROM assessment ANTI JOIN assessment_repeats USING (request_key)
+    WHERE request_key IS NOT NULL
+    UNION ALL
+    SELECT request_key, assessment_outcome, assessment_outcome_date, week20
+    FROM assessment SEMI JOIN assessment_repeats USING (request_key)
     QUALIFY row_number() OVER (PARTITION BY request_key
                                ORDER BY assessment_outcome_date DESC NULLS FIRST, source_row) = 1
 )
