@@ -41,8 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
-
-from scripts.screenshots import CHROMIUM_ARGS, SETTLED, TIMEOUT_MS, page_paths  # noqa: E402
+from screenshots import CHROMIUM_ARGS, SETTLED, TIMEOUT_MS, page_paths  # noqa: E402
 
 CHART = ".js-plotly-plot .main-svg"
 # Sum of the JSON of every drawn chart's figure (what Streamlit hands plotly.js), in bytes.
@@ -108,7 +107,9 @@ def _warm_up(page: Page, url: str, path: str) -> tuple[int, list[int]]:
     return len(sizes), sizes
 
 
-def bench(browser: Browser, url: str, paths: list[str], rounds: int, mode: str) -> dict[str, Timing]:
+def bench(
+    browser: Browser, url: str, paths: list[str], rounds: int, mode: str
+) -> dict[str, Timing]:
     viewport = {"width": 1280, "height": 720}
     shared: BrowserContext = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
     page = shared.new_page()
