@@ -17,11 +17,13 @@ in the sidebar's navigation is opened once to warm the server and the browser's 
   pages that draw charts (found in the warm-up); the title for pages that draw none;
 - ``settled``: the script run finished (no running widget, no skeleton).
 
-Two browser modes: ``warm`` reuses one browser context (plotly.js and Streamlit's bundles cached,
-as for a user moving between pages) and ``cold`` opens a new context for every page (an empty
-cache: the first visit of the day). Also printed per page: the number of charts, the plotly
-figure JSON (``data`` + ``layout`` of every chart, as drawn in the DOM) and the bytes received on
-Streamlit's websocket during the load.
+Three modes: ``warm`` reuses one browser context (plotly.js and Streamlit's bundles cached) and
+loads each page's address afresh; ``cold`` opens a new context for every page (an empty cache: the
+first visit of the day); ``click`` opens a page without charts, then times a click on the target's
+link in the sidebar (no page reload: how a reader moves between pages; the title is then the
+target's heading replacing the first page's, and no websocket bytes are counted). Also printed
+per page: the number of charts, the plotly figure JSON (``data`` + ``layout`` of every chart, as
+drawn in the DOM) and the bytes received on Streamlit's websocket during the load.
 """
 
 from __future__ import annotations
@@ -74,6 +76,32 @@ def _server(data_dir: Path) -> Iterator[str]:
         yield url
 
 
+def _click(
+    page: Page, url: str, start_path: str, link: int, has_chart: bool
+) -> tuple[float, float, float]:
+    """From ``start_path`` (a page without charts) click the sidebar's ``link``-th link: seconds
+    to the new heading, to the first chart, to settled."""
+    page.goto(f"{url}/{start_path}")
+    page.wait_for_selector("h1", timeout=TIMEOUT_MS)
+    page.wait_for_function(SETTLED, timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)
+    old = page.inner_text("h1")
+    start = time.perf_counter()
+    page.locator('[data-testid="stSidebarNav"] a').nth(link).click()
+    page.wait_for_function(
+        "old => { const h = document.querySelector('h1'); return h && h.innerText !== old; }",
+        arg=old,
+        timeout=TIMEOUT_MS,
+    )
+    title = time.perf_counter() - start
+    chart = title
+    if has_chart:
+        page.wait_for_selector(CHART, state="visible", timeout=TIMEOUT_MS)
+        chart = time.perf_counter() - start
+    page.wait_for_function(SETTLED, timeout=TIMEOUT_MS)
+    return title, chart, time.perf_counter() - start
+
+
 def _visit(page: Page, url: str, path: str, has_chart: bool) -> tuple[float, float, float, int]:
     """One timed visit: seconds to the title, to the first chart, to settled; websocket bytes."""
     received = [0]
@@ -108,17 +136,35 @@ def _warm_up(page: Page, url: str, path: str) -> tuple[int, list[int]]:
 
 
 def bench(
-    browser: Browser, url: str, paths: list[str], rounds: int, mode: str
+    browser: Browser, url: str, nav: list[str], paths: list[str], rounds: int, mode: str
 ) -> dict[str, Timing]:
+    """Time ``paths`` (url paths, in ``nav``: every page in the sidebar's order)."""
     viewport = {"width": 1280, "height": 720}
     shared: BrowserContext = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
     page = shared.new_page()
     results = {path: Timing() for path in paths}
     for path in paths:
         results[path].charts, results[path].figure_bytes = _warm_up(page, url, path)
+    start_path = ""
+    if mode == "click":
+        # Start from a timed page without charts (the Overview): every chart seen is new.
+        chartless = [p for p in paths if not results[p].charts]
+        if not chartless:
+            print("click mode needs a page without charts among --pages (e.g. overview)")
+            return {}
+        start_path = chartless[0]
+        paths = [p for p in paths if p != start_path]
+        results = {p: results[p] for p in paths}
     for _ in range(rounds):
         for path in paths:
             timing = results[path]
+            if mode == "click":
+                link = nav.index(path)
+                title, chart, settled = _click(page, url, start_path, link, timing.charts > 0)
+                timing.title.append(title)
+                timing.chart.append(chart)
+                timing.settled.append(settled)
+                continue
             if mode == "cold":
                 context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
                 visit_page = context.new_page()
@@ -161,7 +207,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="a loaded data folder to serve")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds after one warm-up")
     parser.add_argument("--pages", nargs="*", help="url paths to time (default: every page)")
-    parser.add_argument("--modes", nargs="*", default=["warm", "cold"], choices=["warm", "cold"])
+    parser.add_argument(
+        "--modes", nargs="*", default=["warm", "cold", "click"], choices=["warm", "cold", "click"]
+    )
     parser.add_argument("--target", type=float, default=2.5, help="seconds to the first chart")
     parser.add_argument("--json", type=Path, help="also write the raw timings here")
     args = parser.parse_args()
@@ -176,13 +224,13 @@ def main() -> None:
         )
         try:
             nav = browser.new_page()
-            paths = page_paths(nav, url)
+            nav_paths = paths = page_paths(nav, url)
             nav.close()
             if args.pages:
                 wanted = {"" if p == "overview" else p for p in args.pages}
                 paths = [p for p in paths if p in wanted]
             for mode in args.modes:
-                results = bench(browser, url, paths, args.rounds, mode)
+                results = bench(browser, url, nav_paths, paths, args.rounds, mode)
                 report(mode, results, args.target)
                 raw[mode] = {p or "overview": vars(t) for p, t in results.items()}
         finally:
