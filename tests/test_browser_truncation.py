@@ -66,7 +66,7 @@ def problems_on(page: object) -> list[dict[str, object]]:
     tabs = page.locator('[data-testid="stTab"]')  # type: ignore[attr-defined]
     opened: set[str | None] = set()
     for _ in range(3):  # a tab inside a tab shows only once its outer tab is open
-        for index in range(tabs.count()):  # tabs switch in the browser: no rerun
+        for index in range(tabs.count()):
             tab = tabs.nth(index)
             key = tab.get_attribute("id")
             if key in opened or not tab.is_visible():
@@ -74,6 +74,8 @@ def problems_on(page: object) -> list[dict[str, object]]:
             opened.add(key)
             if tab.get_attribute("aria-selected") != "true":
                 tab.click()
+                # A chart's "Show as table" reruns the page to draw its table (issue 11).
+                page.wait_for_timeout(300)  # type: ignore[attr-defined]
                 settle(page, 500)
                 found.extend(page.evaluate(DETECTOR))  # type: ignore[attr-defined]
     unique = {repr(sorted(p.items())): p for p in found}

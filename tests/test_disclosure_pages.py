@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from etl.metrics import pct as exact_pct
-from tests.test_pages import DASHBOARD, PAGES, TIMEOUT
+from tests.test_pages import DASHBOARD, PAGES, TIMEOUT, show_tables
 from tests.ui_fixtures import REPO
 from ui import waits_view
 from ui.formatting import COLUMNS
@@ -80,7 +80,7 @@ def _publish_page(page: str) -> AppTest:
     if page != PAGES[0]:
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    return show_tables(at)
 
 
 def _split(data: bytes) -> tuple[dict[str, list[str]], list[dict[str, str]]]:

@@ -15,7 +15,7 @@ from etl.store import Warehouse
 from etl.warehouse import run_load
 from tests import exclusions_fixture as fx
 from tests.published_fixture import REFERENCE, needs_reference
-from tests.test_pages import DASHBOARD, all_text, charts, metrics, table_with
+from tests.test_pages import DASHBOARD, all_text, charts, metrics, show_tables, table_with
 from tests.ui_fixtures import build_warehouse
 from ui import exclusions_view as view
 from ui.formatting import display_table
@@ -31,7 +31,7 @@ def open_page(**session: object) -> AppTest:
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    return show_tables(at)
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ from etl.access import Viewer
 from etl.catalogue import CATALOGUE, metric
 from etl.store import Warehouse
 from tests.test_disclosure_pages import COUNT_LABELS  # one list of count labels
-from tests.test_pages import DASHBOARD, PAGES, TIMEOUT
+from tests.test_pages import DASHBOARD, PAGES, TIMEOUT, show_tables
 from tests.ui_fixtures import REPO
 from ui import components
 
@@ -116,7 +116,7 @@ def _run(page: str, viewer: Viewer, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     if page != PAGES[0]:
         at.switch_page(page).run()
     assert not at.exception, (page, [e.value for e in at.exception])
-    return at
+    return show_tables(at)
 
 
 def gather(at: AppTest, page: str, seen: Seen) -> None:

@@ -16,13 +16,25 @@ from ui import components
 BAND_COLUMNS = ["band", "plans_issued", "pct_of_plans_issued"]
 
 
+class _Tab(contextlib.nullcontext[None]):
+    """A tab as ``st.tabs`` returns it: ``open`` is None when tabs keep no state (every tab's
+    content drawn), else whether the reader has it chosen."""
+
+    def __init__(self, is_open: bool | None) -> None:
+        super().__init__()
+        self.open = is_open
+
+
 @pytest.fixture
 def shown(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     """Record what the component puts on screen instead of drawing it."""
-    calls: dict[str, list[Any]] = {"download": [], "table": [], "chart": []}
-    monkeypatch.setattr(
-        components.st, "tabs", lambda labels: [contextlib.nullcontext() for _ in labels]
-    )
+    calls: dict[str, list[Any]] = {"download": [], "table": [], "chart": [], "tabs": []}
+
+    def tabs(labels: list[str], **kw: Any) -> list[_Tab]:
+        calls["tabs"].append({"labels": labels, **kw})
+        return [_Tab(None) for _ in labels]
+
+    monkeypatch.setattr(components.st, "tabs", tabs)
     monkeypatch.setattr(components.st, "plotly_chart", lambda fig, **kw: calls["chart"].append(fig))
     monkeypatch.setattr(components.st, "table", lambda t, **kw: calls["table"].append(t))
     monkeypatch.setattr(components.st, "dataframe", lambda t, **kw: calls["table"].append(t))
@@ -187,3 +199,36 @@ def test_a_page_run_on_its_own_reruns_once_through_the_entry_point(
     # Still not through the entry point after the rerun: render on, never loop.
     components._ensure_entrypoint()
     assert reruns == [1]
+
+
+@pytest.mark.parametrize("chosen", ["Chart", "Show as table"])
+def test_the_table_is_drawn_only_when_its_tab_is_chosen(
+    chosen: str, shown: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11: hidden tables held back each page's first chart in Chromium, so the tabs keep
+    their state (a rerun on switching) and the table is drawn only for the reader who chose it;
+    the chart and the download are there either way."""
+    monkeypatch.setattr(components, "export_mode", lambda: "internal")
+
+    def tabs(labels: list[str], **kw: Any) -> list[_Tab]:
+        shown["tabs"].append(kw)
+        return [_Tab(label == chosen) for label in labels]
+
+    monkeypatch.setattr(components.st, "tabs", tabs)
+    export = components.Export("ehcp_bands", "Bands 2026", STATE, columns=BAND_COLUMNS)
+    components.chart_with_table(go.Figure(), _bands(), export)
+    [kw] = shown["tabs"]
+    assert kw["key"] == "view_ehcp_bands" and kw["on_change"] == "rerun"
+    assert kw["default"] == "Chart"  # a drawn chart opens on the chart
+    assert len(shown["chart"]) == 1 and len(shown["download"]) == 1
+    assert len(shown["table"]) == (1 if chosen == "Show as table" else 0)
+
+
+def test_a_local_chart_not_drawn_for_a_publish_only_viewer_opens_on_its_table(
+    shown: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(components.access, "screen_mode", lambda: "publish")
+    monkeypatch.setattr(components, "export_mode", lambda: "publish")
+    export = components.Export("ehcp_bands", "Bands 2026", STATE, columns=BAND_COLUMNS)
+    components.chart_with_table(go.Figure(), _bands(), export)
+    assert shown["tabs"][0]["default"] == "Show as table" and shown["chart"] == []

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import sen2_builders as b
-from tests.test_pages import DASHBOARD, all_text, charts, open_page, table_with
+from tests.test_pages import DASHBOARD, all_text, charts, open_page, show_tables, table_with
 from tests.test_waits_measures import EXTRACT, ROWS
 from tests.ui_fixtures import build_warehouse
 from tests.waits_builders import write_extract
@@ -42,7 +42,7 @@ def _at_d() -> AppTest:
     at = open_page(PAGE)
     at.sidebar.date_input(key="as_at").set_value(D).run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    return show_tables(at)
 
 
 def test_tiles_table_and_charts_show_the_hand_worked_figures(waits: Path) -> None:
@@ -166,6 +166,7 @@ def test_published_waits_beside_ours_for_the_home_las_icb(
         at.switch_page(PAGE).run()
         at.sidebar.date_input(key="as_at").set_value(D).run()
         assert not at.exception, [e.value for e in at.exception]
+        show_tables(at)
     # Kent's ICB is chosen by default; its January 2025 figures (the latest loaded) are shown.
     assert at.selectbox(key="waits_icb").value == "QKS"
     compare = table_with(at, "ICB: waiting")

@@ -565,7 +565,15 @@ def chart_with_table(draw: Draw | go.Figure, table: pd.DataFrame, export: Export
         figure = None if export.kind == "local" and mode == "publish" else draw
     else:
         figure = draw(rows)
-    chart_tab, table_tab = st.tabs(["Chart", "Show as table"])
+    # The table is drawn only when its tab is chosen (a rerun): hidden tables cost the browser
+    # more than the charts and held back the first chart past 2.5 s (issue 11).
+    # A local chart a publish-mode screen does not draw opens on its table.
+    chart_tab, table_tab = st.tabs(
+        ["Chart", "Show as table"],
+        default="Show as table" if figure is None else "Chart",
+        key=f"view_{export.name}",
+        on_change="rerun",
+    )
     with chart_tab:
         if figure is None:
             st.caption("This chart is not drawn in publish mode: see the table.")
@@ -579,6 +587,9 @@ def chart_with_table(draw: Draw | go.Figure, table: pd.DataFrame, export: Export
             )
         if mode == "publish" and export.kind == "local":
             gaps_note(rows, notes)
+    if table_tab.open is False:
+        offer_download(table, export)
+        return
     with table_tab:
         # Local tables are written by us (labels, numbers); plan and public tables hold text
         # from files (names, reasons), which only the data grid shows exactly as it is.
