@@ -558,10 +558,6 @@ class Pseudonymiser:
     def __init__(self, key: bytes):
         self._key = key
         self._cache: dict[str, str] = {}
-        # keys(): per namespace, the distinct values keyed so far and their keys (Arrow arrays),
-        # so that a child's or request's id met again in a later file of the same load (every
-        # module file names its request) is looked up, not hashed again (issue 11).
-        self._known: dict[str, tuple[pa.Array, pa.Array]] = {}
 
     def __call__(self, kind: str, value: str) -> str:
         token = f"{kind}:{value}"
@@ -596,30 +592,23 @@ class Pseudonymiser:
 
     def keys(self, kind: str, values: pa.Array) -> pa.Array:
         """``self(kind, v)`` for every value of an Arrow string array, as an Arrow string array
-        (a null stays null). Each distinct value is keyed once per load, in DuckDB
-        (:attr:`SQL`, both cores), and joined back to the rows in Arrow: no Python per row."""
+        (a null stays null), computed in DuckDB (:attr:`SQL`) on both cores with no Python per
+        row. Every row is keyed, repeats too: finding the distinct values and joining their keys
+        back cost more than the hashing they saved (issue 11, docs/benchmarks.md)."""
         import duckdb
         import pyarrow as pa
-        import pyarrow.compute as pc
 
-        values = values.cast(pa.string())
-        known_values, known_keys = self._known.get(
-            kind, (pa.array([], pa.string()), pa.array([], pa.string()))
-        )
-        distinct = pc.unique(values).drop_null()
-        new = distinct.filter(pc.invert(pc.is_in(distinct, value_set=known_values)))
-        if len(new):
-            ids = pa.table({"v": new})  # noqa: F841 - named in the SQL
-            with duckdb.connect() as con:
-                con.execute("SET enable_progress_bar = false")  # it would draw on the terminal
-                self.bind(con)
-                found = con.sql(
-                    f"SELECT v, {self.SQL.format(token='? || v')} AS k FROM ids, pseudonymiser_key",
-                    params=[f"{kind}:"],
-                ).to_arrow_table()
-            known_values = pa.concat_arrays(
-                [known_values, *found.column("v").cast(pa.string()).chunks]
-            )
-            known_keys = pa.concat_arrays([known_keys, *found.column("k").cast(pa.string()).chunks])
-            self._known[kind] = (known_values, known_keys)
-        return known_keys.take(pc.index_in(values, value_set=known_values))
+        ids = pa.table({"v": values.cast(pa.string())})
+        with duckdb.connect() as con:
+            con.execute("SET enable_progress_bar = false")  # it would draw on the terminal
+            # A projection keeps the rows in order while insertion order is preserved (the
+            # default); said here so that no setting elsewhere can change it.
+            con.execute("SET preserve_insertion_order = true")
+            self.bind(con)
+            found = con.sql(
+                f"SELECT v, {self.SQL.format(token='? || v')} AS k FROM ids, pseudonymiser_key",
+                params=[f"{kind}:"],
+            ).to_arrow_table()
+        if not found.column("v").equals(ids.column("v")):  # never seen; a key must not move
+            raise RuntimeError("keyed hashes came back out of order")
+        return found.column("k").combine_chunks().cast(pa.string())

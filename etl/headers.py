@@ -262,13 +262,15 @@ def repeated_header_rows(body: Sequence[pa.Array], match: HeaderMatch[Any]) -> l
         # Each distinct value once, and only those that could spell a header: a value with no
         # letter (ids, dates, numbers: most cells) cannot, unless a non-ASCII character lowers
         # to one. The rest are keyed as header_key keys a cell: lower case, only 0-9 and a-z.
-        distinct = pc.unique(body[index]).drop_null()
-        wordy = distinct.filter(pc.match_substring_regex(distinct, "[A-Za-z]|[^\\x00-\\x7F]"))
+        column = body[index]
+        wordy = pc.unique(
+            column.filter(pc.match_substring_regex(column, "[A-Za-z]|[^\\x00-\\x7F]"))
+        )
         keys = pc.replace_substring_regex(pc.utf8_lower(wordy), "[^0-9a-z]+", "")
         spelt = wordy.filter(pc.equal(keys, header_key(match.headers[name])))
         if not len(spelt):
             continue
-        same = pc.cast(pc.fill_null(pc.is_in(body[index], value_set=spelt), False), "int8")
+        same = pc.cast(pc.fill_null(pc.is_in(column, value_set=spelt), False), "int8")
         hits = same if hits is None else pc.add(hits, same)
     if hits is None:
         return []
