@@ -17,6 +17,7 @@ import json
 import os
 import re
 import secrets
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -558,6 +559,8 @@ class Pseudonymiser:
     def __init__(self, key: bytes):
         self._key = key
         self._cache: dict[str, str] = {}
+        self._con: duckdb.DuckDBPyConnection | None = None  # keys(): one in-memory database
+        self._con_lock = threading.Lock()
 
     def __call__(self, kind: str, value: str) -> str:
         token = f"{kind}:{value}"
@@ -599,13 +602,15 @@ class Pseudonymiser:
         import pyarrow as pa
 
         ids = pa.table({"v": values.cast(pa.string())})
-        with duckdb.connect() as con:
-            con.execute("SET enable_progress_bar = false")  # it would draw on the terminal
-            # A projection keeps the rows in order while insertion order is preserved (the
-            # default); said here so that no setting elsewhere can change it.
-            con.execute("SET preserve_insertion_order = true")
-            self.bind(con)
-            found = con.sql(
+        with self._con_lock:
+            if self._con is None:  # made once: a new database costs more than a small file
+                self._con = duckdb.connect()
+                self._con.execute("SET enable_progress_bar = false")  # it draws on the terminal
+                # A projection keeps the rows in order while insertion order is preserved (the
+                # default); said here so that no setting elsewhere can change it.
+                self._con.execute("SET preserve_insertion_order = true")
+                self.bind(self._con)
+            found = self._con.sql(
                 f"SELECT v, {self.SQL.format(token='? || v')} AS k FROM ids, pseudonymiser_key",
                 params=[f"{kind}:"],
             ).to_arrow_table()
