@@ -55,8 +55,10 @@ def _bands() -> pd.DataFrame:
 
 
 def test_publish_download_is_suppressed_and_labelled(
-    captured: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    captured: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    # An empty data folder: no snapshot to name, whatever ./data holds on this machine.
+    monkeypatch.setenv("SEND_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(components, "export_mode", lambda: "publish")
     components.download(
         _bands(),
