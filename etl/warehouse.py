@@ -14,24 +14,24 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 from filelock import FileLock
 
 from etl import inputs, records, snapshots, store
+from etl.build_copy import BackgroundCopy, copy_file, new_build_path
 from etl.checks import Problem
 from etl.config import Pseudonymiser, hash_key, settings, warehouse_path
 from etl.inputs import StageContext, Staged
-from etl.readers import FileProblem, content_hash, expand_paths, read_file
+
+# The readers (pyarrow, fastexcel) are imported where files are read, not with this module: an
+# incremental load copies the warehouse meanwhile (issue 11).
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -70,6 +70,8 @@ def stage_file(path: Path, pseudo: Pseudonymiser, as_of: dt.date | None = None) 
     File-level problems load nothing from the file. ``as_of`` is the report date of a tracker
     workbook that does not state its own.
     """
+    from etl.readers import FileProblem, content_hash, read_file
+
     result = FileResult(path, "staged")
     try:
         # is_file, not exists: a FIFO exists, and hashing it would wait for ever.
@@ -154,10 +156,10 @@ def _create_base_tables(con: duckdb.DuckDBPyConnection) -> None:
             load_id INTEGER, file VARCHAR, sheet VARCHAR, "row" INTEGER, "column" VARCHAR,
             rule VARCHAR, severity VARCHAR, message VARCHAR);
     """)
+    from etl.arrow_rows import create_staging_tables
+
     for kind in inputs.kinds():
-        for table, schema in kind.staging.items():
-            empty = schema.append(pa.field("load_id", pa.int32())).empty_table()  # noqa: F841
-            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM empty LIMIT 0")
+        create_staging_tables(con, kind.staging)
         kind.create_tables(con)
     records.create_tables(con)
 
@@ -196,12 +198,10 @@ def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
 
 def _migrate_records(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
     """Records kept inside the published warehouse move to their store, as a full build's copy
-    does (``records.migrate``), when a load starts from a copy of that warehouse instead."""
-    con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
-    try:
-        records.migrate(con, previous.parent)
-    finally:
-        con.execute("DETACH prev")
+    does (``records.migrate``), when a load starts from a copy of that warehouse instead: read
+    from the copy, which holds them as published (no second open of the published file)."""
+    [(copy,)] = con.execute("SELECT current_database()").fetchall()
+    records.migrate(con, previous.parent, database=copy)
 
 
 def _shared_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -250,10 +250,12 @@ def _insert_file(
     if result.staged is None:
         return
     for name, table in result.staged.tables.items():
-        incoming = table.append_column(  # noqa: F841 - referenced by name in SQL
-            "load_id", pa.array([result.load_id] * table.num_rows, pa.int32())
+        # The load id is bound in SQL: a pyarrow column of it would import pandas (etl.arrow_rows).
+        incoming = table  # noqa: F841 - referenced by name in SQL
+        con.execute(
+            f"INSERT INTO {name} BY NAME SELECT *, ?::INTEGER AS load_id FROM incoming",
+            [result.load_id],
         )
-        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
     # The rows are in DuckDB now: let their Arrow copies go before the build needs the memory.
     result.staged.tables.clear()
 
@@ -314,7 +316,8 @@ def build(
         f"SELECT load_id, source_sheet, source_row FROM {kind.name}_loaded_rows" for kind in kinds
     )
     con.execute((SQL_DIR / "load_log.sql").read_text().replace("{loaded_rows}", loaded))
-    store.store_headlines(con)  # what ``kpis`` shows by default, read by a new process at once
+    if only is None or store.HEADLINES_KIND in only:
+        store.store_headlines(con)  # what ``kpis`` shows by default, read by a new process at once
     snapshots.stamp(con)  # which version of the definitions built this file (issue 15)
     con.execute(
         "CREATE OR REPLACE TABLE build_fingerprint AS SELECT ?::VARCHAR AS fingerprint",
@@ -346,21 +349,18 @@ def build_fingerprint() -> str:
     return hashlib.sha256(f"{_code_digest()}\0{settings()!r}".encode()).hexdigest()
 
 
-def carries_forward(previous: Path) -> bool:
-    """Whether a load may start from a copy of the published warehouse and rebuild only the
-    kinds it changes (issue 11): only when the same code and settings built it
+def carries_forward(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a load may start from a copy of the published warehouse (open on ``con``) and
+    rebuild only the kinds it changes (issue 11): only when the same code and settings built it
     (:func:`build_fingerprint`; a warehouse built before this check has none)."""
-    con = duckdb.connect(str(previous), read_only=True)
-    try:
-        # Looked up in the catalogue first: a missing table would otherwise be looked for among
-        # this module's Python names (DuckDB's replacement scans).
-        if not con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'build_fingerprint'"
-        ).fetchall()[0][0]:
-            return False
-        rows = con.execute("SELECT fingerprint FROM build_fingerprint").fetchall()
-    finally:
-        con.close()
+    # Looked up in the catalogue first: a missing table would otherwise be looked for among
+    # this module's Python names (DuckDB's replacement scans).
+    if not con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'build_fingerprint' "
+        "AND database_name = current_database()"
+    ).fetchall()[0][0]:
+        return False
+    rows = con.execute("SELECT fingerprint FROM build_fingerprint").fetchall()
     return rows == [(build_fingerprint(),)]
 
 
@@ -407,12 +407,20 @@ def run_load(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> LoadReport:
     """Load files into the warehouse in ``folder`` and publish it (or, for ``check``, don't)."""
-    files = expand_paths(paths)
     published = warehouse_path(folder)
-    with _lock(folder):
+    with _lock(folder), ExitStack() as cleanup:
         previous = published if published.exists() and not replace else None
-        known = _known_hashes(previous) if previous else {}
-        next_id = _next_load_id(previous) if previous else 1
+        known, next_id, carry = _published_facts(previous) if previous else ({}, 1, False)
+        # Issue 11: onto a warehouse built by this code and settings, start from a copy of it
+        # and rebuild only the kinds this load changes; otherwise copy the carried tables into
+        # a new file and rebuild everything. The copy is made while the files are read (and
+        # thrown away if none is new).
+        copy = BackgroundCopy(previous, folder) if carry and previous else None
+        if copy is not None:
+            cleanup.enter_context(copy)
+        from etl.readers import content_hash, expand_paths  # pyarrow: while the copy runs
+
+        files = expand_paths(paths)
         pseudo = Pseudonymiser(hash_key(folder))
         results: list[FileResult] = []
         staged_now: dict[str, str] = {}
@@ -461,16 +469,8 @@ def run_load(
         # --replace forgets the records made so far once the new file is published (before its
         # snapshot is taken, which keeps the records as they then stand).
         forget = (lambda: records.clear(folder)) if replace else None
-        # Issue 11: onto a warehouse built by this code and settings, start from a copy of it
-        # and rebuild only the kinds this load changes; otherwise copy the carried tables into
-        # a new file and rebuild everything.
-        carry = previous is not None and carries_forward(previous)
         with building(
-            folder,
-            published,
-            publish=publish,
-            after_publish=forget,
-            start_from=previous if carry else None,
+            folder, published, publish=publish, after_publish=forget, start_from=copy
         ) as con:
             _create_base_tables(con)
             if previous is not None and not carry:
@@ -517,7 +517,7 @@ def building(
     publish: bool = True,
     trigger: str = "",
     after_publish: Callable[[], None] | None = None,
-    start_from: Path | None = None,
+    start_from: Path | BackgroundCopy | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a new database file in ``folder`` (call under :func:`_lock`).
 
@@ -528,15 +528,16 @@ def building(
     ``trigger`` says why: "load" for the warehouse and "published" for the published figures
     unless given; ``after_publish`` runs between the publish and the snapshot). With
     ``start_from`` the new file starts as a copy of that (closed, published) file instead of
-    empty: the published file and its snapshots' hard links are never written to.
+    empty: the published file and its snapshots' hard links are never written to. A
+    :class:`~etl.build_copy.BackgroundCopy` is such a copy already under way (issue 11).
     """
-    fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=folder)
-    os.close(fd)
-    os.unlink(tmp_name)  # DuckDB wants to create the file itself
-    tmp = Path(tmp_name)
+    copying = start_from if isinstance(start_from, BackgroundCopy) else None
+    tmp = copying.path if copying is not None else new_build_path(folder)
     try:
-        if start_from is not None:
-            shutil.copyfile(start_from, tmp)
+        if copying is not None:
+            copying.wait()
+        elif isinstance(start_from, Path):
+            copy_file(start_from, tmp)
         # [performance]: a memory cap makes a big build spill to disk rather than fail.
         con = duckdb.connect(str(tmp), config=settings().performance.duckdb_config())
         try:
@@ -565,25 +566,21 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _next_load_id(db: Path) -> int:
+def _published_facts(db: Path) -> tuple[dict[str, int], int, bool]:
+    """What a load reads from the published warehouse, in one read-only open (each open of the
+    national file costs 15-30 ms): the content hashes of the files loaded (hash → load id), the
+    next load id, and whether the load may start from a copy (:func:`carries_forward`)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         row = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_files").fetchone()
-    finally:
-        con.close()
-    return int(row[0]) if row else 1
-
-
-def _known_hashes(db: Path) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
         # Only files that loaded count: a file that failed (say, a missing column) is retried.
         rows = con.execute(
             "SELECT content_hash, load_id FROM load_files WHERE status = 'staged'"
         ).fetchall()
+        carry = carries_forward(con)
     finally:
         con.close()
-    return {h: i for h, i in rows if h}
+    return {h: i for h, i in rows if h}, int(row[0]) if row else 1, carry
 
 
 def _problems_of(con: duckdb.DuckDBPyConnection, load_ids: list[int]) -> list[dict[str, Any]]:
