@@ -410,14 +410,15 @@ def run_load(
     published = warehouse_path(folder)
     with _lock(folder), ExitStack() as cleanup:
         previous = published if published.exists() and not replace else None
-        known, next_id, carry = _published_facts(previous) if previous else ({}, 1, False)
         # Issue 11: onto a warehouse built by this code and settings, start from a copy of it
         # and rebuild only the kinds this load changes; otherwise copy the carried tables into
         # a new file and rebuild everything. The copy is made while the files are read (and
-        # thrown away if none is new).
-        copy = BackgroundCopy(previous, folder) if carry and previous else None
-        if copy is not None:
-            cleanup.enter_context(copy)
+        # thrown away if none is new, or if the warehouse cannot be carried forward).
+        copy = cleanup.enter_context(BackgroundCopy(previous, folder)) if previous else None
+        known, next_id, carry = _published_facts(previous) if previous else ({}, 1, False)
+        if copy is not None and not carry:
+            copy.discard()
+            copy = None
         from etl.readers import content_hash, expand_paths  # pyarrow: while the copy runs
 
         files = expand_paths(paths)
