@@ -1,4 +1,5 @@
-"""The copy of the published warehouse that an incremental load builds in (issue 11).
+"""The copy of the published warehouse that an incremental load builds in (issue 11), and other
+work a load does in a thread while it imports its readers.
 
 A load that rebuilds only the kinds it changes starts from a byte copy of the published file
 (DESIGN §2: the published file is never written to). On the national warehouse (400 MB) the copy
@@ -19,7 +20,11 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 CHUNK = 64 * 1024 * 1024  # bytes per copy_file_range call: a stop request waits for one chunk
 
@@ -65,6 +70,31 @@ def _copy_range(source: Path, target: Path, stop: threading.Event | None) -> boo
         except OSError:  # e.g. EXDEV or ENOSYS on an old kernel, EINVAL on some filesystems
             return False
     return True
+
+
+def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start ``function(*args)`` in a thread; the function returned waits for its result (or
+    raises what it raised). For work that releases the GIL (DuckDB, file IO) while the calling
+    thread imports or reads: a load reads the published warehouse's facts this way."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, function(*args)))
+        except BaseException as error:  # handed to the waiting thread
+            outcome.append((False, error))
+
+    thread = threading.Thread(target=run, name=getattr(function, "__name__", "background"))
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        return value
+
+    return result
 
 
 class BackgroundCopy:

@@ -25,7 +25,7 @@ import duckdb
 from filelock import FileLock
 
 from etl import inputs, records, snapshots, store
-from etl.build_copy import BackgroundCopy, copy_file, new_build_path
+from etl.build_copy import BackgroundCopy, copy_file, in_background, new_build_path
 from etl.checks import Problem
 from etl.config import Pseudonymiser, hash_key, settings, warehouse_path
 from etl.inputs import StageContext, Staged
@@ -415,13 +415,14 @@ def run_load(
         # a new file and rebuild everything. The copy is made while the files are read (and
         # thrown away if none is new, or if the warehouse cannot be carried forward).
         copy = cleanup.enter_context(BackgroundCopy(previous, folder)) if previous else None
-        known, next_id, carry = _published_facts(previous) if previous else ({}, 1, False)
+        facts = in_background(_published_facts, previous) if previous else None
+        from etl.readers import content_hash, expand_paths  # pyarrow: while those two run
+
+        files = expand_paths(paths)
+        known, next_id, carry = facts() if facts is not None else ({}, 1, False)
         if copy is not None and not carry:
             copy.discard()
             copy = None
-        from etl.readers import content_hash, expand_paths  # pyarrow: while the copy runs
-
-        files = expand_paths(paths)
         pseudo = Pseudonymiser(hash_key(folder))
         results: list[FileResult] = []
         staged_now: dict[str, str] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -26,7 +27,7 @@ SCHEMA = pa.schema(
         ("done", pa.bool_()),
     ]
 )
-ROWS = [
+ROWS: list[dict[str, Any]] = [
     # every type with a value; text that is hostile elsewhere (a formula, a NUL, astral plane)
     {
         "name": "=SUM(A1)\x00😀",
@@ -69,7 +70,7 @@ def test_text_where_a_number_belongs_is_an_error_not_a_blank() -> None:
 
 def test_another_type_falls_back_to_pyarrow() -> None:
     schema = pa.schema([("at", pa.timestamp("us")), ("n", pa.int64())])
-    columns = {"at": [dt.datetime(2026, 1, 2, 3, 4, 5), None], "n": [1, None]}
+    columns: dict[str, list[Any]] = {"at": [dt.datetime(2026, 1, 2, 3, 4, 5), None], "n": [1, None]}
     assert table_from_columns(columns, schema).equals(pa.Table.from_pydict(columns, schema))
 
 

@@ -125,3 +125,21 @@ def test_a_load_leaves_no_copy_behind(tmp_path: Path, monkeypatch: pytest.Monkey
     report = run_load([tb.golden_period_2(tmp_path / "p2.xlsx")], data)
     assert report.published
     assert leftovers() == []
+
+
+def test_work_in_background_hands_back_its_result_or_its_error() -> None:
+    threads: list[str] = []
+
+    def add(a: int, b: int) -> int:
+        threads.append(threading.current_thread().name)
+        return a + b
+
+    assert build_copy.in_background(add, 2, 3)() == 5
+    assert threads == ["add"]  # it ran in its own thread, not the caller's
+
+    def fail() -> int:
+        raise KeyError("no such table")
+
+    waiting = build_copy.in_background(fail)
+    with pytest.raises(KeyError, match="no such table"):
+        waiting()
