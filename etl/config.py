@@ -17,6 +17,7 @@ import json
 import os
 import re
 import secrets
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -558,6 +559,8 @@ class Pseudonymiser:
     def __init__(self, key: bytes):
         self._key = key
         self._cache: dict[str, str] = {}
+        self._con: duckdb.DuckDBPyConnection | None = None  # keys(): one in-memory database
+        self._con_lock = threading.Lock()
 
     def __call__(self, kind: str, value: str) -> str:
         token = f"{kind}:{value}"
@@ -590,20 +593,27 @@ class Pseudonymiser:
             [bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)],
         )
 
-    def keys(self, kind: str, values: pa.Array) -> list[str | None]:
-        """``self(kind, v)`` for every value of an Arrow string array (None stays None), computed
-        in DuckDB over the distinct values (:attr:`SQL`), at a fraction of the cost per row."""
+    def keys(self, kind: str, values: pa.Array) -> pa.Array:
+        """``self(kind, v)`` for every value of an Arrow string array, as an Arrow string array
+        (a null stays null), computed in DuckDB (:attr:`SQL`) on both cores with no Python per
+        row. Every row is keyed, repeats too: finding the distinct values and joining their keys
+        back cost more than the hashing they saved (issue 11, docs/benchmarks.md)."""
         import duckdb
         import pyarrow as pa
 
-        ids = pa.table({"v": values.cast(pa.string())})  # noqa: F841 - named in the SQL
-        with duckdb.connect() as con:
-            con.execute("SET enable_progress_bar = false")  # it would draw on the terminal
-            self.bind(con)
-            rows = con.sql(
-                "WITH d AS (SELECT DISTINCT v FROM ids WHERE v IS NOT NULL) "
-                f"SELECT v, {self.SQL.format(token='? || v')} FROM d, pseudonymiser_key",
+        ids = pa.table({"v": values.cast(pa.string())})
+        with self._con_lock:
+            if self._con is None:  # made once: a new database costs more than a small file
+                self._con = duckdb.connect()
+                self._con.execute("SET enable_progress_bar = false")  # it draws on the terminal
+                # A projection keeps the rows in order while insertion order is preserved (the
+                # default); said here so that no setting elsewhere can change it.
+                self._con.execute("SET preserve_insertion_order = true")
+                self.bind(self._con)
+            found = self._con.sql(
+                f"SELECT v, {self.SQL.format(token='? || v')} AS k FROM ids, pseudonymiser_key",
                 params=[f"{kind}:"],
-            ).fetchall()
-        found = dict(rows)
-        return [None if v is None else found[v] for v in values.to_pylist()]
+            ).to_arrow_table()
+        if not found.column("v").equals(ids.column("v")):  # never seen; a key must not move
+            raise RuntimeError("keyed hashes came back out of order")
+        return found.column("k").combine_chunks().cast(pa.string())

@@ -259,8 +259,18 @@ def repeated_header_rows(body: Sequence[pa.Array], match: HeaderMatch[Any]) -> l
     for name, index in match.columns.items():
         if index >= len(body):
             continue
-        keys = pc.replace_substring_regex(pc.utf8_lower(body[index]), "[^0-9a-z]+", "")
-        same = pc.cast(pc.fill_null(pc.equal(keys, header_key(match.headers[name])), False), "int8")
+        # Each distinct value once, and only those that could spell a header: a value with no
+        # letter (ids, dates, numbers: most cells) cannot, unless a non-ASCII character lowers
+        # to one. The rest are keyed as header_key keys a cell: lower case, only 0-9 and a-z.
+        column = body[index]
+        wordy = pc.unique(
+            column.filter(pc.match_substring_regex(column, "[A-Za-z]|[^\\x00-\\x7F]"))
+        )
+        keys = pc.replace_substring_regex(pc.utf8_lower(wordy), "[^0-9a-z]+", "")
+        spelt = wordy.filter(pc.equal(keys, header_key(match.headers[name])))
+        if not len(spelt):
+            continue
+        same = pc.cast(pc.fill_null(pc.is_in(column, value_set=spelt), False), "int8")
         hits = same if hits is None else pc.add(hits, same)
     if hits is None:
         return []

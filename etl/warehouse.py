@@ -16,6 +16,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -424,70 +425,74 @@ def run_load(
             copy.discard()
             copy = None
         pseudo = Pseudonymiser(hash_key(folder))
-        results: list[FileResult] = []
+        results: dict[int, FileResult] = {}  # by the file's place in ``files``
         staged_now: dict[str, str] = {}
         started = time.monotonic()
 
         def rate() -> str:  # rows read so far per second, for the progress bar
-            rows = sum(r.rows_read for r in results)
+            rows = sum(r.rows_read for r in results.values())
             seconds = time.monotonic() - started
             return f" ({rows:,} rows read, {rows / seconds:,.0f} a second)" if rows else ""
 
+        # Which files to read: a file whose content is loaded already, or is another file of
+        # this load, is skipped without reading it.
+        todo: list[tuple[int, Path]] = []
         for done, path in enumerate(files):
-            if progress is not None:
-                progress(f"Reading {path.name}{rate()}", done, len(files) + 1)
             digest = content_hash(path) if path.is_file() else ""
             if digest and digest in known:
-                results.append(
-                    FileResult(
-                        path,
-                        "skipped",
-                        "already loaded (same content); nothing changed",
-                        content_hash=digest,
-                    )
-                )
+                reason = "already loaded (same content); nothing changed"
+            elif digest and digest in staged_now:
+                reason = f"same content as {staged_now[digest]} in this load; loaded once"
+            else:
+                if digest:
+                    staged_now[digest] = path.name
+                todo.append((done, path))
                 continue
-            if digest and digest in staged_now:
-                results.append(
-                    FileResult(
-                        path,
-                        "skipped",
-                        f"same content as {staged_now[digest]} in this load; loaded once",
-                        content_hash=digest,
-                    )
-                )
-                continue
-            if digest:
-                staged_now[digest] = path.name
-            result = stage_file(path, pseudo, as_of)
-            result.load_id = next_id
-            next_id += 1
-            results.append(result)
-        new = [r for r in results if r.status != "skipped"]
-        if not new and previous is not None:
-            return LoadReport(results, False, *_summaries(previous))
-        if progress is not None:
-            progress(f"Building the warehouse{rate()}", len(files), len(files) + 1)
+            results[done] = FileResult(path, "skipped", reason, content_hash=digest)
+        if not todo and previous is not None:
+            return LoadReport(list(results.values()), False, *_summaries(previous))
         # --replace forgets the records made so far once the new file is published (before its
         # snapshot is taken, which keeps the records as they then stand).
         forget = (lambda: records.clear(folder)) if replace else None
-        with building(
-            folder, published, publish=publish, after_publish=forget, start_from=copy
-        ) as con:
-            _create_base_tables(con)
-            if previous is not None and not carry:
-                _copy_previous(con, previous)
-            elif previous is not None:
-                _migrate_records(con, previous)
-            before = load_facts(con)
-            for result in new:
-                _insert_file(con, result, synthetic, as_of)
-            if not replace:  # --replace starts again without the records made so far
-                records.store(con, folder)
-            build(con, pseudo, stale_kinds(con, new, before) if carry else None)
-            summary, problems = _read_summaries(con)
-            report = LoadReport(results, publish, summary, problems)
-            report.new_problems = _problems_of(con, [r.load_id for r in new if r.load_id])
+        # Issue 11: the next file is read and staged on a second thread while this one's rows
+        # go into DuckDB (both release the GIL for their heavy work), and each file's Arrow
+        # tables are dropped once inserted, so at most two files are held at once. The first
+        # file is read while the copy of the warehouse (if any) is finished.
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            staging = [reader.submit(stage_file, path, pseudo, as_of) for _, path in todo[:1]]
+            with building(
+                folder, published, publish=publish, after_publish=forget, start_from=copy
+            ) as con:
+                _create_base_tables(con)
+                if previous is not None and not carry:
+                    _copy_previous(con, previous)
+                elif previous is not None:
+                    _migrate_records(con, previous)
+                before = load_facts(con)
+                new: list[FileResult] = []
+                for number, (done, path) in enumerate(todo):
+                    if progress is not None:
+                        progress(f"Reading {path.name}{rate()}", done, len(files) + 1)
+                    result = staging.pop(0).result()
+                    if number + 1 < len(todo):
+                        staging.append(
+                            reader.submit(stage_file, todo[number + 1][1], pseudo, as_of)
+                        )
+                    result.load_id = next_id
+                    next_id += 1
+                    results[done] = result
+                    new.append(result)
+                    _insert_file(con, result, synthetic, as_of)
+                if progress is not None:
+                    progress(f"Building the warehouse{rate()}", len(files), len(files) + 1)
+                if not replace:  # --replace starts again without the records made so far
+                    records.store(con, folder)
+                build(con, pseudo, stale_kinds(con, new, before) if carry else None)
+                summary, problems = _read_summaries(con)
+                report = LoadReport(
+                    [results[i] for i in sorted(results)], publish, summary, problems
+                )
+                report.new_problems = _problems_of(con, [r.load_id for r in new if r.load_id])
         return report
 
 

@@ -15,7 +15,7 @@ from etl.readers import FileProblem, read_file
 from tests import sen2_builders as b
 
 # Five sheets of different shapes: the second reader takes the 2nd and 4th (every other one).
-SHEETS = {
+SHEETS: dict[str, list[list[Any]]] = {
     f"Sheet {n}": [[f"h{n}", "value", None], *[[f"r{i}", i * n, None] for i in range(n * 3)]]
     for n in range(1, 6)
 }

@@ -55,7 +55,8 @@ ARROW_TYPES = {
     "id": pa.string(),
     "upn": pa.string(),
 }
-_UPN_FORMAT = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+# A UPN's form (a letter, 11 digits, a check digit or letter): read by Arrow's RE2, ASCII digits.
+_UPN_FORMAT = r"^[A-Z][0-9]{11}[0-9A-Z]$"
 _BLADE_FILE = re.compile(
     r"_(sen2|person|requests|assessment|namedplan|plandetail|activeplans|"
     r"placementdetail|senneed)$",
@@ -203,8 +204,9 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         for col in body[1:]:
             filled = pc.or_(filled, col.is_valid())
         keep = pc.indices_nonzero(filled)
-        body = [c.take(keep) for c in body]
-        numbers = [numbers[i] for i in keep.to_pylist()]
+        if len(keep) < len(numbers):
+            body = [c.take(keep) for c in body]
+            numbers = pa.array(numbers, pa.int64()).take(keep).to_pylist()
     problems: list[Problem] = []
     # A header repeated lower down is not a record: listed as rejected (counted as read), and
     # left out before the cells are cast so it raises no misleading cell errors.
@@ -269,10 +271,8 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
         for name in [f for f in typed if module.field(f).kind == "id"]:
             if name not in ("person_id", "request_id"):
                 # Kept as a keyed hash: the composite holds the child's id.
-                within = pc.binary_join_element_wise(request, typed[name], "#").to_pylist()
-                typed[name] = pa.array(
-                    [pseudo("within", v) if v is not None else None for v in within], pa.string()
-                )
+                within = pc.binary_join_element_wise(request, typed[name], "#")
+                typed[name] = pseudo.keys("within", within)
         typed["request_id"] = request
     # Keys: the module's own id; a requests row without one is keyed by person + received date.
     person_source = "person_id" if "person_id" in typed else "upn"
@@ -289,44 +289,45 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
     if module.key and module.key in rec.columns and module.name not in ("flat",):
         reject(checks.check_sen2_own_id_blank(typed[module.key], rec.headers[module.key], bad_rows))
 
-    ok = [i for i in range(n) if i not in bad_rows]
+    loaded = [True] * n
+    for i in bad_rows:
+        loaded[i] = False
+    ok_rows = pc.indices_nonzero(pa.array(loaded, pa.bool_()))
     tables: dict[str, pa.Table] = {}
     source = {
-        "source_file": [sheet.file] * len(ok),
-        "source_sheet": [sheet.sheet] * len(ok),
-        "source_row": [numbers[i] for i in ok],
+        "source_file": pa.repeat(pa.scalar(sheet.file, pa.string()), len(ok_rows)),
+        "source_sheet": pa.repeat(pa.scalar(sheet.sheet, pa.string()), len(ok_rows)),
+        "source_row": pa.array(numbers, pa.int64()).take(ok_rows),
     }
-
-    ok_rows = pa.array(ok, pa.int64())
 
     def column(name: str, rows: pa.Array = ok_rows) -> pa.Array:
         values = typed.get(name)
         return values.take(rows) if values is not None else pa.nulls(len(rows), pa.string())
 
-    def keyed(name: str, rows: pa.Array = ok_rows) -> list[str | None]:
+    def keyed(name: str, rows: pa.Array = ok_rows) -> pa.Array:
         _, kind = KEY_COLUMNS[name]
         if kind not in ("person", "request"):
             # Internal table ids (assessment, plan, need…) are system row numbers, not about a
             # person: kept as written. Person and request ids are always keyed hashes.
-            return column(name, rows).to_pylist()
+            return column(name, rows)
         return pseudo.keys(kind, column(name, rows))
 
-    memo: dict[str, list[str | None]] = {}
+    memo: dict[str, pa.Array] = {}
     by_request: set[str] = set()  # plan ids taken from the request (see keys_for)
 
-    def person_keys() -> list[str | None]:
+    def person_keys() -> pa.Array:
         if module.name not in ("person", "requests", "flat"):
             return keyed("person_id")
         if "person" not in memo:
             memo["person"] = pseudo.keys("person", column(person_source))
         return memo["person"]
 
-    def request_keys() -> list[str | None]:
+    def request_keys() -> pa.Array:
         return _request_keys(
             pseudo, column("request_id"), column(person_source), column("received_date")
         )
 
-    def own_keys(rows: pa.Array = ok_rows) -> list[str | None]:
+    def own_keys(rows: pa.Array = ok_rows) -> pa.Array:
         """The module's own key; without an id column, one per parent (and rank, if any)."""
         assert module.key is not None
         _, kind = KEY_COLUMNS[module.key]
@@ -334,25 +335,33 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             return keyed(module.key, rows)
         if module.name == "sen2":
             # A return's header with no id (the template's Header Record): its LA and date.
-            return [
-                pseudo(kind, f"{la or ''}|{day.isoformat() if day else ''}")
-                for la, day in zip(
-                    column("la_code", rows).to_pylist(),
-                    column("reference_date", rows).to_pylist(),
-                    strict=True,
-                )
-            ]
+            return pa.array(
+                [
+                    pseudo(kind, f"{la or ''}|{day.isoformat() if day else ''}")
+                    for la, day in zip(
+                        column("la_code", rows).to_pylist(),
+                        column("reference_date", rows).to_pylist(),
+                        strict=True,
+                    )
+                ],
+                pa.string(),
+            )
         parent = next((p for p in module.parents if p in typed), None)
         if parent is None:
-            return [None] * len(rows)
+            return pa.nulls(len(rows), pa.string())
+        # "{parent}:{id}|{rank}", the rank left empty when there is none (or it is 0).
         rank_field = next((f.name for f in module.fields if f.name.endswith("rank")), None)
-        ranks = column(rank_field, rows).to_pylist() if rank_field else [None] * len(rows)
-        return [
-            pseudo(kind, f"{parent}:{v}|{r or ''}") if v else None
-            for v, r in zip(column(parent, rows).to_pylist(), ranks, strict=True)
-        ]
+        rank = pa.scalar("", pa.string())
+        if rank_field and rank_field in typed:
+            ranks = column(rank_field, rows)
+            given = pc.not_equal(ranks, 0 if pa.types.is_integer(ranks.type) else "")
+            rank = pc.if_else(pc.fill_null(given, False), pc.cast(ranks, pa.string()), "")
+        return pseudo.keys(
+            kind,
+            pc.binary_join_element_wise(f"{parent}:", _filled(column(parent, rows)), "|", rank, ""),
+        )
 
-    def keys_for(target: Module, name: str) -> list[str | None]:
+    def keys_for(target: Module, name: str) -> pa.Array:
         if name == "person_id":
             return person_keys()
         if name == "request_id" and target.name == "requests":
@@ -365,13 +374,13 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             # pre-submission workbook and template): its plan is the one of that request, keyed
             # as a plan sheet without its own id keys it (see own_keys).
             _, kind = KEY_COLUMNS[name]
-            return [
-                pseudo(kind, f"request_id:{v}|") if v else None
-                for v in column("request_id").to_pylist()
-            ]
+            return pseudo.keys(
+                kind,
+                pc.binary_join_element_wise("request_id:", _filled(column("request_id")), "|", ""),
+            )
         return keyed(name)
 
-    def build(target: Module, keys: dict[str, list[Any]] | None = None) -> pa.Table:
+    def build(target: Module, keys: dict[str, Any] | None = None) -> pa.Table:
         schema = staging_schema(target)
         data: dict[str, Any] = {}
         for name in schema.names:
@@ -380,18 +389,18 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
             elif keys and name in keys:
                 data[name] = keys[name]
             elif name == "upn_status":
-                data[name] = _upn_status(column("upn").to_pylist())
+                data[name] = _upn_status(column("upn"))
             elif name == "upn_key":
                 # Issue 13: the UPN's keyed hash (never the UPN), so that other kinds (exclusion
                 # records) can match the same pupil; "upn" namespace, UPN upper-cased, no spaces.
-                data[name] = [pseudo("upn", u) if u else None for u in column("upn").to_pylist()]
+                data[name] = pseudo.keys("upn", _filled(column("upn")))
             elif name.endswith("_key"):
                 id_name = next(i for i, (k, _) in KEY_COLUMNS.items() if k == name)
                 data[name] = keys_for(target, id_name)
             elif name in typed:
                 data[name] = column(name)
             else:
-                data[name] = pa.nulls(len(ok), schema.field(name).type)
+                data[name] = pa.nulls(len(ok_rows), schema.field(name).type)
         return pa.table(data, schema=schema)
 
     if module.name == "flat":
@@ -419,28 +428,25 @@ def stage(sheet: RawSheet, rec: Recognised, pseudo: Pseudonymiser) -> StagedShee
                     MODULES["sen_need"],
                     {
                         "request_key": requests,
-                        "active_plan_key": [None] * len(ok),
-                        "sen_need_key": [None] * len(ok),
+                        "active_plan_key": pa.nulls(len(ok_rows), pa.string()),
+                        "sen_need_key": pa.nulls(len(ok_rows), pa.string()),
                     },
                 ),
                 with_need,
             )
             # The primary need of a request is keyed by the request: one rank-1 need each.
-            need_keys = [
-                pseudo("sen_need", f"{r}|1") if r else None
-                for r in sen_need.column("request_key").to_pylist()
-            ]
+            requested = _filled(sen_need.column("request_key").combine_chunks())
             tables["sen_need"] = sen_need.set_column(
                 sen_need.schema.get_field_index("sen_need_key"),
                 "sen_need_key",
-                pa.array(need_keys, pa.string()),
+                pseudo.keys("sen_need", pc.binary_join_element_wise(requested, "|1", "")),
             )
     else:
         tables[module.name] = build(module)
     # The key a rejected row of a module below Requests would have had (its id as written, or
     # its parent + rank), for _rejected_table to hash.
     lower = module.name not in LINKED_BY_PERSON and module.key is not None
-    rejected_own = own_keys(pa.array(sorted(bad_rows), pa.int64())) if lower else []
+    rejected_own = own_keys(pa.array(sorted(bad_rows), pa.int64())).to_pylist() if lower else []
     tables["sen2_rejected"] = _rejected_table(
         sheet, module, typed, person_source, numbers, bad_rows, pseudo, rejected_own
     )
@@ -506,17 +512,13 @@ REJECTED_SCHEMA = pa.schema(
 
 def _request_keys(
     pseudo: Pseudonymiser, ids: pa.Array, people: pa.Array, received: pa.Array
-) -> list[str | None]:
+) -> pa.Array:
     """Request keys: the request id; without one (no column, or a blank cell) the child +
-    received date; None when neither is known."""
-    return [
-        pseudo("request", i)
-        if i is not None
-        else pseudo("request", f"{p}|{d.isoformat()}")
-        if p and d
-        else None
-        for i, p, d in zip(ids.to_pylist(), people.to_pylist(), received.to_pylist(), strict=True)
-    ]
+    received date ("{child}|{yyyy-mm-dd}"); None when neither is known."""
+    child_and_date = pc.binary_join_element_wise(
+        _filled(people.cast(pa.string())), pc.cast(received, pa.string()), "|"
+    )
+    return pseudo.keys("request", pc.coalesce(ids.cast(pa.string()), child_and_date))
 
 
 def _rejected_table(
@@ -555,7 +557,7 @@ def _rejected_table(
         target = "requests"
         keys = _request_keys(
             pseudo, column("request_id"), column(person_source), column("received_date")
-        )
+        ).to_pylist()
     else:
         assert module.key is not None
         _, kind = KEY_COLUMNS[module.key]
@@ -593,8 +595,12 @@ def _subset(table: pa.Table, rows: list[int]) -> pa.Table:
     return table.take(pa.array(rows, pa.int64()))
 
 
-def _upn_status(upns: list[str | None]) -> list[str | None]:
+def _upn_status(upns: pa.Array) -> pa.Array:
     """'present', 'malformed' or None (blank) — the UPN itself is never stored."""
-    return [
-        None if u is None else ("present" if _UPN_FORMAT.match(u) else "malformed") for u in upns
-    ]
+    formed = pc.match_substring_regex(upns, _UPN_FORMAT)
+    return pc.if_else(formed, "present", "malformed")  # a null UPN stays null
+
+
+def _filled(values: pa.Array) -> pa.Array:
+    """A text column with empty strings as nulls: a key is made only from a value."""
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
