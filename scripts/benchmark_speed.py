@@ -291,7 +291,11 @@ def bench_add(
     size = (data / "warehouse.duckdb").stat().st_size
     print(f"load {names} onto a copy of {data} ({size / 1e6:.0f} MB; {rounds} rounds, alternating)")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        print("  PYTHONDONTWRITEBYTECODE is set: the project's modules compile at every start")
+        compiled = [str(t) for t in (REPO, baseline) if t and (t / "etl" / "__pycache__").is_dir()]
+        print(
+            "  PYTHONDONTWRITEBYTECODE is set: a tree's modules compile at every start unless "
+            f"compiled beforehand (python -m compileall etl); compiled: {compiled or 'none'}"
+        )
     with tempfile.TemporaryDirectory(prefix="send-speed-add-", dir=data.parent) as tmp:
         trees = {"this tree": REPO, **({"baseline": baseline} if baseline else {})}
         seeds = {label: Path(tmp) / f"seed-{i}" for i, label in enumerate(trees)}
