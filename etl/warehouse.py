@@ -545,10 +545,14 @@ def building(
             copying.wait()
         elif isinstance(start_from, Path):
             copy_file(start_from, tmp)
+        is_warehouse = target == warehouse_path(folder)
+        facts = None
         # [performance]: a memory cap makes a big build spill to disk rather than fail.
         con = duckdb.connect(str(tmp), config=settings().performance.duckdb_config())
         try:
             yield con
+            if publish and is_warehouse:  # for the snapshot, without opening the file again
+                facts = snapshots.warehouse_facts(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -557,8 +561,7 @@ def building(
             _fsync_dir(folder)
             if after_publish is not None:
                 after_publish()
-            is_warehouse = target == warehouse_path(folder)
-            snapshots.take(folder, trigger or ("load" if is_warehouse else "published"))
+            snapshots.take(folder, trigger or ("load" if is_warehouse else "published"), facts)
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             if leftover.exists():
