@@ -603,9 +603,18 @@ def _problems_of(con: duckdb.DuckDBPyConnection, load_ids: list[int]) -> list[di
 def _read_summaries(
     con: duckdb.DuckDBPyConnection,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from etl.store import problem_list  # the one problem-list query
+    """The load log and the whole problem list. The list is ``etl.store.problem_list``'s query
+    with no filter, fetched as Arrow (pyarrow is loaded in a load): 15,000 problems at national
+    become dicts in 0.04 s instead of 0.08-0.2 s from row tuples (issue 11). Its columns are
+    text and integers, which Arrow hands over as the row tuples would."""
+    from etl.store import query_sql
 
-    return _fetch_dicts(con, "SELECT * FROM load_log ORDER BY load_id"), problem_list(con)
+    summary = _fetch_dicts(con, "SELECT * FROM load_log ORDER BY load_id")
+    every = {"severities": None, "rules": None, "files": None, "loads": None}
+    problems: list[dict[str, Any]] = (
+        con.sql(query_sql("problems"), params=every).to_arrow_table().to_pylist()
+    )
+    return summary, problems
 
 
 def _fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
