@@ -185,18 +185,20 @@ def clear(folder: Path) -> None:
             _path(folder, kind).unlink(missing_ok=True)
 
 
-def migrate(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """Move records kept inside a warehouse built before this store existed (``prev`` attached)
-    into their files, once: only when a kind's file does not exist yet."""
+def migrate(con: duckdb.DuckDBPyConnection, folder: Path, database: str = "prev") -> None:
+    """Move records kept inside a warehouse built before this store existed (attached as
+    ``database``, a name from DuckDB's catalogue) into their files, once: only when a kind's
+    file does not exist yet."""
     for kind in KINDS:
         if _path(folder, kind).exists():
             continue
         [(found,)] = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'prev' AND table_name = ?",
-            [kind.table],
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
+            [database, kind.table],
         ).fetchall()
         if not found:
             continue
-        kept = con.sql(f"SELECT * FROM prev.{kind.table} ORDER BY 1")
+        quoted = database.replace('"', '""')
+        kept = con.sql(f'SELECT * FROM "{quoted}".{kind.table} ORDER BY 1')
         for values in kept.fetchall():
             append(folder, kind, dict(zip(kept.columns, values, strict=True)))

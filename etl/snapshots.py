@@ -327,26 +327,49 @@ def _clean(folder: Path, index: _Index) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def _describe(warehouse: Path, published: Path | None) -> dict[str, Any]:
-    """Data date, build version, synthetic flag and sources of a snapshot's files."""
+def warehouse_facts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Data date, build version, synthetic flag and data sources of the warehouse that is
+    ``con``'s current database: the build's own connection hands them to :func:`take` (issue 11:
+    no second open of the file just published)."""
+    version = schema_version(con)
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    data_date = synthetic = None
+    if "warehouse_meta" in tables:
+        row = con.execute("SELECT snapshot_date, synthetic FROM warehouse_meta").fetchone()
+        if row:
+            data_date, synthetic = row
+    sources: list[dict[str, Any]] = []
+    if "load_files" in tables:
+        for file, digest, loaded, rows, shape in con.execute(
+            "SELECT file, content_hash, loaded_at, rows_read, shape FROM load_files "
+            "WHERE status <> 'failed' ORDER BY load_id"
+        ).fetchall():
+            sources.append(_source("data", file, digest, loaded, rows, shape))
+    return {
+        "schema_version": version,
+        "data_date": data_date.isoformat() if isinstance(data_date, dt.date) else None,
+        "synthetic": bool(synthetic),
+        "sources": sources,
+    }
+
+
+def _describe(
+    warehouse: Path, published: Path | None, facts: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Data date, build version, synthetic flag and sources of a snapshot's files (``facts``:
+    the warehouse's, when the caller has them already)."""
     con = duckdb.connect(":memory:")
     try:
-        con.execute("ATTACH ? AS w (READ_ONLY)", [str(warehouse)])
-        con.execute("USE w")
-        version = schema_version(con)
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        data_date = synthetic = None
-        if "warehouse_meta" in tables:
-            row = con.execute("SELECT snapshot_date, synthetic FROM warehouse_meta").fetchone()
-            if row:
-                data_date, synthetic = row
-        sources: list[dict[str, Any]] = []
-        if "load_files" in tables:
-            for file, digest, loaded, rows, shape in con.execute(
-                "SELECT file, content_hash, loaded_at, rows_read, shape FROM load_files "
-                "WHERE status <> 'failed' ORDER BY load_id"
-            ).fetchall():
-                sources.append(_source("data", file, digest, loaded, rows, shape))
+        if facts is None:
+            con.execute("ATTACH ? AS w (READ_ONLY)", [str(warehouse)])
+            con.execute("USE w")
+            facts = warehouse_facts(con)
+        sources: list[dict[str, Any]] = list(facts["sources"])
         if published is not None:
             con.execute("ATTACH ? AS p (READ_ONLY)", [str(published)])
             try:
@@ -359,12 +382,7 @@ def _describe(warehouse: Path, published: Path | None) -> dict[str, Any]:
                 pass
     finally:
         con.close()
-    return {
-        "schema_version": version,
-        "data_date": data_date.isoformat() if isinstance(data_date, dt.date) else None,
-        "synthetic": bool(synthetic),
-        "sources": sources,
-    }
+    return {**facts, "sources": sources}
 
 
 def _source(
@@ -382,10 +400,11 @@ def _source(
     }
 
 
-def take(folder: Path, trigger: str) -> Snapshot | None:
+def take(folder: Path, trigger: str, facts: dict[str, Any] | None = None) -> Snapshot | None:
     """Snapshot what is published in ``folder`` now (the caller holds the load lock: it is the
     publish step of ``etl.warehouse.building``), then apply retention. None when no warehouse
-    has been published yet."""
+    has been published yet. ``facts``: :func:`warehouse_facts` of the warehouse just published,
+    when the caller read them before closing it (else the file is opened to read them)."""
     from etl.published import published_path  # the published package imports the warehouse
 
     live = config.warehouse_path(folder)
@@ -408,7 +427,9 @@ def take(folder: Path, trigger: str) -> Snapshot | None:
         mine = folder / kind.file
         if mine.exists():
             shutil.copy2(mine, making / kind.file)
-    facts = _describe(making / WAREHOUSE_FILE, making / PUBLISHED_FILE if has_published else None)
+    facts = _describe(
+        making / WAREHOUSE_FILE, making / PUBLISHED_FILE if has_published else None, facts
+    )
     os.replace(making, where / str(number))
     entry = {
         "id": number,

@@ -4,7 +4,7 @@ Prints figures; asserts nothing (DESIGN §9). Quote the load average it prints: 
 machine the ratios hold better than the seconds.
 
     python scripts/benchmark_speed.py --data-dir DIR [--baseline ../main] [--csv FOLDER]
-        [--rounds 3] [--load FOLDER] [--add FILE…]
+        [--rounds 3] [--load FOLDER] [--add FILE… [--skip-full]]
 
 - ``kpis``: ``python -m etl kpis --json --data-dir DIR`` in a new process, this tree against the
   baseline tree (a checkout of the code before the change, e.g. the main worktree), the share
@@ -15,9 +15,11 @@ machine the ratios hold better than the seconds.
   against the standard library's line-by-line reading of the same file (the reader before this
   change, kept as the fallback), and DuckDB's bare ``read_csv`` (the floor); then the keyed hashes
   of the first column: ``Pseudonymiser.keys`` (DuckDB) against one Python HMAC call per row.
-- ``--add FILE… --data-dir DIR``: the files loaded onto a copy of DIR's warehouse by this tree,
-  rebuilding only the kinds they change, against the same load rebuilding every kind (the
-  warehouse's build fingerprint removed, which is what every load did before), alternating.
+- ``--add FILE… --data-dir DIR [--baseline TREE] [--skip-full]``: the files loaded onto a copy
+  of DIR's warehouse by this tree, rebuilding only the kinds they change, against the baseline
+  tree's same load and the same load rebuilding every kind (the warehouse's build fingerprint
+  removed, which is what every load did before), alternating; with the floors of start-up and
+  imports and of the bare copy of the warehouse file, measured in the same rounds.
 - ``--load FOLDER``: ``python -m etl load FOLDER --replace`` into a new data folder, this tree
   against the baseline tree, with each process's peak memory (``ru_maxrss`` of the child).
 """
@@ -235,37 +237,109 @@ def _timed_cli(tree: Path, *args: str) -> tuple[float, float]:
     return time.perf_counter() - start, int(done.stderr.strip().splitlines()[-1]) / 1024 / 1024
 
 
-def bench_add(data: Path, files: list[Path], rounds: int) -> None:
-    """A small file loaded onto a big warehouse: this tree's load that rebuilds only the kinds
-    the file changes, against the same load rebuilding everything (what every load did before),
-    in alternating rounds, each on a fresh copy of the same warehouse."""
+def _seed(data: Path, tree: Path, into: Path) -> None:
+    """A copy of DATA's warehouse and key, rebuilt once by ``tree`` so that it carries that
+    tree's build fingerprint (an incremental load of that tree then starts from a copy of it)."""
+    into.mkdir()
+    for name in ("warehouse.duckdb", ".hash_key"):
+        if (data / name).exists():
+            shutil.copy2(data / name, into / name)
+    seconds, peak = _timed_cli(tree, "rebuild", "--json", "--data-dir", str(into))
+    print(f"  rebuild of the whole warehouse by {tree}: {seconds:.2f} s, peak {peak:.2f} GB")
+
+
+def _bare_copy(source: Path, tmp: Path) -> float:
+    """Seconds to copy the warehouse file and flush it to disk (the floor of any load that
+    starts from a copy of it on a filesystem without reflinks)."""
+    target = tmp / "bare-copy.duckdb"
+    start = time.perf_counter()
+    shutil.copyfile(source, target)
+    with open(target, "rb+") as written:
+        os.fsync(written.fileno())
+    seconds = time.perf_counter() - start
+    target.unlink()
+    return seconds
+
+
+def _startup(tree: Path) -> float:
+    """Seconds for a new process of ``tree`` to start and import what a tracker load imports
+    (the CLI, the loader, the readers and the tracker kind), doing nothing else."""
+    probe = "import etl.__main__, etl.warehouse, etl.readers, etl.inputs.tracker"
+    start = time.perf_counter()
+    subprocess.run(
+        [_python(tree), "-c", probe],
+        cwd=tree,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+    )
+    return time.perf_counter() - start
+
+
+def bench_add(
+    data: Path, files: list[Path], rounds: int, baseline: Path | None, full: bool
+) -> None:
+    """A small file loaded onto a big warehouse, in alternating rounds, each load on a fresh
+    copy of the same warehouse: this tree's load, which rebuilds only the kinds the file changes;
+    the baseline tree's (``--baseline``: the code before the change, on a copy rebuilt by it);
+    this tree rebuilding every kind (the build fingerprint removed: what every load did before
+    incremental loads; ``--skip-full`` leaves it out); and two floors measured in the same
+    rounds: a new process importing what the load imports, and the bare copy of the warehouse
+    file with its flush to disk."""
     import duckdb
 
     names = " ".join(p.name for p in files)
-    print(f"load {names} onto a copy of {data} ({rounds} rounds, alternating)")
-    with tempfile.TemporaryDirectory(prefix="send-speed-add-") as tmp:
-        seed = Path(tmp) / "seed"
-        seed.mkdir()
-        for name in ("warehouse.duckdb", ".hash_key"):
-            if (data / name).exists():
-                shutil.copy2(data / name, seed / name)
-        # Rebuilt once by this tree, so that the warehouse carries this code's fingerprint.
-        seconds, peak = _timed_cli(REPO, "rebuild", "--json", "--data-dir", str(seed))
-        print(f"  rebuild of the whole warehouse, this tree: {seconds:.2f} s, peak {peak:.2f} GB")
-        timings: dict[str, list[tuple[float, float]]] = {"full": [], "incremental": []}
+    size = (data / "warehouse.duckdb").stat().st_size
+    print(f"load {names} onto a copy of {data} ({size / 1e6:.0f} MB; {rounds} rounds, alternating)")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        compiled = [str(t) for t in (REPO, baseline) if t and (t / "etl" / "__pycache__").is_dir()]
+        print(
+            "  PYTHONDONTWRITEBYTECODE is set: a tree's modules compile at every start unless "
+            f"compiled beforehand (python -m compileall etl); compiled: {compiled or 'none'}"
+        )
+    with tempfile.TemporaryDirectory(prefix="send-speed-add-", dir=data.parent) as tmp:
+        trees = {"this tree": REPO, **({"baseline": baseline} if baseline else {})}
+        seeds = {label: Path(tmp) / f"seed-{i}" for i, label in enumerate(trees)}
+        for label, tree in trees.items():
+            _seed(data, tree, seeds[label])
+        modes = [*trees, *(["every kind rebuilt"] if full else [])]
+        timings: dict[str, list[tuple[float, float]]] = {mode: [] for mode in modes}
+        floors: dict[str, list[float]] = {"start-up and imports": [], "bare copy + flush": []}
+        loads: list[str] = []
         for _ in range(rounds):
-            for mode in ("full", "incremental"):
-                folder = Path(tmp) / mode
+            loads.append(_loadavg())
+            for mode in modes:
+                tree = trees.get(mode, REPO)
+                folder = Path(tmp) / "run"
                 shutil.rmtree(folder, ignore_errors=True)
+                seed = seeds.get(mode, seeds["this tree"])
                 shutil.copytree(seed, folder, ignore=shutil.ignore_patterns("snapshots"))
-                if mode == "full":  # no fingerprint: the load rebuilds every kind, as before
+                if mode == "every kind rebuilt":  # no fingerprint: every kind is rebuilt
                     with duckdb.connect(str(folder / "warehouse.duckdb")) as con:
                         con.execute("DROP TABLE build_fingerprint")
                 command = ["load", *map(str, files), "--json", "--data-dir", str(folder)]
-                timings[mode].append(_timed_cli(REPO, *command))
-        full = [t for t, _ in timings["full"]]
-        _show("every kind rebuilt (before)", full)
-        _show("only the kinds the file changes", [t for t, _ in timings["incremental"]], full)
+                timings[mode].append(_timed_cli(tree, *command))
+            floors["start-up and imports"].append(_startup(REPO))
+            floors["bare copy + flush"].append(
+                _bare_copy(seeds["this tree"] / "warehouse.duckdb", Path(tmp))
+            )
+        loads.append(_loadavg())
+        print(f"  load average at each round's start, then at the end: {' → '.join(loads)}")
+        ours = [t for t, _ in timings["this tree"]]
+        for mode in modes:
+            mine = [t for t, _ in timings[mode]]
+            label = {"this tree": "this tree, only the kinds the file changes"}.get(mode, mode)
+            if mode == "baseline":
+                label = f"baseline ({baseline}), only the kinds the file changes"
+            _show(label, mine)
+        for mode in modes:
+            if mode != "this tree":
+                base = [t for t, _ in timings[mode]]
+                print(
+                    f"  this tree against {mode}: "
+                    f"{statistics.median(base) / statistics.median(ours):.1f}x faster (medians)"
+                )
+        for label, times in floors.items():
+            _show(f"floor: {label}, this tree", times)
         for mode, results in timings.items():
             print(f"  peak memory, {mode}: {max(m for _, m in results):.2f} GB")
 
@@ -283,6 +357,9 @@ def main() -> None:
         metavar="FILE",
         help="files to load onto a copy of --data-dir's warehouse, incremental against full",
     )
+    parser.add_argument(
+        "--skip-full", action="store_true", help="--add: leave out the load rebuilding every kind"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     print(f"load average at start: {_loadavg()}; {os.cpu_count()} cores", flush=True)
@@ -291,7 +368,7 @@ def main() -> None:
     if args.add:
         if not args.data_dir:
             parser.error("--add needs --data-dir (the warehouse to load onto)")
-        bench_add(args.data_dir, args.add, args.rounds)
+        bench_add(args.data_dir, args.add, args.rounds, args.baseline, not args.skip_full)
     if args.csv:
         bench_csv(args.csv, args.rounds)
     if args.load:

@@ -4,12 +4,14 @@ Each command runs in a new Python process (the test process has long since impor
 on a small warehouse holding every input kind's tables; the process then reports which of the
 heavy modules it imported. Re-adding ``import pandas`` (or pyarrow, fastexcel, plotly) on the
 path of ``kpis`` and friends fails here. ``load`` is the control: it reads files, so it must show
-up as importing pyarrow, which proves the probe sees imports at all.
+up as importing pyarrow, which proves the probe sees imports at all. A tracker load reads and
+builds without pandas.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +95,16 @@ def test_the_package_import_alone_is_light() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_tracker_load_onto_a_warehouse_does_not_import_pandas(data: Path, tmp_path: Path) -> None:
+    """A highlight report loaded onto the warehouse (a copy of it: the fixture stays as it is)
+    reads, stages and builds without pandas, which pyarrow would import for the first Arrow
+    array it built from a Python list (0.5 s under load: issue 11). pyarrow is the control."""
+    folder = tmp_path / "data"
+    shutil.copytree(data, folder)
+    period_2 = tb.golden_period_2(tmp_path / "tracker_2.xlsx")
+    result = _probe("load", str(period_2), "--json", "--data-dir", str(folder))
+    assert result["code"] == 0
+    assert "pyarrow" in result["loaded"]  # type: ignore[operator]
+    assert "pandas" not in result["loaded"]  # type: ignore[operator]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
+from etl.arrow_rows import create_staging_tables
 from etl.inputs.exclusions.stage import EVENT_SCHEMA, HEADCOUNT_SCHEMA
 
 SQL_FILE = Path(__file__).resolve().parent / "sql" / "build.sql"
@@ -24,9 +24,7 @@ STAGING = {
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Empty staging tables, when a build starts."""
-    for name, schema in STAGING.items():
-        empty = schema.append(pa.field("load_id", pa.int32())).empty_table()  # noqa: F841
-        con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty LIMIT 0")
+    create_staging_tables(con, STAGING)
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:

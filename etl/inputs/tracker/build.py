@@ -23,6 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from etl import rag
+from etl.arrow_rows import create_staging_tables, table_from_columns
 from etl.config import settings
 from etl.inputs.tracker.stage import ITEM_SCHEMA, LINK_SCHEMA, PERIOD_SCHEMA, REGISTER_SCHEMA
 
@@ -50,9 +51,7 @@ def thresholds() -> rag.Thresholds:
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Empty staging tables, when a build starts."""
-    for name, schema in STAGING.items():
-        empty = schema.append(pa.field("load_id", pa.int32())).empty_table()  # noqa: F841
-        con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty LIMIT 0")
+    create_staging_tables(con, STAGING)
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
@@ -110,6 +109,7 @@ def _rate(items: pa.Table) -> pa.Table:
         )
         extra["reported_rag"].append(rag.reported_rag(row["reported_status"]))
         extra["disagreement"].append(rag.disagreement(row["reported_status"], computed))
+    rated = table_from_columns(extra, pa.schema(PLAN_ITEM_FIELDS))
     for f in PLAN_ITEM_FIELDS:
-        items = items.append_column(f, pa.array(extra[f.name], f.type))
+        items = items.append_column(f, rated.column(f.name))
     return items

@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from etl import kpi_links, parse
+from etl.arrow_rows import table_from_rows
 from etl.checks import Problem, RowProblem
 from etl.config import settings
 from etl.headers import HeaderMatch, find_header, header_key, lookup, missing_required, sheet_hint
@@ -842,10 +843,10 @@ def stage_workbook(
         when,
         source,
         overall,
-        pa.Table.from_pylist(items, ITEM_SCHEMA),
-        pa.Table.from_pylist(registers, REGISTER_SCHEMA),
-        pa.Table.from_pylist(links, LINK_SCHEMA),
-        pa.Table.from_pylist(
+        table_from_rows(items, ITEM_SCHEMA),
+        table_from_rows(registers, REGISTER_SCHEMA),
+        table_from_rows(links, LINK_SCHEMA),
+        table_from_rows(
             [
                 {
                     "plan": plan,

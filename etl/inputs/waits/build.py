@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
+from etl.arrow_rows import create_staging_tables
 from etl.inputs.waits.stage import REFERRAL_SCHEMA
 
 SQL_FILE = Path(__file__).resolve().parent / "sql" / "marts.sql"
@@ -22,9 +22,7 @@ STAGING = {"stg_waits_referrals": REFERRAL_SCHEMA}
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Empty staging tables, when a build starts."""
-    for name, schema in STAGING.items():
-        empty = schema.append(pa.field("load_id", pa.int32())).empty_table()  # noqa: F841
-        con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty LIMIT 0")
+    create_staging_tables(con, STAGING)
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
