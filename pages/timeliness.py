@@ -3,6 +3,7 @@ open requests about to pass the deadline."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from etl.access import EHC_PLANS
@@ -88,13 +89,32 @@ if access.viewer().may_see_rows(EHC_PLANS):
         list(db.query("open_stages", as_of=as_at)["stage"]),
         key="watchlist_stage",
     )
-    watchlist = db.query("watchlist", as_of=as_at, statuses=statuses or None, stages=stages or None)
-    breached = watchlist["status"] == "Breached"
+    # Issue 11: only the page on screen of each list is fetched and drawn (the national list
+    # has tens of thousands of rows); each download fetches every row of its list when clicked.
+    filters = {"as_of": as_at, "statuses": statuses or None, "stages": stages or None}
+    rows, lists = view.WATCHLIST_PAGE_ROWS, ("ehcp_watchlist", "ehcp_watchlist_breached")
+
+    def fetch() -> tuple[pd.DataFrame, pd.DataFrame]:
+        first = [components.page_start(name, rows) for name in lists]
+        return view.watchlist_lists(
+            db.query(
+                "watchlist",
+                **filters,
+                page_rows=rows,
+                open_offset=first[0],
+                breached_offset=first[1],
+            )
+        )
+
+    to_act, breached = fetch()
+    if components.restart_empty_pages(dict(zip(lists, (to_act, breached), strict=True)), rows):
+        to_act, breached = fetch()  # a chosen page past the end of a shorter list
+    every_row = db.query_later("watchlist", **filters)
     st.markdown("**To act on now:** at risk first, fewest days left first.")
     components.table_with_download(
-        watchlist[~breached],
+        to_act,
         components.Export(
-            "ehcp_watchlist",
+            lists[0],
             f"Open requests not yet past 20 weeks as at {fmt_date(as_at)} (filtered as on screen)",
             state,
             as_of=as_at,
@@ -102,18 +122,24 @@ if access.viewer().may_see_rows(EHC_PLANS):
             row_level=True,
         ),
         empty="None open at risk or on track with these filters.",
+        paged=components.Paged(
+            view.listed(to_act), rows, lambda: view.watchlist_lists(every_row())[0]
+        ),
     )
-    if breached.any():
+    if not breached.empty:
         st.markdown("**Already past the 20-week date:** longest past first.")
         components.table_with_download(
-            watchlist[breached],
+            breached,
             components.Export(
-                "ehcp_watchlist_breached",
+                lists[1],
                 f"Open requests past 20 weeks as at {fmt_date(as_at)} (filtered as on screen)",
                 state,
                 as_of=as_at,
                 columns=TABLE_COLUMNS["watchlist_breached"],
                 row_level=True,
+            ),
+            paged=components.Paged(
+                view.listed(breached), rows, lambda: view.watchlist_lists(every_row())[1]
             ),
         )
 else:

@@ -260,6 +260,26 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     return _cached_query(name, frozen, _identity("warehouse"))
 
 
+def query_later(name: str, **params: Any) -> Callable[[], pd.DataFrame]:
+    """The named query as a callable, for a download built when it is clicked: it runs on the
+    file on screen now (the chosen snapshot's, say), whenever and from whichever thread it is
+    called, and is never cached (row-level lists: :func:`query`)."""
+    identity = _identity("warehouse")
+
+    def run() -> pd.DataFrame:
+        try:
+            door = _open_cursor("warehouse", identity)
+            assert isinstance(door, store.Warehouse)
+            try:
+                return door.query(name, **params)
+            finally:
+                door.close()
+        except duckdb.Error as error:  # the file on screen has gone since the page was drawn
+            raise WarehouseError(_UNREADABLE["warehouse"].format(error=error)) from error
+
+    return run
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_kpis(year: int, as_of: dt.date, identity: Identity) -> dict[str, Any]:
     del identity
