@@ -66,7 +66,12 @@ components.query_chart(
 for chart in view.year_charts(period, settings()):
     components.query_chart(chart, state=state, **in_year)
 tabs = view.breakdown_tabs(period)
-for tab, shown in zip(st.tabs([t.label for t in tabs]), tabs, strict=True):
+# Only the chosen breakdown is drawn (a rerun on choosing the other): one chart fewer for the
+# browser to draw before the first (issue 11).
+chosen = st.tabs([t.label for t in tabs], key="timeliness_breakdown", on_change="rerun")
+for tab, shown in zip(chosen, tabs, strict=True):
+    if tab.open is False:
+        continue
     with tab:
         components.query_chart(shown.chart, state=state, **in_year)
 
