@@ -3,7 +3,6 @@ open requests about to pass the deadline."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from etl.access import EHC_PLANS
@@ -99,9 +98,8 @@ if access.viewer().may_see_rows(EHC_PLANS):
     filters = {"as_of": as_at, "statuses": statuses or None, "stages": stages or None}
     rows, lists = view.WATCHLIST_PAGE_ROWS, ("ehcp_watchlist", "ehcp_watchlist_breached")
 
-    def fetch() -> tuple[pd.DataFrame, pd.DataFrame]:
-        first = [components.page_start(name, rows) for name in lists]
-        return view.watchlist_lists(
+    to_act, breached = components.fetch_pages(
+        lambda first: view.watchlist_lists(
             db.query(
                 "watchlist",
                 **filters,
@@ -109,11 +107,10 @@ if access.viewer().may_see_rows(EHC_PLANS):
                 open_offset=first[0],
                 breached_offset=first[1],
             )
-        )
-
-    to_act, breached = fetch()
-    if components.restart_empty_pages(dict(zip(lists, (to_act, breached), strict=True)), rows):
-        to_act, breached = fetch()  # a chosen page past the end of a shorter list
+        ),
+        lists,
+        rows,
+    )
     every_row = db.query_later("watchlist", **filters)
     st.markdown("**To act on now:** at risk first, fewest days left first.")
     components.table_with_download(

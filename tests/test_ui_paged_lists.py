@@ -16,14 +16,12 @@ def _app() -> None:
     total = int(st.session_state.get("total", 70))
     fetched = st.session_state.setdefault("fetched", [])
 
-    def fetch() -> pd.DataFrame:
-        start = components.page_start("numbers", 25)
+    def fetch(first: list[int]) -> list[pd.DataFrame]:
+        (start,) = first
         fetched.append(start)
-        return pd.DataFrame({"n": range(start + 1, min(start + 25, total) + 1)})
+        return [pd.DataFrame({"n": range(start + 1, min(start + 25, total) + 1)})]
 
-    page = fetch()
-    if components.restart_empty_pages({"numbers": page}, 25):
-        page = fetch()
+    (page,) = components.fetch_pages(fetch, ["numbers"], 25)
     start, end = components.page_picker(total, "numbers", 25)
     st.write(f"shown={page['n'].iloc[0]}..{page['n'].iloc[-1]} rows={start}..{end}")
 

@@ -676,16 +676,24 @@ def page_start(key: str, page_rows: int = PAGE_ROWS) -> int:
     return (max(int(page), 1) - 1) * page_rows
 
 
-def restart_empty_pages(lists: dict[str, pd.DataFrame], page_rows: int = PAGE_ROWS) -> bool:
-    """For lists fetched a page at a time (by :func:`page_start`): send every list whose chosen
-    page came back empty (the list has got shorter) back to its first page. True if any was,
-    so the caller fetches again."""
+def fetch_pages(
+    fetch: Callable[[list[int]], Sequence[pd.DataFrame]], keys: Sequence[str], page_rows: int
+) -> list[pd.DataFrame]:
+    """Lists fetched together a page at a time: ``fetch(first rows)`` returns the page chosen of
+    each list ``keys`` names, given the first row of each (:func:`page_start`). A list whose
+    chosen page comes back empty (it has got shorter) goes back to its first page, and all are
+    fetched again. Draw each with :func:`table_with_download` and a :class:`Paged`."""
+
+    def once() -> list[pd.DataFrame]:
+        return list(fetch([page_start(key, page_rows) for key in keys]))
+
+    lists = once()
     restarted = False
-    for key, rows in lists.items():
+    for key, rows in zip(keys, lists, strict=True):
         if rows.empty and page_start(key, page_rows) > 0:
             st.session_state[f"page_{key}"] = 1
             restarted = True
-    return restarted
+    return once() if restarted else lists
 
 
 def page_picker(total: int, key: str, page_rows: int = PAGE_ROWS) -> tuple[int, int]:
