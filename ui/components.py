@@ -54,6 +54,9 @@ GRID_NATURAL_ROWS = 12
 # A table longer than this is shown a page at a time (issue 11: the national watchlist has 76,000
 # rows; formatting and sending them all took most of the page's time). Downloads hold every row.
 PAGE_ROWS = 300
+# A list long enough for the data grid (more than PLAIN_TABLE_MAX_ROWS) is paged at this many
+# rows: the grid scrolls, so a bigger page costs the reader nothing, only the formatting.
+GRID_PAGE_ROWS = 1000
 DeltaColour = Literal["green", "red", "gray", "off"]
 JUDGEMENT_COLOUR: dict[str, DeltaColour] = {"better": "green", "worse": "red"}
 PLOTLY_CONFIG = {
