@@ -302,11 +302,30 @@ def rows_not_loaded(kind: str) -> dict[str, int]:
     return _rows_not_loaded(kind, _identity("warehouse"))
 
 
+# The state of each file version seen, once read (issue 11: a page asks for it a few dozen
+# times a run — every export's context, the home LA — and each ask cost a cached query's copy).
+_STATES: dict[Identity, DataState] = {}
+_STATES_KEPT = 16
+
+
 def data_state() -> DataState:
     """What is loaded: a state every page can show without risk of a traceback."""
     path = warehouse_file()
-    if file_identity(path) is None:
+    identity = file_identity(path)
+    if identity is None:
         return DataState(False, path, EMPTY_MESSAGE)
+    known = _STATES.get(identity)
+    if known is not None:
+        return known
+    state = _read_state(path)
+    if state.available:  # a file that could not be read is asked again next time
+        if len(_STATES) >= _STATES_KEPT:
+            _STATES.clear()
+        _STATES[identity] = state
+    return state
+
+
+def _read_state(path: Path) -> DataState:
     try:
         meta = query("meta")
     except snapshots.OlderWarehouse as error:
