@@ -216,6 +216,8 @@ def test_one_colour_for_one_meaning_on_every_chart() -> None:
         {"xaxis": {"title": {"text": "Impact"}}, "yaxis": {"title": {"text": "Likelihood"}}},
         {"xaxis2": {"title": {"text": "second"}}},  # an extra axis gets the fonts too
         {"yaxis": {"tickfont": {"size": 9}}},  # the shared font size wins, as before
+        {"xaxis": {"title": {"text": "Impact", "font": {"size": 9}}}},  # so here
+        {"xaxis_title_font_size": 9},  # and here
     ],
 )
 def test_a_figure_from_the_prototype_is_the_figure_styled_from_scratch(

@@ -108,11 +108,27 @@ def _base(height: int, **layout: Any) -> go.Figure:
     ``_styled(go.Figure(), height=height, **layout)``, built from a copy of the prototype."""
     fig = go.Figure(_prototype())
     fig.update_layout(height=height, **layout)
-    if any(key.startswith(("xaxis", "yaxis")) for key in layout):
+    if _may_restyle_axes(layout):
         # As in _styled: the axis fonts apply to every axis, including ones named in ``layout``.
         fig.update_xaxes(tickfont={"size": FONT_SIZE}, title_font={"size": FONT_SIZE})
         fig.update_yaxes(tickfont={"size": FONT_SIZE}, title_font={"size": FONT_SIZE})
     return fig
+
+
+def _may_restyle_axes(layout: dict[str, Any]) -> bool:
+    """False when ``layout`` leaves the prototype's axis fonts as they are: it names no axis
+    but ``xaxis`` / ``yaxis``, as plain settings with no tick or title font."""
+    for key, value in layout.items():
+        if not key.startswith(("xaxis", "yaxis")):
+            continue
+        if key not in ("xaxis", "yaxis") or not isinstance(value, dict):
+            return True  # another axis, an axis object, or a path such as xaxis_title_font
+        title = value.get("title")
+        if {"tickfont", "title_font", "titlefont"} & value.keys() or (
+            isinstance(title, dict) and "font" in title
+        ):
+            return True
+    return False
 
 
 def _values(series: Any) -> list[float | None]:
