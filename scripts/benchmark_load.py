@@ -63,7 +63,7 @@ def _profile_run(at: Any) -> None:
         at.run()
     finally:
         script_runner.ScriptRunner._run_script = original  # type: ignore[method-assign]
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+    pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(60)
 
 
 def time_pages(data: Path, repeat: int, profile: str | None = None) -> None:
