@@ -499,9 +499,18 @@ def _cached_reconcile(
 
 
 def reconcilable_years(la_code: str) -> list[int]:
-    """Calendar years our data covers in full and DfE has published for the LA."""
+    """Calendar years our data covers in full and DfE has published for the LA (years only,
+    so cached per pair of files, as :func:`reconcile` is)."""
     if file_identity() is None or published_identity() is None:
         return []
+    return _cached_reconcilable_years(la_code, _identity("warehouse"), _identity("published"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_reconcilable_years(
+    la_code: str, identity: Identity, pub_identity: Identity
+) -> list[int]:
+    del identity, pub_identity
     return _published(lambda pub: _warehouse(lambda wh: pub.reconcilable_years(wh, la_code)))
 
 
