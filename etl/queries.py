@@ -111,9 +111,11 @@ def _finish_breakdown(frame: Frame) -> Frame:
 def _need_names(frame: Frame) -> Frame:
     """Users know needs by name; the SEN2 code stays in brackets for matching to returns."""
     out = frame.copy()
-    out["primary_need"] = [
-        f"{SEN_TYPES[code]} ({code})" if code in SEN_TYPES else code for code in out["primary_need"]
-    ]
+    # Named once per distinct code, not once per row (issue 11: the national watchlist has
+    # tens of thousands of rows and a dozen codes).
+    codes = out["primary_need"]
+    names = {code: f"{SEN_TYPES[code]} ({code})" for code in codes.unique() if code in SEN_TYPES}
+    out["primary_need"] = [names.get(code, code) for code in codes] if names else codes
     return out
 
 
@@ -163,8 +165,10 @@ QUERIES: dict[str, Query] = {
     ),
     "watchlist": Query(
         "Requests open on the as-at date, soonest breach first: pseudonymous reference only, "
-        "never a person key, UPN or the internal request key.",
+        "never a person key, UPN or the internal request key. Optionally one page of each list "
+        "(not yet breached; breached) with each list's length.",
         row_level=True,
+        optional=("page_rows", "open_offset", "breached_offset"),
         finish=_need_names,
     ),
     "annual_reviews": Query(

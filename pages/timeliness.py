@@ -65,7 +65,12 @@ components.query_chart(
 for chart in view.year_charts(period, settings()):
     components.query_chart(chart, state=state, **in_year)
 tabs = view.breakdown_tabs(period)
-for tab, shown in zip(st.tabs([t.label for t in tabs]), tabs, strict=True):
+# Only the chosen breakdown is drawn (a rerun on choosing the other): one chart fewer for the
+# browser to draw before the first (issue 11).
+chosen = st.tabs([t.label for t in tabs], key="timeliness_breakdown", on_change="rerun")
+for tab, shown in zip(chosen, tabs, strict=True):
+    if tab.open is False:
+        continue
     with tab:
         components.query_chart(shown.chart, state=state, **in_year)
 
@@ -88,13 +93,30 @@ if access.viewer().may_see_rows(EHC_PLANS):
         list(db.query("open_stages", as_of=as_at)["stage"]),
         key="watchlist_stage",
     )
-    watchlist = db.query("watchlist", as_of=as_at, statuses=statuses or None, stages=stages or None)
-    breached = watchlist["status"] == "Breached"
+    # Issue 11: only the page on screen of each list is fetched and drawn (the national list
+    # has tens of thousands of rows); each download fetches every row of its list when clicked.
+    filters = {"as_of": as_at, "statuses": statuses or None, "stages": stages or None}
+    rows, lists = view.WATCHLIST_PAGE_ROWS, ("ehcp_watchlist", "ehcp_watchlist_breached")
+
+    to_act, breached = components.fetch_pages(
+        lambda first: view.watchlist_lists(
+            db.query(
+                "watchlist",
+                **filters,
+                page_rows=rows,
+                open_offset=first[0],
+                breached_offset=first[1],
+            )
+        ),
+        lists,
+        rows,
+    )
+    every_row = db.query_later("watchlist", **filters)
     st.markdown("**To act on now:** at risk first, fewest days left first.")
     components.table_with_download(
-        watchlist[~breached],
+        to_act,
         components.Export(
-            "ehcp_watchlist",
+            lists[0],
             f"Open requests not yet past 20 weeks as at {fmt_date(as_at)} (filtered as on screen)",
             state,
             as_of=as_at,
@@ -102,18 +124,24 @@ if access.viewer().may_see_rows(EHC_PLANS):
             row_level=True,
         ),
         empty="None open at risk or on track with these filters.",
+        paged=components.Paged(
+            view.listed(to_act), rows, lambda: view.watchlist_lists(every_row())[0]
+        ),
     )
-    if breached.any():
+    if not breached.empty:
         st.markdown("**Already past the 20-week date:** longest past first.")
         components.table_with_download(
-            watchlist[breached],
+            breached,
             components.Export(
-                "ehcp_watchlist_breached",
+                lists[1],
                 f"Open requests past 20 weeks as at {fmt_date(as_at)} (filtered as on screen)",
                 state,
                 as_of=as_at,
                 columns=TABLE_COLUMNS["watchlist_breached"],
                 row_level=True,
+            ),
+            paged=components.Paged(
+                view.listed(breached), rows, lambda: view.watchlist_lists(every_row())[1]
             ),
         )
 else:

@@ -239,7 +239,8 @@ def test_timeliness_shows_hand_worked_figures_and_tables(golden: Path) -> None:
     assert shown["EHC plans issued within 20 weeks (excluding exceptions)"][0] == "60.0% ⚠"
     assert shown["EHC plans issued within 20 weeks (including exceptions)"][0] == "50.0% ⚠"
     assert shown["EHC plans issued"][0] == "6"
-    assert len(charts(at)) == 6  # trend, weeks, bands, stages, need, age
+    # Trend, weeks, bands, stages, and the breakdown chosen (by need); by age when chosen.
+    assert len(charts(at)) == 5
 
     bands = table_with(at, "Time to issue")
     # Including: within R01 R02 R05 = 3 (50.0%), 20-52 R03 R04 = 2 (33.3%), over R06 = 1 (16.7%)
@@ -269,6 +270,11 @@ def test_timeliness_shows_hand_worked_figures_and_tables(golden: Path) -> None:
     assert list(need["% within 20 weeks (including exceptions)"]) == ["66.7%", "0.0%", "100.0%"]
     assert list(need["% within 20 weeks (excluding exceptions)"]) == ["66.7%", "0.0%", "100.0%"]
 
+    at.session_state["timeliness_breakdown"] = "By age group"  # the reader chooses the tab
+    show_tables(at.run())
+    assert len(charts(at)) == 5 and not at.exception
+    need_columns = {"Primary need", "% within 20 weeks (including exceptions)"}
+    assert not [t for t in at.table if need_columns <= set(t.value.columns)]  # need: not drawn
     age = table_with(at, "Age at request")
     # Under 5: R05 (1 of 1); 5 to 10: R01 within, R06 not (1 of 2); 11 to 15: R02 within,
     # R03 and R04 not (1 of 3 = 33.3%); excluding R04's exception: 1 of 2 = 50.0%.
@@ -337,13 +343,14 @@ def test_watchlist_lists_open_requests_without_person_data(golden: Path) -> None
 def test_publish_mode_withholds_row_level_downloads(golden: Path) -> None:
     at = open_page("pages/timeliness.py")
     labels = [b.label for b in at.download_button]
-    # Six chart downloads and two watchlist downloads (to act on; already past 20 weeks).
-    assert len(labels) == 8 and all("internal" in label for label in labels)
+    # Five chart downloads (trend, weeks, bands, stages, the breakdown chosen) and two
+    # watchlist downloads (to act on; already past 20 weeks).
+    assert len(labels) == 7 and all("internal" in label for label in labels)
     at.sidebar.radio(key="export_mode").set_value("Publish").run()
     assert not at.exception
     labels = [b.label for b in at.download_button]
-    # Six chart downloads stay (suppressed); the watchlist downloads are withdrawn, with a reason.
-    assert len(labels) == 6 and all("publish" in label for label in labels)
+    # Five chart downloads stay (suppressed); the watchlist downloads are withdrawn, with a reason.
+    assert len(labels) == 5 and all("publish" in label for label in labels)
     assert any("Row-level lists are not exported in Publish mode" in c.value for c in at.caption)
 
 

@@ -205,3 +205,32 @@ def test_one_colour_for_one_meaning_on_every_chart() -> None:
         by_name = {t.name: t.marker.color for t in fig.data}
         assert by_name["Excluding exceptions"] == charts.look("excluding_exceptions").colour
         assert by_name["Including exceptions"] == charts.look("including_exceptions").colour
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        {},
+        {"barmode": "group"},
+        {"yaxis": {"ticksuffix": "%", "rangemode": "tozero"}, "showlegend": False},
+        {"xaxis": {"title": {"text": "Impact"}}, "yaxis": {"title": {"text": "Likelihood"}}},
+        {"xaxis2": {"title": {"text": "second"}}},  # an extra axis gets the fonts too
+        {"yaxis": {"tickfont": {"size": 9}}},  # the shared font size wins, as before
+        {"xaxis": {"title": {"text": "Impact", "font": {"size": 9}}}},  # so here
+        {"xaxis_title_font_size": 9},  # and here
+    ],
+)
+def test_a_figure_from_the_prototype_is_the_figure_styled_from_scratch(
+    layout: dict[str, object],
+) -> None:
+    # Issue 11: figures start from a copy of one validated prototype; each must be exactly
+    # the figure the shared styling gives a new empty figure.
+    fast = charts._base(400, **layout)
+    assert fast.to_dict() == charts._styled(go.Figure(), height=400, **layout).to_dict()
+    assert fast.layout.xaxis.tickfont.size == charts.FONT_SIZE
+
+
+def test_figures_from_the_prototype_do_not_share_state() -> None:
+    first = charts._base(300)
+    first.update_layout(title={"text": "changed"})
+    assert charts._base(300).layout.title.text is None

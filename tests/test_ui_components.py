@@ -171,3 +171,30 @@ def test_exports_name_our_la_when_it_is_known(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(benchmark_components, "known_home_la", lambda: None)
     assert components.area_text() == ""
     assert components.Export("x", "s", STATE, area="Kent").context().area == "Kent"
+
+
+def test_a_list_fetched_a_page_at_a_time_is_fetched_whole_only_when_downloaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Issue 11: the screen shows one page; the download's rows are fetched on click.
+    monkeypatch.setattr(components, "export_mode", lambda: "internal")
+    buttons: list[Any] = []
+    monkeypatch.setattr(
+        components.st, "download_button", lambda label, data, **kw: buttons.append(data)
+    )
+    fetched: list[int] = []
+
+    def every_row() -> pd.DataFrame:
+        fetched.append(1)
+        return pd.DataFrame({"reference": ["R-0000000001", "R-0000000002", "R-0000000003"]})
+
+    components.offer_download(
+        every_row,
+        components.Export("ehcp_watchlist", "Open requests", STATE, columns=["reference"]),
+        rows=3,
+    )
+    assert fetched == []  # drawing the button fetched nothing
+    (build,) = buttons
+    rows = _rows(build())
+    assert fetched == [1]
+    assert rows[-3:] == [["R-0000000001"], ["R-0000000002"], ["R-0000000003"]]

@@ -106,9 +106,57 @@ def test_watchlist_query_has_no_person_or_request_keys(golden: Path) -> None:
         "days_over",
         "primary_need",
         "age_group",
+        "listed",  # how many rows its list (not yet breached; breached) has
     ]
     # R14 at risk first, then R15 on track, then R13 breached (see ui_fixtures).
     assert list(watch["status"]) == ["At risk", "On track", "Breached"]
+
+
+def test_watchlist_fetches_one_page_of_each_list_with_its_length(golden: Path) -> None:
+    # Issue 11: a page at a time. Open on 1 Nov 2026: R14 at risk and R15 on track (the first
+    # list, 2 rows), R13 breached (the second, 1 row). One row a page, the first list from its
+    # second row (offset 1) and the second from its first: R15 and R13.
+    page = db.query(
+        "watchlist",
+        as_of=AS_OF,
+        statuses=None,
+        stages=None,
+        page_rows=1,
+        open_offset=1,
+        breached_offset=0,
+    )
+    assert list(page["status"]) == ["On track", "Breached"]
+    assert list(page["listed"]) == [2, 1]
+    every = db.query("watchlist", as_of=AS_OF, statuses=None, stages=None)
+    assert list(page["reference"]) == [every["reference"][1], every["reference"][2]]
+    # Past the end of a list: no rows from it (the page then starts again from page 1).
+    past = db.query(
+        "watchlist",
+        as_of=AS_OF,
+        statuses=None,
+        stages=None,
+        page_rows=1,
+        open_offset=2,
+        breached_offset=0,
+    )
+    assert list(past["status"]) == ["Breached"]
+
+
+def test_a_query_for_later_runs_when_called_on_the_file_on_screen_then(
+    golden: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real_run = queries.run
+
+    def counted(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> Any:
+        calls.append(name)
+        return real_run(con, name, **params)
+
+    monkeypatch.setattr(queries, "run", counted)
+    later = db.query_later("watchlist", as_of=AS_OF, statuses=["Breached"], stages=None)
+    assert calls == []  # nothing fetched until the download is clicked
+    frame = later()
+    assert calls == ["watchlist"] and list(frame["status"]) == ["Breached"]  # R13
 
 
 def test_a_failure_mid_query_is_retried_once_with_a_fresh_connection(

@@ -191,9 +191,11 @@ def reconciliation(la: LA, state: db.DataState) -> None:
         key="recon_reason",
     )
     # Row-level, so never cached (ui.db.explanation_cases); references only, never a UPN.
-    cases = view.cases_table(db.explanation_cases(year, pick))
+    cases = db.explanation_cases(year, pick)
     st.caption(f"{len(cases):,} cases")
-    components.show_table(cases)
+    # Issue 11: a long list (thousands at national scale) is formatted and sent a page at a time.
+    shown = components.page_of(cases, f"recon_cases_{year}_{pick}", components.GRID_PAGE_ROWS)
+    components.show_table(view.cases_table(shown))
     if not cases.empty:
         audit.rows_shown(
             f"reconcile_cases_{year}_{pick}",

@@ -54,6 +54,9 @@ GRID_NATURAL_ROWS = 12
 # A table longer than this is shown a page at a time (issue 11: the national watchlist has 76,000
 # rows; formatting and sending them all took most of the page's time). Downloads hold every row.
 PAGE_ROWS = 300
+# A list long enough for the data grid (more than PLAIN_TABLE_MAX_ROWS) is paged at this many
+# rows: the grid scrolls, so a bigger page costs the reader nothing, only the formatting.
+GRID_PAGE_ROWS = 1000
 DeltaColour = Literal["green", "red", "gray", "off"]
 JUDGEMENT_COLOUR: dict[str, DeltaColour] = {"better": "green", "worse": "red"}
 PLOTLY_CONFIG = {
@@ -612,51 +615,113 @@ def row_level_hidden(what: str = "This list") -> bool:
 
 
 def table_with_download(
-    table: pd.DataFrame, export: Export, *, empty: str | None = None, our_own_text: bool = False
+    table: pd.DataFrame,
+    export: Export,
+    *,
+    empty: str | None = None,
+    our_own_text: bool = False,
+    paged: Paged | None = None,
 ) -> None:
     """A table with its download. With ``empty`` given, an empty table is that message instead
-    (nothing at all for ""); ``our_own_text`` as for :func:`show_table`."""
+    (nothing at all for ""); ``our_own_text`` as for :func:`show_table`. A long ``table`` is
+    shown a page at a time (:func:`page_of`); with ``paged``, ``table`` is already the page
+    chosen (fetched a page at a time, :class:`Paged`) and the download fetches every row."""
     if export.row_level and row_level_hidden():
         return
-    if table.empty and empty is not None:
+    if table.empty and empty is not None and (paged is None or not paged.total):
         if empty:
             empty_state(empty)
         return
     if access.screen_mode() == "publish" and export.kind == "local":
         for note in export.screen_frame(table, "publish")[1]:  # cells suppressed for totals …
             st.caption(note)
-    show_table(export.table(page_of(table, export.name), "internal"), our_own_text=our_own_text)
-    rows_shown(table, export)
-    offer_download(table, export)
+    if paged is None:
+        shown, rows, whole = page_of(table, export.name), len(table), table
+    else:
+        shown, rows, whole = table, paged.total, paged.every_row
+        page_picker(paged.total, export.name, paged.page_rows)
+    show_table(export.table(shown, "internal"), our_own_text=our_own_text)
+    rows_shown(rows, export)
+    offer_download(whole, export, rows=rows)
 
 
-def rows_shown(table: pd.DataFrame, export: Export) -> None:
-    """Record (issue 16, once per session) that a row-level list is on screen; nothing for an
-    aggregate table. Every row-level list is shown with its download, which calls this."""
+@dataclass(frozen=True)
+class Paged:
+    """A list fetched a page at a time (issue 11: the national watchlist has 76,000 rows; only
+    the page on screen is fetched and drawn): how many rows the whole list has, how many a page
+    shows, and how to fetch every row (called only when the download is clicked)."""
+
+    total: int
+    page_rows: int
+    every_row: Callable[[], pd.DataFrame]
+
+
+def rows_shown(rows: int, export: Export) -> None:
+    """Record (issue 16, once per session) that a row-level list of ``rows`` rows is on screen;
+    nothing for an aggregate table. Every row-level list is shown with its download, which
+    calls this."""
     if export.row_level:
         snapshot = export.snapshot if export.snapshot is not None else snapshot_text(export.state)
-        audit.rows_shown(export.name, rows=len(table), snapshot=snapshot, scope=export.scope)
+        audit.rows_shown(export.name, rows=rows, snapshot=snapshot, scope=export.scope)
 
 
-def page_of(table: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The rows of ``table`` on the page the user chose (all of them up to :data:`PAGE_ROWS`),
+def page_of(table: pd.DataFrame, key: str, page_rows: int = PAGE_ROWS) -> pd.DataFrame:
+    """The rows of ``table`` on the page the user chose (all of them up to ``page_rows``),
     with the page picker and a caption saying which rows these are of how many."""
-    if len(table) <= PAGE_ROWS:
-        return table
-    pages = -(-len(table) // PAGE_ROWS)
+    start, end = page_picker(len(table), key, page_rows)
+    return table.iloc[start:end]
+
+
+def page_start(key: str, page_rows: int = PAGE_ROWS) -> int:
+    """The first row (from 0) of the page of list ``key`` the user chose, before the list is
+    fetched (the first page until a page is chosen); for a list fetched a page at a time."""
+    page = st.session_state.get(f"page_{key}", 1)
+    return (max(int(page), 1) - 1) * page_rows
+
+
+def fetch_pages(
+    fetch: Callable[[list[int]], Sequence[pd.DataFrame]], keys: Sequence[str], page_rows: int
+) -> list[pd.DataFrame]:
+    """Lists fetched together a page at a time: ``fetch(first rows)`` returns the page chosen of
+    each list ``keys`` names, given the first row of each (:func:`page_start`). A list whose
+    chosen page comes back empty (it has got shorter) goes back to its first page, and all are
+    fetched again. Draw each with :func:`table_with_download` and a :class:`Paged`."""
+
+    def once() -> list[pd.DataFrame]:
+        return list(fetch([page_start(key, page_rows) for key in keys]))
+
+    lists = once()
+    restarted = False
+    for key, rows in zip(keys, lists, strict=True):
+        if rows.empty and page_start(key, page_rows) > 0:
+            st.session_state[f"page_{key}"] = 1
+            restarted = True
+    return once() if restarted else lists
+
+
+def page_picker(total: int, key: str, page_rows: int = PAGE_ROWS) -> tuple[int, int]:
+    """For a list of ``total`` rows shown ``page_rows`` at a time: the page picker and a caption
+    saying which rows are shown of how many (nothing up to one page); returns the rows shown,
+    (start, end) from 0. A page past the end (the list got shorter) is taken as the last."""
+    if total <= page_rows:
+        return 0, total
+    pages = -(-total // page_rows)
+    state_key = f"page_{key}"
+    if int(st.session_state.get(state_key, 1)) > pages:
+        st.session_state[state_key] = pages
     picker, _ = st.columns([1, 3])  # a page number needs no full-width box
     page = picker.number_input(
-        f"Page (1 to {pages:,}, {PAGE_ROWS} rows each)",
+        f"Page (1 to {pages:,}, {page_rows} rows each)",
         min_value=1,
         max_value=pages,
         value=1,
         step=1,
-        key=f"page_{key}",
+        key=state_key,
     )
-    start = (int(page) - 1) * PAGE_ROWS
-    end = min(start + PAGE_ROWS, len(table))
-    st.caption(f"Rows {start + 1:,} to {end:,} of {len(table):,}. The download has every row.")
-    return table.iloc[start:end]
+    start = (int(page) - 1) * page_rows
+    end = min(start + page_rows, total)
+    st.caption(f"Rows {start + 1:,} to {end:,} of {total:,}. The download has every row.")
+    return start, end
 
 
 def _has_values(frame: pd.DataFrame, columns: Sequence[str] | None) -> bool:
@@ -758,8 +823,12 @@ DOWNLOAD_LABELS: dict[tuple[TableKind, Mode], str] = {
 }
 
 
-def offer_download(frame: pd.DataFrame, export: Export) -> None:
-    """The CSV download button for a table, in the export's mode.
+def offer_download(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame], export: Export, *, rows: int | None = None
+) -> None:
+    """The CSV download button for a table, in the export's mode. ``frame`` may be a callable
+    that fetches the rows when the button is clicked (a list fetched a page at a time,
+    :class:`Paged`), with ``rows`` saying how many it holds.
 
     Row-level lists (one row per request or problem) cannot be made safe by suppression, so in
     publish mode they are not offered; the user is told why.
@@ -773,7 +842,7 @@ def offer_download(frame: pd.DataFrame, export: Export) -> None:
         return
 
     def build() -> bytes:
-        table, notes = export.export(frame, context.mode)
+        table, notes = export.export(frame() if callable(frame) else frame, context.mode)
         return to_csv(table, context, notes)
 
     file_name = export_filename(export.name, context)
@@ -789,7 +858,7 @@ def offer_download(frame: pd.DataFrame, export: Export) -> None:
             file=file_name,
             format="csv",
             kind=export.kind,
-            rows=len(frame),
+            rows=rows if rows is not None or callable(frame) else len(frame),
             snapshot=context.snapshot,
         ),
         file_name=file_name,

@@ -260,6 +260,26 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     return _cached_query(name, frozen, _identity("warehouse"))
 
 
+def query_later(name: str, **params: Any) -> Callable[[], pd.DataFrame]:
+    """The named query as a callable, for a download built when it is clicked: it runs on the
+    file on screen now (the chosen snapshot's, say), whenever and from whichever thread it is
+    called, and is never cached (row-level lists: :func:`query`)."""
+    identity = _identity("warehouse")
+
+    def run() -> pd.DataFrame:
+        try:
+            door = _open_cursor("warehouse", identity)
+            assert isinstance(door, store.Warehouse)
+            try:
+                return door.query(name, **params)
+            finally:
+                door.close()
+        except duckdb.Error as error:  # the file on screen has gone since the page was drawn
+            raise WarehouseError(_UNREADABLE["warehouse"].format(error=error)) from error
+
+    return run
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_kpis(year: int, as_of: dt.date, identity: Identity) -> dict[str, Any]:
     del identity
@@ -282,11 +302,30 @@ def rows_not_loaded(kind: str) -> dict[str, int]:
     return _rows_not_loaded(kind, _identity("warehouse"))
 
 
+# The state of each file version seen, once read (issue 11: a page asks for it a few dozen
+# times a run — every export's context, the home LA — and each ask cost a cached query's copy).
+_STATES: dict[Identity, DataState] = {}
+_STATES_KEPT = 16
+
+
 def data_state() -> DataState:
     """What is loaded: a state every page can show without risk of a traceback."""
     path = warehouse_file()
-    if file_identity(path) is None:
+    identity = file_identity(path)
+    if identity is None:
         return DataState(False, path, EMPTY_MESSAGE)
+    known = _STATES.get(identity)
+    if known is not None:
+        return known
+    state = _read_state(path)
+    if state.available:  # a file that could not be read is asked again next time
+        if len(_STATES) >= _STATES_KEPT:
+            _STATES.clear()
+        _STATES[identity] = state
+    return state
+
+
+def _read_state(path: Path) -> DataState:
     try:
         meta = query("meta")
     except snapshots.OlderWarehouse as error:
@@ -460,9 +499,18 @@ def _cached_reconcile(
 
 
 def reconcilable_years(la_code: str) -> list[int]:
-    """Calendar years our data covers in full and DfE has published for the LA."""
+    """Calendar years our data covers in full and DfE has published for the LA (years only,
+    so cached per pair of files, as :func:`reconcile` is)."""
     if file_identity() is None or published_identity() is None:
         return []
+    return _cached_reconcilable_years(la_code, _identity("warehouse"), _identity("published"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_reconcilable_years(
+    la_code: str, identity: Identity, pub_identity: Identity
+) -> list[int]:
+    del identity, pub_identity
     return _published(lambda pub: _warehouse(lambda wh: pub.reconcilable_years(wh, la_code)))
 
 

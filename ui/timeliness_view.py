@@ -11,12 +11,18 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import pandas as pd
+
 from etl.catalogue import label
 from etl.config import Settings
 from ui import charts
 from ui.components import ChartSpec
 from ui.formatting import fmt_date, fmt_time_limit
 
+# The watchlist's two lists are shown this many rows a page (issue 11): a caseworker reads the
+# first rows (fewest days left) and pages on; the download has every row. Short pages also keep
+# the page quick to draw in the browser (each cell of a plain table is rendered as Markdown).
+WATCHLIST_PAGE_ROWS = 25
 # The page's headline tiles.
 HEADLINE_KPIS = ["pct_within_20_weeks_excl_exceptions", "pct_within_20_weeks", "plans_issued"]
 # Part-year counts are always "down" on a whole year, so they carry no trend.
@@ -131,3 +137,15 @@ def watchlist_explanation(limits: Settings) -> str:
         "below. References are pseudonymous (R- and 10 characters): your data analyst can find "
         "the case's file, sheet and row from one."
     )
+
+
+def watchlist_lists(watchlist: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``watchlist`` query's rows as its two lists: not yet past the 20-week date (at risk,
+    on track), and breached; each in the query's order."""
+    breached = watchlist["status"] == "Breached"
+    return watchlist[~breached], watchlist[breached]
+
+
+def listed(part: pd.DataFrame) -> int:
+    """How many rows the whole list has, from one page of it (``listed``; 0 for no rows)."""
+    return 0 if part.empty else int(part["listed"].iloc[0])
