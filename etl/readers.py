@@ -21,7 +21,6 @@ import hashlib
 import io
 import re
 import stat
-import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -475,19 +474,20 @@ def _read_workbook(path: Path, limits: Limits) -> Iterator[RawSheet]:
             f"not open or password-protected?): {_first_line(exc)}",
         ) from exc
     sheets = []
-    loaded = _load_sheets(workbook, source, path.stat().st_size)
     for name in workbook.sheet_names:
-        batch = loaded.get(name)
-        if isinstance(batch, BaseException) or batch is None:
-            failure = batch or RuntimeError("not read")
-            if not _reader_failure(failure):
-                raise failure
+        try:
+            batch = workbook.load_sheet(
+                name, header_row=None, skip_rows=0, dtypes="string"
+            ).to_arrow()
+        except BaseException as exc:
+            if not _reader_failure(exc):
+                raise
             raise FileProblem(
                 "file_unreadable",
-                f"sheet '{name}' of {path.name} could not be read: {_first_line(failure)}; "
-                "open it in Excel, check the cells look right and save it again",
+                f"sheet '{name}' of {path.name} could not be read: {_first_line(exc)}; open it "
+                "in Excel, check the cells look right and save it again",
                 name,
-            ) from failure
+            ) from exc
         columns = [batch.column(i) for i in range(batch.num_columns)]
         scan = scans.get(name)
         if scan and scan.big_numbers:
@@ -503,54 +503,6 @@ def _read_workbook(path: Path, limits: Limits) -> Iterator[RawSheet]:
                 )
         sheets.append(RawSheet(path.name, name, columns, list(range(1, batch.num_rows + 1))))
     return iter(sheets)
-
-
-# Issue 11: a workbook this big (compressed bytes) has its sheets read by two readers at once.
-# The reader (Rust) lets go of Python's lock while it reads, so the second core does half the
-# work; a small workbook (a tracker) is read by one, which costs no thread.
-PARALLEL_READ_BYTES = 1 << 20
-
-
-def _load_sheets(
-    workbook: Any, source: Path | bytes, size: int
-) -> dict[str, pa.RecordBatch | BaseException]:
-    """Every sheet of an open workbook as Arrow (every cell as text), by name, or what reading
-    it raised. Sheets are read in order by this thread (every other sheet) and, for a big
-    workbook, by a second reader in a thread (the others). A reader stops at its first failure:
-    a sheet it did not read comes after that failure, so whoever goes through the sheets in
-    order meets the failure first."""
-    names: list[str] = list(workbook.sheet_names)
-    loaded: dict[str, pa.RecordBatch | BaseException] = {}
-
-    def read(reader: Any, mine: list[str]) -> None:
-        for name in mine:
-            try:
-                loaded[name] = reader.load_sheet(
-                    name, header_row=None, skip_rows=0, dtypes="string"
-                ).to_arrow()
-            except BaseException as exc:  # a Rust panic is a BaseException (_reader_failure)
-                loaded[name] = exc
-                return
-
-    if size < PARALLEL_READ_BYTES or len(names) < 2:
-        read(workbook, names)
-        return loaded
-
-    def second() -> None:
-        try:
-            reader = fastexcel.read_excel(source)
-        except BaseException as exc:
-            loaded.update((name, exc) for name in names[1::2])
-            return
-        read(reader, names[1::2])
-
-    thread = threading.Thread(target=second, name="sheet-reader")
-    thread.start()
-    try:
-        read(workbook, names[::2])
-    finally:
-        thread.join()
-    return loaded
 
 
 def _restore_big_numbers(
