@@ -11,7 +11,8 @@ Prints figures; asserts nothing (DESIGN §9: targets live in benchmarks, not tim
 3. Times `pandas.read_excel(FILE, sheet_name=None, engine="openpyxl")` — reading alone, the
    baseline most council analysts would reach for — in the same run on the same file.
 4. With --pages, times each dashboard page (AppTest through dashboard.py), first render and warm,
-   beside a bare AppTest run as the baseline; with --data-dir, on that folder instead (no load).
+   beside a bare AppTest run as the baseline; with --data-dir, on that folder instead (no load);
+   --profile PAGE prints a cProfile of that page (PROFILE_SORT=tottime to sort by own time).
 """
 
 from __future__ import annotations
