@@ -5,8 +5,9 @@
 -- load that rebuilds some kinds (issue 11) remakes the rows of the files in the temp table
 -- log_loads (load_id) and keeps the others; a full build lists every file there.
 
+-- Each kind lists each loaded row once (etl/inputs/kind.py), and a file belongs to one kind.
 CREATE OR REPLACE TEMP TABLE all_loaded_rows AS
-SELECT DISTINCT load_id, source_sheet, source_row FROM ({loaded_rows})
+SELECT load_id, source_sheet, source_row FROM ({loaded_rows})
 WHERE load_id IN (SELECT load_id FROM log_loads);
 
 -- Rows whose record a later file holds and that no module loaded (issue 9): they count as
