@@ -10,8 +10,9 @@ An input kind (SEN2, improvement-plan trackers, …) is a package ``etl/inputs/<
 - ``staging``: the staging tables it writes (name → Arrow schema), carried from build to build;
 - ``build(con)``: staging → canonical tables → checks → marts, inside the new warehouse file. It
   records rows it drops in ``build_problems`` / ``superseded`` and creates ``<name>_loaded_rows``
-  (load_id, source_sheet, source_row; each loaded row once) so that the load log adds up. A row in ``superseded``
-  that no ``<name>_loaded_rows`` holds counts as superseded, and its row problems leave the list.
+  (load_id, source_sheet, source_row; each loaded row once) so that the load log adds up. A row
+  in ``superseded`` that no ``<name>_loaded_rows`` holds counts as superseded, and its row
+  problems leave the list.
   The connection holds the pseudonymiser's key (``Pseudonymiser.bind``: a TEMP table, never in
   the file), so SQL can key values with ``Pseudonymiser.SQL`` exactly as staging does.
   Every row it adds to ``build_problems``, ``query_problems`` or ``superseded`` carries the
