@@ -248,29 +248,41 @@ def find_header(
     return HeaderMatch(candidates[order], index, columns, headers, unmatched)
 
 
+def cells_keyed_as(column: pa.Array, keys: pa.Array) -> pa.Array:
+    """For each cell of a column, whether its text keyed as a header is one of ``keys`` (lower
+    case, only 0-9 and a-z; False for a blank). Vectorised, and keyed over the distinct values
+    that could spell a word only: a value with no letter (ids, dates, numbers: most cells)
+    cannot, unless a non-ASCII character lower-cases to one."""
+    import pyarrow as pa  # only when reading a sheet: settings and specs start without it
+    import pyarrow.compute as pc
+
+    text = column.cast(pa.string())
+    lettered = pc.unique(text.filter(pc.match_substring_regex(text, "[A-Za-z]|[^\\x00-\\x7F]")))
+    spelt = lettered.filter(pc.is_in(cell_keys(lettered), value_set=keys))
+    return pc.fill_null(pc.is_in(text, value_set=spelt), False)
+
+
+def cell_keys(text: pa.Array) -> pa.Array:
+    """Cells keyed as :func:`header_key` keys a header, in Arrow: lower case, only 0-9 and a-z."""
+    import pyarrow.compute as pc
+
+    return pc.replace_substring_regex(pc.utf8_lower(text), "[^0-9a-z]+", "")
+
+
 def repeated_header_rows(body: Sequence[pa.Array], match: HeaderMatch[Any]) -> list[int]:
     """Indices of body rows that repeat the header (a second export pasted below the first, a
     page header): at least half the matched header cells, and two or more, spelt again in
     their own columns (compared as header keys). Vectorised, so a big sheet costs little."""
-    import pyarrow.compute as pc  # only when reading a sheet: settings and specs start without it
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     needed = max(2, (len(match.columns) + 1) // 2)
     hits: pa.Array | None = None
     for name, index in match.columns.items():
         if index >= len(body):
             continue
-        # Each distinct value once, and only those that could spell a header: a value with no
-        # letter (ids, dates, numbers: most cells) cannot, unless a non-ASCII character lowers
-        # to one. The rest are keyed as header_key keys a cell: lower case, only 0-9 and a-z.
-        column = body[index]
-        wordy = pc.unique(
-            column.filter(pc.match_substring_regex(column, "[A-Za-z]|[^\\x00-\\x7F]"))
-        )
-        keys = pc.replace_substring_regex(pc.utf8_lower(wordy), "[^0-9a-z]+", "")
-        spelt = wordy.filter(pc.equal(keys, header_key(match.headers[name])))
-        if not len(spelt):
-            continue
-        same = pc.cast(pc.fill_null(pc.is_in(column, value_set=spelt), False), "int8")
+        wanted = pa.array([header_key(match.headers[name])], pa.string())
+        same = pc.cast(cells_keyed_as(body[index], wanted), "int8")
         hits = same if hits is None else pc.add(hits, same)
     if hits is None:
         return []

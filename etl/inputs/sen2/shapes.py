@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.config import Pseudonymiser
-from etl.headers import header_key
+from etl.headers import cell_keys, cells_keyed_as, header_key
 from etl.readers import XML_ID, XML_PARENT, FileProblem, RawSheet
 
 # ------------------------------------------------------------------ the stacked template
@@ -62,10 +62,10 @@ def _title_rows(sheet: RawSheet) -> list[tuple[int, str]]:
     found: dict[int, str] = {}
     keys = pa.array(sorted(TITLE_KEYS), pa.string())
     for column in sheet.columns[:3]:
-        text = pc.replace_substring_regex(pc.utf8_lower(column.cast(pa.string())), "[^0-9a-z]+", "")
-        hits = pc.indices_nonzero(pc.fill_null(pc.is_in(text, value_set=keys), False))
-        for index in hits.to_pylist():
-            found.setdefault(index, TITLE_KEYS[text[index].as_py()])
+        hits = pc.indices_nonzero(cells_keyed_as(column, keys))
+        titles = cell_keys(column.take(hits).cast(pa.string())).to_pylist()
+        for index, title in zip(hits.to_pylist(), titles, strict=True):
+            found.setdefault(index, TITLE_KEYS[title])
     return sorted(found.items())
 
 
