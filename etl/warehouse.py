@@ -274,6 +274,10 @@ def _snapshot(result: FileResult, as_of: dt.date | None) -> dt.date | None:
     return as_of if result.staged is None or result.staged.sets_snapshot else None
 
 
+# Files read and staged ahead of the one being inserted, each on its own thread (issue 11): two
+# took the national load from 28.1 s to 26.0 s (medians of 3, alternating) for 0.2 GB more.
+STAGED_AHEAD = 2
+
 # The tables every kind's build adds rows to (besides its own): each row belongs to one file.
 SHARED_TABLES = ("build_problems", "query_problems", "superseded")
 
@@ -459,12 +463,14 @@ def run_load(
         # --replace forgets the records made so far once the new file is published (before its
         # snapshot is taken, which keeps the records as they then stand).
         forget = (lambda: records.clear(folder)) if replace else None
-        # Issue 11: the next file is read and staged on a second thread while this one's rows
+        # Issue 11: the next files are read and staged on other threads while this one's rows
         # go into DuckDB (both release the GIL for their heavy work), and each file's Arrow
-        # tables are dropped once inserted, so at most two files are held at once. The first
-        # file is read while the copy of the warehouse (if any) is finished.
-        with ThreadPoolExecutor(max_workers=1) as reader:
-            staging = [reader.submit(stage_file, p, pseudo, as_of, d) for _, p, d in todo[:1]]
+        # tables are dropped once inserted, so at most STAGED_AHEAD + 1 files are held at once.
+        # The first files are read while the copy of the warehouse (if any) is finished.
+        with ThreadPoolExecutor(max_workers=STAGED_AHEAD) as reader:
+            staging = [
+                reader.submit(stage_file, p, pseudo, as_of, d) for _, p, d in todo[:STAGED_AHEAD]
+            ]
             with building(
                 folder, published, publish=publish, after_publish=forget, start_from=copy
             ) as con:
@@ -479,8 +485,8 @@ def run_load(
                     if progress is not None:
                         progress(f"Reading {path.name}{rate()}", done, len(files) + 1)
                     result = staging.pop(0).result()
-                    if number + 1 < len(todo):
-                        _, after, digest = todo[number + 1]
+                    if number + STAGED_AHEAD < len(todo):
+                        _, after, digest = todo[number + STAGED_AHEAD]
                         staging.append(reader.submit(stage_file, after, pseudo, as_of, digest))
                     result.load_id = next_id
                     next_id += 1
