@@ -14,6 +14,7 @@ import csv
 import io
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +58,23 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _settle(page: Any) -> None:
-    """Wait until the script run has finished and nothing is still loading."""
-    page.wait_for_function(
+    """Wait until the script run has finished and nothing is still loading: no status widget or
+    skeleton, and the page's text the same twice half a second apart (on a busy machine the
+    run may not have started, or drawn its last element, when the first check passes)."""
+    idle = (
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=RENDER_TIMEOUT_MS,
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
     )
+    deadline = time.monotonic() + RENDER_TIMEOUT_MS / 1000
+    previous = None
+    while time.monotonic() < deadline:
+        page.wait_for_function(idle, timeout=RENDER_TIMEOUT_MS)
+        text = page.inner_text("body")
+        if text == previous:
+            return
+        previous = text
+        page.wait_for_timeout(500)
+    raise AssertionError("the page never settled")
 
 
 def _sign_in(browser: Any, url: str, sub: str, ready: str) -> Any:
@@ -217,6 +229,7 @@ def test_sign_in_as_board_pcf_and_an_unknown_user(tmp_path: Path) -> None:
 
                 # Signed in but not in [roles]: no data, their address, who to ask, Sign out.
                 stranger = _sign_in(browser, url, "stranger@example.com", "You are signed in as")
+                stranger.get_by_role("button", name="Sign out").wait_for(timeout=RENDER_TIMEOUT_MS)
                 body = stranger.inner_text("body")
                 _shot(stranger, "unknown")
                 assert "stranger@example.com" in body and "send.data@example.gov.uk" in body
