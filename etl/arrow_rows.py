@@ -71,13 +71,31 @@ def table_from_rows(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.
     return table_from_columns({f.name: [row.get(f.name) for row in rows] for f in schema}, schema)
 
 
+# A keyed hash (a ``…_key`` text column) is random: DuckDB's string compression finds nothing to
+# gain in it but spends the most time of the whole write trying (issue 11, docs/benchmarks.md).
+KEY_STORAGE = "USING COMPRESSION uncompressed"
+
+
+def table_ddl(name: str, schema: pa.Schema, *, replace: bool = False) -> str:
+    """``CREATE TABLE`` for ``schema`` plus a ``load_id`` column last, keyed hashes stored as
+    :data:`KEY_STORAGE` says (``replace``: ``CREATE OR REPLACE``, else ``IF NOT EXISTS``). Names
+    come from the code's schemas, never from a file. Only types in :data:`DUCKDB_TYPES`."""
+    columns = "".join(
+        f'"{f.name}" {DUCKDB_TYPES[f.type]}'
+        + (f" {KEY_STORAGE}" if f.name.endswith("_key") and f.type == pa.string() else "")
+        + ", "
+        for f in schema
+    )
+    create = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE IF NOT EXISTS"
+    return f"{create} {name} ({columns}load_id INTEGER)"
+
+
 def create_staging_tables(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Schema]) -> None:
     """Create each staging table (name → schema) unless it exists, with a ``load_id`` column
-    last. Table and column names come from the code's schemas, never from a file."""
+    last (:func:`table_ddl`)."""
     for name, schema in tables.items():
         if all(f.type in DUCKDB_TYPES for f in schema):
-            columns = "".join(f'"{f.name}" {DUCKDB_TYPES[f.type]}, ' for f in schema)
-            con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns}load_id INTEGER)")
+            con.execute(table_ddl(name, schema))
         else:
             empty = schema.append(pa.field("load_id", pa.int32())).empty_table()  # noqa: F841
             con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM empty LIMIT 0")

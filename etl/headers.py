@@ -248,6 +248,11 @@ def find_header(
     return HeaderMatch(candidates[order], index, columns, headers, unmatched)
 
 
+# A cell that could key as a word: it has a letter, or a non-ASCII character that may lower-case
+# to one.
+_MAY_SPELL = "[A-Za-z]|[^\\x00-\\x7F]"
+
+
 def cells_keyed_as(column: pa.Array, keys: pa.Array) -> pa.Array:
     """For each cell of a column, whether its text keyed as a header is one of ``keys`` (lower
     case, only 0-9 and a-z; False for a blank). Vectorised, and keyed over the distinct values
@@ -257,7 +262,7 @@ def cells_keyed_as(column: pa.Array, keys: pa.Array) -> pa.Array:
     import pyarrow.compute as pc
 
     text = column.cast(pa.string())
-    lettered = pc.unique(text.filter(pc.match_substring_regex(text, "[A-Za-z]|[^\\x00-\\x7F]")))
+    lettered = pc.unique(text.filter(pc.match_substring_regex(text, _MAY_SPELL)))
     spelt = lettered.filter(pc.is_in(cell_keys(lettered), value_set=keys))
     return pc.fill_null(pc.is_in(text, value_set=spelt), False)
 
@@ -277,16 +282,37 @@ def repeated_header_rows(body: Sequence[pa.Array], match: HeaderMatch[Any]) -> l
     import pyarrow.compute as pc
 
     needed = max(2, (len(match.columns) + 1) // 2)
-    hits: pa.Array | None = None
-    for name, index in match.columns.items():
-        if index >= len(body):
-            continue
-        wanted = pa.array([header_key(match.headers[name])], pa.string())
-        same = pc.cast(cells_keyed_as(body[index], wanted), "int8")
-        hits = same if hits is None else pc.add(hits, same)
-    if hits is None:
+    present = [(name, index) for name, index in match.columns.items() if index < len(body)]
+    if len(present) < needed:
         return []
-    return list(pc.indices_nonzero(pc.greater_equal(hits, needed)).to_pylist())
+    wanted = {name: pa.array([header_key(match.headers[name])], pa.string()) for name, _ in present}
+    # Such a row spells the header in `needed` of these columns, so in at least one of any
+    # len(present) - needed + 1 of them. The columns whose first cells hold the fewest words
+    # (cheapest to key: a column of UPNs or names costs a second a million rows) find the
+    # candidate rows; every column is then read on those rows only (issue 11).
+    present.sort(key=lambda column: _words_near_top(body[column[1]]))
+    candidates: pa.Array | None = None
+    for name, index in present[: len(present) - needed + 1]:
+        hit = cells_keyed_as(body[index], wanted[name])
+        candidates = hit if candidates is None else pc.or_(candidates, hit)
+    assert candidates is not None
+    rows = pc.indices_nonzero(candidates)
+    if len(rows) == 0:
+        return []
+    hits: pa.Array | None = None
+    for name, index in present:
+        same = pc.cast(cells_keyed_as(body[index].take(rows), wanted[name]), "int8")
+        hits = same if hits is None else pc.add(hits, same)
+    return list(rows.filter(pc.greater_equal(hits, needed)).to_pylist())
+
+
+def _words_near_top(column: pa.Array, cells: int = 1000) -> int:
+    """How many distinct cells that could spell a word the first ``cells`` of a column hold."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = column.slice(0, cells).cast(pa.string())
+    return len(pc.unique(text.filter(pc.match_substring_regex(text, _MAY_SPELL))))
 
 
 def headerless_columns(sheet: RawSheet, match: HeaderMatch[Any]) -> list[int]:

@@ -36,6 +36,12 @@ from defusedxml import ElementTree
 
 from etl.config import Limits, settings
 
+# Arrow's buffers from the C library's malloc, not pyarrow's default (mimalloc): mimalloc hands
+# freed memory back to the system and asks for it again as huge pages, which the kernel zeroes
+# each time. Staging a million-row Blade file spent more time in the kernel than in its own work
+# (issue 11, docs/benchmarks.md). Set once, for the process, when the first file is read.
+pa.set_memory_pool(pa.system_memory_pool())
+
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 XML_SUFFIXES = {".xml"}

@@ -266,6 +266,8 @@ def _link_through_requests(results: list[_stage.StagedSheet]) -> None:
     """Point detail rows that name only their request (DfE's pre-submission workbook) at the
     plan of that request in the same file, when the plan sheet has ids of its own; without one,
     staging already keyed both alike from the request."""
+    if not any(result.by_request for result in results):
+        return  # the usual case: nothing to point (the plan lookup below is Python per row)
     plans: dict[str, dict[str, str]] = {}
     for result in results:
         for module, key in _PLAN_OF.values():

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import duckdb
 
+from etl.arrow_rows import table_ddl
 from etl.config import Pseudonymiser, settings
 from etl.inputs.sen2.checks import filled, run_checks
 from etl.inputs.sen2.spec import MODULES
-from etl.inputs.sen2.stage import KEY_COLUMNS
+from etl.inputs.sen2.stage import KEY_COLUMNS, staging_schema
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Hierarchy order: each module's rows need their parent's rows to have been kept.
@@ -122,7 +123,8 @@ def canonical_sql() -> str:
             parts.append(f"""
             CREATE OR REPLACE TEMP TABLE kept_{name} AS
             SELECT rowid AS rid, ({conditions}) AS linked FROM stg_{name} WHERE {keep};
-            CREATE OR REPLACE TABLE {name} AS
+            {table_ddl(name, staging_schema(MODULES[name]), replace=True)};
+            INSERT INTO {name}
             SELECT * FROM stg_{name}
             WHERE rowid IN (SELECT rid FROM kept_{name} WHERE linked);
             INSERT INTO build_problems
@@ -133,8 +135,8 @@ def canonical_sql() -> str:
             WHERE rowid IN (SELECT rid FROM kept_{name} WHERE NOT linked);""")
         else:
             parts.append(f"""
-            CREATE OR REPLACE TABLE {name} AS
-            SELECT * FROM stg_{name} WHERE {keep};""")
+            {table_ddl(name, staging_schema(MODULES[name]), replace=True)};
+            INSERT INTO {name} SELECT * FROM stg_{name} WHERE {keep};""")
     return "\n".join(parts)
 
 
