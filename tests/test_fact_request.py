@@ -52,3 +52,28 @@ def test_the_latest_dated_assessment_decides_and_an_undated_one_beats_it(tmp_pat
         (3, "Y", D(2024, 6, 1), True),
         (4, "A", None, False),
     ]
+
+
+def test_the_primary_need_is_the_first_ranked_with_a_blank_rank_last(tmp_path: Path) -> None:
+    path = b.write_module_workbook(
+        tmp_path / "return.xlsx",
+        person=[b.person("P1"), b.person("P2"), b.person("P3")],
+        requests=[b.request("R1", "P1"), b.request("R2", "P2"), b.request("R3", "P3")],
+        assessment=[b.assessment("A1", "R1"), b.assessment("A2", "R2")],
+        sen_need=[
+            # R1: ranks 2, blank and 1, in that order on the sheet: the rank 1 need (ASD).
+            {"request_id": "R1", "sen_type": "SLD", "sen_type_rank": 2},
+            {"request_id": "R1", "sen_type": "VI", "sen_type_rank": None},
+            {"request_id": "R1", "sen_type": "ASD", "sen_type_rank": 1},
+            # R2: a blank rank and rank 2: a ranked need beats an unranked one (MLD).
+            {"request_id": "R2", "sen_type": "VI", "sen_type_rank": None},
+            {"request_id": "R2", "sen_type": "MLD", "sen_type_rank": 2},
+            # R3: no need recorded.
+        ],
+    )
+    b.load(path, tmp_path / "data")
+    rows = b.query(
+        tmp_path / "data", "SELECT source_row, primary_need FROM fact_request ORDER BY source_row"
+    )
+    # Requests sheet rows 2, 3, 4 are R1, R2, R3.
+    assert rows == [(2, "ASD"), (3, "MLD"), (4, "Not recorded")]

@@ -3,11 +3,15 @@
 
 -- Grain: one row per request for an EHC needs assessment.
 CREATE OR REPLACE TABLE fact_request AS
+-- A request's primary need: its first-ranked need (a blank rank last), the latest load's first.
+-- One aggregate, not a window over every need (issue 11); arg_min_null keeps a blank need type.
 WITH need AS (
-    SELECT coalesce(ap.request_key, sn.request_key) AS request_key, sn.sen_type,
-           row_number() OVER (PARTITION BY coalesce(ap.request_key, sn.request_key)
-                              ORDER BY sn.sen_type_rank NULLS LAST, sn.load_id DESC, sn.source_row) AS rn
+    SELECT coalesce(ap.request_key, sn.request_key) AS request_key,
+           arg_min_null(sn.sen_type, (sn.sen_type_rank IS NULL, sn.sen_type_rank,
+                                      -sn.load_id, sn.source_row)) AS sen_type
     FROM sen_need sn LEFT JOIN active_plans ap ON ap.active_plan_key = sn.active_plan_key
+    WHERE coalesce(ap.request_key, sn.request_key) IS NOT NULL
+    GROUP BY 1
 ),
 -- SEN2 allows several assessments per request; the decisive one is the latest dated. Ranked with a
 -- window function only where a request has more than one (issue 11: few do; the rest are taken
@@ -56,7 +60,7 @@ FROM requests r
 JOIN person p USING (person_key)
 LEFT JOIN sen2 s ON s.sen2_key = p.sen2_key
 LEFT JOIN latest_assessment a ON a.request_key = r.request_key
-LEFT JOIN need n ON n.request_key = r.request_key AND n.rn = 1;
+LEFT JOIN need n ON n.request_key = r.request_key;
 
 -- Grain: one row per EHC plan issued (assessment outcome Y with a valid outcome date).
 -- Transfers-in (H) are outside; outcome before received is excluded (reported in problems).
