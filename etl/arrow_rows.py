@@ -65,6 +65,19 @@ def table_from_columns(columns: Mapping[str, Sequence[Any]], schema: pa.Schema) 
     return table.cast(schema)
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]]) -> None:
+    """``executemany("INSERT INTO table VALUES (…)", rows)`` in one statement: DuckDB's
+    executemany runs once a row (~1 ms each: 1.4 s for a file with 1,400 problems). Each column
+    is bound as one list, cast to its column's type and unnested. ``table`` is one of the code's
+    own tables, never text from a file; the values are bound."""
+    if not rows:
+        return
+    described = con.execute(f"DESCRIBE {table}").fetchall()
+    select = ", ".join(f'unnest(?::{column[1]}[]) AS "{column[0]}"' for column in described)
+    params = [[row[i] for row in rows] for i in range(len(described))]
+    con.execute(f"INSERT INTO {table} SELECT {select}", params)
+
+
 def table_from_rows(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
     """``pa.Table.from_pylist(rows, schema)`` without pandas: keys missing from a row are null,
     keys outside the schema are ignored."""

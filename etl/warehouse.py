@@ -252,7 +252,9 @@ def _insert_file(
             (result.load_id, p.file, p.sheet, p.row, p.column, p.rule, p.severity, p.message)
             for p in result.problems
         ]
-        con.executemany("INSERT INTO file_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        from etl.arrow_rows import insert_rows  # pyarrow: only when a file has problems
+
+        insert_rows(con, "file_problems", rows)
     if result.staged is None:
         return
     for name, table in result.staged.tables.items():

@@ -13,7 +13,12 @@ import pyarrow as pa
 import pytest
 
 from etl import inputs
-from etl.arrow_rows import create_staging_tables, table_from_columns, table_from_rows
+from etl.arrow_rows import (
+    create_staging_tables,
+    insert_rows,
+    table_from_columns,
+    table_from_rows,
+)
 from etl.inputs.tracker.stage import ITEM_SCHEMA
 from tests.cli_runner import REPO
 
@@ -116,3 +121,21 @@ def test_staging_tables_have_the_column_types_arrow_gave_them() -> None:
     create_staging_tables(con, {"stg_tracker_items": pa.schema([("other", pa.string())])})
     assert con.execute("SELECT plan, load_id FROM stg_tracker_items").fetchall() == [("Plan", 7)]
     assert len(con.table("stg_tracker_items").columns) == len(ITEM_SCHEMA) + 1
+
+
+def test_insert_rows_inserts_what_executemany_inserts() -> None:
+    con = duckdb.connect()
+    ddl = '(load_id INTEGER, sheet VARCHAR, "row" INTEGER, due DATE, pct DOUBLE, done BOOLEAN)'
+    con.execute(f"CREATE TABLE one {ddl}")
+    con.execute(f"CREATE TABLE many {ddl}")
+    rows = [
+        (1, "Requests", 4, dt.date(2025, 3, 31), 0.5, True),
+        (1, None, None, None, None, None),  # a file-level problem: no sheet, no row
+        (2, 'It\'s "quoted"', 7, dt.date(2024, 1, 1), 12.0, False),
+    ]
+    insert_rows(con, "one", rows)
+    con.executemany("INSERT INTO many VALUES (?, ?, ?, ?, ?, ?)", rows)
+    assert con.execute("SELECT * FROM one").fetchall() == rows
+    assert con.execute("SELECT * FROM many").fetchall() == rows
+    insert_rows(con, "one", [])  # nothing to insert: no statement, no error
+    assert con.execute("SELECT count(*) FROM one").fetchone() == (3,)

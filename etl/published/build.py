@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from etl.arrow_rows import insert_rows
 from etl.checks.published import FILE_UNREADABLE, UNKNOWN_LA
 from etl.published import chs, sqlfile, waits
 from etl.published.areas import PREDECESSORS, normalise_name
@@ -175,7 +176,7 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
     _run(con, "tables")
     con.unregister("new_values")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    _insert(
+    insert_rows(
         con,
         "pub_file",
         [
@@ -195,13 +196,13 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
             for load in loads
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "pub_not_used",
         [(load.dataset, load.path.name, r, n) for load in loads for r, n in load.not_used.items()],
     )
-    _insert(con, "pub_neighbour_raw", [n for load in loads for n in load.neighbours])
-    _insert(con, "pub_neighbour_code_raw", [n for load in loads for n in load.neighbour_codes])
+    insert_rows(con, "pub_neighbour_raw", [n for load in loads for n in load.neighbours])
+    insert_rows(con, "pub_neighbour_code_raw", [n for load in loads for n in load.neighbour_codes])
     loaded_datasets = [load.dataset for load in loads if not load.message]
     if previous is not None:
         con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
@@ -214,7 +215,7 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
         ).fetchone() == (1,):
             _run(con, "keep_previous_dfe_neighbours")
         con.execute("DETACH prev")
-    _insert(
+    insert_rows(
         con,
         "pub_problem",
         [
@@ -223,7 +224,7 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
             for p in load.problems
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "pub_predecessor",
         [(succ, year, pred) for succ, (year, preds) in PREDECESSORS.items() for pred in preds],
@@ -236,7 +237,7 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
     neighbours_file = next(
         (load.path.name for load in loads if load.dataset == "stat_neighbours"), ""
     )
-    _insert(
+    insert_rows(
         con,
         "pub_problem",
         [
@@ -259,7 +260,7 @@ def _build(con: duckdb.DuckDBPyConnection, loads: list[FileLoad], previous: Path
 def _unmatched_dfe_neighbours(con: duckdb.DuckDBPyConnection, loads: list[FileLoad]) -> None:
     """A query for each LA number in DfE's neighbour workbook that matches no LA."""
     file = next((load.path.name for load in loads if load.dataset == "dfe_neighbours"), "")
-    _insert(
+    insert_rows(
         con,
         "pub_problem",
         [
@@ -278,17 +279,6 @@ def _unmatched_dfe_neighbours(con: duckdb.DuckDBPyConnection, loads: list[FileLo
             ).fetchall()
         ],
     )
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    """Insert many rows at once through Arrow (``executemany`` costs ~1 ms a row in DuckDB).
-    ``table`` is one of build.sql's own tables, never text from a file."""
-    if not rows:
-        return
-    names = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
-    columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
-    frame = pa.table(columns)  # noqa: F841 - read by DuckDB's replacement scan below
-    con.execute(f"INSERT INTO {table} SELECT * FROM frame")
 
 
 def _sha256(path: Path) -> str:

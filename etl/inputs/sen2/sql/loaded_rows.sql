@@ -1,8 +1,9 @@
 -- Rows of SEN2 files that were loaded (the load log counts them), each row once. A row of a
 -- sheet that feeds one module is in one table; only a sheet whose rows feed several (a flat case
 -- list: person, request, assessment and need from one row) is made distinct, so the load log
--- need not sort out the millions of rows of module files (issue 11).
-CREATE OR REPLACE TABLE sen2_loaded_rows AS
+-- need not sort out the millions of rows of module files (issue 11). A view: the load log reads it
+-- once per build, and a table of every loaded row cost more to write than the log does to read.
+CREATE OR REPLACE VIEW sen2_loaded_rows AS
 WITH loaded AS (
     SELECT 'sen2' AS module, load_id, source_sheet, source_row FROM sen2
     UNION ALL SELECT 'person', load_id, source_sheet, source_row FROM person
