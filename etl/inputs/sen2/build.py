@@ -113,6 +113,8 @@ def canonical_sql() -> str:
             f"(SELECT rid FROM ranked_{name} WHERE dup_rank > 1 OR version_rank > 1)"
         )
         if links:
+            # Linked: its parent was kept. A parent's own key is never blank once kept, so IN
+            # is TRUE or FALSE here (never NULL) and each row is either kept or an orphan.
             conditions = " OR ".join(
                 f"({col} IS NOT NULL AND {col} IN (SELECT {col} FROM {parent}))"
                 if parent != "assessment" or col != "assessment_key"
@@ -121,18 +123,14 @@ def canonical_sql() -> str:
             )
             parent_names = " or ".join(f"{ARTICLE[p]} {PARENT_LABEL[p]}" for p, _ in links)
             parts.append(f"""
-            CREATE OR REPLACE TEMP TABLE kept_{name} AS
-            SELECT rowid AS rid, ({conditions}) AS linked FROM stg_{name} WHERE {keep};
             {table_ddl(name, staging_schema(MODULES[name]), replace=True)};
             INSERT INTO {name}
-            SELECT * FROM stg_{name}
-            WHERE rowid IN (SELECT rid FROM kept_{name} WHERE linked);
+            SELECT * FROM stg_{name} WHERE {keep} AND ({conditions});
             INSERT INTO build_problems
             SELECT load_id, source_file, source_sheet, source_row, NULL, 'orphan_row', 'error',
                    'This {title} row points to {parent_names} that was not loaded (missing, '
                    || 'or rejected: see that row''s own problem)'
-            FROM stg_{name}
-            WHERE rowid IN (SELECT rid FROM kept_{name} WHERE NOT linked);""")
+            FROM stg_{name} WHERE {keep} AND NOT ({conditions});""")
         else:
             parts.append(f"""
             {table_ddl(name, staging_schema(MODULES[name]), replace=True)};
