@@ -16,9 +16,10 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +269,14 @@ def _insert_file(
     result.staged.tables.clear()
 
 
+def _size(path: Path) -> int:
+    """A file's size in bytes (0 for a folder or a file that cannot be read)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _snapshot(result: FileResult, as_of: dt.date | None) -> dt.date | None:
     """A file's snapshot date: the date it states itself (a SEN2 return's reference date), else
     the load's --as-of. A tracker's report date lives with its period instead."""
@@ -465,14 +474,26 @@ def run_load(
         # --replace forgets the records made so far once the new file is published (before its
         # snapshot is taken, which keeps the records as they then stand).
         forget = (lambda: records.clear(folder)) if replace else None
-        # Issue 11: the next files are read and staged on other threads while this one's rows
-        # go into DuckDB (both release the GIL for their heavy work), and each file's Arrow
-        # tables are dropped once inserted, so at most STAGED_AHEAD + 1 files are held at once.
-        # The first files are read while the copy of the warehouse (if any) is finished.
+        # Load ids follow the order the files were given (a later file's record supersedes an
+        # earlier one's), whatever order they are read and inserted in (issue 11): biggest
+        # first, so that the last to be inserted is small and both cores stay busy to the end.
+        load_ids = {done: next_id + i for i, (done, _, _) in enumerate(todo)}
+        todo.sort(key=lambda item: -_size(item[1]))
+        waiting = iter(todo)
+        # Issue 11: files are read and staged on other threads while another's rows go into
+        # DuckDB (both release the GIL for their heavy work), each inserted as soon as it is
+        # staged, and each file's Arrow tables are dropped once inserted, so at most
+        # STAGED_AHEAD + 1 files are held at once. The first files are read while the copy of
+        # the warehouse (if any) is finished.
         with ThreadPoolExecutor(max_workers=STAGED_AHEAD) as reader:
-            staging = [
-                reader.submit(stage_file, p, pseudo, as_of, d) for _, p, d in todo[:STAGED_AHEAD]
-            ]
+            staging: dict[Future[FileResult], tuple[int, Path]] = {}
+
+            def read_next() -> None:
+                for done, path, digest in islice(waiting, 1):
+                    staging[reader.submit(stage_file, path, pseudo, as_of, digest)] = (done, path)
+
+            for _ in range(STAGED_AHEAD):
+                read_next()
             with building(
                 folder, published, publish=publish, after_publish=forget, start_from=copy
             ) as con:
@@ -483,15 +504,18 @@ def run_load(
                     _migrate_records(con, previous)
                 before = load_facts(con)
                 new: list[FileResult] = []
-                for number, (done, path, _) in enumerate(todo):
+                while staging:
                     if progress is not None:
-                        progress(f"Reading {path.name}{rate()}", done, len(files) + 1)
-                    result = staging.pop(0).result()
-                    if number + STAGED_AHEAD < len(todo):
-                        _, after, digest = todo[number + STAGED_AHEAD]
-                        staging.append(reader.submit(stage_file, after, pseudo, as_of, digest))
-                    result.load_id = next_id
-                    next_id += 1
+                        # Steps done: the files skipped, then those inserted so far.
+                        step = len(files) - len(todo) + len(new)
+                        reading = ", ".join(p.name for _, p in sorted(staging.values()))
+                        progress(f"Reading {reading}{rate()}", step, len(files) + 1)
+                    finished, _ = wait(staging, return_when=FIRST_COMPLETED)
+                    future = min(finished, key=lambda f: staging[f][0])
+                    done, _ = staging.pop(future)
+                    read_next()
+                    result = future.result()
+                    result.load_id = load_ids[done]
                     results[done] = result
                     new.append(result)
                     _insert_file(con, result, synthetic, as_of)
