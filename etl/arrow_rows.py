@@ -23,6 +23,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from etl.key_storage import column_ddl
+
 # Arrow type → the DuckDB type whose Arrow output is that type.
 DUCKDB_TYPES: dict[pa.DataType, str] = {
     pa.string(): "VARCHAR",
@@ -84,21 +86,11 @@ def table_from_rows(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.
     return table_from_columns({f.name: [row.get(f.name) for row in rows] for f in schema}, schema)
 
 
-# A keyed hash (a ``…_key`` text column) is random: DuckDB's string compression finds nothing to
-# gain in it but spends the most time of the whole write trying (issue 11, docs/benchmarks.md).
-KEY_STORAGE = "USING COMPRESSION uncompressed"
-
-
 def table_ddl(name: str, schema: pa.Schema, *, replace: bool = False) -> str:
     """``CREATE TABLE`` for ``schema`` plus a ``load_id`` column last, keyed hashes stored as
-    :data:`KEY_STORAGE` says (``replace``: ``CREATE OR REPLACE``, else ``IF NOT EXISTS``). Names
+    :mod:`etl.key_storage` says (``replace``: ``CREATE OR REPLACE``, else ``IF NOT EXISTS``). Names
     come from the code's schemas, never from a file. Only types in :data:`DUCKDB_TYPES`."""
-    columns = "".join(
-        f'"{f.name}" {DUCKDB_TYPES[f.type]}'
-        + (f" {KEY_STORAGE}" if f.name.endswith("_key") and f.type == pa.string() else "")
-        + ", "
-        for f in schema
-    )
+    columns = "".join(column_ddl(f.name, DUCKDB_TYPES[f.type]) + ", " for f in schema)
     create = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE IF NOT EXISTS"
     return f"{create} {name} ({columns}load_id INTEGER)"
 

@@ -19,6 +19,7 @@ from etl.config import Pseudonymiser, settings
 from etl.inputs.sen2.checks import filled, run_checks
 from etl.inputs.sen2.spec import MODULES
 from etl.inputs.sen2.stage import KEY_COLUMNS, staging_schema
+from etl.key_storage import run_script
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Hierarchy order: each module's rows need their parent's rows to have been kept.
@@ -255,4 +256,4 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     normalise_codes(con)
     run_checks(con)
     fill_blanks(con)
-    con.execute(render("marts.sql"))
+    run_script(con, render("marts.sql"))  # keyed hashes stored uncompressed
