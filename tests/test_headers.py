@@ -174,3 +174,23 @@ def test_tracker_aliases_under_their_sheet(tmp_path: Path, monkeypatch: pytest.M
         ["Key deliverable", "Start Date", "End Date"], "tracker", SHEET_KINDS["milestones"]
     )
     assert columns == {"name": 0, "start_date": 1, "end_date": 2}
+
+
+def test_a_repeated_header_is_found_in_any_half_of_its_columns() -> None:
+    import pyarrow as pa
+
+    # Four header cells: a row repeats the header when it spells at least two of them again in
+    # their own columns. Ids and dates hold no words, so they are keyed first; the check must
+    # still find a repeat that is only in the two columns of words (Name, Need).
+    header = {"person_id": "Person ID", "name": "Name", "received": "Received", "need": "Need"}
+    match = headers.HeaderMatch(None, 0, {f: i for i, f in enumerate(header)}, header)
+    rows = [
+        ["1", "Ada Lovelace", "2024-01-05", "ASD"],
+        ["2", "name", "2024-01-06", "NEED"],  # 1: Name and Need only: a repeat
+        ["3", "Name", "2024-01-07", "SLD"],  # 2: one cell only: a record
+        ["Person ID", "Grace Hopper", "2024-01-08", "MLD"],  # 3: one cell only: a record
+        ["person id", "NAME", "received", "need"],  # 4: the whole header again
+        ["6", "Alan Turing", "2024-01-09", "VI"],
+    ]
+    body = [pa.array([row[i] for row in rows], pa.string()) for i in range(4)]
+    assert headers.repeated_header_rows(body, match) == [1, 4]
