@@ -325,6 +325,22 @@ def test_a_date_formatted_13_digit_number_is_kept_for_the_date_parser(tmp_path: 
     assert [r[1] for r in sheet.rows] == ["when", "1700000000000", "2023-03-15 00:00:00"]
 
 
+def test_a_date_formatted_big_number_behind_a_formula_or_in_e_notation_is_kept(
+    tmp_path: Path,
+) -> None:
+    # The scan passes over a chunk with no date-styled big number at a cheaper first look
+    # (issue 11); these two forms must still get through it: a formula's cached value, and a
+    # number Excel wrote in E notation (2E+12 = 2,000,000,000,000).
+    sheet_xml = (
+        f'<row r="1">{_text("A1", "id")}{_text("B1", "when")}</row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c>'
+        '<c r="B2" s="1"><f>A9*1</f><v>1700000000000</v></c></row>'
+        f'<row r="3">{_text("A3", "b")}{_number("B3", "2E+12", style=1)}</row>'
+    )
+    [sheet] = read_file(_xlsx(tmp_path / "dates.xlsx", sheet_xml))
+    assert [r[1] for r in sheet.rows] == ["when", "1700000000000", "2E+12"]
+
+
 def test_a_13_digit_number_in_a_date_cell_is_date_unreadable_not_blank(tmp_path: Path) -> None:
     # Two cases, header on row 1 from column A. C2's plan-issued date cell holds a millisecond
     # timestamp formatted as a date: its row (3) is rejected naming the value; C1 (row 2) loads.
