@@ -471,3 +471,54 @@ def test_a_zip_of_an_unknown_version_is_unreadable_not_a_crash(tmp_path: Path) -
         read_file(path)
     assert caught.value.rule == "file_unreadable"
     assert "zip file version 9.3" in caught.value.message
+
+
+def test_no_sheet_is_read_before_its_own_scan_has_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 11: the reader reads each sheet on its own thread while the next one is scanned.
+    # Three sheets; the second reaches column 20, past a limit of 10 columns. Each scan is made
+    # slow, so a reader that did not wait for it would be seen reading first. The file is
+    # refused naming that sheet, and the reader was never asked for it or for the third.
+    import openpyxl
+
+    from etl import readers
+
+    path = tmp_path / "three.xlsx"
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "First"
+    first["A1"] = "id"
+    book.create_sheet("Wide").cell(row=1, column=20, value="far")
+    book.create_sheet("Third")["A1"] = "x"
+    book.save(path)
+    events: list[tuple[str, str]] = []
+    real_read, real_check = readers.fastexcel.read_excel, readers._check_sheet
+
+    class Recording:
+        def __init__(self, source: object) -> None:
+            self._book = real_read(source)
+            self.sheet_names = self._book.sheet_names
+
+        def load_sheet(self, name: str, **options: object) -> object:
+            events.append(("read", name))
+            return self._book.load_sheet(name, **options)
+
+    def slow_check(path: Path, book: object, part: str, name: str, limits: Limits) -> object:
+        time.sleep(0.2)
+        scan = real_check(path, book, part, name, limits)  # type: ignore[arg-type]
+        events.append(("passed", name))
+        return scan
+
+    monkeypatch.setattr(readers.fastexcel, "read_excel", Recording)
+    monkeypatch.setattr(readers, "_check_sheet", slow_check)
+    with pytest.raises(FileProblem, match="sheet 'Wide' reaches column 20"):
+        read_file(path, Limits(cells_per_row=10))
+    assert events == [("passed", "First"), ("read", "First")]
+    # Within the limits every sheet is read, in the workbook's order, each after its scan.
+    events.clear()
+    sheets = read_file(path, Limits(cells_per_row=30))
+    assert [s.sheet for s in sheets] == ["First", "Wide", "Third"]
+    for name in ("First", "Wide", "Third"):
+        assert events.index(("passed", name)) < events.index(("read", name))
