@@ -10,6 +10,7 @@ import os
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -497,11 +498,11 @@ def test_no_sheet_is_read_before_its_own_scan_has_passed(
     real_read, real_check = readers.fastexcel.read_excel, readers._check_sheet
 
     class Recording:
-        def __init__(self, source: object) -> None:
+        def __init__(self, source: Path | bytes) -> None:
             self._book = real_read(source)
             self.sheet_names = self._book.sheet_names
 
-        def load_sheet(self, name: str, **options: object) -> object:
+        def load_sheet(self, name: str, **options: Any) -> object:
             events.append(("read", name))
             return self._book.load_sheet(name, **options)
 
