@@ -706,5 +706,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
+def exit_now(code: int | None) -> None:
+    """End the process with ``code`` once its output is flushed, without tearing down the
+    modules one by one (issue 11): pyarrow, pandas and DuckDB take 0.07-0.1 s to unload after a
+    load, for nothing. Every file and database is closed by then and every thread joined."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

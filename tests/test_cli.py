@@ -193,3 +193,19 @@ def test_output_closed_early_stops_quietly(tmp_path: Path) -> None:
     error = process.stderr.read().decode()
     assert process.wait(timeout=60) == 0
     assert "Traceback" not in error
+
+
+def test_a_real_process_ends_with_all_its_output(tmp_path: Path) -> None:
+    # Issue 11: `python -m etl` ends with os._exit once it has flushed its output (unloading
+    # pyarrow, pandas and DuckDB is skipped). A pipe's buffered JSON must still arrive whole,
+    # and the exit code is the command's. Buffered as a user's shell leaves it (not -u).
+    source = gf.write_flat(tmp_path / "cases.csv")
+    data = tmp_path / "data"
+    buffered = {"PYTHONUNBUFFERED": ""}
+    loaded = etl(
+        "load", str(source), "--data-dir", str(data), "--json", env=buffered, as_process=True
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    report = json.loads(loaded.stdout)
+    assert [f["status"] for f in report["files"]] == ["staged"]
+    assert report["problems"] is not None

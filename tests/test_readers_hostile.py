@@ -10,6 +10,7 @@ import os
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -325,6 +326,22 @@ def test_a_date_formatted_13_digit_number_is_kept_for_the_date_parser(tmp_path: 
     assert [r[1] for r in sheet.rows] == ["when", "1700000000000", "2023-03-15 00:00:00"]
 
 
+def test_a_date_formatted_big_number_behind_a_formula_or_in_e_notation_is_kept(
+    tmp_path: Path,
+) -> None:
+    # The scan passes over a chunk with no date-styled big number at a cheaper first look
+    # (issue 11); these two forms must still get through it: a formula's cached value, and a
+    # number Excel wrote in E notation (2E+12 = 2,000,000,000,000).
+    sheet_xml = (
+        f'<row r="1">{_text("A1", "id")}{_text("B1", "when")}</row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c>'
+        '<c r="B2" s="1"><f>A9*1</f><v>1700000000000</v></c></row>'
+        f'<row r="3">{_text("A3", "b")}{_number("B3", "2E+12", style=1)}</row>'
+    )
+    [sheet] = read_file(_xlsx(tmp_path / "dates.xlsx", sheet_xml))
+    assert [r[1] for r in sheet.rows] == ["when", "1700000000000", "2E+12"]
+
+
 def test_a_13_digit_number_in_a_date_cell_is_date_unreadable_not_blank(tmp_path: Path) -> None:
     # Two cases, header on row 1 from column A. C2's plan-issued date cell holds a millisecond
     # timestamp formatted as a date: its row (3) is rejected naming the value; C1 (row 2) loads.
@@ -455,3 +472,54 @@ def test_a_zip_of_an_unknown_version_is_unreadable_not_a_crash(tmp_path: Path) -
         read_file(path)
     assert caught.value.rule == "file_unreadable"
     assert "zip file version 9.3" in caught.value.message
+
+
+def test_no_sheet_is_read_before_its_own_scan_has_passed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 11: the reader reads each sheet on its own thread while the next one is scanned.
+    # Three sheets; the second reaches column 20, past a limit of 10 columns. Each scan is made
+    # slow, so a reader that did not wait for it would be seen reading first. The file is
+    # refused naming that sheet, and the reader was never asked for it or for the third.
+    import openpyxl
+
+    from etl import readers
+
+    path = tmp_path / "three.xlsx"
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "First"
+    first["A1"] = "id"
+    book.create_sheet("Wide").cell(row=1, column=20, value="far")
+    book.create_sheet("Third")["A1"] = "x"
+    book.save(path)
+    events: list[tuple[str, str]] = []
+    real_read, real_check = readers.fastexcel.read_excel, readers._check_sheet
+
+    class Recording:
+        def __init__(self, source: Path | bytes) -> None:
+            self._book = real_read(source)
+            self.sheet_names = self._book.sheet_names
+
+        def load_sheet(self, name: str, **options: Any) -> object:
+            events.append(("read", name))
+            return self._book.load_sheet(name, **options)
+
+    def slow_check(path: Path, book: object, part: str, name: str, limits: Limits) -> object:
+        time.sleep(0.2)
+        scan = real_check(path, book, part, name, limits)  # type: ignore[arg-type]
+        events.append(("passed", name))
+        return scan
+
+    monkeypatch.setattr(readers.fastexcel, "read_excel", Recording)
+    monkeypatch.setattr(readers, "_check_sheet", slow_check)
+    with pytest.raises(FileProblem, match="sheet 'Wide' reaches column 20"):
+        read_file(path, Limits(cells_per_row=10))
+    assert events == [("passed", "First"), ("read", "First")]
+    # Within the limits every sheet is read, in the workbook's order, each after its scan.
+    events.clear()
+    sheets = read_file(path, Limits(cells_per_row=30))
+    assert [s.sheet for s in sheets] == ["First", "Wide", "Third"]
+    for name in ("First", "Wide", "Third"):
+        assert events.index(("passed", name)) < events.index(("read", name))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import duckdb
@@ -25,6 +26,22 @@ from etl.inputs.sen2 import stage as _stage
 from etl.inputs.sen2.spec import FLAT, MODULES
 from etl.parse import parse_date
 from etl.readers import FileProblem, RawSheet
+
+
+def _stage_sheets(
+    recognised: list[tuple[RawSheet, _stage.Recognised]], context: StageContext
+) -> list[_stage.StagedSheet]:
+    """Each recognised sheet staged, in order. Two sheets at a time (issue 11): much of staging
+    lets go of the GIL (the keyed hashes in DuckDB, Arrow's compute), so one sheet's Python
+    runs meanwhile; the six sheets of the ``large`` workbook take 0.26 s instead of 0.33-0.36 s
+    warm. Files are staged on threads already (``etl.warehouse.STAGED_AHEAD``), so staging is
+    safe to run concurrently; the first failure in sheet order is raised, as one by one."""
+    if len(recognised) < 2:
+        return [_stage.stage(sheet, rec, context.pseudo) for sheet, rec in recognised]
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sen2-sheet") as pool:
+        return list(
+            pool.map(lambda item: _stage.stage(item[0], item[1], context.pseudo), recognised)
+        )
 
 
 class Sen2Kind:
@@ -144,7 +161,7 @@ class Sen2Kind:
                 shared[index] = True
                 recognised.extend((sheet, extra) for extra in extras)
                 shared.extend([True] * len(extras))
-        results = [_stage.stage(sheet, rec, context.pseudo) for sheet, rec in recognised]
+        results = _stage_sheets(recognised, context)
         first = {id(sheet): i for i, (sheet, _) in reversed(list(enumerate(recognised)))}
         seen_problems: set[tuple[Any, ...]] = set()
         for index, ((sheet, _), result) in enumerate(zip(recognised, results, strict=True)):
