@@ -183,7 +183,7 @@ def test_a_repeated_header_is_found_in_any_half_of_its_columns() -> None:
     # their own columns. Ids and dates hold no words, so they are keyed first; the check must
     # still find a repeat that is only in the two columns of words (Name, Need).
     header = {"person_id": "Person ID", "name": "Name", "received": "Received", "need": "Need"}
-    match = headers.HeaderMatch(None, 0, {f: i for i, f in enumerate(header)}, header)
+    match = headers.HeaderMatch(FLAT, 0, {f: i for i, f in enumerate(header)}, header)
     rows = [
         ["1", "Ada Lovelace", "2024-01-05", "ASD"],
         ["2", "name", "2024-01-06", "NEED"],  # 1: Name and Need only: a repeat
