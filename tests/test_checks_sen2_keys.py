@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.inputs import sen2
-from etl.inputs.sen2.build import canonical_sql
+from etl.inputs.sen2.build import build_canonical
 
 D = dt.date(2024, 1, 10)
 
@@ -29,7 +29,7 @@ def _build(**rows: list[dict[str, Any]]) -> duckdb.DuckDBPyConnection:
         full = schema.append(pa.field("load_id", pa.int32()))
         data = pa.Table.from_pylist(rows.get(table, []), full)  # noqa: F841 - used in SQL
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM data")
-    con.execute(canonical_sql())
+    build_canonical(con)
     return con
 
 

@@ -16,7 +16,7 @@ import duckdb
 
 from etl.arrow_rows import table_ddl
 from etl.config import Pseudonymiser, settings
-from etl.inputs.sen2.checks import filled, run_checks
+from etl.inputs.sen2.checks import run_checks
 from etl.inputs.sen2.spec import MODULES
 from etl.inputs.sen2.stage import KEY_COLUMNS, staging_schema
 from etl.key_storage import run_script
@@ -64,21 +64,25 @@ ARTICLE = {
 }
 
 
-def canonical_sql() -> str:
-    """SQL that turns staging rows into canonical tables + build problems (generated per module).
+def canonical_steps() -> list[tuple[str, dict[str, object]]]:
+    """SQL that turns staging rows into canonical tables + build problems (generated per module),
+    as (statements, bound parameters) steps: each canonical row is inserted with its checked
+    codes in normal form (:func:`normalised_columns`, whose lists and patterns are bound).
 
-    Only names from the specs above are put into it; no value from a file ever is.
+    Only names from the specs above are put into the SQL; no value from a file ever is.
 
     Ranking needs window functions only where a key repeats (issue 11): the keys held by more
     than one staging row are found first (one hash aggregate), and only their rows are ranked,
     carrying just their row id and position. A row whose key no other row holds is its own
     first and latest version. A blank key counts as one key here, as in the ranking.
     """
-    parts: list[str] = []
+    parts: list[tuple[str, dict[str, object]]] = []
     for name in MODULE_ORDER:
         key = OWN_KEY[name]
         title = MODULES[name].title
-        parts.append(f"""
+        parts.append(
+            (
+                f"""
         CREATE OR REPLACE TEMP TABLE ranked_{name} AS
         -- A repeated id on one sheet is a duplicate (error); the same record in a later file, or
         -- on another sheet, supersedes the earlier one (the latest load wins), duplicates and all.
@@ -106,8 +110,13 @@ def canonical_sql() -> str:
         INSERT INTO superseded
         SELECT '{name}', load_id, source_sheet, source_row FROM ranked_{name}
         WHERE (version_rank > 1 AND dup_rank = 1)
-           OR (dup_rank > 1 AND {key} IS NOT NULL AND load_id < latest_load);""")
+           OR (dup_rank > 1 AND {key} IS NOT NULL AND load_id < latest_load);
+        {table_ddl(name, staging_schema(MODULES[name]), replace=True)};""",
+                {},
+            )
+        )
         links = PARENT_LINKS[name]
+        select, params = normalised_columns(name)
         # Kept: a row with its id that is the first on its sheet and the latest version.
         keep = (
             f"{key} IS NOT NULL AND rowid NOT IN "
@@ -123,20 +132,35 @@ def canonical_sql() -> str:
                 for parent, col in links
             )
             parent_names = " or ".join(f"{ARTICLE[p]} {PARENT_LABEL[p]}" for p, _ in links)
-            parts.append(f"""
-            {table_ddl(name, staging_schema(MODULES[name]), replace=True)};
-            INSERT INTO {name}
-            SELECT * FROM stg_{name} WHERE {keep} AND ({conditions});
+            parts.append(
+                (
+                    f"INSERT INTO {name} SELECT {select} FROM stg_{name} "
+                    f"WHERE {keep} AND ({conditions})",
+                    params,
+                )
+            )
+            parts.append(
+                (
+                    f"""
             INSERT INTO build_problems
             SELECT load_id, source_file, source_sheet, source_row, NULL, 'orphan_row', 'error',
                    'This {title} row points to {parent_names} that was not loaded (missing, '
                    || 'or rejected: see that row''s own problem)'
-            FROM stg_{name} WHERE {keep} AND NOT ({conditions});""")
+            FROM stg_{name} WHERE {keep} AND NOT ({conditions});""",
+                    {},
+                )
+            )
         else:
-            parts.append(f"""
-            {table_ddl(name, staging_schema(MODULES[name]), replace=True)};
-            INSERT INTO {name} SELECT * FROM stg_{name} WHERE {keep};""")
-    return "\n".join(parts)
+            parts.append(
+                (f"INSERT INTO {name} SELECT {select} FROM stg_{name} WHERE {keep}", params)
+            )
+    return parts
+
+
+def build_canonical(con: duckdb.DuckDBPyConnection) -> None:
+    """Run :func:`canonical_steps`: the canonical tables and their build problems."""
+    for sql, params in canonical_steps():
+        con.execute(sql, params) if params else con.execute(sql)
 
 
 # Modules whose staging keys are keyed hashes already, with the staging table and key column a
@@ -208,32 +232,28 @@ def render(sql_file: str) -> str:
 NORMAL = "regexp_replace(upper(trim({column})), '\\.0+$', '')"
 
 
-def normalise_codes(con: duckdb.DuckDBPyConnection) -> None:
-    """Write each checked text cell (a code list or a pattern, issue 10) in its normal form when
-    that form is valid: ``un1`` → ``UN1``, ``1.0`` → ``1``, ``123456.0`` → ``123456``. A value
-    that is still not valid is kept as written; the checks list it as a query. One UPDATE per
-    table; only names from the spec go into the SQL, the lists and patterns are bound."""
-    checked = [
-        name
-        for name in MODULE_ORDER
-        if any(f.kind == "text" and (f.codes or f.pattern) for f in MODULES[name].fields)
-    ]
-    for name in sorted(filled(con, checked)):
-        sets: list[str] = []
-        params: dict[str, object] = {}
-        for i, f in enumerate(MODULES[name].fields):
-            if f.kind != "text" or not (f.codes or f.pattern):
-                continue
-            normal = NORMAL.format(column=f.name)
-            if f.codes:
-                params[f"v{i}"] = list(f.codes)
-                valid = f"list_contains($v{i}, {normal})"
-            else:
-                params[f"v{i}"] = f.pattern
-                valid = f"regexp_full_match({normal}, $v{i})"
-            sets.append(f"{f.name} = CASE WHEN {valid} THEN {normal} ELSE {f.name} END")
-        if sets:
-            con.execute(f"UPDATE {name} SET {', '.join(sets)}", params)
+def normalised_columns(name: str) -> tuple[str, dict[str, object]]:
+    """The select list that writes each checked text cell of module ``name`` (a code list or a
+    pattern, issue 10) in its normal form when that form is valid: ``un1`` → ``UN1``, ``1.0`` →
+    ``1``, ``123456.0`` → ``123456``; a value still not valid is kept as written, and the checks
+    list it as a query. ``*`` for a module with none. Applied as the canonical rows are inserted
+    (an UPDATE of whole columns afterwards made the commit write those tables again: issue 11).
+    Only names from the spec go into the SQL; the lists and patterns are bound (the returned
+    parameters)."""
+    replaced: list[str] = []
+    params: dict[str, object] = {}
+    for i, f in enumerate(MODULES[name].fields):
+        if f.kind != "text" or not (f.codes or f.pattern):
+            continue
+        normal = NORMAL.format(column=f.name)
+        if f.codes:
+            params[f"v{i}"] = list(f.codes)
+            valid = f"list_contains($v{i}, {normal})"
+        else:
+            params[f"v{i}"] = f.pattern
+            valid = f"regexp_full_match({normal}, $v{i})"
+        replaced.append(f"CASE WHEN {valid} THEN {normal} ELSE {f.name} END AS {f.name}")
+    return (f"* REPLACE ({', '.join(replaced)})" if replaced else "*"), params
 
 
 def fill_blanks(con: duckdb.DuckDBPyConnection) -> None:
@@ -249,11 +269,10 @@ def fill_blanks(con: duckdb.DuckDBPyConnection) -> None:
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Canonical tables, the SEN2 data-quality queries and the marts, from the staging tables."""
-    con.execute(canonical_sql())
+    build_canonical(con)
     con.execute(superseded_rejected_sql())
     con.execute(superseded_rejected_hashed_sql())
     con.execute(render("loaded_rows.sql"))
-    normalise_codes(con)
     run_checks(con)
     fill_blanks(con)
     run_script(con, render("marts.sql"))  # keyed hashes stored uncompressed
