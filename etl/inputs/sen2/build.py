@@ -64,7 +64,12 @@ ARTICLE = {
 }
 
 
-def canonical_steps() -> list[tuple[str, dict[str, object]]]:
+# A step of the canonical build: SQL, its bound parameters, and a query that says whether the
+# step has anything to do (None: always run).
+Step = tuple[str, dict[str, object], str | None]
+
+
+def canonical_steps() -> list[Step]:
     """SQL that turns staging rows into canonical tables + build problems (generated per module),
     as (statements, bound parameters) steps: each canonical row is inserted with its checked
     codes in normal form (:func:`normalised_columns`, whose lists and patterns are bound).
@@ -76,7 +81,7 @@ def canonical_steps() -> list[tuple[str, dict[str, object]]]:
     carrying just their row id and position. A row whose key no other row holds is its own
     first and latest version. A blank key counts as one key here, as in the ranking.
     """
-    parts: list[tuple[str, dict[str, object]]] = []
+    parts: list[Step] = []
     for name in MODULE_ORDER:
         key = OWN_KEY[name]
         title = MODULES[name].title
@@ -113,6 +118,7 @@ def canonical_steps() -> list[tuple[str, dict[str, object]]]:
            OR (dup_rank > 1 AND {key} IS NOT NULL AND load_id < latest_load);
         {table_ddl(name, staging_schema(MODULES[name]), replace=True)};""",
                 {},
+                None,
             )
         )
         links = PARENT_LINKS[name]
@@ -137,6 +143,7 @@ def canonical_steps() -> list[tuple[str, dict[str, object]]]:
                     f"INSERT INTO {name} SELECT {select} FROM stg_{name} "
                     f"WHERE {keep} AND ({conditions})",
                     params,
+                    None,
                 )
             )
             parts.append(
@@ -148,18 +155,24 @@ def canonical_steps() -> list[tuple[str, dict[str, object]]]:
                    || 'or rejected: see that row''s own problem)'
             FROM stg_{name} WHERE {keep} AND NOT ({conditions});""",
                     {},
+                    # Orphans are rare: looked for only when fewer rows were kept than linked
+                    # (two counts, where the search is a second join with the parent: issue 11).
+                    f"SELECT (SELECT count(*) FROM stg_{name} WHERE {keep}) > "
+                    f"(SELECT count(*) FROM {name})",
                 )
             )
         else:
             parts.append(
-                (f"INSERT INTO {name} SELECT {select} FROM stg_{name} WHERE {keep}", params)
+                (f"INSERT INTO {name} SELECT {select} FROM stg_{name} WHERE {keep}", params, None)
             )
     return parts
 
 
 def build_canonical(con: duckdb.DuckDBPyConnection) -> None:
     """Run :func:`canonical_steps`: the canonical tables and their build problems."""
-    for sql, params in canonical_steps():
+    for sql, params, needed in canonical_steps():
+        if needed is not None and not con.execute(needed).fetchone()[0]:  # type: ignore[index]
+            continue
         con.execute(sql, params) if params else con.execute(sql)
 
 
