@@ -173,7 +173,10 @@ def build_canonical(con: duckdb.DuckDBPyConnection) -> None:
     for sql, params, needed in canonical_steps():
         if needed is not None and not con.execute(needed).fetchone()[0]:  # type: ignore[index]
             continue
-        con.execute(sql, params) if params else con.execute(sql)
+        if params:
+            con.execute(sql, params)
+        else:  # a script of several statements, which DuckDB cannot prepare with parameters
+            con.execute(sql)
 
 
 # Modules whose staging keys are keyed hashes already, with the staging table and key column a
