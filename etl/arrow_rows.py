@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from types import FrameType
 from typing import Any
 
 import duckdb
@@ -78,6 +79,50 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Seque
     select = ", ".join(f'unnest(?::{column[1]}[]) AS "{column[0]}"' for column in described)
     params = [[row[i] for row in rows] for i in range(len(described))]
     con.execute(f"INSERT INTO {table} SELECT {select}", params)
+
+
+def arrow_without_pandas() -> None:
+    """From now on in this process, pyarrow's own requests for pandas fail; ``import pandas``
+    in Python code still works (issue 11).
+
+    Every conversion of Python values to Arrow (``pa.array``, ``pa.scalar``, a compute call given
+    a Python value) asks for pandas, to recognise its objects and its missing values, and
+    imports it to ask: 0.15-0.25 s, and the staging of a workbook makes dozens of such calls.
+    pyarrow does without pandas when the import fails. So this puts an import hook first in
+    line that refuses ``pandas`` when the request comes from compiled code (pyarrow's) rather
+    than from an ``import`` statement or ``importlib.import_module`` in Python code; in any doubt
+    it lets the import through, which is only slower. For processes that hand pyarrow no pandas
+    object: ``python -m etl load`` and ``check`` call it (``etl.__main__``), never the dashboard
+    or the library. Calling it again, or once pandas is imported, does nothing."""
+    import sys
+
+    if "pandas" in sys.modules or any(isinstance(f, _PandasForPythonOnly) for f in sys.meta_path):
+        return
+    sys.meta_path.insert(0, _PandasForPythonOnly())
+
+
+class _PandasForPythonOnly:
+    """The import hook of :func:`arrow_without_pandas`."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name != "pandas" or _asked_by_python():
+            return None  # the usual finders take it from here
+        raise ModuleNotFoundError("pandas is not imported for pyarrow here", name="pandas")
+
+
+def _asked_by_python() -> bool:
+    """Whether the import under way was asked for by Python code: the nearest frame outside the
+    import system is running an ``import`` statement, or is ``importlib.import_module``."""
+    import dis
+    import sys
+
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
+        frame = frame.f_back
+    if frame is None or frame.f_code.co_filename.endswith(("importlib/__init__.py", "runpy.py")):
+        return True
+    code = frame.f_code.co_code
+    return frame.f_lasti >= len(code) or dis.opname[code[frame.f_lasti]] == "IMPORT_NAME"
 
 
 def table_from_rows(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:

@@ -108,3 +108,126 @@ def test_a_tracker_load_onto_a_warehouse_does_not_import_pandas(data: Path, tmp_
     assert result["code"] == 0
     assert "pyarrow" in result["loaded"]  # type: ignore[operator]
     assert "pandas" not in result["loaded"]  # type: ignore[operator]
+
+
+# As ``python -m etl`` runs it: ``load`` and ``check`` then keep pyarrow from importing pandas.
+AS_PROGRAM = PROBE.replace(
+    "from etl.__main__ import main",
+    "import etl.__main__\netl.__main__.PROGRAM = True\nmain = etl.__main__.main",
+)
+
+
+def _probe_as(program: bool, *args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", AS_PROGRAM if program else PROBE, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.fixture(scope="module")
+def every_kind(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """Files of every input kind: the demo's (a SEN2 workbook, highlight reports and action
+    logs, exclusion records, waiting lists), and SEN2 as COLLECT XML, Blade CSVs and a case list."""
+    from etl import demo
+    from etl.inputs.exclusions import demo as exclusions_demo
+    from etl.inputs.tracker import demo as tracker_demo
+    from tests import sen2_shapes
+
+    root = tmp_path_factory.mktemp("every_kind")
+    sen2 = demo.generate(root / "demo", seed=1, scale="la")
+    others = tracker_demo.generate(root / "demo", seed=1, snapshot=demo.DEFAULT_SNAPSHOT)
+    others += exclusions_demo.generate(
+        root / "demo", seed=1, snapshot=demo.DEFAULT_SNAPSHOT, sen2_workbook=sen2[0]
+    )
+    others += demo.waits_generate(root / "demo", seed=1, snapshot=demo.DEFAULT_SNAPSHOT)
+    shapes = [
+        sen2_shapes.write_xml(root / "shapes" / "return.xml"),
+        gf.write_blade(root / "shapes" / "blade"),
+        gf.write_flat(root / "shapes" / "cases.csv"),
+    ]
+    return {"demo": [*sen2, *others], "shapes": shapes}
+
+
+def _loaded(folder: Path) -> list[tuple[object, ...]]:
+    import duckdb
+
+    con = duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(
+            "SELECT file, rows_read, rows_loaded, rows_rejected, rows_superseded FROM load_log "
+            "ORDER BY file"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_load_as_the_program_reads_every_kind_without_pandas(
+    every_kind: dict[str, list[Path]], tmp_path: Path
+) -> None:
+    """``python -m etl load`` keeps pyarrow from importing pandas (``etl.arrow_rows.
+    arrow_without_pandas``): every input kind still loads, to the same rows as a load that lets
+    pyarrow import it (the control, which does import it: so the probe can fail)."""
+    for name, files in every_kind.items():
+        paths = [str(p) for p in files]
+        program = _probe_as(True, "load", *paths, "--data-dir", str(tmp_path / name / "program"))
+        control = _probe_as(False, "load", *paths, "--data-dir", str(tmp_path / name / "control"))
+        assert program["code"] == control["code"] == 0, name
+        assert "pyarrow" in program["loaded"]  # type: ignore[operator]
+        assert "pandas" not in program["loaded"], name  # type: ignore[operator]
+        assert "pandas" in control["loaded"], name  # type: ignore[operator]
+        rows = _loaded(tmp_path / name / "program")
+        assert len(rows) >= len(files) and all(r[1] for r in rows)
+        assert rows == _loaded(tmp_path / name / "control")
+
+
+def test_check_as_the_program_does_not_import_pandas(
+    every_kind: dict[str, list[Path]], tmp_path: Path
+) -> None:
+    result = _probe_as(True, "check", *map(str, every_kind["demo"]), "--data-dir", str(tmp_path))
+    assert result["code"] == 0
+    assert "pandas" not in result["loaded"]  # type: ignore[operator]
+
+
+def test_python_m_etl_is_the_program(every_kind: dict[str, list[Path]], tmp_path: Path) -> None:
+    """``python -m etl load`` sets ``PROGRAM`` itself: pandas' modules never appear in Python's
+    own import log (``-X importtime``), while pyarrow's do (the control)."""
+    done = subprocess.run(
+        [
+            *(sys.executable, "-X", "importtime", "-m", "etl", "load"),
+            *(str(every_kind["shapes"][2]), "--data-dir", str(tmp_path)),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line]
+    assert "pyarrow.lib" in imported
+    assert not [m for m in imported if m.startswith("pandas.")]
+
+
+def test_arrow_without_pandas_lets_python_import_pandas() -> None:
+    """After the hook, pyarrow builds arrays without pandas, yet ``import pandas`` and
+    ``importlib.import_module`` still work, and so does pyarrow's own conversion to pandas."""
+    probe = (
+        "import importlib, sys, pyarrow as pa, pyarrow.compute as pc\n"
+        "from etl.arrow_rows import arrow_without_pandas\n"
+        "arrow_without_pandas(); arrow_without_pandas()\n"
+        "pa.array([1, None]); pa.scalar('x'); pc.equal(pa.array(['a']), 'a')\n"
+        "print('pandas' in sys.modules)\n"
+        "import pandas\n"
+        "print('pandas' in sys.modules, importlib.import_module('pandas') is pandas)\n"
+        "print(pa.table({'n': [1, 2]}).to_pandas()['n'].sum())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True", "3"]
