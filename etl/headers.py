@@ -13,6 +13,7 @@ slip such as ``ReceivdDate`` is an error naming the nearest field, never silentl
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -183,16 +184,35 @@ def match_row(
     cells: Sequence[Any], kind: str, spec: SheetSpec
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Which column of one row holds each field of ``spec`` (the first such column wins)."""
-    table = lookup(kind, spec)
+    return _match_keys(cells, _row_keys(cells), lookup(kind, spec))
+
+
+def _row_keys(cells: Sequence[Any]) -> list[tuple[int, str, str] | None]:
+    """Each cell of a row keyed once for every spec it is compared with: (column, its key, its
+    key without a trailing note in brackets), None for a blank cell."""
+    return [None if cell is None else (i, *_cell_keys(cell)) for i, cell in enumerate(cells)]
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _cell_keys(cell: Any) -> tuple[str, str]:
+    """A cell's header key, and its key without a trailing note in brackets. Cached: every
+    input kind searches the same top rows of every sheet (issue 11)."""
+    return header_key(cell), header_key(_BRACKETS.sub("", str(cell)))
+
+
+def _match_keys(
+    cells: Sequence[Any], keys: list[tuple[int, str, str] | None], table: dict[str, str]
+) -> tuple[dict[str, int], dict[str, str]]:
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
-    for index, cell in enumerate(cells):
-        if cell is None:
+    for keyed in keys:
+        if keyed is None:
             continue
-        name = table.get(header_key(cell)) or table.get(header_key(_BRACKETS.sub("", str(cell))))
+        index, key, bare = keyed
+        name = table.get(key) or table.get(bare)
         if name and name not in columns:
             columns[name] = index
-            headers[name] = cell_text(cell) or name
+            headers[name] = cell_text(cells[index]) or name
     return columns, headers
 
 
@@ -224,12 +244,14 @@ def find_header(
     ``accept`` may refuse a match (say, one lacking required columns) before it is compared.
     """
     top = sheet.head(search_rows)
+    tables = [lookup(kind, spec) for spec in candidates]
     best: tuple[int, int, int, dict[str, int], dict[str, str]] | None = None
     for index, cells in enumerate(top):
         if not any(c is not None for c in cells):
             continue
+        keys = _row_keys(cells)
         for order, spec in enumerate(candidates):
-            columns, headers = match_row(cells, kind, spec)
+            columns, headers = _match_keys(cells, keys, tables[order])
             if len(columns) < min_columns or (accept is not None and not accept(spec, columns)):
                 continue
             if best is None or (len(columns), -order) > (best[0], -best[1]):
