@@ -68,3 +68,44 @@ def test_a_build_past_the_cap_spills_to_disk_instead_of_failing(
         row = con.execute("SELECT count(*), min(h) < max(h) FROM sorted").fetchone()
     assert row == (1_500_000, True)
     assert not list(tmp_path.glob(".build-*")), "the build file and its spill folder are removed"
+
+
+def test_a_build_spills_beside_its_file_not_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build file is attached (for its row group size), and an attached file's spill folder
+    would default to ``.tmp`` in the working folder: it is set beside the build file instead."""
+    elsewhere = tmp_path / "working"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    _settings(tmp_path, monkeypatch, '[performance]\nmemory_limit = "40MB"\nthreads = 1\n')
+    with building(tmp_path, tmp_path / "unused.duckdb", publish=False) as con:
+        [(folder, database)] = con.execute(
+            "SELECT current_setting('temp_directory'), current_database()"
+        ).fetchall()
+        con.execute(
+            "CREATE TABLE sorted AS SELECT md5(range::VARCHAR) AS h FROM range(1500000) ORDER BY h"
+        )
+    assert database == "build"
+    assert folder.startswith(str(tmp_path / ".build-")) and folder.endswith(".duckdb.tmp")
+    assert not list(elsewhere.iterdir()), "nothing is written to the working folder"
+
+
+def test_a_build_writes_row_groups_of_its_own_size(tmp_path: Path) -> None:
+    """Rows go into row groups of ``BUILD_ROW_GROUP_SIZE`` (DuckDB's default is 122,880): a
+    table one row longer than two of them takes three."""
+    from etl.warehouse import BUILD_ROW_GROUP_SIZE, connect_build
+
+    con = connect_build(tmp_path / "rows.duckdb")
+    try:
+        con.execute(
+            "CREATE TABLE t AS SELECT range AS n FROM range(?)", [2 * BUILD_ROW_GROUP_SIZE + 1]
+        )
+        con.execute("CHECKPOINT")
+        [(groups,)] = con.execute(
+            "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('t')"
+        ).fetchall()
+    finally:
+        con.close()
+    assert BUILD_ROW_GROUP_SIZE < 122_880
+    assert groups == 3
