@@ -197,7 +197,7 @@ def bench_csv(folder: Path, rounds: int) -> None:
 
 
 def bench_load(folder: Path, baseline: Path | None, rounds: int) -> None:
-    print(f"load {folder} --replace into a new data folder ({rounds} rounds)")
+    print(f"load {folder} --replace into a new data folder ({rounds} rounds, alternating)")
 
     def run(tree: Path) -> tuple[float, float]:
         with tempfile.TemporaryDirectory(prefix="send-speed-") as data:
@@ -215,12 +215,15 @@ def bench_load(folder: Path, baseline: Path | None, rounds: int) -> None:
             peak_kb = int(done.stderr.strip().splitlines()[-1])  # GNU time: max resident KB
             return seconds, peak_kb / 1024 / 1024
 
-    for label, tree in (("baseline", baseline), ("this tree", REPO)):
-        if tree is None:
-            continue
-        results = [run(tree) for _ in range(rounds)]
-        _show(f"{label} ({tree})", [r[0] for r in results])
-        print(f"  peak memory (max resident): {max(r[1] for r in results):.2f} GB")
+    # The trees take turns, round by round: on a shared machine the speed drifts over minutes.
+    trees = [(label, tree) for label, tree in (("baseline", baseline), ("this tree", REPO)) if tree]
+    results: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in trees}
+    for _ in range(rounds):
+        for label, tree in trees:
+            results[label].append(run(tree))
+    for label, tree in trees:
+        _show(f"{label} ({tree})", [r[0] for r in results[label]])
+        print(f"  peak memory (max resident): {max(r[1] for r in results[label]):.2f} GB")
 
 
 def _timed_cli(tree: Path, *args: str) -> tuple[float, float]:

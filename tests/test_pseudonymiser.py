@@ -54,3 +54,15 @@ def test_no_values_and_only_blanks() -> None:
     pseudo = Pseudonymiser(b"k")
     assert pseudo.keys("person", pa.array([], pa.string())).to_pylist() == []
     assert pseudo.keys("person", pa.array([None, None], pa.string())).to_pylist() == [None, None]
+
+
+def test_keys_from_several_threads_at_once_are_each_threads_own() -> None:
+    """Staging threads key their sheets at the same time, each on a cursor of its own (issue 11):
+    every thread gets its own values' keys, in its own order, equal to the Python keys."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pseudo = Pseudonymiser(b"k" * 32)
+    batches = [[f"{kind}-{i}" for i in range(5000)] for kind in ("a", "b", "c", "d", "e", "f")]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        found = list(pool.map(lambda b: pseudo.keys("person", pa.array(b)).to_pylist(), batches))
+    assert found == [[pseudo("person", v) for v in batch] for batch in batches]
