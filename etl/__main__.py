@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -242,20 +245,38 @@ def _load_exit(report: LoadReport) -> int:
     return EXIT_PARTIAL if any(r.status == "failed" for r in report.files) else EXIT_OK
 
 
-def _no_pandas_for_arrow() -> None:
-    """As the program, ``load`` and ``check`` first tell pyarrow that pandas is not there to ask
-    (they hand it no pandas object): staging's arrays would otherwise import pandas, 0.15-0.25 s
-    (``etl.arrow_rows.arrow_without_pandas``)."""
-    if PROGRAM:
-        from etl.arrow_rows import arrow_without_pandas
+@contextmanager
+def _loading() -> Iterator[None]:
+    """What ``load`` and ``check`` do differently as the program (``python -m etl``), never when
+    ``main()`` is called from Python (tests, the dashboard's process):
 
-        arrow_without_pandas()
+    - pyarrow is kept from importing pandas, which they never use and which staging's arrays
+      would otherwise import: 0.15-0.25 s (``etl.arrow_rows.arrow_without_pandas``);
+    - Python's cyclic garbage collector is off while the files load (issue 11), as Mercurial
+      turns it off while it builds big containers. Every collection scans every object alive,
+      and a load keeps many alive: collections took 0.23-0.31 s of the `large` workbook's
+      load and 1.0-1.3 s of the national one, and found 600-1,900 objects to free in all.
+      Everything imported so far is frozen first, so a collection after the load skips it.
+    """
+    if not PROGRAM:
+        yield
+        return
+    from etl.arrow_rows import arrow_without_pandas
+
+    arrow_without_pandas()
+    collecting = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    _no_pandas_for_arrow()
     folder = config.data_dir(args.data_dir)
-    with terminal_progress(enabled=not args.json) as progress:
+    with _loading(), terminal_progress(enabled=not args.json) as progress:
         report = run_load(
             args.paths, folder, replace=args.replace, as_of=args.as_of, progress=progress
         )
@@ -287,9 +308,9 @@ def _file_json(result: Any, report: LoadReport) -> dict[str, Any]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    _no_pandas_for_arrow()
     folder = config.data_dir(args.data_dir)
-    report = run_load(args.paths, folder, replace=True, publish=False)
+    with _loading():
+        report = run_load(args.paths, folder, replace=True, publish=False)
     emit(
         args,
         {

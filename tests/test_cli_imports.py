@@ -231,3 +231,40 @@ def test_arrow_without_pandas_lets_python_import_pandas() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True", "True", "3"]
+
+
+GC_PROBE = """
+import contextlib, gc, io, json, sys
+import etl.__main__, etl.warehouse
+etl.__main__.PROGRAM = sys.argv.pop(1) == "program"
+seen = []
+load = etl.warehouse.run_load
+def watched(*args, **kwargs):
+    seen.append(gc.isenabled())
+    return load(*args, **kwargs)
+etl.warehouse.run_load = watched
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    code = etl.__main__.main(sys.argv[1:])
+print(json.dumps({"code": code, "during": seen, "after": gc.isenabled()}))
+"""
+
+
+@pytest.mark.parametrize("program", [True, False], ids=["program", "called from Python"])
+def test_the_collector_is_off_while_the_program_loads(
+    every_kind: dict[str, list[Path]], tmp_path: Path, program: bool
+) -> None:
+    """As the program, ``load`` turns Python's cyclic garbage collector off for the load and
+    back on after it (issue 11); called from Python (tests, the dashboard) it leaves it be."""
+    done = subprocess.run(
+        [
+            *(sys.executable, "-c", GC_PROBE, "program" if program else "python", "load"),
+            *(str(every_kind["shapes"][2]), "--data-dir", str(tmp_path)),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0, "during": [not program], "after": True}
