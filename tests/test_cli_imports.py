@@ -35,16 +35,20 @@ print(json.dumps({"code": code, "loaded": [m for m in HEAVY if m in sys.modules]
 """.replace("HEAVY", repr(HEAVY))
 
 
-def _probe(*args: str) -> dict[str, object]:
+def _python(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` in a new interpreter in the repository; it must succeed."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return done
+
+
+def _probe(*args: str, script: str = PROBE) -> dict[str, object]:
+    """Run ``script`` (by default :data:`PROBE`) with ``args``; the JSON it prints last."""
+    result: dict[str, object] = json.loads(
+        _python("-c", script, *args).stdout.strip().splitlines()[-1]
+    )
     return result
 
 
@@ -81,19 +85,11 @@ def test_query_commands_do_not_import_heavy_libraries(data: Path, command: tuple
 
 def test_the_package_import_alone_is_light() -> None:
     """``import etl.__main__`` (what every command pays before it starts) loads none of them."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, etl.__main__, etl.store, etl.published, etl.records; "
-            f"print([m for m in {HEAVY!r} if m in sys.modules])",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = _python(
+        "-c",
+        "import sys, etl.__main__, etl.store, etl.published, etl.records; "
+        f"print([m for m in {HEAVY!r} if m in sys.modules])",
     )
-    assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
 
@@ -115,19 +111,6 @@ AS_PROGRAM = PROBE.replace(
     "from etl.__main__ import main",
     "import etl.__main__\netl.__main__.PROGRAM = True\nmain = etl.__main__.main",
 )
-
-
-def _probe_as(program: bool, *args: str) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", AS_PROGRAM if program else PROBE, *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +158,10 @@ def test_load_as_the_program_reads_every_kind_without_pandas(
     pyarrow import it (the control, which does import it: so the probe can fail)."""
     for name, files in every_kind.items():
         paths = [str(p) for p in files]
-        program = _probe_as(True, "load", *paths, "--data-dir", str(tmp_path / name / "program"))
-        control = _probe_as(False, "load", *paths, "--data-dir", str(tmp_path / name / "control"))
+        program = _probe(
+            "load", *paths, "--data-dir", str(tmp_path / name / "program"), script=AS_PROGRAM
+        )
+        control = _probe("load", *paths, "--data-dir", str(tmp_path / name / "control"))
         assert program["code"] == control["code"] == 0, name
         assert "pyarrow" in program["loaded"]  # type: ignore[operator]
         assert "pandas" not in program["loaded"], name  # type: ignore[operator]
@@ -189,7 +174,9 @@ def test_load_as_the_program_reads_every_kind_without_pandas(
 def test_check_as_the_program_does_not_import_pandas(
     every_kind: dict[str, list[Path]], tmp_path: Path
 ) -> None:
-    result = _probe_as(True, "check", *map(str, every_kind["demo"]), "--data-dir", str(tmp_path))
+    result = _probe(
+        "check", *map(str, every_kind["demo"]), "--data-dir", str(tmp_path), script=AS_PROGRAM
+    )
     assert result["code"] == 0
     assert "pandas" not in result["loaded"]  # type: ignore[operator]
 
@@ -197,17 +184,10 @@ def test_check_as_the_program_does_not_import_pandas(
 def test_python_m_etl_is_the_program(every_kind: dict[str, list[Path]], tmp_path: Path) -> None:
     """``python -m etl load`` sets ``PROGRAM`` itself: pandas' modules never appear in Python's
     own import log (``-X importtime``), while pyarrow's do (the control)."""
-    done = subprocess.run(
-        [
-            *(sys.executable, "-X", "importtime", "-m", "etl", "load"),
-            *(str(every_kind["shapes"][2]), "--data-dir", str(tmp_path)),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = _python(
+        *("-X", "importtime", "-m", "etl", "load", str(every_kind["shapes"][2])),
+        *("--data-dir", str(tmp_path)),
     )
-    assert done.returncode == 0, done.stderr
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line]
     assert "pyarrow.lib" in imported
     assert not [m for m in imported if m.startswith("pandas.")]
@@ -226,11 +206,7 @@ def test_arrow_without_pandas_lets_python_import_pandas() -> None:
         "print('pandas' in sys.modules, importlib.import_module('pandas') is pandas)\n"
         "print(pa.table({'n': [1, 2]}).to_pandas()['n'].sum())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "True", "True", "3"]
+    assert _python("-c", probe).stdout.split() == ["False", "True", "True", "3"]
 
 
 GC_PROBE = """
@@ -255,16 +231,9 @@ def test_the_collector_is_off_while_the_program_loads(
 ) -> None:
     """As the program, ``load`` turns Python's cyclic garbage collector off for the load and
     back on after it (issue 11); called from Python (tests, the dashboard) it leaves it be."""
-    done = subprocess.run(
-        [
-            *(sys.executable, "-c", GC_PROBE, "program" if program else "python", "load"),
-            *(str(every_kind["shapes"][2]), "--data-dir", str(tmp_path)),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = _probe(
+        *("program" if program else "python", "load", str(every_kind["shapes"][2])),
+        *("--data-dir", str(tmp_path)),
+        script=GC_PROBE,
     )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result == {"code": 0, "during": [not program], "after": True}
