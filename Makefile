@@ -68,7 +68,7 @@ format: $(VENV)/.dev ## Format the code with ruff
 docs: $(VENV)/.runtime ## Regenerate the generated tables in docs/metrics.md and the README
 	$(PY) scripts/generate_docs.py
 
-bench: $(VENV)/.dev ## Benchmark loading at `large` scale against pandas+openpyxl
+bench: $(VENV)/.dev ## Benchmark loading at `large` scale against pandas+openpyxl and the bare floor
 	$(PY) scripts/benchmark_load.py
 
 fuzz: $(VENV)/.dev ## Fuzz the loader: 1000 seeded hostile inputs (figures: docs/reliability.md)
