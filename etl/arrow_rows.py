@@ -119,7 +119,8 @@ def _asked_by_python() -> bool:
     frame: FrameType | None = sys._getframe(2)
     while frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
         frame = frame.f_back
-    if frame is None or frame.f_code.co_filename.endswith(("importlib/__init__.py", "runpy.py")):
+    # By module name, not file path: the same on every operating system.
+    if frame is None or frame.f_globals.get("__name__") in ("importlib", "runpy"):
         return True
     code = frame.f_code.co_code
     return frame.f_lasti >= len(code) or dis.opname[code[frame.f_lasti]] == "IMPORT_NAME"
