@@ -190,14 +190,24 @@ def match_row(
 def _row_keys(cells: Sequence[Any]) -> list[tuple[int, str, str] | None]:
     """Each cell of a row keyed once for every spec it is compared with: (column, its key, its
     key without a trailing note in brackets), None for a blank cell."""
-    return [None if cell is None else (i, *_cell_keys(cell)) for i, cell in enumerate(cells)]
+    return [
+        None
+        if cell is None
+        else (i, *(_cached_keys(cell) if len(str(cell)) <= _CACHED_CELL else _cell_keys(cell)))
+        for i, cell in enumerate(cells)
+    ]
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def _cell_keys(cell: Any) -> tuple[str, str]:
-    """A cell's header key, and its key without a trailing note in brackets. Cached: every
-    input kind searches the same top rows of every sheet (issue 11)."""
+    """A cell's header key, and its key without a trailing note in brackets."""
     return header_key(cell), header_key(_BRACKETS.sub("", str(cell)))
+
+
+# Cached (issue 11): every input kind searches the same top rows of every sheet. Only cells of
+# a header's length, so the cache stays small whatever a file's top rows hold (16,384 cells of
+# up to 200 characters at most).
+_CACHED_CELL = 200
+_cached_keys = functools.lru_cache(maxsize=1 << 14)(_cell_keys)
 
 
 def _match_keys(

@@ -194,3 +194,17 @@ def test_a_repeated_header_is_found_in_any_half_of_its_columns() -> None:
     ]
     body = [pa.array([row[i] for row in rows], pa.string()) for i in range(4)]
     assert headers.repeated_header_rows(body, match) == [1, 4]
+
+
+def test_header_search_caches_short_cells_only() -> None:
+    """Cells are keyed once for every input kind's search (a cache), but only cells of a
+    header's length go in it: a file's long cells cannot fill the memory (issue 11)."""
+    headers._cached_keys.cache_clear()
+    long_text = "note " * 1000
+    keys = headers._row_keys(["Date received (dd/mm/yyyy)", None, long_text])
+    assert keys == [
+        (0, "datereceivedddmmyyyy", "datereceived"),
+        None,
+        (2, "note" * 1000, "note" * 1000),
+    ]
+    assert headers._cached_keys.cache_info().currsize == 1
