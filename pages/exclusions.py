@@ -4,6 +4,8 @@ suspensions, and the LA's published rates beside England's other LAs and its nei
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from etl.inputs.exclusions.spec import academic_year
@@ -83,7 +85,7 @@ measure = left.selectbox(
 by = right.radio("By", ["term", "year"], horizontal=True, key="exclusions_trend_by")
 shown = trend[trend["term"].notna()] if by == "term" else trend[trend["term"].isna()]
 components.chart_with_table(
-    lambda rows: view.trend_chart(rows, measure, by),
+    partial(view.trend_chart, measure=measure, by=by),
     shown,
     export(
         "trend",

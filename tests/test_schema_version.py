@@ -18,7 +18,7 @@ ETL = Path(__file__).resolve().parent.parent / "etl"
 # (SCHEMA_VERSION, fingerprint of every etl/**/*.sql file) as last reviewed. SQL written in Python
 # (the base tables in etl/warehouse.py, the records) is not covered: review it by hand.
 # Issue 11 (helper pages): watchlist.sql, a read query, gained optional paging: no bump.
-REVIEWED = (1, "1381e5ed3fd74975f0e92cc92945a24e3e8f0b448e78049dcc70ae2c4973435a")
+REVIEWED = (1, "843792589d6c6dcb133873a84e7b22629a12fc2a03dffbe09fc644a592527a8e")
 
 
 def fingerprint() -> str:

@@ -21,7 +21,7 @@ from etl import disclosure, metrics
 from etl.benchmark import UnknownLA
 from etl.catalogue import metric
 from etl.config import settings
-from ui import access, audit, db, snapshot_components
+from ui import access, audit, db, drawn, snapshot_components
 from ui.formatting import (
     TABLE_COLUMNS,
     ExportContext,
@@ -567,7 +567,7 @@ def chart_with_table(draw: Draw | go.Figure, table: pd.DataFrame, export: Export
     if isinstance(draw, go.Figure):
         figure = None if export.kind == "local" and mode == "publish" else draw
     else:
-        figure = draw(rows)
+        figure = drawn.figure(draw, rows)
     # The table is drawn only when its tab is chosen (a rerun): hidden tables cost the browser
     # more than the charts and held back the first chart past 2.5 s (issue 11).
     # A local chart a publish-mode screen does not draw opens on its table.
