@@ -10,6 +10,7 @@ Environment variables:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -19,12 +20,12 @@ import re
 import secrets
 import threading
 import tomllib
-from dataclasses import dataclass, field
-from functools import lru_cache
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from etl.access import EHC_PLANS, ROLES, Role, RoleSettings
 
@@ -40,69 +41,88 @@ class SettingsError(ValueError):
     """The settings file is wrong: the message names the file, the key and what to write."""
 
 
-class _Section(BaseModel):
-    # An unknown key is a typing slip that would otherwise be silently ignored.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _rules(default: Any = MISSING, **rules: Any) -> Any:
+    """A setting's default and the rules its value must keep (``ge``, ``le``, ``pattern``); a
+    list or table default is made new for each section read."""
+    if isinstance(default, list | dict):
+        return field(default_factory=type(default), metadata=rules)
+    return field(default=default, metadata=rules)
 
 
-class _Thresholds(_Section):
-    within_days: int = Field(default=140, ge=1)
-    at_risk_days: int = Field(default=98, ge=1)
-    decision_days: int = Field(default=42, ge=1)
-    over_year_days: int = Field(default=365, ge=1)
+# Each table of the settings file is a frozen dataclass whose fields are its keys, read by
+# :func:`_section`: an unknown key is a typing slip that would otherwise be silently ignored.
 
 
-class _Reading(_Section):
-    header_search_rows: int = Field(default=30, ge=1, le=1000)
+@dataclass(frozen=True, kw_only=True)
+class _Thresholds:
+    within_days: int = _rules(140, ge=1)
+    at_risk_days: int = _rules(98, ge=1)
+    decision_days: int = _rules(42, ge=1)
+    over_year_days: int = _rules(365, ge=1)
 
 
-class _Limits(_Section):
-    # Issue 9: a file past these is refused before the reader allocates for it. Excel's own
-    # limits, except the uncompressed size and the cells per sheet, which bound memory.
-    cells_per_row: int = Field(default=16_384, ge=1)
-    chars_per_cell: int = Field(default=32_767, ge=1)
-    rows_per_sheet: int = Field(default=1_048_576, ge=1)
-    cells_per_sheet: int = Field(default=25_000_000, ge=1)
-    uncompressed_bytes: int = Field(default=3_000_000_000, ge=1)
+@dataclass(frozen=True, kw_only=True)
+class _Reading:
+    header_search_rows: int = _rules(30, ge=1, le=1000)
 
 
-class _Rag(_Section):
-    green_max_gap: float = Field(default=10, ge=0)
-    amber_max_gap: float = Field(default=25, ge=0)
-    point_amber_days: int = Field(default=14, ge=0)
+@dataclass(frozen=True, kw_only=True)
+class Limits:
+    """Sizes past which an input file is refused at once ([limits] in the settings file).
+
+    Issue 9: a file past these is refused before the reader allocates for it. Excel's own
+    limits, except the uncompressed size and the cells per sheet, which bound memory."""
+
+    cells_per_row: int = _rules(16_384, ge=1)
+    chars_per_cell: int = _rules(32_767, ge=1)
+    rows_per_sheet: int = _rules(1_048_576, ge=1)
+    cells_per_sheet: int = _rules(25_000_000, ge=1)
+    uncompressed_bytes: int = _rules(3_000_000_000, ge=1)
 
 
-class _Benchmark(_Section):
+@dataclass(frozen=True, kw_only=True)
+class _Rag:
+    green_max_gap: float = _rules(10.0, ge=0)
+    amber_max_gap: float = _rules(25.0, ge=0)
+    point_amber_days: int = _rules(14, ge=0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Benchmark:
     home_la: str = ""
     # Issue 13: which statistical neighbours: DfE's own set ("dfe", sn_<month>_<year>.xlsx, as
     # LAIT uses it) or the older data-to-insight lookup ("d2i", stat_neighbours.csv).
     neighbours: Literal["dfe", "d2i"] = "dfe"
 
 
-class _Published(_Section):
-    sources: dict[str, str] = {}
+@dataclass(frozen=True, kw_only=True)
+class _Published:
+    sources: dict[str, str] = field(default_factory=dict)
 
 
-class _WaitsServices(_Section):
+@dataclass(frozen=True, kw_only=True)
+class _WaitsServices:
     # Issue 12: extra names for each standard service of a waiting-list extract (the keys are
     # etl.inputs.waits.spec.SERVICES; an unknown key is refused like any other slip).
-    speech_and_language_therapy: list[str] = []
-    occupational_therapy: list[str] = []
-    physiotherapy: list[str] = []
-    community_paediatrics: list[str] = []
-    camhs: list[str] = []
-    autism_assessment: list[str] = []
-    adhd_assessment: list[str] = []
-    audiology: list[str] = []
-    dietetics: list[str] = []
-    wheelchair_services: list[str] = []
+    speech_and_language_therapy: list[str] = field(default_factory=list)
+    occupational_therapy: list[str] = field(default_factory=list)
+    physiotherapy: list[str] = field(default_factory=list)
+    community_paediatrics: list[str] = field(default_factory=list)
+    camhs: list[str] = field(default_factory=list)
+    autism_assessment: list[str] = field(default_factory=list)
+    adhd_assessment: list[str] = field(default_factory=list)
+    audiology: list[str] = field(default_factory=list)
+    dietetics: list[str] = field(default_factory=list)
+    wheelchair_services: list[str] = field(default_factory=list)
 
 
-class _Waits(_Section):
-    services: _WaitsServices = Field(default_factory=_WaitsServices)
+@dataclass(frozen=True, kw_only=True)
+class _Waits:
+    services: _WaitsServices = field(default_factory=_WaitsServices)
 
 
-class _KpiLink(_Section):
+@dataclass(frozen=True, kw_only=True)
+class _KpiLink:
     # Issue 15: one [[kpi_links]] table (etl.kpi_links): what it belongs to, the measure, the
     # baseline and the target.
     action: str = ""
@@ -115,92 +135,30 @@ class _KpiLink(_Section):
     target_date: dt.date | None = None
 
 
-class _TargetRag(_Section):
+@dataclass(frozen=True, kw_only=True)
+class _TargetRag:
     # Issue 15: RAG of a headline against its [targets] entry (etl.headlines.target_rag).
-    amber_points: float = Field(default=5, ge=0)
-    amber_fraction: float = Field(default=0.1, ge=0, le=1)
-    tolerance: dict[str, float] = {}
+    amber_points: float = _rules(5.0, ge=0)
+    amber_fraction: float = _rules(0.1, ge=0, le=1)
+    tolerance: dict[str, float] = field(default_factory=dict)
 
 
-class _Snapshots(_Section):
+@dataclass(frozen=True, kw_only=True)
+class _Snapshots:
     # Issue 15: how many unnamed, unkept snapshots to keep (named / kept ones are never pruned).
-    keep_last: int = Field(default=20, ge=1)
+    keep_last: int = _rules(20, ge=1)
 
 
-class _Performance(_Section):
-    # Issue 11: DuckDB's memory cap and worker threads for building the warehouse. Past the cap
-    # DuckDB spills to a temporary folder beside the file being built instead of failing.
-    # "" = DuckDB's default (80% of the machine's memory); threads 0 = every core.
-    memory_limit: str = Field(default="", pattern=r"^\s*(\d+(\.\d+)?\s*(K|M|G|T)?i?B)?\s*$")
-    threads: int = Field(default=0, ge=0, le=256)
-
-
-class _Roles(_Section):
-    # Issue 16: who has which role (etl.access.resolve): e-mail addresses, identity-provider
-    # groups and domains to roles, and a service lead's own services.
-    group_claim: str = ""
-    addresses: dict[str, str] = {}
-    groups: dict[str, str] = {}
-    domains: dict[str, str] = {}
-    services: dict[str, list[str]] = {}
-
-
-class _Access(_Section):
-    # Issue 16: the single-user local mode (no identity provider configured).
-    local_mode: Literal["allowed", "forbidden"] = "allowed"
-    local_role: str = "analyst"
-    local_services: list[str] = []
-    contact: str = "the SEND data team who run this dashboard"
-
-
-class _Audit(_Section):
-    # Issue 16: the audit trail (etl.audit). Month files older than retention_days are removed at
-    # the next write; enabled = false records nothing.
-    retention_days: int = Field(default=730, ge=1)
-    enabled: bool = True
-
-
-class _SettingsFile(_Section):
-    """The shape of ``send_dashboard.toml``: every section and key it may hold."""
-
-    thresholds: _Thresholds = Field(default_factory=_Thresholds)
-    reading: _Reading = Field(default_factory=_Reading)
-    limits: _Limits = Field(default_factory=_Limits)
-    rag: _Rag = Field(default_factory=_Rag)
-    benchmark: _Benchmark = Field(default_factory=_Benchmark)
-    published: _Published = Field(default_factory=_Published)
-    waits: _Waits = Field(default_factory=_Waits)
-    snapshots: _Snapshots = Field(default_factory=_Snapshots)
-    performance: _Performance = Field(default_factory=_Performance)
-    audit: _Audit = Field(default_factory=_Audit)
-    # [targets] metric key = the partnership's target (checked against etl.catalogue below).
-    targets: dict[str, float] = {}
-    target_rag: _TargetRag = Field(default_factory=_TargetRag)
-    # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
-    aliases: dict[str, dict[str, dict[str, list[str]]]] = {}
-    # [[kpi_links]]: measures linked to plan actions / areas (checked by etl.kpi_links below).
-    kpi_links: list[_KpiLink] = []
-    roles: _Roles = Field(default_factory=_Roles)
-    access: _Access = Field(default_factory=_Access)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Sizes past which an input file is refused at once ([limits] in the settings file)."""
-
-    cells_per_row: int = 16_384
-    chars_per_cell: int = 32_767
-    rows_per_sheet: int = 1_048_576
-    cells_per_sheet: int = 25_000_000
-    uncompressed_bytes: int = 3_000_000_000
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Performance:
-    """DuckDB's memory cap and threads for builds ([performance] in the settings file)."""
+    """DuckDB's memory cap and threads for builds ([performance] in the settings file).
 
-    memory_limit: str = ""
-    threads: int = 0
+    Issue 11: past the cap DuckDB spills to a temporary folder beside the file being built
+    instead of failing. "" = DuckDB's default (80% of the machine's memory); threads 0 = every
+    core."""
+
+    memory_limit: str = _rules("", pattern=r"^\s*(\d+(\.\d+)?\s*(K|M|G|T)?i?B)?\s*$")
+    threads: int = _rules(0, ge=0, le=256)
 
     def duckdb_config(self) -> dict[str, str | bool | int | float | list[str]]:
         """The ``config`` for ``duckdb.connect``: only what the settings set."""
@@ -210,6 +168,59 @@ class Performance:
         if self.threads:
             config["threads"] = self.threads
         return config
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Roles:
+    # Issue 16: who has which role (etl.access.resolve): e-mail addresses, identity-provider
+    # groups and domains to roles, and a service lead's own services.
+    group_claim: str = ""
+    addresses: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
+    domains: dict[str, str] = field(default_factory=dict)
+    services: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Access:
+    # Issue 16: the single-user local mode (no identity provider configured).
+    local_mode: Literal["allowed", "forbidden"] = "allowed"
+    local_role: str = "analyst"
+    local_services: list[str] = field(default_factory=list)
+    contact: str = "the SEND data team who run this dashboard"
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Audit:
+    # Issue 16: the audit trail (etl.audit). Month files older than retention_days are removed at
+    # the next write; enabled = false records nothing.
+    retention_days: int = _rules(730, ge=1)
+    enabled: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class _SettingsFile:
+    """The shape of ``send_dashboard.toml``: every section and key it may hold."""
+
+    thresholds: _Thresholds = field(default_factory=_Thresholds)
+    reading: _Reading = field(default_factory=_Reading)
+    limits: Limits = field(default_factory=Limits)
+    rag: _Rag = field(default_factory=_Rag)
+    benchmark: _Benchmark = field(default_factory=_Benchmark)
+    published: _Published = field(default_factory=_Published)
+    waits: _Waits = field(default_factory=_Waits)
+    snapshots: _Snapshots = field(default_factory=_Snapshots)
+    performance: Performance = field(default_factory=Performance)
+    audit: _Audit = field(default_factory=_Audit)
+    # [targets] metric key = the partnership's target (checked against etl.catalogue below).
+    targets: dict[str, float] = field(default_factory=dict)
+    target_rag: _TargetRag = field(default_factory=_TargetRag)
+    # [aliases.<kind>.<sheet>] field = ["spelling", ...]; checked against the specs in etl.headers.
+    aliases: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
+    # [[kpi_links]]: measures linked to plan actions / areas (checked by etl.kpi_links below).
+    kpi_links: list[_KpiLink] = field(default_factory=list)
+    roles: _Roles = field(default_factory=_Roles)
+    access: _Access = field(default_factory=_Access)
 
 
 @dataclass(frozen=True)
@@ -258,17 +269,115 @@ class Settings:
     audit_enabled: bool = True
 
 
-def _describe(error: ValidationError, file: Path) -> str:
+# A setting that breaks a rule: where it is (table names, then the key), what is wrong, and
+# whether it is a key the table does not have.
+_Problem = tuple[tuple[str, ...], str, bool]
+
+
+@cache
+def _keys(section: type) -> dict[str, tuple[Any, Any]]:
+    """A table's keys: each one's type (from the dataclass's annotations) and field."""
+    hints = typing.get_type_hints(section)
+    return {f.name: (hints[f.name], f) for f in fields(section)}
+
+
+def _section(section: type, data: object, where: tuple[str, ...], problems: list[_Problem]) -> Any:
+    """``data`` (a TOML table) as ``section``, every key checked; None when it has problems
+    (added to ``problems``)."""
+    if not isinstance(data, dict):
+        problems.append((where, "Input should be a table (a [section] or { key = value })", False))
+        return None
+    keys = _keys(section)
+    found = len(problems)
+    problems.extend(((*where, str(key)), "", True) for key in data if key not in keys)
+    values: dict[str, Any] = {}
+    for name, (kind, spec) in keys.items():
+        if name in data:
+            values[name] = _value(kind, data[name], (*where, name), problems, spec.metadata)
+        elif spec.default is MISSING and spec.default_factory is MISSING:
+            problems.append(((*where, name), "Field required", False))
+    return section(**values) if len(problems) == found else None
+
+
+_TYPE_NAMES = {
+    int: "a valid integer",
+    float: "a valid number",
+    str: "a valid string",
+    bool: "a valid boolean (true or false)",
+    dt.date: "a valid date (YYYY-MM-DD)",
+}
+
+
+def _value(
+    kind: Any,
+    value: Any,
+    where: tuple[str, ...],
+    problems: list[_Problem],
+    rules: typing.Mapping[str, Any],
+) -> Any:
+    """``value`` checked as ``kind`` (the annotation) and ``rules`` (``ge``, ``le``,
+    ``pattern``), in the words pydantic used before (issue 11); a problem is added and None
+    returned."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is types.UnionType or origin is typing.Union:  # X | None: TOML has no null
+        (kind,) = [a for a in args if a is not type(None)]
+        origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is Literal:
+        if value in args:
+            return value
+        words = " or ".join(repr(a) for a in args)
+        problems.append((where, f"Input should be {words}", False))
+        return None
+    if origin is dict:
+        if not isinstance(value, dict):
+            problems.append(
+                (where, "Input should be a table (a [section] or { key = value })", False)
+            )
+            return None
+        return {
+            str(k): _value(args[1], v, (*where, str(k)), problems, {}) for k, v in value.items()
+        }
+    if origin is list:
+        if not isinstance(value, list):
+            problems.append((where, 'Input should be a list (["…", "…"])', False))
+            return None
+        return [_value(args[0], v, (*where, str(i)), problems, {}) for i, v in enumerate(value)]
+    if is_dataclass(kind):
+        return _section(kind, value, where, problems)  # type: ignore[arg-type]
+    fits = (
+        isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)
+        if kind is not float
+        else isinstance(value, int | float) and not isinstance(value, bool)
+    )
+    if kind is dt.date:
+        if isinstance(value, str):  # "2025-03-31" in quotes, as pydantic took it
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value.strip())
+        fits = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if not fits:
+        problems.append((where, f"Input should be {_TYPE_NAMES[kind]}", False))
+        return None
+    if kind is float:
+        value = float(value)
+    if "ge" in rules and value < rules["ge"]:
+        problems.append((where, f"Input should be greater than or equal to {rules['ge']}", False))
+    elif "le" in rules and value > rules["le"]:
+        problems.append((where, f"Input should be less than or equal to {rules['le']}", False))
+    elif "pattern" in rules and not re.match(rules["pattern"], value):
+        problems.append((where, f"String should match pattern '{rules['pattern']}'", False))
+    return value
+
+
+def _describe(problems: list[_Problem], file: Path) -> str:
     """One line per problem, in the settings file's own terms ([section] key)."""
     lines = []
-    for item in error.errors():
-        where = [str(p) for p in item["loc"]]
+    for where, message, unknown in problems:
         key = where[-1] if where else ""
         section = f"[{'.'.join(where[:-1])}] " if len(where) > 1 else ""
-        if item["type"] == "extra_forbidden":
+        if unknown:
             lines.append(f"{section}{key}: unknown setting (a typing slip?); remove or rename it")
         else:
-            lines.append(f"{section}{key}: {item['msg']}")
+            lines.append(f"{section}{key}: {message}")
     return f"{file}: " + "; ".join(lines)
 
 
@@ -288,10 +397,10 @@ def _read_settings(path: str) -> Settings:
             f'e.g. [aliases.sen2.requests] then received_date = ["Date of referral"]; '
             "see the README (Loading your own files)"
         )
-    try:
-        parsed = _SettingsFile.model_validate(data)
-    except ValidationError as exc:
-        raise SettingsError(_describe(exc, file)) from exc
+    problems: list[_Problem] = []
+    parsed = _section(_SettingsFile, data, (), problems)
+    if problems:
+        raise SettingsError(_describe(problems, file))
     aliases: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
     if parsed.aliases:
         # The specs know which fields exist; asking them imports every input kind (and pyarrow),
@@ -301,7 +410,12 @@ def _read_settings(path: str) -> Settings:
         aliases = canonical_aliases(parsed.aliases, file)
 
     _check_targets(parsed.targets, file)
-    waits_services = {k: tuple(v) for k, v in parsed.waits.services.model_dump().items() if v}
+    services = parsed.waits.services
+    waits_services = {
+        f.name: tuple(getattr(services, f.name))
+        for f in fields(services)
+        if getattr(services, f.name)
+    }
     links = _check_kpi_links(parsed.kpi_links, waits_services, file)
     _check_targets(parsed.target_rag.tolerance, file, "[target_rag.tolerance]")
 
@@ -319,8 +433,8 @@ def _read_settings(path: str) -> Settings:
         rag_green_max_gap=r.green_max_gap,
         rag_amber_max_gap=r.amber_max_gap,
         rag_point_amber_days=r.point_amber_days,
-        limits=Limits(**parsed.limits.model_dump()),
-        performance=Performance(**parsed.performance.model_dump()),
+        limits=parsed.limits,
+        performance=parsed.performance,
         waits_services=waits_services,
         targets=dict(parsed.targets),
         kpi_links=links,
@@ -388,7 +502,7 @@ def _role(value: str, where: str, file: Path) -> Role:
 
 
 def _services(values: list[str], where: str, file: Path) -> frozenset[str]:
-    known = (*_WaitsServices.model_fields, EHC_PLANS)
+    known = (*_keys(_WaitsServices), EHC_PLANS)
     for value in values:
         if value not in known:
             raise SettingsError(
@@ -518,10 +632,10 @@ def save_home_la(value: str) -> Path:
     expected = {**before, "benchmark": {**before.get("benchmark", {}), "home_la": value}}
     if after != expected:
         raise SettingsError(f"{path} could not be changed safely; set home_la there by hand.")
-    try:
-        _SettingsFile.model_validate(after)
-    except ValidationError as exc:
-        raise SettingsError(_describe(exc, path)) from exc
+    problems: list[_Problem] = []
+    _section(_SettingsFile, after, (), problems)
+    if problems:
+        raise SettingsError(_describe(problems, path))
     temporary = path.with_name(f".{path.name}.saving")
     temporary.write_text(new, encoding="utf-8")
     os.replace(temporary, path)
