@@ -223,27 +223,31 @@ class _SettingsFile:
     access: _Access = field(default_factory=_Access)
 
 
+# The settings file's defaults, which are the defaults of :class:`Settings` too.
+_DEFAULT = _SettingsFile()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings read from the TOML file (see ``send_dashboard.toml`` for the meaning of each)."""
 
     # kind → sheet → canonical field name → extra header spellings (validated, see etl.headers)
     aliases: dict[str, dict[str, dict[str, tuple[str, ...]]]] = field(default_factory=dict)
-    within_days: int = 140
-    at_risk_days: int = 98
-    decision_days: int = 42
-    over_year_days: int = 365
-    header_search_rows: int = 30
+    within_days: int = _DEFAULT.thresholds.within_days
+    at_risk_days: int = _DEFAULT.thresholds.at_risk_days
+    decision_days: int = _DEFAULT.thresholds.decision_days
+    over_year_days: int = _DEFAULT.thresholds.over_year_days
+    header_search_rows: int = _DEFAULT.reading.header_search_rows
     # Issue 3: the home LA for benchmarking (code or name; blank = choose on the page) and where
     # `fetch-published` downloads the published files from ([published.sources]).
-    home_la: str = ""
+    home_la: str = _DEFAULT.benchmark.home_la
     published_sources: dict[str, str] = field(default_factory=dict)
     # Issue 13: "dfe" (DfE's statistical neighbours) or "d2i" (the older lookup).
-    neighbour_set: str = "dfe"
+    neighbour_set: str = _DEFAULT.benchmark.neighbours
     # DESIGN §5 RAG thresholds for plan milestones ([rag] in the settings file).
-    rag_green_max_gap: float = 10
-    rag_amber_max_gap: float = 25
-    rag_point_amber_days: int = 14
+    rag_green_max_gap: float = _DEFAULT.rag.green_max_gap
+    rag_amber_max_gap: float = _DEFAULT.rag.amber_max_gap
+    rag_point_amber_days: int = _DEFAULT.rag.point_amber_days
     limits: Limits = field(default_factory=Limits)
     # Issue 12: [waits.services] standard service key → extra names providers use for it.
     waits_services: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -255,18 +259,18 @@ class Settings:
     # Issue 15: [target_rag] how far off its target a headline may be and still be Amber:
     # percentage points for "%" and "points" measures, a fraction of the target for the rest,
     # or a measure's own tolerance (in its unit) from [target_rag.tolerance].
-    target_amber_points: float = 5
-    target_amber_fraction: float = 0.1
+    target_amber_points: float = _DEFAULT.target_rag.amber_points
+    target_amber_fraction: float = _DEFAULT.target_rag.amber_fraction
     target_tolerance: dict[str, float] = field(default_factory=dict)
     # Issue 15: [snapshots] keep_last — unnamed, unkept snapshots kept by retention.
-    snapshots_keep_last: int = 20
+    snapshots_keep_last: int = _DEFAULT.snapshots.keep_last
     # Issue 11: [performance] DuckDB memory cap and threads for builds.
     performance: Performance = field(default_factory=Performance)
     # Issue 16: [roles] and [access], checked (etl.access.resolve reads them).
     roles: RoleSettings = field(default_factory=RoleSettings)
     # Issue 16: [audit] how long the audit trail is kept, and whether it is written at all.
-    audit_retention_days: int = 730
-    audit_enabled: bool = True
+    audit_retention_days: int = _DEFAULT.audit.retention_days
+    audit_enabled: bool = _DEFAULT.audit.enabled
 
 
 # A setting that breaks a rule: where it is (table names, then the key), what is wrong, and
