@@ -41,18 +41,13 @@ class SettingsError(ValueError):
     """The settings file is wrong: the message names the file, the key and what to write."""
 
 
-def _rules(default: Any = MISSING, **rules: Any) -> Any:
-    """A setting's default and the rules its value must keep (``ge``, ``le``, ``pattern``); a
-    list or table default is made new for each section read."""
-    if isinstance(default, list | dict):
-        return field(default_factory=type(default), metadata=rules)
+def _rules(default: Any, **rules: Any) -> Any:
+    """A setting's default and the rules its value must keep (``ge``, ``le``, ``pattern``)."""
     return field(default=default, metadata=rules)
 
 
 # Each table of the settings file is a frozen dataclass whose fields are its keys, read by
 # :func:`_section`: an unknown key is a typing slip that would otherwise be silently ignored.
-
-
 @dataclass(frozen=True, kw_only=True)
 class _Thresholds:
     within_days: int = _rules(140, ge=1)
